@@ -1,0 +1,4 @@
+#!/usr/bin/env node
+// Runs the TypeScript CLI through tsx so the bin works from a plain `npm ci` without a build step.
+require('tsx/cjs');
+require('../checks/cli/main.ts');
