@@ -1,0 +1,170 @@
+// The data that flows baseline -> collect -> evaluate -> report. Shapes of the JSON report are a contract
+// (../shared/DESIGN.md, "--format json"): extend, never rename.
+import type {
+  GlApplicationSettings,
+  GlApprovalRule,
+  GlGroup,
+  GlHook,
+  GlJobTokenScope,
+  GlMrApprovalSetting,
+  GlProject,
+  GlProjectApprovals,
+  GlProtectedBranch,
+  GlVariable,
+  Tier,
+} from '../gitlab/types';
+
+export type Severity = 'low' | 'medium' | 'high' | 'critical';
+export const SEVERITIES: readonly Severity[] = ['low', 'medium', 'high', 'critical'];
+
+export type TargetKind = 'instance' | 'group' | 'project';
+
+export interface TargetRef {
+  kind: TargetKind;
+  path: string;
+  id: number;
+}
+
+/** Why a read failed, in the client's error vocabulary (gitlab/errors.ts). */
+export type ReadErrorKind =
+  | 'not_found'
+  | 'forbidden'
+  | 'unauthorized'
+  | 'rate_limited'
+  | 'server'
+  | 'network'
+  | 'timeout'
+  | 'bad_response';
+
+export interface ReadError {
+  kind: ReadErrorKind;
+  /** e.g. "GET /projects/12/hooks -> 403: token role is Developer, hooks need Maintainer. Use …" */
+  message: string;
+  status?: number;
+  method?: string;
+  path?: string;
+}
+
+/**
+ * One read of one area of one target. `undefined` in a state means "not collected" (area not enabled);
+ * a failed read is kept as an error so the evaluator can never mistake it for a compliant value.
+ */
+export type Read<T> = { ok: true; value: T } | { ok: false; error: ReadError };
+
+export interface InstanceState {
+  target: TargetRef; // kind 'instance', path '(instance)', id 0
+  settings: Read<GlApplicationSettings>;
+}
+
+export interface GroupState {
+  target: TargetRef;
+  /** Top-level groups have parent_id null; Git abuse limits live only there. */
+  topLevel: boolean;
+  group: Read<GlGroup>;
+  hooks?: Read<GlHook[]>;
+  variables?: Read<GlVariable[]>;
+  mrApprovalSetting?: Read<GlMrApprovalSetting>;
+}
+
+export interface ProjectState {
+  target: TargetRef;
+  /** From the group project listing (one request per 100 projects), or GET /projects/:id for single projects. */
+  project: Read<GlProject>;
+  protectedBranches?: Read<GlProtectedBranch[]>;
+  approvals?: Read<GlProjectApprovals>;
+  approvalRules?: Read<GlApprovalRule[]>;
+  mrApprovalSetting?: Read<GlMrApprovalSetting>;
+  hooks?: Read<GlHook[]>;
+  variables?: Read<GlVariable[]>;
+  jobTokenScope?: Read<GlJobTokenScope>;
+}
+
+export interface GitlabInfo {
+  url: string;
+  version: string;
+  tier: Tier;
+  /** Where the tier came from: baseline `gitlab.tier`, `/license`, `/namespaces/:id` plan, or the build. */
+  tierSource: 'baseline' | 'license' | 'namespace' | 'build';
+  isAdmin: boolean;
+}
+
+/** Everything the evaluator needs; saved with --save-snapshot, read with --from-snapshot. Never holds a token. */
+export interface Snapshot {
+  schemaVersion: 1;
+  /** The evaluator's clock (waiver expiry, grace periods): evaluation stays pure. */
+  takenAt: string;
+  gitlab: GitlabInfo;
+  instance?: InstanceState;
+  groups: GroupState[];
+  projects: ProjectState[];
+  /** Targets that could not even be resolved (a baseline group that 404s). */
+  errors: TargetErrorEntry[];
+}
+
+export interface Explanation {
+  event_id: number;
+  author: string;
+  at: string;
+  ip: string | null;
+  event_name: string;
+  from: unknown;
+  to: unknown;
+}
+
+export interface Finding {
+  rule: string;
+  area: string;
+  severity: Severity;
+  target: TargetRef;
+  setting: string;
+  /** Protected branch name or pattern, where the finding is about one. */
+  branch?: string;
+  /** Hook id / variable key etc., where the finding is about one object of a list. */
+  object?: string;
+  expected: unknown;
+  actual: unknown;
+  message: string;
+  revertible: boolean;
+  waived: boolean;
+  waiver?: { reason: string; expires: string };
+  /** Set by `explain`: never both forms. */
+  explanation?: Explanation | { unavailable: string };
+}
+
+export interface SkippedEntry {
+  rule: string;
+  target: TargetRef;
+  reason: string;
+}
+
+export interface TargetErrorEntry {
+  target: TargetRef;
+  message: string;
+  /** Rules that could not be evaluated on this target because of the failed read. */
+  rules?: string[];
+}
+
+export interface Summary {
+  targets: number;
+  findings: number;
+  waived: number;
+  skipped: number;
+  errors: number;
+  complete: boolean;
+}
+
+/** The check report (DESIGN.md JSON shape). */
+export interface CheckResult {
+  schemaVersion: 1;
+  gitlab: { url: string; version: string; tier: Tier };
+  summary: Summary;
+  findings: Finding[];
+  skipped: SkippedEntry[];
+  errors: TargetErrorEntry[];
+  /** Waivers whose expiry has passed: they no longer apply, and are reported (extension). */
+  expiredWaivers?: { rule: string; target: string; reason: string; expires: string }[];
+}
+
+/** CLI exit codes, every command (DESIGN.md): 2 wins over 1. */
+export const ExitCode = { Ok: 0, Findings: 1, Incomplete: 2 } as const;
+export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];

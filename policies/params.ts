@@ -1,0 +1,69 @@
+// Per-area parameters: what a profile sets and a baseline's `settings.<area>` overrides (DESIGN.md,
+// "Built-in profiles"). Defaults are the `baseline` profile's values.
+import { z } from 'zod';
+
+const visibility = z.enum(['private', 'internal', 'public']);
+/** Access levels a protected branch can require (gitlab-api.md §3.4): 0 No one, 30 Developer, 40 Maintainer, 60 Admin. */
+const accessLevel = z.union([z.literal(0), z.literal(30), z.literal(40), z.literal(60)]);
+
+export const areaParams = {
+  'two-factor': z
+    .object({
+      /** Longest grace period (hours) before 2FA is enforced for members. */
+      max_grace_period: z.number().int().min(0).default(48),
+    })
+    .strict(),
+  visibility: z
+    .object({
+      max_group_visibility: visibility.default('internal'),
+      max_project_visibility: visibility.default('internal'),
+    })
+    .strict(),
+  'protected-branches': z
+    .object({
+      /** `default` stands for the project's default branch; others are names or GitLab wildcard patterns. */
+      branches: z.array(z.string().min(1)).min(1).default(['default']),
+      /** Lowest access level allowed to push (entries below are findings). */
+      push_access_level: accessLevel.default(40),
+      /** Lowest access level allowed to merge. */
+      merge_access_level: accessLevel.default(30),
+      allow_force_push: z.boolean().default(false),
+      /** A deploy key with push access on a covered branch is a finding unless allowed here. */
+      allow_deploy_key_push: z.boolean().default(false),
+    })
+    .strict(),
+  'mr-approvals': z
+    .object({
+      min_approvals: z.number().int().min(1).max(100).default(1),
+    })
+    .strict(),
+  webhooks: z
+    .object({
+      /** Host globs (`*.example.com`); empty means "no allowlist" and webhooks.allowed-hosts is skipped. */
+      allowed_hosts: z.array(z.string().min(1)).default([]),
+    })
+    .strict(),
+  'git-abuse': z
+    .object({
+      /** unique_project_download_limit must be in 1..max_download_limit (0 disables the limit). */
+      max_download_limit: z.number().int().min(1).max(10_000).default(100),
+      /** unique_project_download_limit_interval_in_seconds must be in 1..max_interval_seconds. */
+      max_interval_seconds: z.number().int().min(1).max(864_000).default(3600),
+      auto_ban: z.boolean().default(true),
+    })
+    .strict(),
+  ci: z
+    .object({
+      /** Variable keys matching any of these (case-insensitive substrings) must be masked. */
+      secret_patterns: z
+        .array(z.string().min(1))
+        .default(['TOKEN', 'SECRET', 'PASSWORD', 'PRIVATE_KEY', 'API_KEY', 'CREDENTIAL']),
+      require_protected: z.boolean().default(false),
+    })
+    .strict(),
+} as const;
+
+export type Area = keyof typeof areaParams;
+export const AREAS = Object.keys(areaParams) as Area[];
+export type AreaParams<A extends Area> = z.output<(typeof areaParams)[A]>;
+export type AllParams = { [A in Area]: AreaParams<A> };

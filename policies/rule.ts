@@ -1,0 +1,78 @@
+// What a rule is. Rules are pure: `evaluate` sees only fully read data (the evaluator has turned failed reads
+// into errors and tier gaps into skips), takes its clock from the snapshot, and never logs or fetches.
+// `fix` describes the write as data; checks/revert journals, applies and verifies it.
+import type { Tier } from '../gitlab/types';
+import type { Finding, GroupState, InstanceState, ProjectState, Read, Severity, TargetKind } from '../checks/model';
+import type { Area, AreaParams } from './params';
+
+/** Replace each Read<T> with T: what a rule sees once the evaluator has checked its reads. */
+type Unwrapped<S> = { [K in keyof S]-?: NonNullable<S[K]> extends Read<infer T> ? T : S[K] };
+
+export type ProjectSubject = { kind: 'project' } & Unwrapped<ProjectState>;
+export type GroupSubject = { kind: 'group' } & Unwrapped<GroupState>;
+export type InstanceSubject = { kind: 'instance' } & Unwrapped<InstanceState>;
+export type Subject = ProjectSubject | GroupSubject | InstanceSubject;
+
+/** Names of the reads a rule needs, per scope; the collector fetches only these (`--only`). */
+export type ProjectRead = Exclude<keyof ProjectState, 'target'>;
+export type GroupRead = Exclude<keyof GroupState, 'target' | 'topLevel'>;
+export type InstanceRead = Exclude<keyof InstanceState, 'target'>;
+
+export interface EvalContext {
+  tier: Tier;
+  /** Snapshot time (ISO): the only clock a rule may use. */
+  now: string;
+  isAdmin: boolean;
+}
+
+/** A finding as a rule produces it; the evaluator adds rule, area, severity, target, revertible and waiver. */
+export type FindingDraft = Pick<Finding, 'setting' | 'expected' | 'actual' | 'message'> &
+  Partial<Pick<Finding, 'branch' | 'object'>>;
+
+/** `skip`: the rule cannot judge this target (a gated key is absent, no allowlist configured…). */
+export type RuleOutcome = FindingDraft[] | { skip: string };
+
+/** A write that brings a finding back to the baseline (gitlab-api.md paths, ids numeric). */
+export interface Change {
+  method: 'PUT' | 'POST' | 'PATCH' | 'DELETE';
+  path: string;
+  body?: Record<string, unknown>;
+  /** Deletes or removes something (a hook, a push entry): needs --allow-destructive. */
+  destructive?: boolean;
+  /** What the journal must say cannot be restored by undo (e.g. a hook's secret token). */
+  unrecoverable?: string;
+}
+
+export type Fix = Change | { manual: string };
+
+export interface Rule<A extends Area = Area> {
+  id: string;
+  area: A;
+  title: string;
+  /** One or two sentences: why this matters, shown in SARIF help and `rules`. */
+  description: string;
+  severity: Severity;
+  scope: TargetKind[];
+  /** Lowest tier where the rule can be judged; per scope where it differs (group hooks are Premium). */
+  minTier: Tier | Partial<Record<TargetKind, Tier>>;
+  /** Heading in ../shared/reference/responding-to-security-incidents.md the rule defends. */
+  scenario: string;
+  needs: { project?: ProjectRead[]; group?: GroupRead[]; instance?: InstanceRead[] };
+  /** Instance rules need an administrator's token. */
+  requiresAdmin?: boolean;
+  evaluate: (subject: Subject, params: AreaParams<A>, ctx: EvalContext) => RuleOutcome;
+  fix: (finding: Finding, params: AreaParams<A>) => Fix;
+}
+
+export function defineRule<A extends Area>(rule: Rule<A>): Rule<A> {
+  return rule;
+}
+
+export function minTierFor(rule: Rule, kind: TargetKind): Tier {
+  return typeof rule.minTier === 'string' ? rule.minTier : rule.minTier[kind] ?? 'free';
+}
+
+const TIER_RANK: Record<Tier, number> = { free: 0, premium: 1, ultimate: 2 };
+export function tierAtLeast(have: Tier, need: Tier): boolean {
+  return TIER_RANK[have] >= TIER_RANK[need];
+}

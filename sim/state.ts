@@ -1,0 +1,122 @@
+// The simulator's in-memory GitLab. Field names are GitLab's (gitlab-api.md); what GitLab keeps but never
+// returns (hook tokens, variable values of hidden variables) is stored here and filtered by the routes.
+import type {
+  GlApplicationSettings,
+  GlAuditEvent,
+  GlGroup,
+  GlHook,
+  GlProject,
+  GlProjectApprovals,
+  GlProtectedBranch,
+  GlVariable,
+  Tier,
+} from '../gitlab/types';
+
+export interface SimUser {
+  id: number;
+  username: string;
+  name: string;
+  email: string;
+  state: 'active' | 'blocked' | 'deactivated';
+  is_admin: boolean;
+}
+
+export interface SimToken {
+  id: number;
+  /** The secret; only ever compared, never returned or logged. */
+  token: string;
+  name: string;
+  user_id: number;
+  scopes: ('api' | 'read_api' | 'read_user' | 'admin_mode')[];
+  revoked: boolean;
+  expires_at: string | null;
+  created_at: string;
+}
+
+export interface SimMember {
+  user_id: number;
+  /** 10 Guest, 20 Reporter, 30 Developer, 40 Maintainer, 50 Owner. */
+  access_level: number;
+}
+
+export interface SimHook extends GlHook {
+  /** Write-only secret token (gitlab-api.md §3.7): kept, never returned. */
+  token?: string;
+  url_variable_values?: Record<string, string>;
+  custom_header_values?: Record<string, string>;
+}
+
+/** The stored form of the merge request approval settings (the /approvals names; gitlab-api.md §3.6). */
+export interface SimApprovalFlags {
+  merge_requests_author_approval: boolean;
+  merge_requests_disable_committers_approval: boolean;
+  disable_overriding_approvers_per_merge_request: boolean;
+  reset_approvals_on_push: boolean;
+  selective_code_owner_removals: boolean;
+  require_password_to_approve: boolean;
+}
+
+export interface SimGroup extends GlGroup {
+  members: SimMember[];
+  hooks: SimHook[];
+  variables: GlVariable[];
+  /** Group merge_request_approval_setting: values plus which keys the group locks for its projects. */
+  approval_settings: SimApprovalFlags;
+  approval_locks: Partial<Record<keyof SimApprovalFlags, boolean>>;
+  /** Group-level protected branches (Premium, top-level, self-managed; gitlab-api.md §3.5). */
+  protected_branches: GlProtectedBranch[];
+  /** Ultimate; audit events stream here when set (issue 9 uses it). */
+  streaming_destinations?: { id: number; url: string; verification_token: string }[];
+}
+
+export interface SimApprovalRule {
+  id: number;
+  name: string;
+  rule_type: 'regular' | 'any_approver' | 'report_approver' | 'code_owner';
+  report_type: string | null;
+  approvals_required: number;
+  user_ids: number[];
+  group_ids: number[];
+  protected_branch_ids: number[];
+  applies_to_all_protected_branches: boolean;
+}
+
+export interface SimJobTokenScope {
+  inbound_enabled: boolean;
+  outbound_enabled: boolean;
+  allowlist: number[];
+  groups_allowlist: number[];
+}
+
+export interface SimProject extends GlProject {
+  members: SimMember[];
+  protected_branches: GlProtectedBranch[];
+  approvals: SimApprovalFlags & Pick<GlProjectApprovals, 'require_reauthentication_to_approve'>;
+  approval_rules: SimApprovalRule[];
+  hooks: SimHook[];
+  variables: GlVariable[];
+  job_token_scope: SimJobTokenScope;
+  deploy_keys: { id: number; title: string }[];
+  branches: string[];
+}
+
+export interface SimState {
+  /** Licence tier; `edition: 'ce'` removes EE routes and keys entirely. */
+  tier: Tier;
+  edition: 'ee' | 'ce';
+  version: string;
+  revision: string;
+  users: SimUser[];
+  tokens: SimToken[];
+  groups: SimGroup[];
+  projects: SimProject[];
+  application_settings: GlApplicationSettings;
+  audit_events: GlAuditEvent[];
+  /** One counter for every id the sim hands out, so ids never collide across kinds. */
+  next_id: number;
+}
+
+export function nextId(state: SimState): number {
+  state.next_id += 1;
+  return state.next_id;
+}
