@@ -1,0 +1,3 @@
+import type { Route } from '../kit';
+
+export const routes: Route[] = [];
