@@ -58,6 +58,12 @@ export interface Rule<A extends Area = Area> {
   /** Heading in ../shared/reference/responding-to-security-incidents.md the rule defends. */
   scenario: string;
   needs: { project?: ProjectRead[]; group?: GroupRead[]; instance?: InstanceRead[] };
+  /**
+   * Reads fetched only for targets where this rule found something (e.g. the approval-setting lock info that
+   * explains why a project flag cannot be changed there). They keep the request budget per project low; a
+   * failed one never blocks the rule, which must treat the key as possibly undefined.
+   */
+  enrich?: { project?: ProjectRead[]; group?: GroupRead[] };
   /** Instance rules need an administrator's token. */
   requiresAdmin?: boolean;
   evaluate: (subject: Subject, params: AreaParams<A>, ctx: EvalContext) => RuleOutcome;

@@ -1,0 +1,21 @@
+// Where a report goes: --output FILE or stdout; table on a terminal, JSON otherwise (DESIGN.md).
+import { render, type ReportFormat } from '../report';
+import type { CheckResult } from '../model';
+import { CATALOG } from '../../policies/catalog';
+import type { CliIO } from './io';
+
+export function defaultFormat(io: CliIO, output?: string): ReportFormat {
+  return !output && io.stdoutIsTTY ? 'table' : 'json';
+}
+
+export function writeReport(io: CliIO, opts: { format?: ReportFormat; output?: string; baseline?: string }, result: CheckResult): void {
+  const format = opts.format ?? defaultFormat(io, opts.output);
+  const text = render(format, result, {
+    rules: CATALOG,
+    color: format === 'table' && !opts.output && io.stdoutIsTTY && !io.env.NO_COLOR,
+    generatedAt: io.now().toISOString(),
+    ...(opts.baseline ? { baselineFile: opts.baseline } : {}),
+  });
+  if (opts.output) io.writeFile(opts.output, text);
+  else io.stdout(text);
+}

@@ -1,0 +1,171 @@
+// Live GitLab -> Snapshot, with as few requests as the API allows: project settings come from the group
+// project listing (100 per page), and per-target calls are made only for what has no list form and only for
+// areas an active rule needs. Every failure stays on its target as an error.
+import type { GitlabClient } from '../../gitlab/client';
+import { enc } from '../../gitlab/client';
+import type { GlGroup, GlProject } from '../../gitlab/types';
+import type { Baseline } from '../baseline/types';
+import { selectTargets } from '../baseline/targets';
+import type { GitlabInfo, GroupState, InstanceState, ProjectState, Snapshot, TargetErrorEntry, TargetRef } from '../model';
+import type { Rule } from '../../policies/rule';
+import { planReads, type ReadPlan } from './plan';
+import { forEachPooled } from './pool';
+import { readOf } from './read';
+import { fetchGroupRead, fetchProjectRead } from './reads';
+
+export interface CollectOptions {
+  rules: readonly Rule[];
+  gitlab: GitlabInfo;
+  now?: () => Date;
+  /** Targets worked on at once; the client's limiter bounds the HTTP requests themselves. */
+  width?: number;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface Resolved {
+  groups: GlGroup[];
+  projects: GlProject[];
+  errors: TargetErrorEntry[];
+}
+
+export async function collect(client: GitlabClient, baseline: Baseline, opts: CollectOptions): Promise<Snapshot> {
+  const now = opts.now ?? (() => new Date());
+  const takenAt = now().toISOString();
+  const plan = planReads(opts.rules, opts.gitlab);
+  const resolved = await resolveTargets(client, baseline);
+  const width = opts.width ?? 32;
+  const total = resolved.groups.length + resolved.projects.length;
+  let done = 0;
+  const tick = () => opts.onProgress?.(++done, total);
+
+  const groups: GroupState[] = resolved.groups.map((g) => ({
+    target: groupRef(g),
+    topLevel: g.parent_id === null,
+    group: { ok: true, value: g },
+  }));
+  const projects: ProjectState[] = resolved.projects.map((p) => ({ target: projectRef(p), project: { ok: true, value: p } }));
+
+  await forEachPooled(groups, width, async (state) => {
+    await readGroupAreas(client, state, plan.group);
+    tick();
+  });
+  await forEachPooled(projects, width, async (state) => {
+    await readProjectAreas(client, state, plan.project);
+    tick();
+  });
+
+  const instance: InstanceState | undefined = plan.instance.has('settings')
+    ? { target: INSTANCE_TARGET, settings: await readOf(() => client.get('/application/settings')) }
+    : undefined;
+
+  return {
+    schemaVersion: 1,
+    takenAt,
+    gitlab: opts.gitlab,
+    ...(instance ? { instance } : {}),
+    groups,
+    projects,
+    errors: resolved.errors,
+  };
+}
+
+/**
+ * Second pass: reads some rules want only where they found something (ReadPlan.enrich), e.g. whether an
+ * approval flag is locked by the group. Mutates the snapshot; the caller evaluates again afterwards.
+ */
+export async function enrich(
+  client: GitlabClient,
+  snapshot: Snapshot,
+  rules: readonly Rule[],
+  findings: readonly { rule: string; target: TargetRef }[],
+  width = 32,
+): Promise<number> {
+  const plan: ReadPlan = planReads(rules, snapshot.gitlab);
+  const byPath = new Map(snapshot.projects.map((p) => [p.target.path, p] as const));
+  const groupByPath = new Map(snapshot.groups.map((g) => [g.target.path, g] as const));
+  const work: (() => Promise<void>)[] = [];
+  const seen = new Set<string>();
+  for (const f of findings) {
+    for (const [read, ruleIds] of f.target.kind === 'project' ? plan.enrich.project : plan.enrich.group) {
+      const key = `${f.target.kind}:${f.target.path}:${read}`;
+      if (!ruleIds.has(f.rule) || seen.has(key)) continue;
+      seen.add(key);
+      if (f.target.kind === 'project') {
+        const state = byPath.get(f.target.path);
+        if (state) work.push(async () => void Object.assign(state, { [read]: await fetchProjectRead(client, state.target.id, read as never) }));
+      } else if (f.target.kind === 'group') {
+        const state = groupByPath.get(f.target.path);
+        if (state) work.push(async () => void Object.assign(state, { [read]: await fetchGroupRead(client, state.target.id, read as never) }));
+      }
+    }
+  }
+  await forEachPooled(work, width, (job) => job());
+  return work.length;
+}
+
+async function readGroupAreas(client: GitlabClient, state: GroupState, reads: ReadPlan['group']): Promise<void> {
+  await Promise.all([...reads].map(async (read) => Object.assign(state, { [read]: await fetchGroupRead(client, state.target.id, read) })));
+}
+
+async function readProjectAreas(client: GitlabClient, state: ProjectState, reads: ReadPlan['project']): Promise<void> {
+  await Promise.all([...reads].map(async (read) => Object.assign(state, { [read]: await fetchProjectRead(client, state.target.id, read) })));
+}
+
+/**
+ * Baseline targets -> the groups and projects in scope. A group that cannot be read, or whose subgroup or
+ * project listing breaks off, is an error on that group: what was listed is still checked, but the run is
+ * incomplete (exit 2), because unlisted projects would otherwise pass as "clean".
+ */
+export async function resolveTargets(client: GitlabClient, baseline: Baseline): Promise<Resolved> {
+  const groups: GlGroup[] = [];
+  const projects: GlProject[] = [];
+  const errors: TargetErrorEntry[] = [];
+  for (const path of baseline.targets.groups) {
+    const top = await readOf(() => client.get<GlGroup>(`/groups/${enc(path)}`));
+    if (!top.ok) {
+      errors.push({ target: { kind: 'group', path, id: 0 }, message: top.error.message });
+      continue;
+    }
+    groups.push(top.value);
+    const target = groupRef(top.value);
+    const [subgroups, listed] = await Promise.all([
+      drain<GlGroup>(client, `/groups/${top.value.id}/descendant_groups`, { per_page: 100 }),
+      drain<GlProject>(client, `/groups/${top.value.id}/projects`, {
+        include_subgroups: true,
+        with_shared: false,
+        order_by: 'id',
+        sort: 'asc',
+        per_page: 100,
+      }),
+    ]);
+    groups.push(...subgroups.items);
+    projects.push(...listed.items);
+    if (subgroups.error) errors.push({ target, message: `listing subgroups stopped after ${subgroups.items.length}: ${subgroups.error}` });
+    if (listed.error) errors.push({ target, message: `listing projects stopped after ${listed.items.length}: ${listed.error}` });
+  }
+  for (const path of baseline.targets.projects) {
+    const project = await readOf(() => client.get<GlProject>(`/projects/${enc(path)}`));
+    if (project.ok) projects.push(project.value);
+    else errors.push({ target: { kind: 'project', path, id: 0 }, message: project.error.message });
+  }
+  const selected = selectTargets(baseline, groups, projects);
+  return { groups: selected.groups, projects: selected.projects, errors };
+}
+
+async function drain<T>(client: GitlabClient, path: string, query: Record<string, string | number | boolean>): Promise<{ items: T[]; error?: string }> {
+  const items: T[] = [];
+  const result = await readOf(async () => {
+    for await (const page of client.pages<T>(path, query)) items.push(...page);
+  });
+  return result.ok ? { items } : { items, error: result.error.message };
+}
+
+export const INSTANCE_TARGET: TargetRef = { kind: 'instance', path: '(instance)', id: 0 };
+
+export function groupRef(g: Pick<GlGroup, 'id' | 'full_path'>): TargetRef {
+  return { kind: 'group', path: g.full_path, id: g.id };
+}
+
+export function projectRef(p: Pick<GlProject, 'id' | 'path_with_namespace'>): TargetRef {
+  return { kind: 'project', path: p.path_with_namespace, id: p.id };
+}

@@ -1,0 +1,50 @@
+// Which reads a run needs: only those of rules that are enabled, selected by --only, and judgeable at the
+// detected tier and role. A read no rule needs is never requested (request budget per project).
+import type { GitlabInfo, TargetKind } from '../model';
+import { minTierFor, tierAtLeast, type GroupRead, type InstanceRead, type ProjectRead, type Rule } from '../../policies/rule';
+
+export interface ReadPlan {
+  project: Set<ProjectRead>;
+  group: Set<GroupRead>;
+  instance: Set<InstanceRead>;
+  /** Reads fetched in a second pass, only for targets with findings of the rule that asks for them. */
+  enrich: { project: Map<ProjectRead, Set<string>>; group: Map<GroupRead, Set<string>> };
+}
+
+export function isJudgeable(rule: Rule, kind: TargetKind, gitlab: Pick<GitlabInfo, 'tier' | 'isAdmin'>): boolean {
+  return tierAtLeast(gitlab.tier, minTierFor(rule, kind)) && (!rule.requiresAdmin || gitlab.isAdmin);
+}
+
+export function planReads(rules: readonly Rule[], gitlab: Pick<GitlabInfo, 'tier' | 'isAdmin'>): ReadPlan {
+  const plan: ReadPlan = {
+    project: new Set(),
+    group: new Set(),
+    instance: new Set(),
+    enrich: { project: new Map(), group: new Map() },
+  };
+  for (const rule of rules) {
+    if (rule.scope.includes('project') && isJudgeable(rule, 'project', gitlab)) {
+      for (const r of rule.needs.project ?? []) plan.project.add(r);
+      for (const r of rule.enrich?.project ?? []) addTo(plan.enrich.project, r, rule.id);
+    }
+    if (rule.scope.includes('group') && isJudgeable(rule, 'group', gitlab)) {
+      for (const r of rule.needs.group ?? []) plan.group.add(r);
+      for (const r of rule.enrich?.group ?? []) addTo(plan.enrich.group, r, rule.id);
+    }
+    if (rule.scope.includes('instance') && isJudgeable(rule, 'instance', gitlab)) {
+      for (const r of rule.needs.instance ?? []) plan.instance.add(r);
+    }
+  }
+  // The project itself comes from the group listing anyway; enrichment already read in pass one is not repeated.
+  plan.project.delete('project');
+  plan.group.delete('group');
+  for (const r of plan.project) plan.enrich.project.delete(r);
+  for (const r of plan.group) plan.enrich.group.delete(r);
+  return plan;
+}
+
+function addTo<K>(map: Map<K, Set<string>>, key: K, ruleId: string): void {
+  const set = map.get(key) ?? new Set<string>();
+  set.add(ruleId);
+  map.set(key, set);
+}
