@@ -163,6 +163,11 @@ export interface CheckResult {
   errors: TargetErrorEntry[];
   /** Waivers whose expiry has passed: they no longer apply, and are reported (extension). */
   expiredWaivers?: { rule: string; target: string; reason: string; expires: string }[];
+  /**
+   * Every (rule, target) pair the evaluator judged, findings or not (extension): the JUnit report lists the
+   * passing ones as passed test cases. Not part of the JSON report.
+   */
+  evaluated?: { rule: string; target: TargetRef }[];
 }
 
 /** CLI exit codes, every command (DESIGN.md): 2 wins over 1. */
