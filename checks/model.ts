@@ -129,6 +129,12 @@ export interface Finding {
   waiver?: { reason: string; expires: string };
   /** Set by `explain`: never both forms. */
   explanation?: Explanation | { unavailable: string };
+  /**
+   * What the rule's `fix` needs beyond the fields above (access-level entry ids, the covering approval rule, a
+   * variable's environment scope, an inherited/locked flag): `fix` sees only the finding. Set by the rule; the
+   * evaluator copies it through. Never holds a secret value.
+   */
+  fixData?: Record<string, unknown>;
 }
 
 export interface SkippedEntry {

@@ -27,7 +27,7 @@ export interface EvalContext {
 
 /** A finding as a rule produces it; the evaluator adds rule, area, severity, target, revertible and waiver. */
 export type FindingDraft = Pick<Finding, 'setting' | 'expected' | 'actual' | 'message'> &
-  Partial<Pick<Finding, 'branch' | 'object'>>;
+  Partial<Pick<Finding, 'branch' | 'object' | 'fixData'>>;
 
 /** `skip`: the rule cannot judge this target (a gated key is absent, no allowlist configured…). */
 export type RuleOutcome = FindingDraft[] | { skip: string };
