@@ -1,0 +1,41 @@
+// One entry point for every report format: CheckResult -> text. Reporters make no decisions (no severity
+// filtering, no exit codes); the CLI picks the format and writes the string.
+import type { CheckResult } from '../model';
+import { renderCodeQuality } from './codequality';
+import type { ReportContext } from './common';
+import { renderHtml } from './html';
+import { renderJson } from './json';
+import { renderJunit } from './junit';
+import { renderMarkdown } from './markdown';
+import { renderSarif } from './sarif';
+import { renderTable } from './table';
+
+export const REPORT_FORMATS = ['table', 'json', 'sarif', 'junit', 'codequality', 'markdown', 'html'] as const;
+export type ReportFormat = (typeof REPORT_FORMATS)[number];
+
+export const isReportFormat = (value: string): value is ReportFormat =>
+  (REPORT_FORMATS as readonly string[]).includes(value);
+
+const RENDERERS: Record<ReportFormat, (result: CheckResult, ctx: ReportContext) => string> = {
+  table: renderTable,
+  json: renderJson,
+  sarif: renderSarif,
+  junit: renderJunit,
+  codequality: renderCodeQuality,
+  markdown: renderMarkdown,
+  html: renderHtml,
+};
+
+export function render(format: ReportFormat, result: CheckResult, ctx: ReportContext): string {
+  const renderer = RENDERERS[format];
+  if (!renderer) {
+    throw new Error(`unknown report format "${String(format)}": use one of ${REPORT_FORMATS.join(', ')}`);
+  }
+  return renderer(result, ctx);
+}
+
+export type { ReportContext, RuleMeta } from './common';
+export { summaryLine } from './table';
+export { toJsonReport } from './json';
+export { toSarif } from './sarif';
+export { toCodeQuality } from './codequality';
