@@ -1,0 +1,119 @@
+// CI/CD: job token scope (gitlab-api.md §3.9), public job logs (§3.3) and secret-looking variables (§3.8).
+// Variable values are never read into the snapshot nor written by a fix: only the masked/protected flags.
+import type { GlVariable } from '../gitlab/types';
+import type { Finding } from '../checks/model';
+import { defineRule, type FindingDraft } from './rule';
+import type { AreaParams } from './params';
+import { SCENARIOS } from './scenarios';
+
+export const jobTokenScope = defineRule({
+  id: 'ci.job-token-scope',
+  area: 'ci',
+  title: 'Job token access to the project is limited to an allowlist',
+  description:
+    "Without the inbound allowlist, a CI job token leaked from any other project's job can read this project's repository and packages.",
+  severity: 'medium',
+  scope: ['project'],
+  minTier: 'free',
+  scenario: SCENARIOS.exposedJobToken,
+  needs: { project: ['project', 'jobTokenScope'] },
+  evaluate: (s) => {
+    if (s.kind !== 'project' || s.jobTokenScope.inbound_enabled) return [];
+    return [
+      {
+        setting: 'inbound_enabled',
+        expected: true,
+        actual: false,
+        message: `Project ${s.project.path_with_namespace} accepts CI job tokens from any project (inbound allowlist off)`,
+      },
+    ];
+  },
+  // PATCH {enabled} sets the inbound limit and answers 204 (§3.9).
+  fix: (f) => ({ method: 'PATCH', path: `/projects/${f.target.id}/job_token_scope`, body: { enabled: true } }),
+});
+
+export const publicJobs = defineRule({
+  id: 'ci.public-jobs',
+  area: 'ci',
+  title: 'Job logs and artifacts are not public',
+  description:
+    'Public pipelines let non-members read job logs and artifacts, where unmasked secrets and internal details end up.',
+  severity: 'high',
+  scope: ['project'],
+  minTier: 'free',
+  scenario: SCENARIOS.ciSecretsExposed,
+  needs: { project: ['project'] },
+  evaluate: (s) => {
+    if (s.kind !== 'project' || !s.project.public_jobs) return [];
+    return [
+      {
+        setting: 'public_jobs',
+        expected: false,
+        actual: true,
+        message: `Job logs and artifacts of project ${s.project.path_with_namespace} are visible to non-members (public_jobs)`,
+      },
+    ];
+  },
+  fix: (f) => ({ method: 'PUT', path: `/projects/${f.target.id}`, body: { public_jobs: false } }),
+});
+
+export function looksSecret(key: string, patterns: readonly string[]): boolean {
+  const k = key.toUpperCase();
+  return patterns.some((p) => k.includes(p.toUpperCase()));
+}
+
+function judgeVariable(v: GlVariable, params: AreaParams<'ci'>, owner: string): FindingDraft[] {
+  if (!looksSecret(v.key, params.secret_patterns)) return [];
+  const scope = v.environment_scope ?? '*';
+  const where = `${v.key}${scope === '*' ? '' : ` (environment ${scope})`} of ${owner}`;
+  const out: FindingDraft[] = [];
+  // A hidden variable is masked too, and its value can't even be revealed in the UI.
+  if (!v.masked && !v.hidden) {
+    out.push({
+      setting: 'masked',
+      object: v.key,
+      expected: true,
+      actual: false,
+      message: `CI/CD variable ${where} looks like a secret but is not masked`,
+      fixData: { environment_scope: scope },
+    });
+  }
+  if (params.require_protected && !v.protected) {
+    out.push({
+      setting: 'protected',
+      object: v.key,
+      expected: true,
+      actual: false,
+      message: `CI/CD variable ${where} looks like a secret but is available to unprotected branches`,
+      fixData: { environment_scope: scope },
+    });
+  }
+  return out;
+}
+
+function variablePath(f: Finding): string {
+  const scope = typeof f.fixData?.environment_scope === 'string' ? f.fixData.environment_scope : '*';
+  const kind = f.target.kind === 'group' ? 'groups' : 'projects';
+  // The same key may exist once per environment: the filter picks the one judged (§3.8).
+  return `/${kind}/${f.target.id}/variables/${encodeURIComponent(f.object ?? '')}?filter[environment_scope]=${encodeURIComponent(scope)}`;
+}
+
+export const maskedVariables = defineRule({
+  id: 'ci.masked-variables',
+  area: 'ci',
+  title: 'Secret-looking CI/CD variables are masked',
+  description:
+    'An unmasked secret is printed in clear in any job log that echoes it. Masking fails in GitLab when the value does not meet the masking requirements (8+ characters, one line); such a fix must be done by hand.',
+  severity: 'high',
+  scope: ['group', 'project'],
+  minTier: 'free',
+  scenario: SCENARIOS.ciSecretsExposed,
+  needs: { group: ['variables'], project: ['variables'] },
+  evaluate: (s, params) => {
+    if (s.kind === 'project') return s.variables.flatMap((v) => judgeVariable(v, params, `project ${s.project.path_with_namespace}`));
+    if (s.kind === 'group') return s.variables.flatMap((v) => judgeVariable(v, params, `group ${s.group.full_path}`));
+    return [];
+  },
+  // Only the flag: a fix never carries the value.
+  fix: (f) => ({ method: 'PUT', path: variablePath(f), body: { [f.setting]: true } }),
+});
