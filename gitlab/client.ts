@@ -1,0 +1,199 @@
+// GitlabClient: our requester (retries, limiter, redaction) behind a small REST surface, plus a
+// gitbeaker `Gitlab` instance whose requests go through the same core.
+import { inspect } from 'node:util';
+import { Gitlab } from '@gitbeaker/rest';
+import { createRequesterFn, type RequestHandlerFn, type ResponseBodyTypes } from '@gitbeaker/requester-utils';
+import { Limiter } from './limiter';
+import { pages as paginate, type PageOptions } from './paginate';
+import {
+  type ApiResponse,
+  type Backoff,
+  type ClientEvent,
+  type HttpMethod,
+  type Query,
+  Requester,
+  type RequestInit,
+} from './requester';
+
+export interface ClientOptions {
+  /** `https://gitlab.example.com`, with or without `/api/v4`. */
+  url: string;
+  token: string;
+  /** Max requests in flight (default 8). */
+  concurrency?: number;
+  /** Per attempt (default 30,000 ms). */
+  timeoutMs?: number;
+  /** Retries per request (default 6). */
+  maxRetries?: number;
+  /** Total waiting between attempts per request (default 120,000 ms). */
+  retryBudgetMs?: number;
+  /** Exponential backoff with full jitter (default base 250 ms, cap 30 s). */
+  backoff?: Backoff;
+  /** Default `gitlab-posture/<version>`. */
+  userAgent?: string;
+  /** Appended to the user agent as `run/<runId>` so audit events show which run wrote. */
+  runId?: string;
+  onEvent?: (e: ClientEvent) => void;
+  /** Tests: injectable sleep/clock/jitter. */
+  sleep?: (ms: number) => Promise<void>;
+  now?: () => number;
+  random?: () => number;
+}
+
+export interface ClientStats {
+  requests: number;
+  retries: number;
+  rateLimited: number;
+  errors: number;
+  peakInFlight: number;
+  effectiveConcurrency: number;
+  wallMs: number;
+}
+
+/** URL-encodes an id or full path for a path segment: `acme/web` -> `acme%2Fweb` (gitlab-api.md §1.1). */
+export function enc(ref: string | number): string {
+  return typeof ref === 'number' ? String(ref) : encodeURIComponent(ref);
+}
+
+/** `https://host/api/v4/` -> `https://host`. */
+export function instanceUrl(url: string): string {
+  return url.trim().replace(/\/+$/, '').replace(/\/api\/v4$/, '');
+}
+
+export class GitlabClient {
+  /** Instance URL without `/api/v4`. */
+  readonly url: string;
+  readonly apiUrl: string;
+  readonly #core: Requester;
+  readonly #limiter: Limiter;
+  readonly #started: number;
+  readonly #now: () => number;
+  #gitbeaker?: InstanceType<typeof Gitlab<false>>;
+
+  constructor(opts: ClientOptions) {
+    if (!opts.url) throw new Error('GitlabClient: url is required (baseline gitlab.url, --url or GITLAB_URL).');
+    if (!opts.token) throw new Error('GitlabClient: token is required (GITLAB_TOKEN).');
+    this.url = instanceUrl(opts.url);
+    this.apiUrl = `${this.url}/api/v4`;
+    this.#now = opts.now ?? Date.now;
+    this.#started = this.#now();
+    let core: Requester | undefined;
+    this.#limiter = new Limiter({
+      concurrency: opts.concurrency,
+      now: opts.now,
+      sleep: opts.sleep,
+      onThrottle: (e) => core?.emit(e),
+    });
+    core = new Requester({
+      apiUrl: this.apiUrl,
+      token: opts.token,
+      limiter: this.#limiter,
+      timeoutMs: opts.timeoutMs,
+      maxRetries: opts.maxRetries,
+      retryBudgetMs: opts.retryBudgetMs,
+      backoff: opts.backoff,
+      userAgent: opts.userAgent,
+      runId: opts.runId,
+      onEvent: opts.onEvent,
+      sleep: opts.sleep,
+      now: opts.now,
+      random: opts.random,
+    });
+    this.#core = core;
+  }
+
+  /** The user agent sent with every request (`gitlab-posture/0.1.0 run/<runId>`). */
+  get userAgent(): string {
+    return this.#core.userAgent;
+  }
+
+  request<T = unknown>(method: HttpMethod | string, path: string, init: RequestInit = {}): Promise<ApiResponse<T>> {
+    return this.#core.request<T>(method, path, init);
+  }
+
+  async get<T = unknown>(path: string, query?: Query): Promise<T> {
+    return (await this.request<T>('GET', path, { query })).body;
+  }
+
+  async post<T = unknown>(path: string, body?: unknown, query?: Query): Promise<T> {
+    return (await this.request<T>('POST', path, { body, query })).body;
+  }
+
+  async put<T = unknown>(path: string, body?: unknown, query?: Query): Promise<T> {
+    return (await this.request<T>('PUT', path, { body, query })).body;
+  }
+
+  async patch<T = unknown>(path: string, body?: unknown, query?: Query): Promise<T> {
+    return (await this.request<T>('PATCH', path, { body, query })).body;
+  }
+
+  async delete<T = unknown>(path: string, query?: Query): Promise<T> {
+    return (await this.request<T>('DELETE', path, { query })).body;
+  }
+
+  /** Streams a list page by page (memory O(page × read-ahead)); see paginate.ts. */
+  pages<T = unknown>(path: string, query: Query = {}, opts: PageOptions = {}): AsyncGenerator<T[], void, undefined> {
+    return paginate<T>((m, p, i) => this.request(m, p, i), path, query, opts);
+  }
+
+  /** Every row of a list. Prefer `pages()` for lists that may be large. */
+  async all<T = unknown>(path: string, query: Query = {}, opts: PageOptions = {}): Promise<T[]> {
+    const out: T[] = [];
+    for await (const page of this.pages<T>(path, query, opts)) out.push(...page);
+    return out;
+  }
+
+  /** Scrubs this client's token (and token-looking strings) from text before it is printed or saved. */
+  redact(text: string): string {
+    return this.#core.redact(text);
+  }
+
+  stats(): ClientStats {
+    const c = this.#core.stats();
+    const l = this.#limiter.stats();
+    return {
+      requests: c.requests,
+      retries: c.retries,
+      rateLimited: c.rateLimited,
+      errors: c.errors,
+      peakInFlight: l.peakInFlight,
+      effectiveConcurrency: Math.round(l.effectiveConcurrency * 100) / 100,
+      wallMs: this.#now() - this.#started,
+    };
+  }
+
+  /**
+   * A gitbeaker `Gitlab` whose requests run through our core. It is built without a token: our core
+   * adds the header, so gitbeaker objects (and their errors) never hold it.
+   */
+  get gitbeaker(): InstanceType<typeof Gitlab<false>> {
+    if (!this.#gitbeaker) {
+      const core = this.#core;
+      const handler: RequestHandlerFn = async (endpoint, options) => {
+        const o = (options ?? {}) as { method?: string; body?: string | FormData; searchParams?: string; headers?: Record<string, string>; signal?: AbortSignal; asStream?: boolean };
+        const headers: Record<string, string> = {};
+        for (const [k, v] of Object.entries(o.headers ?? {})) {
+          if (!/^(private-token|authorization|job-token)$/i.test(k)) headers[k.toLowerCase()] = v;
+        }
+        const res = await core.request<ResponseBodyTypes>(o.method ?? 'GET', `/${endpoint.replace(/^\/+/, '')}`, {
+          query: o.searchParams,
+          body: o.body,
+          headers,
+          signal: o.signal,
+        });
+        return { status: res.status, headers: res.headers, body: res.body ?? (res.status === 204 ? null : '') } as never;
+      };
+      const requesterFn = createRequesterFn(async (_svc, reqo) => reqo, handler);
+      this.#gitbeaker = new Gitlab({ host: this.url, requesterFn, queryTimeout: null, rateLimits: {} });
+    }
+    return this.#gitbeaker;
+  }
+
+  toJSON(): { url: string } {
+    return { url: this.url };
+  }
+
+  [inspect.custom](): string {
+    return `GitlabClient { url: '${this.url}' }`;
+  }
+}
