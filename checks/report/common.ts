@@ -60,6 +60,15 @@ export function compareErrors(a: TargetErrorEntry, b: TargetErrorEntry): number 
 
 export const sorted = <T>(items: readonly T[], by: (a: T, b: T) => number): T[] => [...items].sort(by);
 
+/**
+ * Text from GitLab (hook URLs, variable keys, messages quoting them) without control characters, so a value
+ * cannot drive the terminal (ANSI escapes) or fake extra lines.
+ */
+export function terminalSafe(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/g, '\ufffd');
+}
+
 /** A value as one short line: strings bare, everything else as JSON. */
 export function formatValue(value: unknown, max = 80): string {
   const text = typeof value === 'string' ? value : value === undefined ? '(unset)' : JSON.stringify(value);

@@ -3,14 +3,16 @@
 import Table from 'cli-table3';
 import type { CheckResult, Finding, Severity } from '../model';
 import {
+  compareBySeverity,
   compareErrors,
-  compareFindings,
+  compareTargets,
   describeExplanation,
   describeSubject,
   formatValue,
   groupSkipped,
   plural,
   sorted,
+  terminalSafe,
   unreadableTargets,
   type ReportContext,
 } from './common';
@@ -42,7 +44,8 @@ export function renderTable(result: CheckResult, ctx: ReportContext): string {
   out.push(`GitLab ${g.url} (${g.version}, ${g.tier})${ctx.generatedAt ? ` — ${ctx.generatedAt}` : ''}`);
 
   const byTarget = new Map<string, Finding[]>();
-  for (const f of sorted(result.findings, compareFindings)) {
+  // Grouped by target; inside a target the most severe first.
+  for (const f of sorted(result.findings, (a, b) => compareTargets(a.target, b.target) || compareBySeverity(a, b))) {
     const key = `${f.target.kind} ${f.target.path}`;
     byTarget.set(key, [...(byTarget.get(key) ?? []), f]);
   }
@@ -59,33 +62,33 @@ export function renderTable(result: CheckResult, ctx: ReportContext): string {
       if (why) notes.push(why);
       table.push([
         f.waived ? paint('waived', `waived (${f.severity})`) : paint(f.severity, f.severity),
-        f.rule,
-        describeSubject(f),
-        formatValue(f.expected, 40),
-        formatValue(f.actual, 40),
-        notes.join('\n'),
+        terminalSafe(f.rule),
+        terminalSafe(describeSubject(f)),
+        terminalSafe(formatValue(f.expected, 40)),
+        terminalSafe(formatValue(f.actual, 40)),
+        notes.map(terminalSafe).join('\n'),
       ]);
     }
-    out.push('', paint('bold', key), table.toString());
+    out.push('', paint('bold', terminalSafe(key)), table.toString());
   }
 
   if (result.skipped.length > 0) {
     out.push('', paint('bold', `Skipped (${result.skipped.length}):`));
     for (const { reason, entries } of groupSkipped(result.skipped)) {
       const rules = [...new Set(entries.map((e) => e.rule))].sort();
-      out.push(`  ${plural(entries.length, 'check')}: ${reason} [${rules.join(', ')}]`);
+      out.push(terminalSafe(`  ${plural(entries.length, 'check')}: ${reason} [${rules.join(', ')}]`));
     }
   }
 
   if (result.expiredWaivers && result.expiredWaivers.length > 0) {
     out.push('', paint('bold', `Expired waivers (${result.expiredWaivers.length}), no longer applied:`));
-    for (const w of result.expiredWaivers) out.push(`  ${w.rule} on ${w.target}: expired ${w.expires} (${w.reason})`);
+    for (const w of result.expiredWaivers) out.push(terminalSafe(`  ${w.rule} on ${w.target}: expired ${w.expires} (${w.reason})`));
   }
 
   if (result.errors.length > 0) {
     out.push('', paint('error', `Errors (${result.errors.length}): these targets could not be read and were NOT checked:`));
     for (const e of sorted(result.errors, compareErrors)) {
-      out.push(`  ${e.target.kind} ${e.target.path}: ${e.message}`);
+      out.push(terminalSafe(`  ${e.target.kind} ${e.target.path}: ${e.message}`));
       if (e.rules && e.rules.length > 0) out.push(`    not evaluated: ${[...e.rules].sort().join(', ')}`);
     }
   }

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { render } from '../../checks/report';
+import { makeCleanResult, makeResult, RULES } from './fixtures';
+
+describe('markdown report', () => {
+  const md = render('markdown', makeResult(), { rules: RULES, generatedAt: '2026-11-21T10:00:00Z', toolVersion: '0.1.0' });
+
+  it('leads with the status and the counts', () => {
+    const lines = md.split('\n');
+    expect(lines[0]).toBe('## GitLab posture: INCOMPLETE: 1 target could not be read');
+    expect(md).toContain('**5 targets, 6 findings (1 waived), 3 skipped, 1 error**');
+    expect(md).toContain('checked 2026-11-21T10:00:00Z by gitlab-posture 0.1.0');
+  });
+
+  it('puts unread targets before the findings', () => {
+    const errors = md.indexOf('### Could not read 1 target: these were NOT checked');
+    expect(errors).toBeGreaterThan(0);
+    expect(errors).toBeLessThan(md.indexOf('### Findings'));
+    expect(md).toContain('- **project <code>acme/broken</code>**: GET /projects/15/protected_branches -&gt; 503');
+  });
+
+  it('tables unwaived findings by severity, escaping pipes and markup', () => {
+    expect(md).toContain('### Findings (1 critical, 1 high, 2 medium, 1 low)');
+    const rows = md.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| Severity') && !l.startsWith('| ---'));
+    const open = rows.slice(0, 5).map((r) => r.split(' | ')[0].slice(2));
+    expect(open).toEqual(['critical', 'high', 'medium', 'medium', 'low']);
+    expect(md).toContain('Merge requests need 1 approval \\| expected 2');
+    expect(md).not.toContain('<script>');
+    expect(md).toContain('&lt;script&gt;');
+    expect(md).toContain('changed by mallory at 2026-11-20T03:14:00Z from 203.0.113.9');
+  });
+
+  it('collapses waived and skipped into <details>', () => {
+    expect(md).toContain('<details><summary>Waived (1)</summary>');
+    expect(md).toContain('public documentation site (until 2027-03-01)');
+    expect(md).toContain('<details><summary>Skipped (3)</summary>');
+    expect(md).toContain('- variables need a Maintainer token: 2 checks (<code>ci.masked-variables</code>)');
+  });
+
+  it('says compliant for a clean, complete run', () => {
+    const clean = render('markdown', makeCleanResult(), { rules: RULES });
+    expect(clean.split('\n')[0]).toBe('## GitLab posture: compliant');
+    expect(clean).not.toContain('### Findings');
+    expect(clean).not.toContain('<details>');
+  });
+});
