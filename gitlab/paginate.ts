@@ -29,11 +29,12 @@ export function nextLinkQuery(link: string | undefined): Query | undefined {
       // Only the query is taken: the request goes to our own base URL, never to a host a Link names.
       const url = new URL(m[1], 'http://placeholder.invalid');
       const q: Query = {};
-      url.searchParams.forEach((v, k) => {
-        const prev = q[k];
-        if (prev === undefined) q[k] = v;
-        else q[k] = Array.isArray(prev) ? [...prev, v] : [prev, v];
-      });
+      for (const k of new Set(url.searchParams.keys())) {
+        const values = url.searchParams.getAll(k);
+        // `k[]=a&k[]=b` goes back as an array so encodeQuery writes the same `k[]` pairs again.
+        if (k.endsWith('[]')) q[k.slice(0, -2)] = values;
+        else q[k] = values.length === 1 ? values[0] : values;
+      }
       return q;
     }
   }
