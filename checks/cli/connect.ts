@@ -1,5 +1,6 @@
 // From flags, environment and baseline to a client and the detected GitLab (once per run).
-import { GitlabClient, type ClientEvent } from '../../gitlab/client';
+import { GitlabClient } from '../../gitlab/client';
+import type { ClientEvent } from '../../gitlab/requester';
 import { detectGitlab } from '../../gitlab/tier';
 import { redact } from '../../gitlab/redact';
 import type { GitlabInfo } from '../model';

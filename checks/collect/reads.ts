@@ -1,19 +1,17 @@
 // One function per area read: the endpoint it calls (gitlab-api.md §3) and what it keeps.
 import type { GitlabClient } from '../../gitlab/client';
 import type { GlVariable } from '../../gitlab/types';
-import type { GroupState, ProjectState, Read } from '../model';
+import type { Read } from '../model';
 import type { GroupRead, ProjectRead } from '../../policies/rule';
 import { readOf } from './read';
 
-type ProjectReadValue<K extends ProjectRead> = NonNullable<ProjectState[K]> extends Read<infer T> ? T : never;
-type GroupReadValue<K extends GroupRead> = NonNullable<GroupState[K]> extends Read<infer T> ? T : never;
 
 /** Variable values are secrets: the snapshot (saved to disk, shown in reports) keeps only their flags. */
 function withoutValues(variables: GlVariable[]): GlVariable[] {
   return variables.map(({ value: _value, ...rest }) => rest);
 }
 
-const projectReads: { [K in Exclude<ProjectRead, 'project'>]: (c: GitlabClient, id: number) => Promise<ProjectReadValue<K>> } = {
+const projectReads: Record<Exclude<ProjectRead, 'project'>, (c: GitlabClient, id: number) => Promise<unknown>> = {
   // The list returns wildcard rules by pattern ('release/*'); rules match names themselves.
   protectedBranches: (c, id) => c.all(`/projects/${id}/protected_branches`, { per_page: 100 }),
   approvals: (c, id) => c.get(`/projects/${id}/approvals`),
@@ -24,7 +22,7 @@ const projectReads: { [K in Exclude<ProjectRead, 'project'>]: (c: GitlabClient, 
   jobTokenScope: (c, id) => c.get(`/projects/${id}/job_token_scope`),
 };
 
-const groupReads: { [K in Exclude<GroupRead, 'group'>]: (c: GitlabClient, id: number) => Promise<GroupReadValue<K>> } = {
+const groupReads: Record<Exclude<GroupRead, 'group'>, (c: GitlabClient, id: number) => Promise<unknown>> = {
   hooks: (c, id) => c.all(`/groups/${id}/hooks`, { per_page: 100 }),
   variables: async (c, id) => withoutValues(await c.all<GlVariable>(`/groups/${id}/variables`, { per_page: 100 })),
   mrApprovalSetting: (c, id) => c.get(`/groups/${id}/merge_request_approval_setting`),

@@ -1,0 +1,13 @@
+// Benchmark output: figures, not verdicts (goals are judged by people reading the closing notes).
+export function peakRssMb(): number {
+  // maxRSS is in kilobytes on Linux.
+  return process.resourceUsage().maxRSS / 1024;
+}
+
+export const mb = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
+
+export function printTable(title: string, rows: [string, string][]): void {
+  const width = Math.max(...rows.map(([k]) => k.length));
+  console.log(`\n${title}`);
+  for (const [k, v] of rows) console.log(`  ${k.padEnd(width)}  ${v}`);
+}
