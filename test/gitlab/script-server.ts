@@ -9,6 +9,8 @@ export interface SeenRequest {
   query: URLSearchParams;
   headers: http.IncomingHttpHeaders;
   body: string;
+  /** Requests open at the server when this one arrived (itself included). */
+  openAtArrival: number;
 }
 
 export type Answer =
@@ -47,6 +49,7 @@ export async function scriptServer(
           query: u.searchParams,
           headers: req.headers,
           body: Buffer.concat(chunks).toString('utf8'),
+          openAtArrival: open,
         };
         requests.push(seen);
         const a = await answer(seen, requests.length);
