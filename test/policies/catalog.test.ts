@@ -1,0 +1,70 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { CATALOG, ruleById } from '../../policies/catalog';
+import { AREAS, areaParams } from '../../policies/params';
+import { RULE_IDS } from '../../policies/rule-ids';
+import { SCENARIO_HEADINGS, scenarioAnchor } from '../../policies/scenarios';
+import { SEVERITIES } from '../../checks/model';
+
+const root = join(__dirname, '..', '..');
+const GUIDE = join(root, '..', 'shared', 'reference', 'responding-to-security-incidents.md');
+
+describe('catalog', () => {
+  it('defines exactly the contract rule ids, in order', () => {
+    expect(CATALOG.map((r) => r.id)).toEqual([...RULE_IDS]);
+  });
+
+  it('ruleById finds rules and nothing else', () => {
+    expect(ruleById('protected-branches.force-push')?.title).toBe('Protected branches refuse force push');
+    expect(ruleById('no.such-rule')).toBeUndefined();
+  });
+
+  it.each(CATALOG.map((r) => [r.id, r] as const))('%s: metadata is complete', (id, rule) => {
+    expect(id.startsWith(`${rule.area}.`) || id.startsWith('instance.')).toBe(true);
+    expect(AREAS).toContain(rule.area);
+    expect(SEVERITIES).toContain(rule.severity);
+    expect(SCENARIO_HEADINGS).toContain(rule.scenario);
+    expect(rule.title.length).toBeGreaterThan(10);
+    expect(rule.description.length).toBeGreaterThan(40);
+    const reads = [...(rule.needs.project ?? []), ...(rule.needs.group ?? []), ...(rule.needs.instance ?? [])];
+    expect(reads.length).toBeGreaterThan(0);
+    // Every scope the rule judges has reads to judge it with.
+    for (const kind of rule.scope) expect(rule.needs[kind]?.length ?? 0).toBeGreaterThan(0);
+    expect(rule.requiresAdmin === true).toBe(id.startsWith('instance.'));
+  });
+
+  it('every area default equals the baseline profile', () => {
+    const baseline = parse(readFileSync(join(root, 'policies', 'profiles', 'baseline.yaml'), 'utf8')) as { settings: Record<string, unknown> };
+    for (const area of AREAS) expect([area, areaParams[area].parse({})]).toEqual([area, baseline.settings[area]]);
+  });
+
+  it('severities follow the incident weight of the setting', () => {
+    const sev = (id: string) => ruleById(id)?.severity;
+    expect([sev('two-factor.required'), sev('protected-branches.force-push'), sev('webhooks.ssl-verification'), sev('ci.masked-variables'), sev('ci.public-jobs')]).toEqual([
+      'critical',
+      'high',
+      'high',
+      'high',
+      'high',
+    ]);
+  });
+});
+
+describe('scenarios', () => {
+  // The guide lives beside the repository (../shared); where it is not checked out, the heading list is still
+  // enforced above through SCENARIO_HEADINGS.
+  it.skipIf(!existsSync(GUIDE))('every scenario is a heading of the incident guide', () => {
+    const headings = readFileSync(GUIDE, 'utf8')
+      .split('\n')
+      .filter((l) => /^#{2,6} /.test(l))
+      .map((l) => l.replace(/^#+ /, '').trim());
+    for (const s of SCENARIO_HEADINGS) expect(headings).toContain(s);
+  });
+
+  it('anchors follow GitLab docs', () => {
+    expect(scenarioAnchor('CI/CD-related security incidents')).toBe('cicd-related-security-incidents');
+    expect(scenarioAnchor('Suspected compromised user account')).toBe('suspected-compromised-user-account');
+  });
+});
