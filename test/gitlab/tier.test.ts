@@ -1,0 +1,72 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { GitlabClient } from '../../gitlab/client';
+import { UnauthorizedError } from '../../gitlab/errors';
+import { detectGitlab, planToTier } from '../../gitlab/tier';
+import { scriptServer, TOKEN, type Answer, type ScriptServer } from './script-server';
+
+let srv: ScriptServer | undefined;
+afterEach(async () => {
+  await srv?.close();
+  srv = undefined;
+});
+
+const forbidden: Answer = { status: 403, body: { message: '403 Forbidden' } };
+const notFound: Answer = { status: 404, body: { error: '404 Not Found' } };
+
+async function gitlab(routes: Record<string, Answer>) {
+  srv = await scriptServer((req) => routes[req.path.replace('/api/v4', '')] ?? notFound);
+  return new GitlabClient({ url: srv.url, token: TOKEN });
+}
+
+const ee = { status: 200, body: { version: '17.9.1-ee', revision: 'abc', enterprise: true } } as const;
+
+describe('detectGitlab', () => {
+  it('admin with an Ultimate licence', async () => {
+    const c = await gitlab({ '/metadata': ee, '/application/settings': { status: 200, body: {} }, '/license': { status: 200, body: { id: 1, plan: 'ultimate', expired: false } } });
+    expect(await detectGitlab(c)).toEqual({ url: c.url, version: '17.9.1-ee', tier: 'ultimate', tierSource: 'license', isAdmin: true });
+  });
+
+  it('a legacy gold licence is ultimate; an expired one is free', async () => {
+    const c = await gitlab({ '/metadata': ee, '/application/settings': { status: 200, body: {} }, '/license': { status: 200, body: { plan: 'gold', expired: true } } });
+    expect((await detectGitlab(c)).tier).toBe('free');
+    expect(planToTier('gold')).toBe('ultimate');
+    expect(planToTier('silver')).toBe('premium');
+    expect(planToTier('starter')).toBe('premium');
+    expect(planToTier('premium_trial')).toBe('premium');
+    expect(planToTier('ultimate_trial_paid_customer')).toBe('ultimate');
+    expect(planToTier('default')).toBeUndefined();
+  });
+
+  it('GitLab.com: the namespace plan of the top-level groups, lowest wins', async () => {
+    const c = await gitlab({
+      '/metadata': ee,
+      '/application/settings': forbidden,
+      '/namespaces/acme': { status: 200, body: { id: 1, full_path: 'acme', kind: 'group', plan: 'ultimate' } },
+      '/namespaces/beta%2Fx': { status: 200, body: { id: 2, full_path: 'beta/x', kind: 'group', plan: 'premium' } },
+    });
+    expect(await detectGitlab(c, { topGroups: ['acme', 'beta/x'] })).toEqual({ url: c.url, version: '17.9.1-ee', tier: 'premium', tierSource: 'namespace', isAdmin: false });
+    expect(srv!.requests.some((r) => r.path === '/api/v4/license')).toBe(false);
+  });
+
+  it('the baseline tier wins over detection', async () => {
+    const c = await gitlab({ '/metadata': ee, '/application/settings': { status: 200, body: {} }, '/license': { status: 200, body: { plan: 'ultimate' } } });
+    expect(await detectGitlab(c, { baselineTier: 'premium' })).toMatchObject({ tier: 'premium', tierSource: 'baseline', isAdmin: true });
+  });
+
+  it('CE (no /metadata on old versions): /version, free from the build', async () => {
+    const c = await gitlab({ '/version': { status: 200, body: { version: '15.0.0', revision: 'x' } }, '/application/settings': { status: 200, body: {} } });
+    expect(await detectGitlab(c)).toEqual({ url: c.url, version: '15.0.0', tier: 'free', tierSource: 'build', isAdmin: true });
+    // CE has no licence endpoint worth asking.
+    expect(srv!.requests.map((r) => r.path)).toEqual(['/api/v4/metadata', '/api/v4/version', '/api/v4/application/settings']);
+  });
+
+  it('EE without licence info and a self-managed namespace plan -> free (build)', async () => {
+    const c = await gitlab({ '/metadata': ee, '/application/settings': forbidden, '/namespaces/acme': { status: 200, body: { id: 1, plan: 'default' } } });
+    expect(await detectGitlab(c, { topGroups: ['acme'] })).toMatchObject({ tier: 'free', tierSource: 'build', isAdmin: false });
+  });
+
+  it('a bad token is an error, not "free"', async () => {
+    const c = await gitlab({ '/metadata': { status: 401, body: { message: '401 Unauthorized' } } });
+    await expect(detectGitlab(c)).rejects.toBeInstanceOf(UnauthorizedError);
+  });
+});
