@@ -65,4 +65,12 @@ describe('junit report', () => {
     const r = parse(render('junit', makeCleanResult(), ctx));
     expect([r.tests, r.failures]).toEqual(['0', '0']);
   });
+
+  it('keeps the XML valid when a GitLab value holds characters XML forbids', () => {
+    const result = makeResult();
+    result.findings[2].message = 'hook \u0001\u001b[31m & <b>';
+    const r = parse(render('junit', result, ctx));
+    const hook = r.testsuite.find((s) => s.name === 'webhooks')!.testcase[0];
+    expect((hook.failure as Node).message).toBe('hook \ufffd\ufffd[31m & <b>');
+  });
 });

@@ -2,6 +2,7 @@ import Ajv from 'ajv-draft-04';
 import { describe, expect, it } from 'vitest';
 import type * as Sarif from 'sarif';
 import { render } from '../../checks/report';
+import { CATALOG } from '../../policies/catalog';
 import { makeCleanResult, makeResult, RULES, shuffled } from './fixtures';
 
 // The official SARIF 2.1.0 schema (draft-04) as shipped by Microsoft's SARIF jest matchers.
@@ -95,5 +96,15 @@ describe('sarif report', () => {
     expect(notes[0].message.text).toContain('acme/broken could not be read and was not checked: GET /projects/15/protected_branches -> 503');
     expect(notes[1].associatedRule).toEqual({ id: 'git-abuse.download-limit', index: 2 });
     expect(sarifOf(render('sarif', makeCleanResult(), ctx)).runs[0].invocations![0].executionSuccessful).toBe(true);
+  });
+
+  it('describes every rule of the real catalog validly', () => {
+    const full = sarifOf(render('sarif', makeResult(), { rules: CATALOG }));
+    expect(validate(full)).toBe(true);
+    const ids = (full.runs[0].tool.driver.rules ?? []).map((r) => r.id);
+    for (const rule of CATALOG) expect(ids).toContain(rule.id);
+    for (const r of full.runs[0].tool.driver.rules ?? []) {
+      if (CATALOG.some((c) => c.id === r.id)) expect(r.help?.markdown).toContain('**Incident scenario:**');
+    }
   });
 });
