@@ -26,6 +26,8 @@ export interface SimContext {
   user: SimUser;
   /** The token's scopes; writes need `api`. */
   scopes: string[];
+  /** Id of the presented token (for `/personal_access_tokens/self`); never the secret. */
+  tokenId?: number;
   ip: string;
   now: () => Date;
   /** Record an audit event for an accepted change (author, ip and time filled in). */

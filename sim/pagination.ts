@@ -1,6 +1,6 @@
 // Offset pagination as GitLab does it (gitlab-api.md §1.5): per_page default 20, clamped to 100;
 // x-* headers and Link; totals and rel="last" vanish above 10,000 rows.
-import type { RouteRequest, RouteResult } from './kit';
+import { SimHttpError, type RouteRequest, type RouteResult } from './kit';
 
 const MAX_PER_PAGE = 100;
 const TOTALS_CAP = 10_000;
@@ -43,6 +43,83 @@ export function paginate<T>(req: RouteRequest, items: readonly T[]): RouteResult
   if (showTotals) {
     headers['x-total'] = String(total);
     headers['x-total-pages'] = String(totalPages);
+  }
+  return { status: 200, body: slice, headers };
+}
+
+/** Default `offset_pagination_limit` (gitlab-api.md §1.5); 0 disables the cap. */
+export const OFFSET_PAGINATION_LIMIT = 50_000;
+
+/**
+ * On lists that also support keyset, an offset beyond the limit answers 405 with GitLab's body
+ * (gitlab-api.md §1.4). `typeName` is the model name GitLab puts in the message (`Project`, `AuditEvent`).
+ */
+export function checkOffsetLimit(req: RouteRequest, typeName: string, limit: number): void {
+  if (limit <= 0) return;
+  const pageParam = Number(req.query.get('page') ?? 1);
+  const page = Number.isInteger(pageParam) && pageParam > 0 ? pageParam : 1;
+  const offset = (page - 1) * perPageOf(req);
+  if (offset > limit) {
+    throw new SimHttpError(405, {
+      error: `Offset pagination has a maximum allowed offset of ${limit} for requests that return objects of type ${typeName}. Remaining records can be retrieved using keyset pagination.`,
+    });
+  }
+}
+
+export function isKeyset(req: RouteRequest): boolean {
+  return req.query.get('pagination') === 'keyset';
+}
+
+export interface KeysetOptions {
+  /** `asc` pages with `id_after`, `desc` with `id_before` (projects); audit events use an opaque `cursor`. */
+  sort: 'asc' | 'desc';
+  style: 'id' | 'cursor';
+}
+
+function decodeCursor(cursor: string): number | undefined {
+  try {
+    const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { id?: unknown };
+    const id = Number(parsed.id);
+    return Number.isInteger(id) ? id : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function encodeCursor(id: number): string {
+  return Buffer.from(JSON.stringify({ id: String(id), _kd: 'n' }), 'utf8').toString('base64url');
+}
+
+/**
+ * Keyset pagination (gitlab-api.md §1.5): no x-total / x-page headers, only `Link: <…>; rel="next"`
+ * while more rows remain. `items` may be in any order; they are ordered by id here.
+ */
+export function keysetPaginate<T extends { id: number }>(req: RouteRequest, items: readonly T[], opts: KeysetOptions): RouteResult {
+  const perPage = perPageOf(req);
+  const cursorParam = req.query.get('cursor');
+  const afterParam = req.query.get('id_after');
+  const beforeParam = req.query.get('id_before');
+  let bound: number | undefined;
+  if (cursorParam) bound = decodeCursor(cursorParam);
+  else if (opts.sort === 'asc' && afterParam) bound = Number(afterParam);
+  else if (opts.sort === 'desc' && beforeParam) bound = Number(beforeParam);
+  const ordered = [...items].sort((a, b) => (opts.sort === 'asc' ? a.id - b.id : b.id - a.id));
+  const remaining =
+    bound === undefined || !Number.isFinite(bound)
+      ? ordered
+      : ordered.filter((x) => (opts.sort === 'asc' ? x.id > bound! : x.id < bound!));
+  const slice = remaining.slice(0, perPage);
+  const headers: Record<string, string> = {};
+  if (remaining.length > perPage) {
+    const last = slice[slice.length - 1].id;
+    const url = new URL(req.url.toString());
+    url.searchParams.delete('cursor');
+    url.searchParams.delete('id_after');
+    url.searchParams.delete('id_before');
+    if (opts.style === 'cursor') url.searchParams.set('cursor', encodeCursor(last));
+    else url.searchParams.set(opts.sort === 'asc' ? 'id_after' : 'id_before', String(last));
+    url.searchParams.set('per_page', String(perPage));
+    headers.link = `<${url.toString()}>; rel="next"`;
   }
   return { status: 200, body: slice, headers };
 }

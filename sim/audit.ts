@@ -1,0 +1,112 @@
+// Audit events as GitLab records them (gitlab-api.md §4) and their HTTP streaming to a top-level group's
+// destinations (Ultimate). The event has no user-agent field, so the sim keeps it in a side table.
+import type { GlAuditEvent } from '../gitlab/types';
+import { groupAncestors, type AuditInput } from './kit';
+import { nextId, type SimGroup, type SimState, type SimUser } from './state';
+
+export interface AuditAuthor {
+  user: SimUser;
+  ip: string;
+}
+
+/** Build the REST-shaped event; the target defaults to the entity, as for setting changes. */
+export function buildAuditEvent(state: SimState, input: AuditInput, author: AuditAuthor, at: Date): GlAuditEvent {
+  const details: GlAuditEvent['details'] = {
+    event_name: input.event_name,
+    author_name: author.user.name,
+    author_email: author.user.email,
+    target_id: input.target_id ?? input.entity_id,
+    target_type: input.target_type ?? input.entity_type,
+    target_details: input.target_details ?? input.entity_path,
+    ip_address: author.ip,
+    entity_path: input.entity_path,
+  };
+  if (input.change !== undefined) {
+    details.change = input.change;
+    details.from = input.from;
+    details.to = input.to;
+    // Gitlab::Audit::Auditor also writes the human message next to change/from/to.
+    details.custom_message = input.custom_message ?? `Changed ${input.change} from ${fmt(input.from)} to ${fmt(input.to)}`;
+  } else if (input.add !== undefined) details.add = input.add;
+  else if (input.remove !== undefined) details.remove = input.remove;
+  else if (input.custom_message !== undefined) details.custom_message = input.custom_message;
+  return {
+    id: nextId(state),
+    author_id: author.user.id,
+    entity_id: input.entity_id,
+    entity_type: input.entity_type,
+    created_at: at.toISOString(),
+    event_name: input.event_name,
+    details,
+  };
+}
+
+function fmt(v: unknown): string {
+  return Array.isArray(v) ? `[${v.map((x) => JSON.stringify(x)).join(', ')}]` : String(v);
+}
+
+/** The top-level group whose streaming destinations receive this event, if any. */
+export function streamingGroupOf(state: SimState, event: GlAuditEvent): SimGroup | undefined {
+  let group: SimGroup | undefined;
+  if (event.entity_type === 'Group') group = state.groups.find((g) => g.id === event.entity_id);
+  else if (event.entity_type === 'Project') {
+    const p = state.projects.find((x) => x.id === event.entity_id);
+    group = p ? state.groups.find((g) => g.id === p.namespace.id) : undefined;
+  }
+  if (!group) return undefined;
+  const chain = groupAncestors(state, group);
+  return chain[chain.length - 1];
+}
+
+/** Streamed payload: the REST shape plus top-level copies of details, with `id` as a string (gitlab-api.md §4). */
+export function streamedPayload(event: GlAuditEvent): Record<string, unknown> {
+  return {
+    ...event,
+    id: String(event.id),
+    author_name: event.details.author_name,
+    entity_path: event.details.entity_path,
+    event_type: event.event_name,
+    ip_address: event.details.ip_address,
+    target_id: event.details.target_id,
+    target_type: event.details.target_type,
+    target_details: event.details.target_details,
+  };
+}
+
+const STREAM_TIMEOUT_MS = 5_000;
+
+/** Fire-and-forget POSTs; only loopback destinations, so tests never reach out. Returns the delivery promises. */
+export function streamAuditEvent(state: SimState, event: GlAuditEvent): Promise<void>[] {
+  if (state.edition !== 'ee' || state.tier !== 'ultimate') return [];
+  const group = streamingGroupOf(state, event);
+  const destinations = group?.streaming_destinations ?? [];
+  const body = JSON.stringify(streamedPayload(event));
+  return destinations
+    .filter((d) => isLoopback(d.url))
+    .map((d) =>
+      fetch(d.url, {
+        method: 'POST',
+        // GitLab's default content type for HTTP destinations, although the body is JSON (gitlab-api.md §4).
+        headers: {
+          'Content-Type': 'application/x-www-form-urlencoded',
+          'X-Gitlab-Event-Streaming-Token': d.verification_token,
+          'X-Gitlab-Audit-Event-Type': event.event_name ?? '',
+        },
+        body,
+        signal: AbortSignal.timeout(STREAM_TIMEOUT_MS),
+      }).then(
+        async (res) => {
+          await res.arrayBuffer().catch(() => undefined);
+        },
+        () => undefined,
+      ),
+    );
+}
+
+function isLoopback(url: string): boolean {
+  try {
+    return new URL(url).hostname === '127.0.0.1';
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,40 @@
+// [Namespaces API] `GET /namespaces/:id` (gitlab-api.md §2): `plan` tells a GitLab.com group's tier; on
+// self-managed it reads `default` and the licence (`/license`) is what counts.
+import { canSeeGroup, errors, groupByRef, groupRole, Role, type Route } from '../kit';
+import { runtimeOf } from '../runtime';
+import { INSTANCE_HOST } from '../scenarios/build';
+
+export const routes: Route[] = [
+  {
+    method: 'GET',
+    pattern: '/namespaces/:id',
+    handler: (req, ctx) => {
+      const { state, user } = ctx;
+      const g = groupByRef(state, req.params.id);
+      if (!g || !canSeeGroup(state, user, g)) throw errors.notFound('Namespace');
+      const role = groupRole(state, user, g);
+      const body: Record<string, unknown> = {
+        id: g.id,
+        name: g.name,
+        path: g.path,
+        kind: 'group',
+        full_path: g.full_path,
+        parent_id: g.parent_id,
+        avatar_url: null,
+        web_url: g.web_url ?? `${INSTANCE_HOST}/groups/${g.full_path}`,
+      };
+      if (role >= Role.Owner) {
+        body.members_count_with_descendants = g.members.length;
+        body.root_repository_size = 0;
+        body.projects_count = state.projects.filter((p) => p.namespace.id === g.id).length;
+      }
+      if (state.edition === 'ee' && role >= Role.Owner && g.parent_id === null) {
+        body.plan = runtimeOf(state).saas ? state.tier : 'default';
+        body.trial = false;
+        body.trial_ends_on = null;
+        body.billable_members_count = g.members.length;
+      }
+      return { status: 200, body };
+    },
+  },
+];

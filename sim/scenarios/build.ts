@@ -1,0 +1,308 @@
+// Builders for scenario state: users, tokens and groups/projects that meet the `hardened` profile
+// (policies/profiles/hardened.yaml). Scenarios start compliant and then apply their drift.
+import { randomBytes } from 'node:crypto';
+import type { GlAccessLevelEntry, GlApplicationSettings, GlAuditEvent, GlProtectedBranch, GlVariable, Tier } from '../../gitlab/types';
+import { accessLevelDescription } from '../kit';
+import { nextId, type SimApprovalFlags, type SimGroup, type SimProject, type SimState, type SimToken, type SimUser } from '../state';
+
+export interface ScenarioOptions {
+  tier?: Tier;
+  edition?: 'ee' | 'ce';
+  /** Reference time for created_at and audit events (default: now). */
+  now?: Date;
+  seed?: number;
+  /** Random bytes for tokens; tests may inject a deterministic source. */
+  random?: (n: number) => Buffer;
+}
+
+export const INSTANCE_HOST = 'https://gitlab.acme.example';
+
+export function emptyState(opts: ScenarioOptions): SimState {
+  const edition = opts.edition ?? 'ee';
+  return {
+    tier: edition === 'ce' ? 'free' : (opts.tier ?? 'ultimate'),
+    edition,
+    version: edition === 'ee' ? '17.11.2-ee' : '17.11.2',
+    revision: 'b9e3c1a4f2d',
+    users: [],
+    tokens: [],
+    groups: [],
+    projects: [],
+    application_settings: hardenedApplicationSettings(),
+    audit_events: [],
+    next_id: 100,
+  };
+}
+
+export function hardenedApplicationSettings(): GlApplicationSettings {
+  return {
+    id: 1,
+    signup_enabled: false,
+    require_two_factor_authentication: true,
+    two_factor_grace_period: 8,
+    require_admin_two_factor_authentication: true,
+    default_project_visibility: 'private',
+    default_group_visibility: 'private',
+    restricted_visibility_levels: null,
+    default_branch_protection: 2,
+    default_branch_protection_defaults: {
+      allowed_to_push: [{ access_level: 40 }],
+      allowed_to_merge: [{ access_level: 40 }],
+      allow_force_push: false,
+      developer_can_initial_push: false,
+    },
+    prevent_merge_requests_author_approval: false,
+    prevent_merge_requests_committers_approval: false,
+    disable_overriding_approvers_per_merge_request: false,
+    max_number_of_repository_downloads: 100,
+    max_number_of_repository_downloads_within_time_period: 3600,
+    git_rate_limit_users_allowlist: [],
+    git_rate_limit_users_alertlist: [],
+    auto_ban_user_on_excessive_projects_download: true,
+    throttle_authenticated_api_enabled: false,
+    throttle_authenticated_api_requests_per_period: 7200,
+    throttle_authenticated_api_period_in_seconds: 3600,
+  };
+}
+
+export const USERS = [
+  { username: 'root', name: 'Administrator', is_admin: true },
+  { username: 'alice', name: 'Alice Owner', is_admin: false },
+  { username: 'bob', name: 'Bob Maintainer', is_admin: false },
+  { username: 'dave', name: 'Dave Developer', is_admin: false },
+  { username: 'mallory', name: 'Mallory Attacker', is_admin: false },
+] as const;
+
+/** Users root/alice/bob/dave/mallory, an `api` token each, plus a `read_api` token for alice. */
+export function addUsers(state: SimState, opts: ScenarioOptions): Record<(typeof USERS)[number]['username'], SimUser> {
+  const random = opts.random ?? randomBytes;
+  const created = (opts.now ?? new Date()).toISOString();
+  const out = {} as Record<string, SimUser>;
+  for (const u of USERS) {
+    const user: SimUser = { id: nextId(state), username: u.username, name: u.name, email: `${u.username}@acme.example`, state: 'active', is_admin: u.is_admin };
+    state.users.push(user);
+    out[u.username] = user;
+    state.tokens.push(token(state, user, `${u.username}-api`, ['api'], random, created));
+  }
+  state.tokens.push(token(state, out.alice, 'alice-read-api', ['read_api'], random, created));
+  return out as Record<(typeof USERS)[number]['username'], SimUser>;
+}
+
+function token(state: SimState, user: SimUser, name: string, scopes: SimToken['scopes'], random: (n: number) => Buffer, created: string): SimToken {
+  return {
+    id: nextId(state),
+    token: `glpat-${random(15).toString('base64url')}`,
+    name,
+    user_id: user.id,
+    scopes,
+    revoked: false,
+    expires_at: null,
+    created_at: created,
+  };
+}
+
+const COMPLIANT_APPROVALS: SimApprovalFlags = {
+  merge_requests_author_approval: false,
+  merge_requests_disable_committers_approval: true,
+  disable_overriding_approvers_per_merge_request: true,
+  reset_approvals_on_push: true,
+  selective_code_owner_removals: false,
+  require_password_to_approve: false,
+};
+
+export function addGroup(state: SimState, path: string, parent: SimGroup | null, createdAt: string, members: SimGroup['members'] = []): SimGroup {
+  const full_path = parent ? `${parent.full_path}/${path}` : path;
+  const name = path.charAt(0).toUpperCase() + path.slice(1);
+  const group: SimGroup = {
+    id: nextId(state),
+    name,
+    path,
+    full_path,
+    full_name: parent ? `${parent.full_name} / ${name}` : name,
+    parent_id: parent ? parent.id : null,
+    visibility: 'private',
+    web_url: `${INSTANCE_HOST}/groups/${full_path}`,
+    require_two_factor_authentication: true,
+    two_factor_grace_period: 8,
+    share_with_group_lock: false,
+    membership_lock: false,
+    prevent_forking_outside_group: true,
+    project_creation_level: 'maintainer',
+    default_branch_protection: 2,
+    default_branch_protection_defaults: {
+      allowed_to_push: [{ access_level: 40 }],
+      allowed_to_merge: [{ access_level: 40 }],
+      allow_force_push: false,
+      developer_can_initial_push: false,
+    },
+    created_at: createdAt,
+    members,
+    hooks: [],
+    variables: [],
+    approval_settings: { ...COMPLIANT_APPROVALS },
+    approval_locks: {},
+    protected_branches: [],
+  };
+  if (!parent) {
+    // Top-level only keys (gitlab-api.md §3.1, §3.10).
+    group.prevent_sharing_groups_outside_hierarchy = true;
+    group.unique_project_download_limit = 50;
+    group.unique_project_download_limit_interval_in_seconds = 3600;
+    group.unique_project_download_limit_allowlist = [];
+    group.unique_project_download_limit_alertlist = [];
+    group.auto_ban_user_on_excessive_projects_download = true;
+  }
+  state.groups.push(group);
+  return group;
+}
+
+export function accessEntry(state: SimState, level: number): GlAccessLevelEntry {
+  return { id: nextId(state), access_level: level, access_level_description: accessLevelDescription(level), user_id: null, group_id: null, deploy_key_id: null };
+}
+
+export function protectedBranch(state: SimState, name: string, push = 40, merge = 40): GlProtectedBranch {
+  return {
+    id: nextId(state),
+    name,
+    allow_force_push: false,
+    code_owner_approval_required: true,
+    inherited: false,
+    push_access_levels: [accessEntry(state, push)],
+    merge_access_levels: [accessEntry(state, merge)],
+    unprotect_access_levels: [accessEntry(state, 40)],
+  };
+}
+
+export function variable(key: string, value: string, masked: boolean, isProtected: boolean): GlVariable {
+  return { key, value, variable_type: 'env_var', protected: isProtected, masked, hidden: false, raw: false, environment_scope: '*', description: null };
+}
+
+export function addProject(state: SimState, group: SimGroup, path: string, createdAt: string): SimProject {
+  const name = path.split('-').map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join(' ');
+  const id = nextId(state);
+  const project: SimProject = {
+    id,
+    name,
+    path,
+    path_with_namespace: `${group.full_path}/${path}`,
+    namespace: { id: group.id, name: group.name, path: group.path, kind: 'group', full_path: group.full_path, parent_id: group.parent_id },
+    default_branch: 'main',
+    visibility: 'private',
+    archived: false,
+    public_jobs: false,
+    web_url: `${INSTANCE_HOST}/${group.full_path}/${path}`,
+    only_allow_merge_if_pipeline_succeeds: true,
+    allow_merge_on_skipped_pipeline: false,
+    only_allow_merge_if_all_discussions_are_resolved: true,
+    restrict_user_defined_variables: true,
+    ci_pipeline_variables_minimum_override_role: 'maintainer',
+    ci_job_token_scope_enabled: false,
+    approvals_before_merge: 0,
+    builds_access_level: 'enabled',
+    created_at: createdAt,
+    last_activity_at: createdAt,
+    marked_for_deletion_on: null,
+    members: [],
+    protected_branches: [protectedBranch(state, 'main')],
+    approvals: { ...COMPLIANT_APPROVALS, require_reauthentication_to_approve: false },
+    approval_rules: [
+      {
+        id: nextId(state),
+        name: 'All members',
+        rule_type: 'regular',
+        report_type: null,
+        approvals_required: 2,
+        user_ids: [],
+        group_ids: [],
+        protected_branch_ids: [],
+        applies_to_all_protected_branches: false,
+      },
+    ],
+    hooks: [],
+    variables: [],
+    job_token_scope: { inbound_enabled: true, outbound_enabled: false, allowlist: [], groups_allowlist: [] },
+    deploy_keys: [],
+    branches: ['main'],
+  };
+  state.projects.push(project);
+  return project;
+}
+
+export function addHook(state: SimState, project: SimProject, url: string, sslVerification: boolean, createdAt: string) {
+  const hook = {
+    id: nextId(state),
+    url,
+    name: '',
+    description: '',
+    created_at: createdAt,
+    project_id: project.id,
+    enable_ssl_verification: sslVerification,
+    alert_status: 'executable' as const,
+    disabled_until: null,
+    url_variables: [],
+    custom_headers: [],
+    push_events: true,
+    tag_push_events: false,
+    merge_requests_events: true,
+    issues_events: false,
+    note_events: false,
+    pipeline_events: true,
+    job_events: false,
+    token: `whsec-${hookSecret(project.id)}`,
+  };
+  project.hooks.push(hook);
+  return hook;
+}
+
+function hookSecret(n: number): string {
+  return (n * 2654435761 >>> 0).toString(36);
+}
+
+export interface PastEventInput {
+  entity_type: GlAuditEvent['entity_type'];
+  entity_id: number;
+  entity_path: string;
+  event_name: string;
+  target_id?: number | string;
+  target_type?: string;
+  target_details?: string;
+  change?: string;
+  from?: unknown;
+  to?: unknown;
+  custom_message?: string;
+}
+
+/** A past audit event, as if GitLab had recorded it (scenario history). */
+export function pastEvent(
+  state: SimState,
+  author: SimUser,
+  ip: string,
+  at: Date,
+  e: PastEventInput,
+): GlAuditEvent {
+  const { entity_type, entity_id, event_name, entity_path, ...rest } = e;
+  const details: GlAuditEvent['details'] = {
+    event_name,
+    author_name: author.name,
+    author_email: author.email,
+    target_id: rest.target_id ?? entity_id,
+    target_type: rest.target_type ?? entity_type,
+    target_details: rest.target_details ?? entity_path,
+    ip_address: ip,
+    entity_path,
+  };
+  if (rest.change !== undefined) Object.assign(details, { change: rest.change, from: rest.from, to: rest.to });
+  const message = rest.custom_message ?? (rest.change !== undefined ? `Changed ${rest.change} from ${fmt(rest.from)} to ${fmt(rest.to)}` : undefined);
+  if (message !== undefined) details.custom_message = message;
+  const event: GlAuditEvent = { id: nextId(state), author_id: author.id, entity_id, entity_type, created_at: at.toISOString(), event_name, details };
+  state.audit_events.push(event);
+  return event;
+}
+
+function fmt(v: unknown): string {
+  return Array.isArray(v) ? `[${v.map((x) => JSON.stringify(x)).join(', ')}]` : String(v);
+}
+
+export function hoursBefore(now: Date, hours: number): Date {
+  return new Date(now.getTime() - hours * 3_600_000);
+}
