@@ -5,6 +5,7 @@ import type { Finding } from '../checks/model';
 import { defineRule, type FindingDraft } from './rule';
 import type { AreaParams } from './params';
 import { SCENARIOS } from './scenarios';
+import { missingFixData } from './fix-data';
 
 export const jobTokenScope = defineRule({
   id: 'ci.job-token-scope',
@@ -92,7 +93,7 @@ function judgeVariable(v: GlVariable, params: AreaParams<'ci'>, owner: string): 
 }
 
 function variablePath(f: Finding): string {
-  const scope = typeof f.fixData?.environment_scope === 'string' ? f.fixData.environment_scope : '*';
+  const scope = String(f.fixData?.environment_scope);
   const kind = f.target.kind === 'group' ? 'groups' : 'projects';
   // The same key may exist once per environment: the filter picks the one judged (§3.8).
   return `/${kind}/${f.target.id}/variables/${encodeURIComponent(f.object ?? '')}?filter[environment_scope]=${encodeURIComponent(scope)}`;
@@ -115,5 +116,8 @@ export const maskedVariables = defineRule({
     return [];
   },
   // Only the flag: a fix never carries the value.
-  fix: (f) => ({ method: 'PUT', path: variablePath(f), body: { [f.setting]: true } }),
+  fix: (f) =>
+    typeof f.fixData?.environment_scope === 'string'
+      ? { method: 'PUT', path: variablePath(f), body: { [f.setting]: true } }
+      : missingFixData(f, "the variable's environment scope"),
 });

@@ -8,6 +8,7 @@ import type { Finding } from '../checks/model';
 import { defineRule, type Fix, type FindingDraft, type Subject } from './rule';
 import { branchMatches } from './match';
 import { SCENARIOS } from './scenarios';
+import { missingFixData } from './fix-data';
 
 const common = {
   area: 'mr-approvals' as const,
@@ -89,6 +90,8 @@ export const minApprovals = defineRule({
         },
       };
     }
+    // A covering rule was found but its data is gone: a second rule would not raise the first one.
+    if (f.object !== undefined) return missingFixData(f, 'the covering approval rule');
     // No branches and applies_to_all_protected_branches false: covers every branch, the default one included.
     return {
       method: 'POST',

@@ -10,6 +10,7 @@ import type { Area, AreaParams } from './params';
 import { defineRule, type Fix, type FindingDraft, type Subject } from './rule';
 import { patternCovers, relevantProtections, requiredBranches } from './match';
 import { SCENARIOS } from './scenarios';
+import { missingFixData } from './fix-data';
 
 type Params = AreaParams<'protected-branches'>;
 type AccessList = 'push_access_levels' | 'merge_access_levels';
@@ -101,7 +102,9 @@ function userGroupFindings(p: GlProtectedBranch, list: AccessList, floor: number
 
 function accessFix(f: Finding, key: 'allowed_to_push' | 'allowed_to_merge'): Fix {
   if (f.fixData?.inherited) return inheritedManual(f.branch);
-  const changes = (f.fixData?.changes ?? []) as AccessChange[];
+  const changes = f.fixData?.changes as AccessChange[] | undefined;
+  // Without the entry ids an empty PATCH would "succeed" and change nothing: refuse instead.
+  if (!Array.isArray(changes) || changes.length === 0) return missingFixData(f, 'access-level entry ids');
   // Removing a user/group/deploy-key entry takes access away from someone named: revert asks for --allow-destructive.
   const destructive = f.object !== undefined;
   return { method: 'PATCH', path: pathOf(f), body: { [key]: changes }, ...(destructive ? { destructive: true } : {}) };

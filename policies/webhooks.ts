@@ -5,6 +5,7 @@ import type { GlHook } from '../gitlab/types';
 import type { Finding } from '../checks/model';
 import { defineRule, type FindingDraft, type Subject } from './rule';
 import { hostMatches, parseUrl } from './match';
+import { missingFixData } from './fix-data';
 import { SCENARIOS } from './scenarios';
 
 const common = {
@@ -75,7 +76,9 @@ export const sslVerification = defineRule({
             `Webhook ${f.object} sends over plain HTTP: move the receiver to https and update the hook URL; ` +
             'changing the URL drops the secret token, so set it again in the same request (gitlab-api.md §3.7).',
         }
-      : { method: 'PUT', path: hookPath(f), body: { url: f.fixData?.url, enable_ssl_verification: true } },
+      : typeof f.fixData?.url === 'string'
+        ? { method: 'PUT', path: hookPath(f), body: { url: f.fixData.url, enable_ssl_verification: true } }
+        : missingFixData(f, "the hook's URL, which PUT requires"),
 });
 
 export const allowedHosts = defineRule({

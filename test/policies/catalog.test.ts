@@ -68,3 +68,33 @@ describe('scenarios', () => {
     expect(scenarioAnchor('Suspected compromised user account')).toBe('suspected-compromised-user-account');
   });
 });
+
+describe('fixes never write blindly when fixData is missing', () => {
+  const target = { kind: 'project' as const, path: 'acme/web', id: 12 };
+  const bare = (rule: string, setting: string, extra: Record<string, unknown> = {}) => ({
+    rule,
+    area: rule.split('.')[0]!,
+    severity: 'high' as const,
+    target,
+    setting,
+    expected: true,
+    actual: false,
+    message: 'Something is off',
+    revertible: true,
+    waived: false,
+    ...extra,
+  });
+  it.each([
+    ['protected-branches.push', bare('protected-branches.push', 'push_access_levels', { branch: 'main' }), 'access-level entry ids'],
+    ['protected-branches.deploy-key-push', bare('protected-branches.deploy-key-push', 'push_access_levels', { branch: 'main', object: 'deploy key 5' }), 'access-level entry ids'],
+    ['webhooks.ssl-verification', bare('webhooks.ssl-verification', 'enable_ssl_verification', { object: '1' }), "the hook's URL, which PUT requires"],
+    ['ci.masked-variables', bare('ci.masked-variables', 'masked', { object: 'DB_PASSWORD' }), "the variable's environment scope"],
+    ['mr-approvals.min-approvals', bare('mr-approvals.min-approvals', 'approvals_required', { object: 'approval rule 7', branch: 'main' }), 'the covering approval rule'],
+  ])('%s', (id, finding, what) => {
+    const rule = ruleById(id)!;
+    const params = areaParams[rule.area].parse({});
+    expect(rule.fix(finding, params as never)).toEqual({
+      manual: `The ${id} finding carries no fixData (${what}); run check again and revert from its result, or fix by hand: Something is off.`,
+    });
+  });
+});
