@@ -203,7 +203,7 @@ function create(req: RouteRequest, ctx: SimContext, holder: Holder) {
     target_id: branch.id,
     target_type: 'ProtectedBranch',
     target_details: name,
-    custom_message: 'Added protected branch',
+    custom_message: `Added protected branch with [allowed to push: ${JSON.stringify(humanize(holder, branch.push_access_levels))}] and [allowed to merge: ${JSON.stringify(humanize(holder, branch.merge_access_levels))}]`.replace(/"/g, ''),
   });
   return { status: 201, body: view(holder, branch) };
 }
