@@ -1,0 +1,200 @@
+// Drives the sim's core routes with @gitbeaker/rest itself, so the sim answers what a real client expects.
+import { Gitlab } from '@gitbeaker/rest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningSim } from '../../sim';
+import { raw, withSim } from './helpers';
+
+let sim: RunningSim;
+const api = (token: string) => new Gitlab({ host: sim.url, token });
+
+beforeAll(async () => {
+  sim = await withSim({ scenario: 'incident' });
+});
+afterAll(async () => {
+  await sim.close();
+});
+
+describe('groups', () => {
+  it('Groups.show returns the documented security keys, Git-abuse keys for the owner of a top-level group', async () => {
+    const g = (await api(sim.tokens.owner).Groups.show('acme')) as unknown as Record<string, unknown>;
+    expect(g).toMatchObject({
+      full_path: 'acme',
+      parent_id: null,
+      visibility: 'private',
+      require_two_factor_authentication: false,
+      two_factor_grace_period: 8,
+      share_with_group_lock: false,
+      membership_lock: false,
+      prevent_forking_outside_group: true,
+      prevent_sharing_groups_outside_hierarchy: true,
+      project_creation_level: 'maintainer',
+      default_branch_protection: 2,
+      unique_project_download_limit: 0,
+      unique_project_download_limit_interval_in_seconds: 3600,
+      unique_project_download_limit_allowlist: [],
+      unique_project_download_limit_alertlist: [],
+      auto_ban_user_on_excessive_projects_download: true,
+      ip_restriction_ranges: null,
+    });
+    expect((g.projects as { path_with_namespace: string }[]).map((p) => p.path_with_namespace).sort()).toEqual(['acme/api', 'acme/docs-site', 'acme/web']);
+  });
+
+  it('subgroups have no top-level-only keys', async () => {
+    const g = (await api(sim.tokens.owner).Groups.show('acme/platform')) as unknown as Record<string, unknown>;
+    expect(g.full_path).toBe('acme/platform');
+    expect('prevent_sharing_groups_outside_hierarchy' in g).toBe(false);
+    expect('unique_project_download_limit' in g).toBe(false);
+  });
+
+  it('Groups.allSubgroups and allDescendantGroups', async () => {
+    const sub = await api(sim.tokens.owner).Groups.allSubgroups('acme');
+    expect(sub.map((g) => g.full_path)).toEqual(['acme/platform', 'acme/sandbox']);
+    const desc = await api(sim.tokens.owner).Groups.allDescendantGroups('acme', {});
+    expect(desc.map((g) => g.full_path).sort()).toEqual(['acme/platform', 'acme/sandbox']);
+  });
+
+  it('Groups.allProjects with include_subgroups lists all six', async () => {
+    const ps = await api(sim.tokens.owner).Groups.allProjects('acme', { includeSubgroups: true, orderBy: 'id', sort: 'asc' });
+    expect(ps.map((p) => p.path_with_namespace)).toEqual([
+      'acme/web',
+      'acme/api',
+      'acme/platform/infra',
+      'acme/platform/deploy',
+      'acme/sandbox/scratch',
+      'acme/docs-site',
+    ]);
+  });
+
+  it('Groups.all lists member groups; top_level_only narrows', async () => {
+    const all = await api(sim.tokens.developer).Groups.all();
+    expect(all.map((g) => g.full_path).sort()).toEqual(['acme', 'acme/platform', 'acme/sandbox']);
+    const top = await api(sim.tokens.developer).Groups.all({ topLevelOnly: true });
+    expect(top.map((g) => g.full_path)).toEqual(['acme']);
+  });
+
+  it('Groups.edit turns 2FA back on and records the audit event', async () => {
+    const g = (await api(sim.tokens.owner).Groups.edit('acme', { requireTwoFactorAuthentication: true })) as unknown as Record<string, unknown>;
+    expect(g.require_two_factor_authentication).toBe(true);
+    const last = sim.state.audit_events[sim.state.audit_events.length - 1];
+    expect(last).toMatchObject({
+      entity_type: 'Group',
+      event_name: 'group_require_two_factor_authentication_updated',
+      details: { change: 'require_two_factor_authentication', from: false, to: true, author_name: 'Alice Owner', entity_path: 'acme' },
+    });
+  });
+});
+
+describe('projects', () => {
+  it('Projects.show returns role-gated CI keys for a Maintainer and approvals_before_merge on Premium+', async () => {
+    const p = (await api(sim.tokens.maintainer).Projects.show('acme/web')) as unknown as Record<string, unknown>;
+    expect(p).toMatchObject({
+      path_with_namespace: 'acme/web',
+      visibility: 'public',
+      default_branch: 'main',
+      archived: false,
+      public_jobs: false,
+      restrict_user_defined_variables: true,
+      ci_pipeline_variables_minimum_override_role: 'maintainer',
+      ci_job_token_scope_enabled: false,
+      approvals_before_merge: 0,
+      namespace: { full_path: 'acme', kind: 'group' },
+    });
+  });
+
+  it('Developers do not see the role-gated keys (absent, not false)', async () => {
+    const p = (await api(sim.tokens.developer).Projects.show('acme/platform/infra')) as unknown as Record<string, unknown>;
+    expect(p.public_jobs).toBe(true);
+    for (const k of ['restrict_user_defined_variables', 'ci_pipeline_variables_minimum_override_role', 'ci_job_token_scope_enabled']) expect(k in p).toBe(false);
+  });
+
+  it('Projects.all with keyset pagination walks every visible project', async () => {
+    const ps = await api(sim.tokens.owner).Projects.all({ pagination: 'keyset', orderBy: 'id', sort: 'asc', perPage: 2 });
+    expect(ps.map((p) => p.path_with_namespace)).toEqual([
+      'acme/web',
+      'acme/api',
+      'acme/platform/infra',
+      'acme/platform/deploy',
+      'acme/sandbox/scratch',
+      'acme/docs-site',
+    ]);
+    expect(sim.counts()['GET /projects']).toBeGreaterThanOrEqual(3);
+  });
+
+  it('Projects.edit sets public_jobs through the public_builds alias and audits visibility', async () => {
+    const p = (await api(sim.tokens.maintainer).Projects.edit('acme/platform/infra', { publicBuilds: false } as never)) as unknown as Record<string, unknown>;
+    expect(p.public_jobs).toBe(false);
+    expect('public_builds' in p).toBe(false);
+    const q = (await api(sim.tokens.maintainer).Projects.edit('acme/web', { visibility: 'private' })) as unknown as Record<string, unknown>;
+    expect(q.visibility).toBe('private');
+    const last = sim.state.audit_events[sim.state.audit_events.length - 1];
+    expect(last).toMatchObject({
+      entity_type: 'Project',
+      event_name: 'project_visibility_level_updated',
+      details: { change: 'visibility_level', from: 'Public', to: 'Private', author_name: 'Bob Maintainer', target_details: 'acme/web' },
+    });
+  });
+});
+
+describe('audit events, version, namespaces, users, settings', () => {
+  it('AuditEvents.all for a project returns the incident events with author, ip, from/to', async () => {
+    const events = (await api(sim.tokens.owner).AuditEvents.all({ projectId: 'acme/api' })) as unknown as { event_name: string; details: Record<string, unknown> }[];
+    const names = events.map((e) => e.event_name);
+    expect(names).toEqual(expect.arrayContaining(['update_approval_rules', 'project_merge_requests_author_approval_updated', 'webhook_created']));
+    const author = events.find((e) => e.event_name === 'project_merge_requests_author_approval_updated')!;
+    expect(author.details).toMatchObject({ author_name: 'Mallory Attacker', ip_address: '203.0.113.9', change: 'prevent merge request approval from authors', from: true, to: false });
+  });
+
+  it('AuditEvents.show by id, and instance events for the admin', async () => {
+    const list = (await api(sim.tokens.admin).AuditEvents.all()) as unknown as { id: number }[];
+    expect(list.length).toBeGreaterThanOrEqual(9);
+    const one = (await api(sim.tokens.admin).AuditEvents.show(list[0].id)) as unknown as { id: number };
+    expect(one.id).toBe(list[0].id);
+  });
+
+  it('Metadata.show reports the EE build', async () => {
+    const m = (await api(sim.tokens.developer).Metadata.show()) as unknown as Record<string, unknown>;
+    expect(m).toMatchObject({ version: '17.11.2-ee', enterprise: true });
+  });
+
+  it('License.show is the plan for admins', async () => {
+    const l = (await api(sim.tokens.admin).License.show()) as unknown as Record<string, unknown>;
+    expect(l).toMatchObject({ plan: 'ultimate', expired: false });
+  });
+
+  it('Namespaces.show gives plan "default" on self-managed to the owner only', async () => {
+    const owner = (await api(sim.tokens.owner).Namespaces.show('acme')) as unknown as Record<string, unknown>;
+    expect(owner).toMatchObject({ full_path: 'acme', kind: 'group', plan: 'default' });
+    const dev = (await api(sim.tokens.developer).Namespaces.show('acme')) as unknown as Record<string, unknown>;
+    expect('plan' in dev).toBe(false);
+  });
+
+  it('Users.showCurrentUser and Users.show; is_admin only for admins', async () => {
+    const me = (await api(sim.tokens.admin).Users.showCurrentUser()) as unknown as Record<string, unknown>;
+    expect(me).toMatchObject({ username: 'root', is_admin: true });
+    const mallory = sim.state.users.find((u) => u.username === 'mallory')!;
+    const seen = (await api(sim.tokens.developer).Users.show(mallory.id)) as unknown as Record<string, unknown>;
+    expect(seen).toMatchObject({ id: mallory.id, username: 'mallory', name: 'Mallory Attacker', state: 'active' });
+    expect('is_admin' in seen).toBe(false);
+  });
+
+  it('PersonalAccessTokens.show() is the presented token', async () => {
+    const t = (await api(sim.tokens.readOnly).PersonalAccessTokens.show()) as unknown as Record<string, unknown>;
+    expect(t).toMatchObject({ name: 'alice-read-api', scopes: ['read_api'], active: true, revoked: false });
+    expect(JSON.stringify(t)).not.toContain(sim.tokens.readOnly);
+  });
+
+  it('ApplicationSettings.show/edit for the admin, audited as application_setting_updated', async () => {
+    const s = (await api(sim.tokens.admin).ApplicationSettings.show()) as unknown as Record<string, unknown>;
+    expect(s).toMatchObject({ require_two_factor_authentication: true, two_factor_grace_period: 8, max_number_of_repository_downloads: 100 });
+    const e = (await api(sim.tokens.admin).ApplicationSettings.edit({ twoFactorGracePeriod: 4 } as never)) as unknown as Record<string, unknown>;
+    expect(e.two_factor_grace_period).toBe(4);
+    const last = sim.state.audit_events[sim.state.audit_events.length - 1];
+    expect(last).toMatchObject({ entity_type: 'Gitlab::Audit::InstanceScope', event_name: 'application_setting_updated', details: { change: 'two_factor_grace_period', from: 8, to: 4 } });
+    await expect(api(sim.tokens.owner).ApplicationSettings.show()).rejects.toMatchObject({ cause: { response: { status: 403 } } });
+  });
+
+  it('GET /version', async () => {
+    const r = await raw(sim, '/version', { token: sim.tokens.developer });
+    expect(r.json).toEqual({ version: '17.11.2-ee', revision: sim.state.revision });
+  });
+});
