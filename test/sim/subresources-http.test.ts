@@ -2,7 +2,11 @@
 // 204 empty bodies, error bodies, role and tier gates, and the audit events the writes leave behind.
 import { Gitlab } from '@gitbeaker/rest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { GlApprovalRule, GlProtectedBranch } from '../../gitlab/types';
 import { startSim, type RunningSim } from '../../sim/server';
+
+/** gitbeaker's schema types are loose; read responses as the documented GitLab shapes. */
+const asBranch = (x: unknown) => x as GlProtectedBranch;
 
 type Client = InstanceType<typeof Gitlab>;
 
@@ -51,11 +55,11 @@ describe('subresources over HTTP (hardened, Ultimate EE)', () => {
     const created = await maint.ProtectedBranches.create('acme/web', 'release/*', {
       pushAccessLevel: 40,
       mergeAccessLevel: 30,
-      allowedToPush: [{ access_level: 0 }],
+      allowedToPush: [{ accessLevel: 0 }],
       showExpanded: true,
     });
     expect(created.status).toBe(201);
-    const b = created.data;
+    const b = asBranch(created.data);
     expect(b.name).toBe('release/*');
     expect(b.push_access_levels.map((e) => e.access_level_description)).toEqual(['Maintainers', 'No one']);
     expect(b.merge_access_levels.map((e) => e.access_level)).toEqual([30]);
@@ -65,15 +69,17 @@ describe('subresources over HTTP (hardened, Ultimate EE)', () => {
 
     const noOne = b.push_access_levels[1]!.id;
     const keep = b.push_access_levels[0]!.id;
-    const edited = await maint.ProtectedBranches.edit('acme/web', 'release/*', {
-      allowedToPush: [{ id: noOne, _destroy: true }],
-      allowedToMerge: [{ id: b.merge_access_levels[0]!.id, access_level: 40 }, { access_level: 0 }],
-      allowForcePush: false,
-    });
+    const edited = asBranch(
+      await maint.ProtectedBranches.edit('acme/web', 'release/*', {
+        allowedToPush: [{ id: noOne, _destroy: true } as never],
+        allowedToMerge: [{ id: b.merge_access_levels[0]!.id, accessLevel: 40 }, { accessLevel: 0 } as never],
+        allowForcePush: false,
+      }),
+    );
     expect(edited.push_access_levels.map((e) => e.id)).toEqual([keep]);
     expect(edited.merge_access_levels.map((e) => e.access_level_description)).toEqual(['Maintainers', 'No one']);
 
-    const dup = await failure(maint.ProtectedBranches.edit('acme/web', 'release/*', { allowedToPush: [{ access_level: 40 }] }));
+    const dup = await failure(maint.ProtectedBranches.edit('acme/web', 'release/*', { allowedToPush: [{ accessLevel: 40 } as never] }));
     expect(dup).toEqual({ status: 422, description: JSON.stringify(['Push access levels access level has already been taken']) });
 
     const shown = await maint.ProtectedBranches.show('acme/web', 'release/*');
@@ -127,11 +133,11 @@ describe('subresources over HTTP (hardened, Ultimate EE)', () => {
   it('approval rules: full entity, PUT quirk, branch deletion leaves the rule covering all branches', async () => {
     const api = sim.state.projects.find((p) => p.path_with_namespace === 'acme/api')!;
     const release = api.protected_branches.find((b) => b.name === 'release/*')!;
-    const rule = await maint.MergeRequestApprovals.createApprovalRule('acme/api', 'Release', 2, {
+    const rule = (await maint.MergeRequestApprovals.createApprovalRule('acme/api', 'Release', 2, {
       protectedBranchIds: [release.id],
       usernames: ['bob'],
       appliesToAllProtectedBranches: false,
-    });
+    })) as unknown as GlApprovalRule;
     expect(rule).toMatchObject({ name: 'Release', approvals_required: 2, rule_type: 'regular', applies_to_all_protected_branches: false });
     expect(rule.protected_branches.map((b) => b.name)).toEqual(['release/*']);
     expect((rule.eligible_approvers as { username: string }[]).map((u) => u.username)).toEqual(['bob']);
@@ -204,7 +210,7 @@ describe('subresources over HTTP (hardened, Ultimate EE)', () => {
     const dup = await failure(maint.ProjectVariables.create('acme/web', 'SCOPED', 'c', { environmentScope: 'staging' }));
     expect(dup).toEqual({ status: 400, description: JSON.stringify({ key: ['(SCOPED) has already been taken'] }) });
 
-    await maint.ProjectVariables.edit('acme/web', 'NODE_ENV', 'production', { protected: true });
+    await maint.ProjectVariables.edit('acme/web', 'NODE_ENV', 'production', { protected: true } as never);
     const upd = eventsNamed(sim, 'ci_variable_updated').at(-1)!;
     expect([upd.details.target_details, upd.details.change, upd.details.from, upd.details.to]).toEqual(['NODE_ENV', 'variable protection', false, true]);
 
@@ -245,10 +251,10 @@ describe('tier and edition gates over HTTP', () => {
       expect(await failure(owner.GroupHooks.all('acme'))).toEqual({ status: 403, description: '403 Forbidden' });
       const bad = await failure(owner.ProtectedBranches.edit('acme/web', 'main', { allowedToPush: [{ user_id: 1 }] } as never));
       expect(bad).toEqual({ status: 422, description: JSON.stringify(['Push access levels user must be blank']) });
-      const ok = await owner.ProtectedBranches.edit('acme/web', 'main', { allowedToMerge: [{ access_level: 30 }], codeOwnerApprovalRequired: true } as never);
+      const ok = asBranch(await owner.ProtectedBranches.edit('acme/web', 'main', { allowedToMerge: [{ access_level: 30 }], codeOwnerApprovalRequired: true } as never));
       expect(ok.merge_access_levels.map((e) => e.access_level)).toEqual([40, 30]);
       expect(ok.code_owner_approval_required).toBe(true); // seeded true; the write itself is ignored below Premium
-      const flipped = await owner.ProtectedBranches.edit('acme/web', 'main', { codeOwnerApprovalRequired: false } as never);
+      const flipped = asBranch(await owner.ProtectedBranches.edit('acme/web', 'main', { codeOwnerApprovalRequired: false } as never));
       expect(flipped.code_owner_approval_required).toBe(true);
     } finally {
       await sim.close();
@@ -263,7 +269,7 @@ describe('tier and edition gates over HTTP', () => {
       const r2 = await raw(sim, sim.tokens.owner, 'GET', '/groups/acme/hooks');
       expect([r2.status, r2.json]).toEqual([404, { error: '404 Not Found' }]);
       const owner = new Gitlab({ host: sim.url, token: sim.tokens.owner });
-      const b = await owner.ProtectedBranches.edit('acme/web', 'main', { allowedToPush: [{ access_level: 30 }], allowForcePush: true } as never);
+      const b = asBranch(await owner.ProtectedBranches.edit('acme/web', 'main', { allowedToPush: [{ access_level: 30 }], allowForcePush: true } as never));
       expect(b.allow_force_push).toBe(true);
       expect(b.push_access_levels).toEqual([{ id: expect.any(Number), access_level: 40, access_level_description: 'Maintainers' }]);
     } finally {
