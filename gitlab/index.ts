@@ -35,3 +35,4 @@ export {
 } from './requester';
 export { detectGitlab, planToTier, type DetectOptions } from './tier';
 export * from './types';
+export { formatEvent } from './events';
