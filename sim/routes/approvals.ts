@@ -271,6 +271,10 @@ function createRule(req: RouteRequest, ctx: SimContext) {
   const ruleType = hasParam(req, 'rule_type') ? String(paramOf(req, 'rule_type')) : 'regular';
   if (!(RULE_TYPES as readonly string[]).includes(ruleType)) throw errors.badParam('rule_type does not have a valid value');
   if (project.approval_rules.some((r) => r.name === name)) throw errors.validation({ name: ['has already been taken'] });
+  // A project has at most one catch-all rule.
+  if (ruleType === 'any_approver' && project.approval_rules.some((r) => r.rule_type === 'any_approver')) {
+    throw errors.validation({ rule_type: ['any-approver for the project already exists'] });
+  }
   const appliesToAll = hasParam(req, 'applies_to_all_protected_branches')
     ? parseBool(paramOf(req, 'applies_to_all_protected_branches'), 'applies_to_all_protected_branches')
     : false;

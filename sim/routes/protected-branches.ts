@@ -5,8 +5,10 @@ import type { GlAccessLevelEntry, GlProtectedBranch } from '../../gitlab/types';
 import { paginate } from '../pagination';
 import {
   errors,
+  groupRole,
   parseBool,
   parseIntParam,
+  projectRole,
   requireGroup,
   requireProject,
   Role,
@@ -208,6 +210,15 @@ function create(req: RouteRequest, ctx: SimContext, holder: Holder) {
   return { status: 201, body: view(holder, branch) };
 }
 
+/** Editing allowed_to_unprotect needs the caller to be allowed to unprotect (§3.4); no entries = Maintainers. */
+function canUnprotect(ctx: SimContext, holder: Holder, branch: GlProtectedBranch): boolean {
+  const role = holder.project ? projectRole(ctx.state, ctx.user, holder.project) : groupRole(ctx.state, ctx.user, holder.group!);
+  if (branch.unprotect_access_levels.length === 0) return role >= Role.Maintainer;
+  return branch.unprotect_access_levels.some((e) =>
+    e.user_id != null ? e.user_id === ctx.user.id : e.group_id == null && e.deploy_key_id == null && role >= (e.access_level ?? Infinity),
+  );
+}
+
 function update(req: RouteRequest, ctx: SimContext, holder: Holder) {
   const branch = findBranch(holder, req.params.name!);
   const ee = holder.state.edition === 'ee';
@@ -216,6 +227,7 @@ function update(req: RouteRequest, ctx: SimContext, holder: Holder) {
     isPremium(holder.state) && hasParam(req, 'code_owner_approval_required')
       ? parseBool(paramOf(req, 'code_owner_approval_required'), 'code_owner_approval_required')
       : undefined;
+  if (ee && hasParam(req, 'allowed_to_unprotect') && !canUnprotect(ctx, holder, branch)) throw errors.forbidden();
   const next = {} as Record<Kind, GlAccessLevelEntry[]>;
   const messages: string[] = [];
   for (const kind of KINDS) {

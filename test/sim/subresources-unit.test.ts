@@ -159,6 +159,17 @@ describe('protected branches (project)', () => {
     expect((await f.call('GET', `${PB}/stable`)).status).toBe(404);
   });
 
+  it('editing allowed_to_unprotect needs the caller to be allowed to unprotect (Admins only here -> 403 for a Maintainer)', async () => {
+    const f = makeFixture();
+    const main = f.project.protected_branches[0]!;
+    main.unprotect_access_levels.push({ id: 777, access_level: 60, access_level_description: 'Admins', user_id: null, group_id: null, deploy_key_id: null });
+    expect(await f.call('PATCH', `${PB}/main`, { body: { allowed_to_unprotect: [{ access_level: 40 }] } })).toEqual({ status: 403, body: { message: '403 Forbidden' } });
+    const asAdmin = await f.call('PATCH', `${PB}/main`, { as: f.users.root, body: { allowed_to_unprotect: [{ id: 777, access_level: 40 }] } });
+    expect((asAdmin.body as GlProtectedBranch).unprotect_access_levels.map((e) => e.access_level_description)).toEqual(['Maintainers']);
+    // Unprotect lists are not part of GitLab's access-level audit (push and merge only).
+    expect(f.audits).toEqual([]);
+  });
+
   it('DELETE answers 204, audits the removal and drops the branch from approval rules', async () => {
     const f = makeFixture();
     const main = f.project.protected_branches[0]!;
@@ -263,6 +274,15 @@ describe('approval rules', () => {
     expect(rule.protected_branches.map((b) => [b.id, b.name, b.push_access_levels[0]!.access_level])).toEqual([[mainId, 'main', 40]]);
     expect(f.audits.map((a) => [a.event_name, a.target_details])).toEqual([['approval_rule_created', 'Security']]);
     expect(await f.call('POST', R, { body: {} })).toEqual({ status: 400, body: { error: 'name is missing, approvals_required is missing' } });
+  });
+
+  it('only one any_approver rule per project', async () => {
+    const f = makeFixture();
+    expect((await f.call('POST', R, { body: { name: 'Any', approvals_required: 1, rule_type: 'any_approver' } })).status).toBe(201);
+    expect(await f.call('POST', R, { body: { name: 'Any 2', approvals_required: 1, rule_type: 'any_approver' } })).toEqual({
+      status: 400,
+      body: { message: { rule_type: ['any-approver for the project already exists'] } },
+    });
   });
 
   it('PUT without applies_to_all_protected_branches resets it to false (17.x/18.x quirk) and audits the count', async () => {
