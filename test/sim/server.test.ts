@@ -259,10 +259,10 @@ describe('pagination', () => {
     let seen = ids.length;
     let pages = 1;
     while (url && pages < 200) {
-      const res = await fetch(url, { headers: { 'PRIVATE-TOKEN': sim.tokens.owner } });
+      const res: Response = await fetch(url, { headers: { 'PRIVATE-TOKEN': sim.tokens.owner } });
       seen += ((await res.json()) as unknown[]).length;
       pages += 1;
-      const l = res.headers.get('link');
+      const l: string | null = res.headers.get('link');
       url = l ? /<([^>]+)>/.exec(l)![1] : undefined;
     }
     expect(seen).toBe(10_050);
