@@ -73,6 +73,8 @@ export function evaluate(snapshot: Snapshot, baseline: Baseline, opts: EvaluateO
   const ctx: EvalContext = { tier, now: snapshot.takenAt, isAdmin };
   const findings: Finding[] = [];
   const skipped: SkippedEntry[] = [];
+  // Every (rule, target) actually judged, so JUnit can list passing cases too.
+  const evaluated: { rule: string; target: TargetRef }[] = [];
   const errors: TargetErrorEntry[] = snapshot.errors.map((e) => ({ ...e }));
   // One error per target + read, listing every rule that could not be evaluated because of it.
   const readErrors = new Map<string, TargetErrorEntry>();
@@ -119,7 +121,9 @@ export function evaluate(snapshot: Snapshot, baseline: Baseline, opts: EvaluateO
           const read = (state as unknown as Record<string, Read<unknown> | undefined>)[key];
           if (read?.ok) subject[key] = read.value;
         }
-        judge(rule, subject as unknown as Subject, state.target, baseline, ctx, findings, skipped, errors);
+        if (judge(rule, subject as unknown as Subject, state.target, baseline, ctx, findings, skipped, errors)) {
+          evaluated.push({ rule: rule.id, target: state.target });
+        }
       }
     }
   }
@@ -135,6 +139,7 @@ export function evaluate(snapshot: Snapshot, baseline: Baseline, opts: EvaluateO
       compareText(a.setting, b.setting),
   );
   skipped.sort((a, b) => compareText(order(a.target), order(b.target)) || compareText(a.rule, b.rule));
+  evaluated.sort((a, b) => compareText(order(a.target), order(b.target)) || compareText(a.rule, b.rule));
   for (const e of errors) e.rules?.sort(compareText);
   errors.sort((a, b) => compareText(order(a.target), order(b.target)) || compareText(a.message, b.message));
 
@@ -157,6 +162,7 @@ export function evaluate(snapshot: Snapshot, baseline: Baseline, opts: EvaluateO
     skipped,
     errors,
     ...(expiredWaivers.length > 0 ? { expiredWaivers } : {}),
+    evaluated,
   };
 }
 
@@ -187,7 +193,7 @@ function judge(
   findings: Finding[],
   skipped: SkippedEntry[],
   errors: TargetErrorEntry[],
-): void {
+): boolean {
   const params = baseline.params[rule.area as Area];
   let outcome: ReturnType<Rule['evaluate']>;
   try {
@@ -195,11 +201,11 @@ function judge(
   } catch (err) {
     // A rule that crashes has not judged the target: an error (exit 2), never a pass.
     errors.push({ target, message: `rule ${rule.id} failed: ${(err as Error).message} (a gitlab-posture bug: please report it)`, rules: [rule.id] });
-    return;
+    return false;
   }
   if (!Array.isArray(outcome)) {
     skipped.push({ rule: rule.id, target, reason: outcome.skip });
-    return;
+    return false;
   }
   for (const draft of outcome) {
     const finding: Finding = {
@@ -215,6 +221,8 @@ function judge(
       message: draft.message,
       revertible: false,
       waived: false,
+      // What the rule's fix needs (entry ids, hook URL, variable scope); never printed by reporters.
+      ...(draft.fixData !== undefined ? { fixData: draft.fixData } : {}),
     };
     finding.revertible = isRevertible(rule, finding, params);
     const waiver = findWaiver(baseline.waivers, rule.id, target.path, ctx.now);
@@ -224,6 +232,7 @@ function judge(
     }
     findings.push(finding);
   }
+  return true;
 }
 
 /** Plain `revert` can fix it: the fix is a write (not manual) that deletes nothing. */
