@@ -2,6 +2,7 @@
 // 0 compliant, 1 findings, 2 could not complete; a user mistake is one clear line, never a stack trace.
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { BaselineError } from '../baseline/errors';
+import { UnknownRuleError } from '../evaluate';
 import { GitlabError } from '../../gitlab/errors';
 import { redact } from '../../gitlab/redact';
 import { SEVERITIES, ExitCode, type ExitCodeValue, type Severity } from '../model';
@@ -9,7 +10,7 @@ import { REPORT_FORMATS, type ReportFormat } from '../report';
 import { runCheck } from './check';
 import { processIO, UsageError, type CliIO } from './io';
 
-const VERSION = '0.1.0';
+export const VERSION: string = require('../../package.json').version;
 
 function positiveInt(value: string): number {
   const n = Number(value);
@@ -92,7 +93,7 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<Exi
       // --help and --version end here with exit code 0; usage mistakes are exit 2 (DESIGN.md).
       return err.exitCode === 0 ? ExitCode.Ok : ExitCode.Incomplete;
     }
-    if (err instanceof BaselineError || err instanceof UsageError) {
+    if (err instanceof BaselineError || err instanceof UsageError || err instanceof UnknownRuleError) {
       say(`gitlab-posture: ${err.message}`);
       return ExitCode.Incomplete;
     }

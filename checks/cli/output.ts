@@ -14,6 +14,7 @@ export function writeReport(io: CliIO, opts: { format?: ReportFormat; output?: s
     rules: CATALOG,
     color: format === 'table' && !opts.output && io.stdoutIsTTY && !io.env.NO_COLOR,
     generatedAt: io.now().toISOString(),
+    toolVersion: require('../../package.json').version as string,
     ...(opts.baseline ? { baselineFile: opts.baseline } : {}),
   });
   if (opts.output) io.writeFile(opts.output, text);
