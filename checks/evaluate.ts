@@ -92,13 +92,13 @@ export function evaluate(snapshot: Snapshot, baseline: Baseline, opts: EvaluateO
       const targets = statesOf(snapshot, kind);
       if (kind === 'instance' && targets.length === 0) {
         // Instance settings are only read when an instance rule can be judged; say why it was not.
-        if (!judgeable) skipped.push({ rule: rule.id, target: INSTANCE_REF, reason: skipReason(rule, kind, tier, isAdmin) });
+        if (!judgeable) skipped.push({ rule: rule.id, target: INSTANCE_REF, reason: skipReason(rule, kind, snapshot.gitlab) });
         else addReadError(INSTANCE_REF, 'settings:missing', collectorBug('settings', rule.id), rule.id);
         continue;
       }
       for (const state of targets) {
         if (!judgeable) {
-          skipped.push({ rule: rule.id, target: state.target, reason: skipReason(rule, kind, tier, isAdmin) });
+          skipped.push({ rule: rule.id, target: state.target, reason: skipReason(rule, kind, snapshot.gitlab) });
           continue;
         }
         const needed = [...new Set([BASE_READ[kind], ...((rule.needs[kind] as string[] | undefined) ?? [])])];
@@ -173,9 +173,14 @@ function statesOf(snapshot: Snapshot, kind: TargetKind): AnyState[] {
   return kind === 'group' ? snapshot.groups : snapshot.projects;
 }
 
-function skipReason(rule: Rule, kind: TargetKind, tier: Snapshot['gitlab']['tier'], isAdmin: boolean): string {
+function skipReason(rule: Rule, kind: TargetKind, gitlab: Snapshot['gitlab']): string {
+  const { tier, isAdmin } = gitlab;
   const need = minTierFor(rule, kind);
-  if (!tierAtLeast(tier, need)) return `requires ${need} (detected ${tier})`;
+  if (!tierAtLeast(tier, need)) {
+    // A guessed tier must not pass for a known one: say how to make these rules count.
+    const guess = gitlab.tierSource === 'build' ? '; the licence could not be read: set gitlab.tier in the baseline or use an admin token' : '';
+    return `requires ${need} (detected ${tier}${guess})`;
+  }
   if (rule.requiresAdmin && !isAdmin) return 'needs an administrator token';
   return 'not judgeable';
 }

@@ -83,8 +83,11 @@ export interface GitlabInfo {
   url: string;
   version: string;
   tier: Tier;
-  /** Where the tier came from: baseline `gitlab.tier`, `/license`, `/namespaces/:id` plan, or the build. */
-  tierSource: 'baseline' | 'license' | 'namespace' | 'build';
+  /**
+   * Where the tier came from: baseline `gitlab.tier`, `/license`, `/namespaces/:id` plan, licence-gated keys of
+   * the top-level group, or the build alone (then rules above Free are skipped with advice to set gitlab.tier).
+   */
+  tierSource: 'baseline' | 'license' | 'namespace' | 'group' | 'build';
   isAdmin: boolean;
 }
 

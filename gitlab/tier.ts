@@ -88,6 +88,23 @@ export async function detectGitlab(client: GitlabClient, opts: DetectOptions = {
   }
   if (lowest) return info(lowest, 'namespace');
 
+  // Self-managed without an admin token: licence-gated keys of the top-level group itself tell the tier,
+  // because GitLab omits them below it (gitlab-api.md §2): Git-abuse keys -> Ultimate, IP restriction ->
+  // Premium. Absence proves nothing (role or feature flag), so with no group to read we fall through.
+  if (isEE) {
+    let inferred: Tier | undefined;
+    for (const path of opts.topGroups ?? []) {
+      try {
+        const group = await client.get<Record<string, unknown>>(`/groups/${enc(path)}`);
+        const tier: Tier = 'unique_project_download_limit' in group ? 'ultimate' : 'ip_restriction_ranges' in group ? 'premium' : 'free';
+        if (inferred === undefined || TIER_RANK[tier] < TIER_RANK[inferred]) inferred = tier;
+      } catch (e) {
+        if (!isDenied(e)) throw e;
+      }
+    }
+    if (inferred) return info(inferred, 'group');
+  }
+
   // CE build, or EE without licence information we could read: Free.
   return info('free', 'build');
 }

@@ -61,8 +61,22 @@ describe('detectGitlab', () => {
   });
 
   it('EE without licence info and a self-managed namespace plan -> free (build)', async () => {
-    const c = await gitlab({ '/metadata': ee, '/application/settings': forbidden, '/namespaces/acme': { status: 200, body: { id: 1, plan: 'default' } } });
+    const c = await gitlab({ '/metadata': ee, '/application/settings': forbidden, '/namespaces/acme': { status: 200, body: { id: 1, plan: 'default' } }, '/groups/acme': forbidden });
     expect(await detectGitlab(c, { topGroups: ['acme'] })).toMatchObject({ tier: 'free', tierSource: 'build', isAdmin: false });
+  });
+
+  it('self-managed, no admin: licence-gated keys of the top-level group tell the tier, lowest group wins', async () => {
+    const group = (extra: Record<string, unknown>): Answer => ({ status: 200, body: { id: 1, full_path: 'x', ...extra } });
+    const c = await gitlab({
+      '/metadata': ee,
+      '/application/settings': forbidden,
+      '/namespaces/acme': { status: 200, body: { id: 1, plan: 'default' } },
+      '/namespaces/beta': { status: 200, body: { id: 2, plan: 'default' } },
+      '/groups/acme': group({ ip_restriction_ranges: null, unique_project_download_limit: 0 }),
+      '/groups/beta': group({ ip_restriction_ranges: null }),
+    });
+    expect(await detectGitlab(c, { topGroups: ['acme'] })).toMatchObject({ tier: 'ultimate', tierSource: 'group' });
+    expect(await detectGitlab(c, { topGroups: ['acme', 'beta'] })).toMatchObject({ tier: 'premium', tierSource: 'group' });
   });
 
   it('a bad token is an error, not "free"', async () => {
