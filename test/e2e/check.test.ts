@@ -1,0 +1,213 @@
+// `gitlab-posture check` end to end against the simulator, in-process: findings, exit codes, request
+// budget, partial data, roles, snapshots, and the token never printed.
+import { afterEach, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startSim, type RunningSim } from '../../sim';
+import { ACME_HARDENED, runCli, tempDir, writeBaseline } from '../helpers/cli';
+import type { CheckResult } from '../../checks/model';
+
+let sim: RunningSim | undefined;
+afterEach(async () => {
+  await sim?.close();
+  sim = undefined;
+});
+
+const triples = (r: CheckResult) => r.findings.map((f) => `${f.rule} ${f.target.path} ${f.setting}`).sort();
+
+/** What the incident scenario broke (sim/scenarios/incident.ts), as the hardened baseline sees it. */
+const INCIDENT = [
+  'ci.masked-variables acme/platform/deploy masked',
+  'ci.masked-variables acme/platform/deploy protected',
+  'ci.public-jobs acme/platform/infra public_jobs',
+  'git-abuse.download-limit acme unique_project_download_limit',
+  'mr-approvals.author-approval acme/api merge_requests_author_approval',
+  'mr-approvals.min-approvals acme/api approvals_required',
+  'protected-branches.force-push acme/web allow_force_push',
+  'protected-branches.push acme/web push_access_levels',
+  'two-factor.required acme require_two_factor_authentication',
+  'visibility.project acme/web visibility',
+  'webhooks.allowed-hosts acme/api url',
+  'webhooks.ssl-verification acme/api enable_ssl_verification',
+  'webhooks.ssl-verification acme/api url',
+].sort();
+
+async function check(token: string, extra: string[] = [], baselineBody = ACME_HARDENED) {
+  const dir = tempDir();
+  const baseline = writeBaseline(dir, sim!.url, baselineBody);
+  const run = await runCli(['check', '--baseline', baseline, '--format', 'json', ...extra], { GITLAB_TOKEN: token });
+  return { ...run, dir, result: run.stdout ? (JSON.parse(run.stdout) as CheckResult) : undefined };
+}
+
+describe('check on the incident scenario', () => {
+  it('finds exactly the incident misconfigurations, nothing on compliant projects, exit 1', async () => {
+    sim = await startSim({ scenario: 'incident' });
+    const run = await check(sim.tokens.owner);
+    expect(run.code).toBe(1);
+    expect(triples(run.result!)).toEqual(INCIDENT);
+    const clean = ['acme/docs-site', 'acme/sandbox/scratch', 'acme/platform/deploy'];
+    expect(run.result!.findings.filter((f) => clean.slice(0, 2).includes(f.target.path))).toEqual([]);
+    expect(run.result!.summary).toMatchObject({ findings: 13, errors: 0, complete: true });
+    expect(run.result!.gitlab.tier).toBe('ultimate');
+    expect(run.all).not.toContain(sim.tokens.owner);
+  });
+
+  it('keeps the request budget: 6 reads per project, lock info only where an approval flag is off', async () => {
+    sim = await startSim({ scenario: 'incident' });
+    await check(sim.tokens.owner);
+    const counts = sim.counts();
+    const projects = sim.state.projects.length;
+    for (const area of ['protected_branches', 'approvals', 'approval_rules', 'hooks', 'variables', 'job_token_scope']) {
+      expect(counts[`GET /projects/:id/${area}`], area).toBe(projects);
+    }
+    // Enrichment: only acme/api has an approval flag off (author approval), so one settings read in all.
+    expect(counts['GET /projects/:id/merge_request_approval_setting']).toBe(1);
+    // Project settings come from the group listing, never one GET per project.
+    expect(counts['GET /projects/:id'] ?? 0).toBe(0);
+    expect(counts['GET /groups/:id/projects']).toBe(1);
+  });
+
+  it('every report format works and none of them carries the token', async () => {
+    sim = await startSim({ scenario: 'incident' });
+    const dir = tempDir();
+    for (const format of ['table', 'json', 'sarif', 'junit', 'codequality', 'markdown', 'html']) {
+      const output = join(dir, `report.${format}`);
+      const run = await check(sim.tokens.owner, ['--format', format, '--output', output, '--verbose']);
+      expect(run.code, format).toBe(1);
+      const text = readFileSync(output, 'utf8');
+      expect(text.length, format).toBeGreaterThan(100);
+      expect(text, format).toContain('acme/web');
+      expect(text + run.all, format).not.toContain(sim.tokens.owner);
+    }
+  });
+
+  it('saves a snapshot without secrets and checks it offline with the same result', async () => {
+    sim = await startSim({ scenario: 'incident' });
+    const dir = tempDir();
+    const snap = join(dir, 'snap.json');
+    const live = await check(sim.tokens.owner, ['--save-snapshot', snap]);
+    const text = readFileSync(snap, 'utf8');
+    expect(text).not.toContain(sim.tokens.owner);
+    // Variable values are secrets: the snapshot keeps only the flags.
+    const seeded = sim.state.projects.flatMap((p) => p.variables.map((v) => v.value)).filter((v): v is string => !!v && v.length > 6);
+    expect(seeded.length).toBeGreaterThan(0);
+    for (const value of seeded) expect(text).not.toContain(value);
+    await sim.close();
+    sim = undefined;
+    const offline = await runCli(['check', '--baseline', join(live.dir, 'baseline.yaml'), '--from-snapshot', snap, '--format', 'json'], {});
+    expect(offline.code).toBe(1);
+    expect(triples(JSON.parse(offline.stdout))).toEqual(INCIDENT);
+  });
+});
+
+describe('check on the hardened scenario', () => {
+  it('an admin token: no findings, instance rules judged, exit 0', async () => {
+    sim = await startSim({ scenario: 'hardened' });
+    const run = await check(sim.tokens.admin);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.result!.findings).toEqual([]);
+    expect(run.result!.summary).toMatchObject({ findings: 0, errors: 0, complete: true });
+    expect(run.result!.skipped.filter((s) => s.rule.startsWith('instance.'))).toEqual([]);
+    // webhooks.allowed-hosts is judged because the baseline sets an allowlist.
+    expect(run.result!.skipped.map((s) => s.rule)).not.toContain('webhooks.allowed-hosts');
+  });
+});
+
+describe('check never turns missing data into a clean result', () => {
+  it('a read that keeps failing is an error on its target, the rest is reported, exit 2', async () => {
+    sim = await startSim({
+      scenario: 'incident',
+      faultPlan: [{ method: 'GET', route: '/projects/:id/hooks', status: 502, times: 1000 }],
+    });
+    const run = await check(sim.tokens.owner);
+    expect(run.code).toBe(2);
+    const r = run.result!;
+    expect(r.summary.complete).toBe(false);
+    // Every project's hooks failed: hook rules are errors on every project, never passes.
+    const hookErrors = r.errors.filter((e) => e.rules?.includes('webhooks.ssl-verification'));
+    expect(hookErrors.map((e) => e.target.path).sort()).toEqual(sim.state.projects.map((p) => p.path_with_namespace).sort());
+    expect(hookErrors[0]!.message).toMatch(/GET \/projects\/\d+\/hooks/);
+    expect(hookErrors[0]!.message).toContain('502');
+    // Findings that were read are still reported; project hook findings are not.
+    expect(triples(r)).toEqual(INCIDENT.filter((t) => !t.startsWith('webhooks.')));
+  });
+
+  it.each([1, 2, 3])('8%% faults and a rate limit (seed %i): the same findings, or exit 2 with errors', async (seed) => {
+    sim = await startSim({
+      scenario: 'incident',
+      faultRate: 0.08,
+      faults: ['500', '502', 'reset'],
+      seed,
+      rateLimit: { limit: 40, windowMs: 1000 },
+    });
+    const run = await check(sim.tokens.owner);
+    expect(sim.faultCount()).toBeGreaterThan(0);
+    const r = run.result!;
+    if (run.code === 2) {
+      expect(r.summary.complete).toBe(false);
+      expect(r.errors.length).toBeGreaterThan(0);
+      for (const t of triples(r)) expect(INCIDENT).toContain(t);
+    } else {
+      expect(run.code).toBe(1);
+      expect(triples(r)).toEqual(INCIDENT);
+      expect(r.summary.complete).toBe(true);
+    }
+    expect((sim.statusCounts()['429'] ?? 0) + sim.faultCount()).toBeGreaterThan(0);
+  });
+
+  it('a Developer token: errors naming the missing role, no false findings, exit 2', async () => {
+    sim = await startSim({ scenario: 'incident' });
+    const run = await check(sim.tokens.developer);
+    expect(run.code).toBe(2);
+    const r = run.result!;
+    const hookError = r.errors.find((e) => e.rules?.includes('webhooks.ssl-verification') && e.target.kind === 'project');
+    expect(hookError?.message).toMatch(/Maintainer/);
+    // What a Developer can read (visibility, public_jobs) is judged; nothing else is reported as found.
+    for (const t of triples(r)) expect(INCIDENT).toContain(t);
+    expect(r.findings.some((f) => f.rule.startsWith('webhooks.'))).toBe(false);
+    expect(run.all).not.toContain(sim.tokens.developer);
+  });
+
+  it('a group that does not exist is an error, exit 2', async () => {
+    sim = await startSim({ scenario: 'hardened' });
+    const run = await check(sim.tokens.owner, [], 'targets: { groups: [nope] }\nprofile: hardened\n');
+    expect(run.code).toBe(2);
+    expect(run.result!.errors).toEqual([
+      { target: { kind: 'group', path: 'nope', id: 0 }, message: expect.stringContaining('404') },
+    ]);
+  });
+});
+
+describe('check: user mistakes are one clear line and exit 2', () => {
+  it.each([
+    [['check', '--format', 'yaml'], /--format/],
+    [['check', '--fail-on', 'urgent'], /--fail-on/],
+    [['chek'], /check/],
+    [['check', '--only', 'nosuch.*', '--from-snapshot', 'x.json'], /nosuch/],
+  ])('%j', async (argv, message) => {
+    const dir = tempDir();
+    const baseline = writeBaseline(dir, 'http://127.0.0.1:9', ACME_HARDENED);
+    const run = await runCli([...argv, ...(argv[0] === 'check' ? ['--baseline', baseline] : [])], {});
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(message);
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('no token: says to set GITLAB_TOKEN', async () => {
+    const dir = tempDir();
+    const baseline = writeBaseline(dir, 'http://127.0.0.1:9', ACME_HARDENED);
+    const run = await runCli(['check', '--baseline', baseline], {});
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('GITLAB_TOKEN is not set');
+  });
+
+  it('a bad baseline: file, key path and what was expected', async () => {
+    const dir = tempDir();
+    const baseline = writeBaseline(dir, 'http://127.0.0.1:9', 'targets: { groups: [acme] }\nsettings:\n  mr-approvals: { min_approvals: two }\n');
+    const run = await runCli(['check', '--baseline', baseline], { GITLAB_TOKEN: 'glpat-unused-token-value' });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('settings.mr-approvals.min_approvals');
+    expect(run.stderr).toContain('"two"');
+  });
+});
