@@ -1,0 +1,87 @@
+// Audit events in, through gitlab/: which scopes to read, and reading each one. Deciding what matches is
+// detections/engine's job, so this file never looks inside an event beyond its id and author.
+import { GitlabClient, enc } from '../gitlab/client';
+import { toReadError } from '../gitlab/errors';
+import type { GlAuditEvent, GlGroup } from '../gitlab/types';
+import { resolveTargets } from '../checks/collect';
+import { forEachPooled } from '../checks/collect/pool';
+import type { Baseline } from '../checks/baseline/types';
+import type { EventScope } from './model';
+
+export const INSTANCE_SCOPE: EventScope = { kind: 'instance', id: 0, path: '(instance)' };
+
+export interface ScopePlan {
+  scopes: EventScope[];
+  /** Groups/projects that could not be listed (a listing that broke off means unread events). */
+  errors: { scope: EventScope; message: string }[];
+}
+
+/**
+ * The baseline's targets (groups with their subgroups and projects, minus excludes), or without a baseline the
+ * whole visible instance: every top-level group the token can read audit events of (all of them for an admin,
+ * else those where it is at least Developer — below that GitLab answers 403, gitlab-api.md §4).
+ */
+export async function planScopes(client: GitlabClient, baseline: Pick<Baseline, 'targets'> | undefined, isAdmin: boolean): Promise<ScopePlan> {
+  let targets: Pick<Baseline, 'targets'>;
+  if (baseline) targets = baseline;
+  else {
+    const query: Record<string, string | number | boolean> = { top_level_only: true, per_page: 100 };
+    if (isAdmin) query.all_available = true;
+    else query.min_access_level = 30;
+    const top = await client.all<GlGroup>('/groups', query);
+    targets = { targets: { groups: top.map((g) => g.full_path), projects: [], exclude: [] } };
+  }
+  // resolveTargets reads only `targets` of the baseline.
+  const resolved = await resolveTargets(client, targets as Baseline);
+  const scopes: EventScope[] = [
+    ...resolved.groups.map((g): EventScope => ({ kind: 'group', id: g.id, path: g.full_path })),
+    ...resolved.projects.map((p): EventScope => ({ kind: 'project', id: p.id, path: p.path_with_namespace })),
+  ];
+  const errors = resolved.errors.map((e) => ({
+    scope: { kind: e.target.kind === 'project' ? 'project' : 'group', id: e.target.id, path: e.target.path } as EventScope,
+    message: e.message,
+  }));
+  return { scopes, errors };
+}
+
+export function auditEventsPath(scope: EventScope): string {
+  if (scope.kind === 'instance') return '/audit_events';
+  return `/${scope.kind === 'group' ? 'groups' : 'projects'}/${enc(scope.id)}/audit_events`;
+}
+
+export type ScopeRead = { scope: EventScope; ok: true; events: GlAuditEvent[] } | { scope: EventScope; ok: false; message: string };
+
+/** All events of one scope since `since`, newest first (keyset by id, desc: the only keyset order, §1.5). */
+export async function readScopeEvents(client: GitlabClient, scope: EventScope, since: Date): Promise<ScopeRead> {
+  const events: GlAuditEvent[] = [];
+  try {
+    const pages = client.pages<GlAuditEvent>(auditEventsPath(scope), { created_after: since.toISOString() }, { keyset: { orderBy: 'id', sort: 'desc' } });
+    for await (const page of pages) events.push(...page);
+    return { scope, ok: true, events };
+  } catch (err) {
+    return { scope, ok: false, message: toReadError(err).message };
+  }
+}
+
+export async function readAllScopes(client: GitlabClient, scopes: readonly EventScope[], since: Date, width = 8): Promise<ScopeRead[]> {
+  const out: ScopeRead[] = new Array(scopes.length);
+  await forEachPooled(scopes, width, async (scope, i) => {
+    out[i] = await readScopeEvents(client, scope, since);
+  });
+  return out;
+}
+
+/** author_id -> username, one GET /users/:id per distinct author; null when the user cannot be read (gone). */
+export async function resolveAuthors(client: GitlabClient, authorIds: readonly number[]): Promise<Map<number, string | null>> {
+  const names = new Map<number, string | null>();
+  const ids = [...new Set(authorIds)].filter((id) => Number.isInteger(id) && id > 0);
+  await forEachPooled(ids, 8, async (id) => {
+    try {
+      const user = await client.get<{ username?: string }>(`/users/${id}`);
+      names.set(id, typeof user?.username === 'string' ? user.username : null);
+    } catch {
+      names.set(id, null);
+    }
+  });
+  return names;
+}
