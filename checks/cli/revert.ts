@@ -1,0 +1,237 @@
+// `gitlab-posture revert`: check -> plan -> (confirm) -> journal -> write -> verify. Exit 0 when every planned
+// change is applied and verified, 1 when findings remain (manual, needs --allow-destructive, --dry-run with
+// changes), 2 when a write or its verification failed or the check was incomplete (DESIGN.md).
+import { createInterface } from 'node:readline/promises';
+import type { Command } from 'commander';
+import { GitlabClient } from '../../gitlab/client';
+import { GitlabError } from '../../gitlab/errors';
+import { redact } from '../../gitlab/redact';
+import { loadBaseline } from '../baseline/load';
+import { ExitCode, type ExitCodeValue } from '../model';
+import { ruleById } from '../../policies/catalog';
+import { planRevert, serialKey, type Plan, type PlannedStep } from '../revert/plan';
+import { DEFAULT_JOURNAL_DIR, Journal, newRunId } from '../revert/journal';
+import { applySteps, type ApplyHooks, type StepResult, type WriteStep } from '../revert/apply';
+import { verifyFinding } from '../revert/verify';
+import { readObject, readPathOf } from '../revert/before';
+import { formatPlan, formatResult } from '../revert/format';
+import { checkOnce } from './check';
+import { requireToken, resolveUrl } from './connect';
+import { UsageError, type CliIO } from './io';
+
+export interface RevertOptions {
+  baseline: string;
+  url?: string;
+  dryRun?: boolean;
+  yes?: boolean;
+  allowDestructive?: boolean;
+  /** Journal directory (default .posture/journal). */
+  journal?: string;
+  /** Objects written at once (default 2). */
+  concurrency?: number;
+  only?: string[];
+  verbose?: boolean;
+}
+
+/** What tests (and only tests) inject. */
+export interface RevertDeps {
+  hooks?: ApplyHooks;
+  /** Asks on a terminal; default reads a line from stdin. */
+  confirm?: (question: string) => Promise<boolean>;
+  /** Called with the run id and journal path once the journal exists. */
+  onJournal?: (runId: string, file: string) => void;
+}
+
+export const DEFAULT_WRITE_CONCURRENCY = 2;
+
+export async function runRevert(opts: RevertOptions, io: CliIO, deps: RevertDeps = {}): Promise<ExitCodeValue> {
+  const token = io.env.GITLAB_TOKEN;
+  const say = (text: string) => io.stdout(redact(text, token));
+  const baseline = loadBaseline(opts.baseline, { now: io.now(), allowExpiredWaivers: true });
+  const url = resolveUrl(opts.url, io, baseline);
+  const runId = newRunId(io.now());
+  let writer: GitlabClient | undefined;
+  if (!opts.dryRun) {
+    // Every write carries `run/<runId>` in its user agent, so audit events tell this run's changes from others.
+    writer = new GitlabClient({ url, token: requireToken(io, 'api'), runId, concurrency: opts.concurrency ?? DEFAULT_WRITE_CONCURRENCY });
+    await requireApiScope(writer);
+  }
+
+  const { result, snapshot } = await checkOnce(
+    {
+      baseline: opts.baseline,
+      failOn: 'low',
+      ...(opts.url ? { url: opts.url } : {}),
+      ...(opts.only ? { only: opts.only } : {}),
+      ...(opts.verbose ? { verbose: true } : {}),
+      progress: false,
+    },
+    io,
+  );
+  const plan = planRevert(result.findings, baseline.params, { allowDestructive: Boolean(opts.allowDestructive) });
+  say(formatPlan(plan, url, Boolean(opts.dryRun)));
+  for (const e of result.errors) io.stderr(redact(`gitlab-posture: could not check ${e.target.path}: ${e.message}\n`, token));
+  const remaining = plan.manual.length + plan.needsDestructive.length;
+  const incomplete = !result.summary.complete;
+
+  if (opts.dryRun || plan.steps.length === 0) {
+    if (incomplete) return ExitCode.Incomplete;
+    return plan.steps.length > 0 || remaining > 0 ? ExitCode.Findings : ExitCode.Ok;
+  }
+  if (!opts.yes) {
+    const interactive = io.stdoutIsTTY && Boolean(process.stdin.isTTY);
+    if (!interactive && !deps.confirm) {
+      throw new UsageError(
+        `revert: ${plan.steps.length} change(s) planned, but there is no terminal to confirm them: pass --yes to write, or --dry-run to only see the plan.`,
+      );
+    }
+    const ok = await (deps.confirm ?? askOnTerminal)(`Apply ${plan.steps.length} change(s) to ${url}? [y/N] `);
+    if (!ok) {
+      say('Nothing written.\n');
+      return ExitCode.Findings;
+    }
+  }
+
+  const journal = Journal.create(opts.journal ?? DEFAULT_JOURNAL_DIR, runId, token);
+  deps.onJournal?.(runId, journal.file);
+  say(`Run ${runId}; journal ${journal.file}\n`);
+  const client = writer!;
+  const steps = plan.steps.map((s) => toWriteStep(s, { client, runId, url, params: baseline.params, gitlab: snapshot.gitlab, now: io.now }));
+  const results = await applySteps(steps, {
+    client,
+    journal,
+    concurrency: opts.concurrency ?? DEFAULT_WRITE_CONCURRENCY,
+    now: io.now,
+    ...(deps.hooks ? { hooks: deps.hooks } : {}),
+    onResult: (r) => say(formatResult(r)),
+  });
+  return summarize(results, plan, { incomplete, say, journal: journal.file });
+}
+
+function summarize(
+  results: StepResult[],
+  plan: Plan,
+  ctx: { incomplete: boolean; say: (t: string) => void; journal: string },
+): ExitCodeValue {
+  const verified = results.filter((r) => r.outcome === 'verified').length;
+  const failed = results.length - verified;
+  const remaining = plan.manual.length + plan.needsDestructive.length;
+  ctx.say(
+    `${verified} of ${results.length} change(s) applied and verified` +
+      (failed > 0 ? `, ${failed} failed or not verified` : '') +
+      (remaining > 0 ? `; ${remaining} finding(s) remain (listed above)` : '') +
+      `. Undo with: gitlab-posture undo ${ctx.journal}\n`,
+  );
+  if (failed > 0 || ctx.incomplete) return ExitCode.Incomplete;
+  return remaining > 0 ? ExitCode.Findings : ExitCode.Ok;
+}
+
+function toWriteStep(
+  s: PlannedStep,
+  ctx: { client: GitlabClient; runId: string; url: string; params: Parameters<typeof verifyFinding>[3]; gitlab: Parameters<typeof verifyFinding>[4]; now: () => Date },
+): WriteStep {
+  const f = s.finding;
+  const rule = ruleById(f.rule)!;
+  return {
+    id: {
+      run: ctx.runId,
+      seq: s.seq,
+      url: ctx.url,
+      target: f.target,
+      rule: f.rule,
+      setting: f.setting,
+      ...(f.branch !== undefined ? { branch: f.branch } : {}),
+      ...(f.object !== undefined ? { object: f.object } : {}),
+    },
+    change: s.change,
+    serialKey: serialKey(s.change),
+    readBefore: () => readObject(ctx.client, readPathOf(s.change)),
+    verify: () => verifyFinding(ctx.client, f, rule, ctx.params, ctx.gitlab, ctx.now()),
+  };
+}
+
+/**
+ * Refuse before anything is planned when the token cannot write: a read_api token would fail every write with
+ * 403 halfway through (gitlab-api.md §1.1, token self). Tokens that cannot describe themselves pass on.
+ */
+export async function requireApiScope(client: GitlabClient): Promise<void> {
+  let self: { scopes?: string[] };
+  try {
+    self = await client.get('/personal_access_tokens/self');
+  } catch (err) {
+    if (err instanceof GitlabError && (err.kind === 'not_found' || err.kind === 'forbidden')) return;
+    throw err;
+  }
+  const scopes = Array.isArray(self.scopes) ? self.scopes : [];
+  if (!scopes.includes('api')) {
+    throw new UsageError(
+      `GITLAB_TOKEN has scope(s) ${scopes.join(', ') || '(none)'} (GET /personal_access_tokens/self); writing needs a token with the api scope. ` +
+        'Use an api token, or run with --dry-run to only see the plan.',
+    );
+  }
+}
+
+async function askOnTerminal(question: string): Promise<boolean> {
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return /^y(es)?$/i.test((await rl.question(question)).trim());
+  } finally {
+    rl.close();
+  }
+}
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--concurrency ${value}: expected a whole number >= 1.`);
+  return n;
+}
+
+function ruleGlobs(value: string, previous: string[] = []): string[] {
+  return [...previous, ...value.split(',').map((s) => s.trim()).filter(Boolean)];
+}
+
+export function registerRevert(program: Command, io: CliIO, setExit: (code: 0 | 1 | 2) => void, deps: RevertDeps = {}): void {
+  program
+    .command('revert')
+    .description('Put drifted settings back to the baseline: plan, journal each write, write, re-read to verify.')
+    .option('--baseline <file>', 'baseline file', 'baseline.yaml')
+    .option('--url <url>', 'GitLab URL (default: GITLAB_URL, then gitlab.url in the baseline)')
+    .option('--dry-run', 'print the plan and write nothing')
+    .option('--yes', 'write without asking (needed without a terminal)')
+    .option('--allow-destructive', 'also delete/remove (unknown webhooks, named push entries); the journal keeps what it can')
+    .option('--journal <dir>', `journal directory (default ${DEFAULT_JOURNAL_DIR})`)
+    .option('--concurrency <n>', `objects written at once (default ${DEFAULT_WRITE_CONCURRENCY})`, positiveInt)
+    .option('--only <rule-glob>', 'revert only these rules (glob, comma-separated or repeated)', ruleGlobs)
+    .option('--verbose', 'print retries and rate-limit waits to stderr')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  GITLAB_TOKEN=glpat-… gitlab-posture revert --baseline baseline.yaml --dry-run
+  gitlab-posture revert --yes --only 'protected-branches.*'
+  gitlab-posture revert --yes --allow-destructive --journal ./incident-42
+
+Each write is journaled (before value, intended value, outcome) under ${DEFAULT_JOURNAL_DIR}/<run>.jsonl;
+gitlab-posture undo <journal> puts the before values back.
+Exit codes: 0 all planned changes applied and verified, 1 findings remain, 2 a write or its verification failed.`,
+    )
+    .action(async (o: Record<string, unknown>) => {
+      setExit(
+        await runRevert(
+          {
+            baseline: o.baseline as string,
+            ...(o.url ? { url: o.url as string } : {}),
+            ...(o.dryRun ? { dryRun: true } : {}),
+            ...(o.yes ? { yes: true } : {}),
+            ...(o.allowDestructive ? { allowDestructive: true } : {}),
+            ...(o.journal ? { journal: o.journal as string } : {}),
+            ...(o.concurrency ? { concurrency: o.concurrency as number } : {}),
+            ...(o.only ? { only: o.only as string[] } : {}),
+            ...(o.verbose ? { verbose: true } : {}),
+          },
+          io,
+          deps,
+        ),
+      );
+    });
+}

@@ -1,0 +1,146 @@
+// Journal -> write -> re-read, one step at a time per object, a few objects at once. The order inside a step is
+// the journal discipline: read the before value, append + fsync a `pending` record, write, append `applied` (or
+// `failed`), verify, append `verified` / `not_verified`. A crash anywhere leaves the last flushed record true.
+import type { GitlabClient } from '../../gitlab/client';
+import { GitlabError } from '../../gitlab/errors';
+import type { Change } from '../../policies/rule';
+import type { Journal, JournalRecord, Outcome } from './journal';
+import type { Verification } from './verify';
+
+/** The identity of a step in its journal records. */
+export type StepIdentity = Pick<JournalRecord, 'run' | 'seq' | 'url' | 'target' | 'rule' | 'setting' | 'branch' | 'object' | 'undoOf'>;
+
+export interface WriteStep {
+  id: StepIdentity;
+  change: Change;
+  /** Same key = same object: those steps run one after another, in order. */
+  serialKey: string;
+  readBefore: () => Promise<unknown>;
+  verify: (created: { id: number } | undefined) => Promise<Verification>;
+}
+
+export interface StepResult {
+  step: WriteStep;
+  outcome: Exclude<Outcome, 'pending' | 'applied'>;
+  status?: number;
+  error?: string;
+  detail?: string;
+}
+
+export interface ApplyHooks {
+  /** Tests: runs after the `pending` record is flushed, before the write. A throw is a crash: the run stops. */
+  beforeWrite?: (step: WriteStep) => void | Promise<void>;
+  /** Tests: runs after the write and its `applied` record, before verification. A throw is a crash. */
+  afterWrite?: (step: WriteStep) => void | Promise<void>;
+}
+
+export interface ApplyOptions {
+  client: GitlabClient;
+  journal: Journal;
+  /** Objects written at once (writes are fewer and riskier than reads: default 2). */
+  concurrency: number;
+  now: () => Date;
+  hooks?: ApplyHooks;
+  onResult?: (r: StepResult) => void;
+}
+
+/** A hook threw: the run stops as if the process had died; the journal is left as it is. */
+export class SimulatedCrash extends Error {
+  override name = 'SimulatedCrash';
+}
+
+export async function applySteps(steps: readonly WriteStep[], opts: ApplyOptions): Promise<StepResult[]> {
+  const groups = new Map<string, WriteStep[]>();
+  for (const s of steps) groups.set(s.serialKey, [...(groups.get(s.serialKey) ?? []), s]);
+  const queue = [...groups.values()];
+  const results: StepResult[] = [];
+  let crash: unknown;
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (crash === undefined && next < queue.length) {
+      const group = queue[next++]!;
+      for (const step of group) {
+        if (crash !== undefined) return;
+        try {
+          const r = await applyStep(step, opts);
+          results.push(r);
+          opts.onResult?.(r);
+        } catch (err) {
+          crash = err;
+        }
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(opts.concurrency, queue.length)) }, worker));
+  if (crash !== undefined) throw crash;
+  return results.sort((a, b) => a.step.id.seq - b.step.id.seq);
+}
+
+async function applyStep(step: WriteStep, opts: ApplyOptions): Promise<StepResult> {
+  const { client, journal } = opts;
+  const record = (outcome: Outcome, extra: Partial<JournalRecord> = {}): void =>
+    journal.append({
+      ...step.id,
+      time: opts.now().toISOString(),
+      method: step.change.method,
+      path: step.change.path,
+      outcome,
+      ...extra,
+    } as JournalRecord);
+
+  let before: unknown;
+  try {
+    before = await step.readBefore();
+  } catch (err) {
+    // No before value, no write: undo could not restore what it never saw.
+    const error = messageOf(err);
+    record('failed', { error: `not written: reading the current value failed: ${error}`, ...statusOf(err) });
+    return { step, outcome: 'failed', error: `not written: reading the current value failed: ${error}`, ...statusOf(err) };
+  }
+  record('pending', {
+    before,
+    intended: step.change.body ?? null,
+    ...(step.change.unrecoverable ? { unrecoverable: step.change.unrecoverable } : {}),
+  });
+  await crashPoint(opts.hooks?.beforeWrite, step);
+
+  let status: number;
+  let created: { id: number } | undefined;
+  try {
+    const res = await client.request<unknown>(step.change.method, step.change.path, step.change.body ? { body: step.change.body } : {});
+    status = res.status;
+    const id = (res.body as { id?: unknown } | null)?.id;
+    if (step.change.method === 'POST' && typeof id === 'number') created = { id };
+  } catch (err) {
+    const error = messageOf(err);
+    record('failed', { error, ...statusOf(err) });
+    return { step, outcome: 'failed', error, ...statusOf(err) };
+  }
+  record('applied', { status, ...(created ? { created } : {}) });
+  await crashPoint(opts.hooks?.afterWrite, step);
+
+  const v = await step.verify(created).catch((err: unknown) => ({ verified: false, detail: `could not re-read to verify: ${messageOf(err)}` }));
+  if (v.verified) {
+    record('verified', { status });
+    return { step, outcome: 'verified', status };
+  }
+  record('not_verified', { status, ...(v.detail ? { detail: v.detail } : {}) });
+  return { step, outcome: 'not_verified', status, ...(v.detail ? { detail: v.detail } : {}) };
+}
+
+async function crashPoint(hook: ((s: WriteStep) => void | Promise<void>) | undefined, step: WriteStep): Promise<void> {
+  if (!hook) return;
+  try {
+    await hook(step);
+  } catch (err) {
+    throw err instanceof SimulatedCrash ? err : new SimulatedCrash((err as Error)?.message ?? String(err));
+  }
+}
+
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+function statusOf(err: unknown): { status?: number } {
+  return err instanceof GitlabError && err.status !== undefined ? { status: err.status } : {};
+}

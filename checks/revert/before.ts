@@ -1,0 +1,123 @@
+// The object a write changes, read just before it (the journal's `before`), and the fields a write touches in
+// it (to compare before / after for undo). Reads are scrubbed: no variable value, no token-like field
+// (GET /projects/:id and /groups/:id return `runners_token` to maintainers).
+import { NotFoundError } from '../../gitlab/errors';
+import type { GitlabClient } from '../../gitlab/client';
+import { enc } from '../../gitlab/client';
+
+export interface WriteRef {
+  method: string;
+  path: string;
+  body?: Record<string, unknown>;
+  /** Id an earlier POST created (undo of an approval rule). */
+  created?: { id: number };
+}
+
+const SECRET_KEY = /token|secret|password|private_key|api_key|credential/i;
+
+/** Removes secret values; the flags stay (a variable's `masked`/`protected`, a hook's `enable_ssl_verification`). */
+export function scrub(value: unknown, path: string): unknown {
+  const isVariable = /\/variables\//.test(path);
+  const walk = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(walk);
+    if (v === null || typeof v !== 'object') return v;
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
+      if (isVariable && k === 'value') continue;
+      // Booleans and numbers named like secrets are settings (require_password_to_approve), not secrets.
+      if (SECRET_KEY.test(k) && typeof x === 'string') continue;
+      out[k] = walk(x);
+    }
+    return out;
+  };
+  return walk(value);
+}
+
+/** Where the object a write changes can be read; null when there is none to read (a create without a name). */
+export function readPathOf(w: WriteRef): string | null {
+  const bare = w.path.split('?')[0]!;
+  if (w.method === 'POST') {
+    if (/\/protected_branches$/.test(bare) && typeof w.body?.name === 'string') return `${bare}/${enc(w.body.name)}`;
+    if (/\/approval_rules$/.test(bare)) return w.created ? `${bare}/${w.created.id}` : null;
+    if (/\/hooks$/.test(bare)) return w.created ? `${bare}/${w.created.id}` : null;
+    // Update-style POST (/projects/:id/approvals, gitlab-api.md §1.3).
+    return w.path;
+  }
+  return w.path;
+}
+
+/** GET the object; null when it does not exist (404). Other errors propagate. */
+export async function readObject(client: GitlabClient, path: string | null): Promise<unknown> {
+  if (path === null) return null;
+  try {
+    return scrub(await client.get(path), path);
+  } catch (err) {
+    if (err instanceof NotFoundError) return null;
+    throw err;
+  }
+}
+
+/** How a body key reads back, where the read differs from the write (gitlab-api.md §3.4, §3.6, §3.9). */
+function readKeyOf(path: string, key: string): string {
+  if (/\/job_token_scope$/.test(path) && key === 'enabled') return 'inbound_enabled';
+  if (key === 'allowed_to_push') return 'push_access_levels';
+  if (key === 'allowed_to_merge') return 'merge_access_levels';
+  if (key === 'allowed_to_unprotect') return 'unprotect_access_levels';
+  if (key === 'user_ids') return 'users';
+  if (key === 'group_ids') return 'groups';
+  if (key === 'public_builds') return 'public_jobs';
+  return key;
+}
+
+function normalizeAccess(entries: unknown): string[] {
+  if (!Array.isArray(entries)) return [];
+  return entries
+    .map((e: Record<string, unknown>) => {
+      const who = e.user_id != null ? `user:${e.user_id}` : e.group_id != null ? `group:${e.group_id}` : e.deploy_key_id != null ? `deploy_key:${e.deploy_key_id}` : `level:${e.access_level}`;
+      return who;
+    })
+    .sort();
+}
+
+/** Fields a recreated object gets anew (its id, its timestamps, a hook's delivery health). */
+const NOT_RESTORABLE = new Set(['id', 'created_at', 'updated_at', 'alert_status', 'disabled_until']);
+
+/**
+ * The fields a write touches, as read from `obj` (null: the object is absent). Ids of access-level entries are
+ * left out: a restored entry gets a new id, and what matters is who may push/merge.
+ */
+export function touchedFields(w: WriteRef, obj: unknown): Record<string, unknown> | null {
+  if (obj === null || obj === undefined) return null;
+  const o = obj as Record<string, unknown>;
+  const bare = w.path.split('?')[0]!;
+  // A create or delete touches the whole object: compare its readable configuration.
+  const keys =
+    w.method === 'DELETE' || (w.method === 'POST' && !/\/approvals$/.test(bare))
+      ? Object.keys(o).filter((k) => !NOT_RESTORABLE.has(k))
+      : Object.keys(w.body ?? {});
+  const out: Record<string, unknown> = {};
+  for (const k of keys) {
+    const rk = readKeyOf(bare, k);
+    const v = o[rk];
+    if (/_access_levels$/.test(rk)) out[rk] = normalizeAccess(v);
+    else if (rk === 'users' || rk === 'groups') out[rk] = Array.isArray(v) ? v.map((x: { id: number }) => x.id).sort((a, b) => a - b) : v;
+    else if (rk === 'protected_branches' && Array.isArray(v)) out[rk] = v.map((x: { id: number }) => x.id).sort((a, b) => a - b);
+    else out[rk] = v;
+  }
+  return out;
+}
+
+/** Deep equality for JSON values. */
+export function sameJson(a: unknown, b: unknown): boolean {
+  return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
+}
+
+function canonical(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(canonical);
+  if (v === null || typeof v !== 'object') return v;
+  return Object.fromEntries(
+    Object.keys(v as object)
+      .sort()
+      .map((k) => [k, canonical((v as Record<string, unknown>)[k])]),
+  );
+}

@@ -1,0 +1,60 @@
+// After a write: re-read what the rule needs on that one target (the collector's own per-area reads) and judge
+// the rule again. A write GitLab answered with success but ignored (a locked approval flag: POST /approvals
+// answers 201 with the old values, quirk 1; a licence-gated key dropped with 200, quirk 3) still shows the
+// finding: it is `not_verified`, never "done".
+import type { GitlabClient } from '../../gitlab/client';
+import type { Finding, GitlabInfo, Read } from '../model';
+import type { EvalContext, Rule, Subject } from '../../policies/rule';
+import type { AllParams, Area } from '../../policies/params';
+import { fetchGroupRead, fetchProjectRead } from '../collect/reads';
+import { readOf } from '../collect/read';
+
+export interface Verification {
+  verified: boolean;
+  /** Why not, in words (what GitLab still shows, or which re-read failed). */
+  detail?: string;
+}
+
+const BASE_READ = { instance: 'settings', group: 'group', project: 'project' } as const;
+
+export async function verifyFinding(
+  client: GitlabClient,
+  finding: Finding,
+  rule: Rule,
+  params: AllParams,
+  gitlab: Pick<GitlabInfo, 'tier' | 'isAdmin'>,
+  now: Date,
+): Promise<Verification> {
+  const { kind, id } = finding.target;
+  const needed = [...new Set([BASE_READ[kind], ...((rule.needs[kind] as string[] | undefined) ?? [])])];
+  const subject: Record<string, unknown> = { kind, target: finding.target };
+  for (const key of needed) {
+    const read: Read<unknown> =
+      kind === 'project'
+        ? await fetchProjectRead(client, id, key as never)
+        : kind === 'group'
+          ? await fetchGroupRead(client, id, key as never)
+          : await readOf(() => client.get('/application/settings'));
+    if (!read.ok) return { verified: false, detail: `could not re-read to verify: ${read.error.message}` };
+    subject[key] = read.value;
+  }
+  if (kind === 'group') subject.topLevel = (subject.group as { parent_id: number | null }).parent_id === null;
+  const ctx: EvalContext = { tier: gitlab.tier, isAdmin: gitlab.isAdmin, now: now.toISOString() };
+  let outcome: ReturnType<Rule['evaluate']>;
+  try {
+    outcome = rule.evaluate(subject as unknown as Subject, params[rule.area as Area] as never, ctx);
+  } catch (err) {
+    return { verified: false, detail: `rule ${rule.id} failed on the re-read: ${(err as Error).message}` };
+  }
+  if (!Array.isArray(outcome)) return { verified: false, detail: `rule ${rule.id} cannot judge the re-read: ${outcome.skip}` };
+  const still = outcome.find(
+    (d) => d.setting === finding.setting && (d.branch ?? null) === (finding.branch ?? null) && (d.object ?? null) === (finding.object ?? null),
+  );
+  if (!still) return { verified: true };
+  return {
+    verified: false,
+    detail:
+      `GitLab accepted the write but still shows ${finding.setting} = ${JSON.stringify(still.actual)} (expected ${JSON.stringify(still.expected)}): ` +
+      'it ignored the change (a setting locked by the group or instance, or a field your licence does not cover; gitlab-api.md §3.6, quirks 1 and 3).',
+  };
+}
