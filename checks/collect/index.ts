@@ -12,6 +12,7 @@ import { planReads, type ReadPlan } from './plan';
 import { forEachPooled } from './pool';
 import { readOf } from './read';
 import { fetchGroupRead, fetchProjectRead } from './reads';
+import { trimGroup, trimProject } from './trim';
 
 export interface CollectOptions {
   rules: readonly Rule[];
@@ -126,17 +127,17 @@ export async function resolveTargets(client: GitlabClient, baseline: Baseline): 
       errors.push({ target: { kind: 'group', path, id: 0 }, message: top.error.message });
       continue;
     }
-    groups.push(top.value);
+    groups.push(trimGroup(top.value));
     const target = groupRef(top.value);
     const [subgroups, listed] = await Promise.all([
-      drain<GlGroup>(client, `/groups/${top.value.id}/descendant_groups`, { per_page: 100 }),
+      drain<GlGroup>(client, `/groups/${top.value.id}/descendant_groups`, { per_page: 100 }, trimGroup),
       drain<GlProject>(client, `/groups/${top.value.id}/projects`, {
         include_subgroups: true,
         with_shared: false,
         order_by: 'id',
         sort: 'asc',
         per_page: 100,
-      }),
+      }, trimProject),
     ]);
     groups.push(...subgroups.items);
     projects.push(...listed.items);
@@ -145,17 +146,22 @@ export async function resolveTargets(client: GitlabClient, baseline: Baseline): 
   }
   for (const path of baseline.targets.projects) {
     const project = await readOf(() => client.get<GlProject>(`/projects/${enc(path)}`));
-    if (project.ok) projects.push(project.value);
+    if (project.ok) projects.push(trimProject(project.value));
     else errors.push({ target: { kind: 'project', path, id: 0 }, message: project.error.message });
   }
   const selected = selectTargets(baseline, groups, projects);
   return { groups: selected.groups, projects: selected.projects, errors };
 }
 
-async function drain<T>(client: GitlabClient, path: string, query: Record<string, string | number | boolean>): Promise<{ items: T[]; error?: string }> {
+async function drain<T>(
+  client: GitlabClient,
+  path: string,
+  query: Record<string, string | number | boolean>,
+  trim: (item: T) => T,
+): Promise<{ items: T[]; error?: string }> {
   const items: T[] = [];
   const result = await readOf(async () => {
-    for await (const page of client.pages<T>(path, query)) items.push(...page);
+    for await (const page of client.pages<T>(path, query)) for (const item of page) items.push(trim(item));
   });
   return result.ok ? { items } : { items, error: result.error.message };
 }
