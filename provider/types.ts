@@ -1,0 +1,101 @@
+// Inputs and outputs of the Pulumi dynamic resources (DESIGN.md, "Pulumi resource types"). Inputs use GitLab's
+// field names and declare only the hardened settings a baseline names: a field left out is not managed, so the
+// resource never touches it. Outputs are the live values read from GitLab (plus the ids that locate the object),
+// never the GitLab token and never a CI variable's value. Types only: this file is loaded by the program, the
+// provider runtime and the CrossGuard pack alike.
+import type { Visibility } from '../gitlab/types';
+
+/** Bump when the provider's behaviour changes: a changed `version` input makes `pulumi up` rewrite each resource's state. */
+export const PROVIDER_VERSION = '1';
+
+/** The `gitlab` module name gives the stable type tokens `pulumi-nodejs:dynamic/gitlab:<Type>`. */
+export const RESOURCE_MODULE = 'gitlab';
+export const RESOURCE_TYPES = ['GroupSecurity', 'ProjectSecurity', 'ProtectedBranch', 'ApprovalRule', 'Webhook', 'VariableProtection'] as const;
+export type ResourceType = (typeof RESOURCE_TYPES)[number];
+
+export function typeToken(type: ResourceType): string {
+  return `pulumi-nodejs:dynamic/${RESOURCE_MODULE}:${type}`;
+}
+
+interface Versioned {
+  /** PROVIDER_VERSION when the resource was last written (see docs/pulumi.md, "Upgrading"). */
+  version?: string;
+}
+
+export interface GroupSecurityInputs extends Versioned {
+  /** Full path of the group. */
+  group: string;
+  require_two_factor_authentication?: boolean;
+  /** Longest allowed grace period (hours): a shorter live value is stricter, not drift. */
+  two_factor_grace_period?: number;
+  /** Most open allowed visibility: a more private live value is not drift. */
+  visibility?: Visibility;
+  /** Top-level Ultimate groups only: largest allowed limit (1..); a lower non-zero live value is stricter. */
+  unique_project_download_limit?: number;
+  unique_project_download_limit_interval_in_seconds?: number;
+  auto_ban_user_on_excessive_projects_download?: boolean;
+}
+
+export interface ProjectSecurityInputs extends Versioned {
+  /** Full path of the project. */
+  project: string;
+  visibility?: Visibility;
+  public_jobs?: boolean;
+  /** Job token inbound allowlist enforced (GET/PATCH /projects/:id/job_token_scope, gitlab-api.md §3.9). */
+  ci_inbound_job_token_scope_enabled?: boolean;
+  // Approval settings (Premium, POST /projects/:id/approvals, gitlab-api.md §3.6).
+  merge_requests_author_approval?: boolean;
+  merge_requests_disable_committers_approval?: boolean;
+  reset_approvals_on_push?: boolean;
+  disable_overriding_approvers_per_merge_request?: boolean;
+}
+
+export interface ProtectedBranchInputs extends Versioned {
+  project: string;
+  /** Branch name or wildcard pattern (`release/*`). */
+  name: string;
+  /** Lowest role allowed to push: 40 Maintainer, 30 Developer, 0 No one. */
+  push_access_level: number;
+  merge_access_level: number;
+  allow_force_push: boolean;
+  /** Premium. */
+  code_owner_approval_required?: boolean;
+}
+
+export interface ApprovalRuleInputs extends Versioned {
+  project: string;
+  /** Minimum approvals for merge requests to the default branch (the strongest covering rule counts). */
+  approvals_required: number;
+}
+
+export interface WebhookInputs extends Versioned {
+  /** Exactly one of group / project: the owner's full path. */
+  group?: string;
+  project?: string;
+  /** The hook's URL; may carry a secret (chat webhooks), so the program passes it as a Pulumi secret. */
+  url: string;
+  enable_ssl_verification?: boolean;
+}
+
+export interface VariableProtectionInputs extends Versioned {
+  group?: string;
+  project?: string;
+  key: string;
+  environment_scope?: string;
+  masked?: boolean;
+  protected?: boolean;
+}
+
+export interface InputsOf {
+  GroupSecurity: GroupSecurityInputs;
+  ProjectSecurity: ProjectSecurityInputs;
+  ProtectedBranch: ProtectedBranchInputs;
+  ApprovalRule: ApprovalRuleInputs;
+  Webhook: WebhookInputs;
+  VariableProtection: VariableProtectionInputs;
+}
+
+export type AnyInputs = InputsOf[ResourceType];
+
+/** What create/read/update return: the inputs' identity, the live values of the managed fields, and ids. */
+export type Outputs = Record<string, unknown> & { version?: string };
