@@ -43,6 +43,8 @@ export function readPathOf(w: WriteRef): string | null {
     // Update-style POST (/projects/:id/approvals, gitlab-api.md §1.3).
     return w.path;
   }
+  // The group's project list is not what a group write changes (gitlab-api.md §3.1).
+  if (/^\/groups\/[^/]+$/.test(bare)) return `${bare}?with_projects=false`;
   return w.path;
 }
 

@@ -42,9 +42,9 @@ export interface JournalRecord {
 
 export const DEFAULT_JOURNAL_DIR = join('.posture', 'journal');
 
-/** `20261120T031400Z-3f9a1c`: sortable, unique enough per operator, and short in a user agent. */
+/** `20261120T031400123Z-3f9a1c`: sortable to the millisecond, unique enough per operator, short in a user agent. */
 export function newRunId(now: Date): string {
-  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const stamp = now.toISOString().replace(/[-:.]/g, '');
   return `${stamp}-${Math.random().toString(16).slice(2, 8).padEnd(6, '0')}`;
 }
 

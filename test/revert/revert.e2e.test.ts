@@ -1,0 +1,260 @@
+// revert and undo end to end against the simulator's incident scenario, in-process.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startSim, type RunningSim } from '../../sim/server';
+import { EXFIL_HOOK_URL } from '../../sim/scenarios';
+import { readJournal, type JournalRecord } from '../../checks/revert/journal';
+import { ACME_HARDENED, run, tempDir, writeBaseline } from '../helpers/revert-io';
+
+let sim: RunningSim;
+let dir: string;
+let baseline: string;
+let env: Record<string, string>;
+
+beforeEach(async () => {
+  sim = await startSim({ scenario: 'incident', tier: 'ultimate' });
+  dir = tempDir();
+  baseline = writeBaseline(dir, sim.url, ACME_HARDENED);
+  env = { GITLAB_TOKEN: sim.tokens.owner };
+});
+afterEach(async () => {
+  await sim.close();
+});
+
+const project = (path: string) => sim.state.projects.find((p) => p.path_with_namespace === path)!;
+const group = (path: string) => sim.state.groups.find((g) => g.full_path === path)!;
+const writes = () => Object.entries(sim.counts()).filter(([k]) => !k.startsWith('GET ')).reduce((n, [, v]) => n + v, 0);
+const journals = () => readdirSync(dir).filter((f) => f.endsWith('.jsonl')).map((f) => join(dir, f));
+
+async function remaining(): Promise<{ code: number; findings: string[] }> {
+  const r = await run(['check', '--baseline', baseline, '--format', 'json'], env);
+  return { code: r.code, findings: JSON.parse(r.stdout).findings.map((f: { rule: string; setting: string }) => `${f.rule} ${f.setting}`) };
+}
+
+/** Every field revert touches in the incident, as the sim holds it (ids of access entries left out). */
+function touchedState() {
+  const web = project('acme/web');
+  const api = project('acme/api');
+  const main = web.protected_branches.find((b) => b.name === 'main')!;
+  return {
+    acme: { tfa: group('acme').require_two_factor_authentication, limit: group('acme').unique_project_download_limit },
+    force: main.allow_force_push,
+    push: main.push_access_levels.map((e) => e.access_level).sort(),
+    author: api.approvals.merge_requests_author_approval,
+    approvals: api.approval_rules.map((r) => [r.id, r.approvals_required]),
+    hooks: api.hooks.map((h) => ({ url: h.url, ssl: h.enable_ssl_verification, push: h.push_events, mr: h.merge_requests_events })),
+    variable: project('acme/platform/deploy').variables.filter((v) => v.key === 'AWS_SECRET_ACCESS_KEY').map((v) => [v.masked, v.protected]),
+    publicJobs: project('acme/platform/infra').public_jobs,
+  };
+}
+
+const NOT_VISIBILITY = 'two-factor.*,git-abuse.*,protected-branches.*,mr-approvals.*,webhooks.*,ci.*';
+
+describe('revert on the incident scenario', () => {
+  it('dry run prints the plan, writes nothing and exits 1', async () => {
+    const r = await run(['revert', '--baseline', baseline, '--dry-run', '--journal', dir], env);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('acme/web [branch main]  allow_force_push: true -> false  PATCH /projects/');
+    expect(r.stdout).toMatch(/acme\/web  visibility: "public" -> "private"  PUT \/projects\/\d+/);
+    expect(writes()).toBe(0);
+    expect(journals()).toEqual([]);
+  });
+
+  it('reverts every revertible finding; the rest stay listed; the unknown hook is left alone', async () => {
+    const r = await run(['revert', '--baseline', baseline, '--yes', '--journal', dir], env);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('11 of 11 change(s) applied and verified; 2 finding(s) remain');
+    expect(r.stdout).toContain('Left alone, needs --allow-destructive:');
+    expect(r.stdout).toContain('Not revertible here (fix by hand):');
+    expect(await remaining()).toEqual({ code: 1, findings: ['webhooks.allowed-hosts url', 'webhooks.ssl-verification url'] });
+    expect(project('acme/api').hooks.map((h) => h.url)).toContain(EXFIL_HOOK_URL);
+    // Changed in place: the Maintainers push entry keeps its id, the Developer one is gone.
+    const main = project('acme/web').protected_branches.find((b) => b.name === 'main')!;
+    expect(main.push_access_levels.map((e) => e.access_level)).toEqual([40]);
+    expect(sim.counts()['DELETE /projects/:id/protected_branches/:name'] ?? 0).toBe(0);
+
+    const [file] = journals();
+    const records = readJournal(file!);
+    const bySeq = new Map<number, string[]>();
+    for (const rec of records) bySeq.set(rec.seq, [...(bySeq.get(rec.seq) ?? []), rec.outcome]);
+    expect([...bySeq.values()].every((o) => o.join() === 'pending,applied,verified')).toBe(true);
+    expect(bySeq.size).toBe(11);
+    const variable = records.find((x) => x.rule === 'ci.masked-variables' && x.outcome === 'pending')!;
+    expect(variable.before).toMatchObject({ key: 'AWS_SECRET_ACCESS_KEY', masked: false });
+    expect(variable.before).not.toHaveProperty('value');
+    const text = readFileSync(file!, 'utf8');
+    expect(text).not.toContain('wJalrXUtnFEMI');
+    for (const t of Object.values(sim.tokens)) {
+      expect(text).not.toContain(t);
+      expect(r.stdout + r.stderr).not.toContain(t);
+    }
+  });
+
+  it('marks every write with the run id in the user agent of its audit event', async () => {
+    const before = sim.state.audit_events.length;
+    let runId = '';
+    const r = await run(['revert', '--baseline', baseline, '--yes', '--journal', dir], env, { onJournal: (id) => void (runId = id) });
+    expect(r.code).toBe(1);
+    const events = sim.state.audit_events.slice(before);
+    expect(events.length).toBeGreaterThanOrEqual(8);
+    for (const e of events) expect(sim.userAgentOf(e.id)).toContain(`run/${runId}`);
+  });
+
+  it('deletes the unknown webhook only with --allow-destructive, keeping its config in the journal', async () => {
+    const hook = project('acme/api').hooks.find((h) => h.url === EXFIL_HOOK_URL)!;
+    const r = await run(['revert', '--baseline', baseline, '--yes', '--allow-destructive', '--journal', dir], env);
+    expect(r.code).toBe(0);
+    expect(project('acme/api').hooks.map((h) => h.url)).not.toContain(EXFIL_HOOK_URL);
+    expect(await remaining()).toEqual({ code: 0, findings: [] });
+    const del = readJournal(journals()[0]!).find((x) => x.method === 'DELETE' && x.outcome === 'pending')!;
+    expect(del.path).toBe(`/projects/${project('acme/api').id}/hooks/${hook.id}`);
+    expect(del.before).toMatchObject({ id: hook.id, url: EXFIL_HOOK_URL, push_events: true, merge_requests_events: true, enable_ssl_verification: false });
+    expect(del.unrecoverable).toBe("the hook's secret token cannot be read back");
+    // The ssl-verification PUT on the same hook is not attempted: the deletion resolves it.
+    expect(sim.counts()['PUT /projects/:id/hooks/:hook_id'] ?? 0).toBe(0);
+  });
+
+  it('refuses to write without a terminal unless --yes', async () => {
+    const r = await run(['revert', '--baseline', baseline, '--journal', dir], env);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('pass --yes to write, or --dry-run');
+    expect(writes()).toBe(0);
+  });
+
+  it('refuses a read_api token before planning any write', async () => {
+    const r = await run(['revert', '--baseline', baseline, '--yes', '--journal', dir], { GITLAB_TOKEN: sim.tokens.readOnly });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('GITLAB_TOKEN has scope(s) read_api');
+    expect(r.stderr).not.toContain(sim.tokens.readOnly);
+    expect(writes()).toBe(0);
+    expect(journals()).toEqual([]);
+  });
+
+  it('reports a write GitLab silently ignored (locked approval flag) as not verified, exit 2', async () => {
+    const r = await run(['revert', '--baseline', baseline, '--yes', '--journal', dir, '--only', 'mr-approvals.author-approval'], env, {
+      hooks: {
+        // The group locks the flag between the check and the write: POST /approvals answers 201 and keeps it (quirk 1).
+        beforeWrite: () => {
+          group('acme').approval_settings.merge_requests_author_approval = true;
+          group('acme').approval_locks.merge_requests_author_approval = true;
+        },
+      },
+    });
+    expect(r.code).toBe(2);
+    expect(r.stdout).toContain('NOT VERIFIED');
+    const last = readJournal(journals()[0]!).at(-1)!;
+    expect(last).toMatchObject({ outcome: 'not_verified', status: 201, rule: 'mr-approvals.author-approval' });
+    expect(last.detail).toContain('still shows merge_requests_author_approval = true');
+  });
+});
+
+describe('crash recovery', () => {
+  const crashAt = (rule: string, when: 'beforeWrite' | 'afterWrite') => ({
+    hooks: {
+      [when]: (s: { id: { rule: string } }) => {
+        if (s.id.rule === rule) throw new Error('simulated crash');
+      },
+    },
+    concurrency: 1,
+  });
+
+  it('between journal and write: the journal says not applied, a second revert finishes', async () => {
+    const first = await run(['revert', '--baseline', baseline, '--yes', '--journal', dir, '--concurrency', '1'], env, crashAt('protected-branches.force-push', 'beforeWrite'));
+    expect((first.thrown as Error).message).toBe('simulated crash');
+    const main = () => project('acme/web').protected_branches.find((b) => b.name === 'main')!;
+    expect(main().allow_force_push).toBe(true);
+    const records = readJournal(journals()[0]!);
+    const force = records.filter((x) => x.rule === 'protected-branches.force-push');
+    expect(force.map((x) => x.outcome)).toEqual(['pending']);
+    expect(records.filter((x) => x.rule === 'protected-branches.push')).toEqual([]);
+
+    const second = await run(['revert', '--baseline', baseline, '--yes', '--journal', dir], env);
+    expect(second.code).toBe(1);
+    expect(main().allow_force_push).toBe(false);
+    expect(await remaining()).toEqual({ code: 1, findings: ['webhooks.allowed-hosts url', 'webhooks.ssl-verification url'] });
+  });
+
+  it('between write and verify: the journal says applied, a second revert does not write it again', async () => {
+    const first = await run(['revert', '--baseline', baseline, '--yes', '--journal', dir, '--concurrency', '1'], env, crashAt('ci.public-jobs', 'afterWrite'));
+    expect((first.thrown as Error).message).toBe('simulated crash');
+    expect(project('acme/platform/infra').public_jobs).toBe(false);
+    const outcomes = readJournal(journals()[0]!).filter((x) => x.rule === 'ci.public-jobs').map((x) => x.outcome);
+    expect(outcomes).toEqual(['pending', 'applied']);
+
+    let secondRun = '';
+    const second = await run(['revert', '--baseline', baseline, '--yes', '--journal', dir], env, { onJournal: (id) => void (secondRun = id) });
+    expect(second.code).toBe(1);
+    const again = readJournal(join(dir, `${secondRun}.jsonl`));
+    expect(again.some((x) => x.rule === 'ci.public-jobs')).toBe(false);
+    expect(await remaining()).toEqual({ code: 1, findings: ['webhooks.allowed-hosts url', 'webhooks.ssl-verification url'] });
+  });
+});
+
+describe('undo', () => {
+  it('restores the exact before state of every touched field, newest first', async () => {
+    const before = touchedState();
+    let file = '';
+    const r = await run(['revert', '--baseline', baseline, '--yes', '--journal', dir, '--only', NOT_VISIBILITY], env, { onJournal: (_id, f) => void (file = f) });
+    expect(r.code).toBe(1);
+    expect(touchedState()).not.toEqual(before);
+
+    const u = await run(['undo', file, '--yes'], env);
+    expect(u.stderr).toBe('');
+    expect(u.code).toBe(0);
+    expect(u.stdout).toContain('10 of 10 value(s) restored and verified.');
+    expect(touchedState()).toEqual(before);
+    // Its own journal, with the same discipline and a pointer to what it undid.
+    const own = journals().filter((f) => f !== file);
+    expect(own).toHaveLength(1);
+    const recs: JournalRecord[] = readJournal(own[0]!);
+    expect(recs.filter((x) => x.outcome === 'verified')).toHaveLength(10);
+    expect(recs[0]!.undoOf?.run).toBe(readJournal(file)[0]!.run);
+    // Newest first: the first restore undoes the last step written.
+    const original = readJournal(file).filter((x) => x.outcome === 'pending');
+    expect(recs[0]!.undoOf?.seq).toBe(original.at(-1)!.seq);
+  });
+
+  it('recreates a deleted hook from the journal and says its secret token is lost', async () => {
+    let file = '';
+    await run(['revert', '--baseline', baseline, '--yes', '--allow-destructive', '--journal', dir, '--only', 'webhooks.*'], env, { onJournal: (_id, f) => void (file = f) });
+    expect(project('acme/api').hooks.some((h) => h.url === EXFIL_HOOK_URL)).toBe(false);
+    const u = await run(['undo', file, '--yes'], env);
+    expect(u.code).toBe(0);
+    expect(u.stdout).toContain("the hook's secret token cannot be read back");
+    const hook = project('acme/api').hooks.find((h) => h.url === EXFIL_HOOK_URL)!;
+    expect({ ssl: hook.enable_ssl_verification, push: hook.push_events, mr: hook.merge_requests_events }).toEqual({ ssl: false, push: true, mr: true });
+  });
+
+  it('a restore GitLab refuses is reported and exits 2 (the sim refuses public in a private group)', async () => {
+    let file = '';
+    await run(['revert', '--baseline', baseline, '--yes', '--journal', dir, '--only', 'visibility.project'], env, { onJournal: (_id, f) => void (file = f) });
+    expect(project('acme/web').visibility).toBe('private');
+    const u = await run(['undo', file, '--yes'], env);
+    expect(u.code).toBe(2);
+    expect(u.stdout).toMatch(/FAILED  acme\/web  visibility  PUT \/projects\/\d+\n\s+PUT \/projects\/\d+ -> 400/);
+  });
+
+  it('skips a step whose write never happened (crash after its pending record)', async () => {
+    let file = '';
+    await run(['revert', '--baseline', baseline, '--yes', '--journal', dir, '--concurrency', '1', '--only', 'protected-branches.*'], env, {
+      onJournal: (_id, f) => void (file = f),
+      hooks: { beforeWrite: (s) => { if (s.id.rule === 'protected-branches.push') throw new Error('simulated crash'); } },
+    });
+    const u = await run(['undo', file, '--yes'], env);
+    expect(u.code).toBe(0);
+    expect(u.stdout).toContain('skipped  acme/web [branch main]  push_access_levels: the write never happened');
+    expect(project('acme/web').protected_branches.find((b) => b.name === 'main')!.allow_force_push).toBe(true);
+  });
+
+  it('refuses when GITLAB_URL names another server', async () => {
+    let file = '';
+    await run(['revert', '--baseline', baseline, '--yes', '--journal', dir, '--only', 'ci.public-jobs'], env, { onJournal: (_id, f) => void (file = f) });
+    const writesBefore = writes();
+    const u = await run(['undo', file, '--yes'], { ...env, GITLAB_URL: 'https://gitlab.other.example' });
+    expect(u.code).toBe(2);
+    expect(u.stderr).toContain(`was written against ${sim.url}, but GITLAB_URL names https://gitlab.other.example`);
+    expect(writes()).toBe(writesBefore);
+    expect(existsSync(file)).toBe(true);
+  });
+});
