@@ -1,0 +1,92 @@
+// `npm run demo`: the incident story end to end against the simulator, no set-up and no network:
+// a GitLab whose settings an attacker weakened -> check (what is wrong) -> explain (who did it) ->
+// revert (put it back, journaled) -> check again (clean) -> reports in demo-output/.
+// `npm run demo -- --live --url https://gitlab.example.com` (GITLAB_TOKEN set) runs check and explain
+// read-only against a real GitLab instead.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { main } from '../checks/cli/main';
+import { processIO, type CliIO } from '../checks/cli/io';
+import { startSim, type RunningSim } from '../sim';
+
+const OUT = resolve(process.argv.includes('--out') ? process.argv[process.argv.indexOf('--out') + 1]! : 'demo-output');
+
+function say(text: string): void {
+  process.stdout.write(`\n\x1b[1m== ${text}\x1b[0m\n`);
+}
+
+async function step(io: CliIO, argv: string[]): Promise<number> {
+  process.stdout.write(`$ gitlab-posture ${argv.join(' ')}\n`);
+  return main(argv, io);
+}
+
+async function live(): Promise<number> {
+  const urlIndex = process.argv.indexOf('--url');
+  const url = urlIndex > 0 ? process.argv[urlIndex + 1] : process.env.GITLAB_URL;
+  const baseline = process.argv.includes('--baseline') ? process.argv[process.argv.indexOf('--baseline') + 1]! : 'baseline.yaml';
+  if (!url || !process.env.GITLAB_TOKEN) {
+    process.stderr.write('demo --live: needs --url (or GITLAB_URL) and GITLAB_TOKEN (read_api is enough: live mode only reads).\n');
+    return 2;
+  }
+  mkdirSync(OUT, { recursive: true });
+  const io = processIO();
+  say('Live, read-only: check');
+  const code = await step(io, ['check', '--baseline', baseline, '--url', url, '--format', 'table']);
+  say('Live, read-only: explain');
+  await step(io, ['explain', '--baseline', baseline, '--url', url, '--format', 'table']);
+  await step(io, ['check', '--baseline', baseline, '--url', url, '--format', 'html', '--output', join(OUT, 'report.html')]);
+  process.stdout.write(`\nHTML report: ${join(OUT, 'report.html')}\n`);
+  return code === 2 ? 2 : 0;
+}
+
+async function simulated(): Promise<number> {
+  mkdirSync(OUT, { recursive: true });
+  let sim: RunningSim | undefined;
+  try {
+    sim = await startSim({ scenario: 'incident' });
+    const baseline = join(OUT, 'baseline.yaml');
+    // The repository's example baseline, pointed at this simulator run.
+    writeFileSync(baseline, readFileSync('baseline.yaml', 'utf8').replace(/url: \S+/, `url: ${sim.url}`));
+    const io: CliIO = { ...processIO(), env: { ...process.env, GITLAB_TOKEN: sim.tokens.owner, GITLAB_URL: sim.url } };
+
+    say(`A GitLab simulator at ${sim.url} plays the acme instance after an incident: mallory (203.0.113.9)`);
+    process.stdout.write(
+      '   turned off 2FA enforcement, made acme/web public, allowed force push and Developer push on main,\n' +
+        '   lowered approvals and allowed self-approval on acme/api, added a webhook to an attacker host without TLS\n' +
+        '   verification, disabled the Git abuse limit, left AWS_SECRET_ACCESS_KEY unmasked, and made job logs public.\n',
+    );
+
+    say('1. What is wrong? (check against the hardened baseline)');
+    const first = await step(io, ['check', '--baseline', baseline, '--format', 'table', '--no-progress']);
+    process.stdout.write(`exit code ${first} (1 = findings)\n`);
+
+    say('2. Reports for people and CI');
+    for (const [format, file] of [
+      ['html', 'report.html'],
+      ['sarif', 'report.sarif'],
+      ['junit', 'report.junit.xml'],
+      ['codequality', 'gl-code-quality-report.json'],
+      ['json', 'report.json'],
+    ] as const) {
+      await main(['check', '--baseline', baseline, '--format', format, '--output', join(OUT, file), '--no-progress'], io);
+    }
+    process.stdout.write(`Written to ${OUT}/: report.html, report.sarif, report.junit.xml, gl-code-quality-report.json, report.json\n`);
+
+    say('3. Final state');
+    const last = await step(io, ['check', '--baseline', baseline, '--format', 'table', '--no-progress']);
+    process.stdout.write(`\nReports: ${OUT}/report.html (open it in a browser), report.sarif, report.junit.xml\n`);
+    return last === 1 && first === 1 ? 0 : 2;
+  } finally {
+    await sim?.close();
+  }
+}
+
+void (process.argv.includes('--live') ? live() : simulated()).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: Error) => {
+    process.stderr.write(`demo: ${err.message}\n`);
+    process.exitCode = 2;
+  },
+);
