@@ -1,0 +1,120 @@
+// Pure parts of revert/undo: the plan's sorting, the journal reader, scrubbing of before values, restore writes.
+import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { Finding } from '../../checks/model';
+import type { AllParams } from '../../policies/params';
+import { planRevert } from '../../checks/revert/plan';
+import { Journal, entriesOf, readJournal, newRunId, type JournalRecord } from '../../checks/revert/journal';
+import { readPathOf, scrub } from '../../checks/revert/before';
+import { restoreFor } from '../../checks/revert/undo';
+import { params } from '../policies/helpers';
+
+const ALL = {
+  webhooks: params('webhooks', { allowed_hosts: ['hooks.acme.example'] }),
+  visibility: params('visibility'),
+  'protected-branches': params('protected-branches'),
+} as unknown as AllParams;
+
+const api = { kind: 'project', path: 'acme/api', id: 13 } as const;
+function finding(over: Partial<Finding>): Finding {
+  return { rule: 'x', area: 'webhooks', severity: 'high', target: api, setting: 's', expected: true, actual: false, message: 'm', revertible: true, waived: false, ...over };
+}
+const exfilHost = finding({ rule: 'webhooks.allowed-hosts', setting: 'url', object: '7', expected: ['hooks.acme.example'], actual: 'exfil.example' });
+const exfilSsl = finding({ rule: 'webhooks.ssl-verification', setting: 'enable_ssl_verification', object: '7', fixData: { url: 'https://exfil.example/h' } });
+const exfilHttp = finding({ rule: 'webhooks.ssl-verification', setting: 'url', object: '7', fixData: { plain_http: true } });
+const visibility = finding({ rule: 'visibility.project', area: 'visibility', setting: 'visibility', expected: 'private', actual: 'public' });
+
+describe('planRevert', () => {
+  it('without --allow-destructive: deletes wait, manual fixes are listed, waived findings are ignored', () => {
+    const plan = planRevert([exfilHost, exfilSsl, exfilHttp, visibility, { ...visibility, waived: true }], ALL, { allowDestructive: false });
+    expect(plan.steps.map((s) => [s.seq, s.finding.rule, s.change.method, s.change.path])).toEqual([
+      [1, 'webhooks.ssl-verification', 'PUT', '/projects/13/hooks/7'],
+      [2, 'visibility.project', 'PUT', '/projects/13'],
+    ]);
+    expect(plan.needsDestructive.map((n) => [n.change.method, n.change.path])).toEqual([['DELETE', '/projects/13/hooks/7']]);
+    expect(plan.manual.map((m) => m.finding.setting)).toEqual(['url']);
+    expect(plan.superseded).toEqual([]);
+  });
+
+  it('with --allow-destructive: the deletion supersedes every other finding on the same hook', () => {
+    const plan = planRevert([exfilHost, exfilSsl, exfilHttp, visibility], ALL, { allowDestructive: true });
+    expect(plan.steps.map((s) => [s.seq, s.change.method])).toEqual([[1, 'DELETE'], [2, 'PUT']]);
+    expect(plan.superseded.map((s) => [s.finding.setting, s.by])).toEqual([['enable_ssl_verification', 1], ['url', 1]]);
+    expect(plan.manual).toEqual([]);
+  });
+});
+
+describe('journal', () => {
+  const rec = (seq: number, outcome: JournalRecord['outcome']): JournalRecord => ({
+    run: 'r', seq, time: `2026-01-01T00:00:0${seq}Z`, url: 'http://gl', target: api, rule: 'x', setting: 's', method: 'PUT', path: '/p', outcome,
+  });
+
+  it('appends flushed lines, redacts token-looking text, ignores a torn last line', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'journal-'));
+    const j = Journal.create(dir, 'run1', 'sekret-token-123');
+    j.append({ ...rec(1, 'pending'), error: 'echo sekret-token-123 and glpat-abcdefghijklmnop' });
+    j.append(rec(1, 'applied'));
+    writeFileSync(j.file, readFileSync(j.file, 'utf8') + '{"run":"r","seq":2,');
+    const records = readJournal(j.file);
+    expect(records.map((r) => r.outcome)).toEqual(['pending', 'applied']);
+    expect(readFileSync(j.file, 'utf8')).not.toMatch(/sekret-token-123|glpat-abc/);
+    expect(() => Journal.create(dir, 'run1')).toThrow();
+  });
+
+  it('groups records by step with the last outcome', () => {
+    const e = entriesOf([rec(1, 'pending'), rec(2, 'pending'), rec(1, 'applied'), rec(1, 'verified')]);
+    expect(e.map((x) => [x.pending.seq, x.last])).toEqual([[1, 'verified'], [2, 'pending']]);
+  });
+
+  it('run ids sort by time', () => {
+    expect(newRunId(new Date('2026-01-01T00:00:00.009Z')) < newRunId(new Date('2026-01-01T00:00:00.010Z'))).toBe(true);
+  });
+});
+
+describe('before values', () => {
+  it('drop variable values and token strings, keep flags', () => {
+    expect(scrub({ key: 'K', value: 'v', masked: false }, '/projects/1/variables/K')).toEqual({ key: 'K', masked: false });
+    expect(scrub({ runners_token: 'GR123', require_password_to_approve: true, nested: { token: 'x' } }, '/projects/1')).toEqual({
+      require_password_to_approve: true,
+      nested: {},
+    });
+  });
+
+  it('read the object a write changes', () => {
+    expect(readPathOf({ method: 'POST', path: '/projects/1/protected_branches', body: { name: 'release/*' } })).toBe('/projects/1/protected_branches/release%2F*');
+    expect(readPathOf({ method: 'PUT', path: '/groups/5' })).toBe('/groups/5?with_projects=false');
+    expect(readPathOf({ method: 'POST', path: '/projects/1/approval_rules' })).toBeNull();
+  });
+});
+
+describe('restoreFor', () => {
+  const entry = (before: unknown, intended: unknown, method = 'PATCH', path = '/projects/1/protected_branches/main') => ({
+    pending: { run: 'r', seq: 1, time: 't', url: 'u', target: api, rule: 'x', setting: 's', method, path, before, intended, outcome: 'pending' as const },
+    outcomes: [],
+    last: 'verified' as const,
+  });
+  const lvl = (id: number, access_level: number) => ({ id, access_level, user_id: null, group_id: null, deploy_key_id: null });
+
+  it('puts removed access entries back and destroys added ones, in one PATCH', () => {
+    const before = { push_access_levels: [lvl(1, 40), lvl(2, 30)] };
+    const live = { push_access_levels: [lvl(1, 40), lvl(9, 0)] };
+    const r = restoreFor(entry(before, { allowed_to_push: [{ id: 2, _destroy: true }] }), live);
+    expect('change' in r && r.change).toEqual({
+      method: 'PATCH',
+      path: '/projects/1/protected_branches/main',
+      body: { allowed_to_push: [{ id: 9, _destroy: true }, { access_level: 30 }] },
+    });
+  });
+
+  it('job token scope restores through `enabled`, read back as inbound_enabled', () => {
+    const r = restoreFor(entry({ inbound_enabled: false }, { enabled: true }, 'PATCH', '/projects/1/job_token_scope'), { inbound_enabled: true });
+    expect('change' in r && r.change.body).toEqual({ enabled: false });
+  });
+
+  it('skips a step whose live value is still the before value', () => {
+    const r = restoreFor({ ...entry({ visibility: 'public' }, { visibility: 'private' }, 'PUT', '/projects/1'), last: 'pending' }, { visibility: 'public' });
+    expect(r).toMatchObject({ reason: 'the write never happened (live value equals the before value)' });
+  });
+});
