@@ -112,6 +112,8 @@ export interface Explanation {
   event_name: string;
   from: unknown;
   to: unknown;
+  /** What the event cannot tell (a creation event standing in for edits GitLab does not audit). */
+  note?: string;
 }
 
 export interface Finding {

@@ -81,7 +81,8 @@ export function describeExplanation(f: Finding): string | undefined {
   const e = f.explanation;
   if (!e) return undefined;
   if ('unavailable' in e) return `who changed it: unavailable (${e.unavailable})`;
-  return `changed by ${e.author} at ${e.at}${e.ip ? ` from ${e.ip}` : ''} (${e.event_name}, event ${e.event_id})`;
+  const change = e.from === undefined && e.to === undefined ? '' : `: ${formatValue(e.from ?? null, 40)} -> ${formatValue(e.to ?? null, 40)}`;
+  return `changed by ${e.author} at ${e.at}${e.ip ? ` from ${e.ip}` : ''} (${e.event_name}, event ${e.event_id})${change}${e.note ? `; ${e.note}` : ''}`;
 }
 
 /** What the finding is about, for humans: setting plus branch or object. */

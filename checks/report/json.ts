@@ -32,6 +32,7 @@ function finding(f: Finding): Record<string, unknown> {
               event_name: f.explanation.event_name,
               from: f.explanation.from,
               to: f.explanation.to,
+              ...(f.explanation.note !== undefined && { note: f.explanation.note }),
             },
     }),
   };

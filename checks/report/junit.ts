@@ -2,7 +2,7 @@
 // per rule x target (classname = target path, name = rule id): failure = unwaived findings, skipped = skipped
 // or waived, error = the target could not be read. Passing pairs come from `result.evaluated` when present.
 import type { CheckResult, Finding, TargetRef } from '../model';
-import { areaOf, compareFindings, formatValue, sorted, type ReportContext } from './common';
+import { areaOf, compareFindings, describeExplanation, formatValue, sorted, type ReportContext } from './common';
 import { writeXml, type XmlNode } from './xml';
 
 type Outcome =
@@ -59,6 +59,7 @@ function failureText(findings: Finding[]): string {
         `  expected: ${formatValue(f.expected, 500)}`,
         `  actual: ${formatValue(f.actual, 500)}`,
         `  severity: ${f.severity}${f.revertible ? ', revertible with gitlab-posture revert' : ''}`,
+        ...(f.explanation ? [`  ${describeExplanation(f)}`] : []),
       ].join('\n'),
     )
     .join('\n\n');

@@ -1,0 +1,129 @@
+// `gitlab-posture explain`: check, then name who changed each drifted setting, when and from where (audit
+// events), or say why that cannot be known. Exit codes are check's (DESIGN.md "CLI (contract)").
+import { readFileSync } from 'node:fs';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { GitlabClient } from '../../gitlab/client';
+import { CATALOG } from '../../policies/catalog';
+import { loadBaseline } from '../baseline/load';
+import { evaluate } from '../evaluate';
+import { exitCodeFor } from '../exit-code';
+import { clientAuditReader, explainFindings, parseSince, type PreviousState } from '../explain';
+import { SEVERITIES, type CheckResult, type ExitCodeValue, type Severity, type Snapshot } from '../model';
+import { REPORT_FORMATS, type ReportFormat } from '../report';
+import { checkOnce, type CheckOptions } from './check';
+import { requireToken } from './connect';
+import { UsageError, type CliIO } from './io';
+import { writeReport } from './output';
+
+export interface ExplainCliOptions extends CheckOptions {
+  /** Audit-event window, e.g. `30d`, `12h`, `2w` (default 30d). */
+  since?: string;
+  /** A snapshot saved earlier (`check --save-snapshot`) to compare with when no audit event can tell. */
+  previousSnapshot?: string;
+}
+
+export async function runExplain(opts: ExplainCliOptions, io: CliIO): Promise<{ code: ExitCodeValue; result: CheckResult }> {
+  const sinceText = opts.since ?? '30d';
+  const sinceMs = parseSince(sinceText);
+  if (sinceMs === undefined) throw new UsageError(`--since ${sinceText}: expected a number and a unit m, h, d or w, e.g. --since 30d`);
+  if (opts.fromSnapshot) throw new UsageError('explain reads audit events from live GitLab: --from-snapshot is for check. Use --previous-snapshot to compare with a saved snapshot.');
+  // Read before contacting GitLab: a bad file is a user mistake, reported before any request.
+  const previousSnapshot = opts.previousSnapshot ? readSnapshot(opts.previousSnapshot) : undefined;
+
+  const { result, snapshot } = await checkOnce(opts, io);
+  const previous = previousSnapshot ? previousState(previousSnapshot, opts, io) : undefined;
+  const token = requireToken(io, 'read_api');
+  const client = new GitlabClient({ url: snapshot.gitlab.url, token, ...(opts.concurrency ? { concurrency: opts.concurrency } : {}) });
+  const findings = await explainFindings(result.findings, clientAuditReader(client), {
+    now: io.now(),
+    sinceMs,
+    sinceText,
+    tier: snapshot.gitlab.tier,
+    isAdmin: snapshot.gitlab.isAdmin,
+    ...(previous ? { previous } : {}),
+  });
+  const explained: CheckResult = { ...result, findings };
+  writeReport(io, opts, explained);
+  return { code: exitCodeFor(explained, opts.failOn), result: explained };
+}
+
+function previousState(snapshot: Snapshot, opts: CheckOptions, io: CliIO): PreviousState {
+  const baseline = loadBaseline(opts.baseline, { now: io.now(), allowExpiredWaivers: true });
+  return { snapshot, result: evaluate(snapshot, baseline, { rules: CATALOG, ...(opts.only ? { only: opts.only } : {}) }) };
+}
+
+function readSnapshot(file: string): Snapshot {
+  let parsed: Partial<Snapshot>;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8')) as Partial<Snapshot>;
+  } catch (err) {
+    throw new UsageError(`--previous-snapshot ${file}: cannot read a JSON snapshot (${(err as Error).message}). Save one with check --save-snapshot.`);
+  }
+  if (parsed.schemaVersion !== 1 || !Array.isArray(parsed.groups) || !Array.isArray(parsed.projects) || !parsed.gitlab || !parsed.takenAt) {
+    throw new UsageError(`--previous-snapshot ${file}: not a gitlab-posture snapshot (schemaVersion 1 with gitlab, takenAt, groups, projects expected).`);
+  }
+  return parsed as Snapshot;
+}
+
+function sinceArg(value: string): string {
+  if (parseSince(value) === undefined) throw new InvalidArgumentError('expected a number and a unit m, h, d or w, e.g. 30d.');
+  return value;
+}
+
+function ruleGlobs(value: string, previous: string[] = []): string[] {
+  return [...previous, ...value.split(',').map((s) => s.trim()).filter(Boolean)];
+}
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number >= 1.');
+  return n;
+}
+
+export function registerExplain(program: Command, io: CliIO, setExit: (code: ExitCodeValue) => void): void {
+  program
+    .command('explain')
+    .description('Check, then name who changed each drifted setting, when and from which IP (audit events, Premium+).')
+    .option('--baseline <file>', 'baseline file', 'baseline.yaml')
+    .option('--url <url>', 'GitLab URL (default: GITLAB_URL, then gitlab.url in the baseline)')
+    .option('--since <window>', 'how far back to read audit events: 30d, 12h, 2w', sinceArg, '30d')
+    .addOption(new Option('--format <format>', 'report format (default: table on a terminal, else json)').choices(REPORT_FORMATS))
+    .option('--output <file>', 'write the report to a file instead of stdout')
+    .option('--previous-snapshot <file>', 'a snapshot saved earlier (check --save-snapshot): compared when no audit event can tell')
+    .addOption(new Option('--fail-on <severity>', 'lowest severity that fails the run (exit 1)').choices(SEVERITIES).default('low'))
+    .option('--only <rule-glob>', 'explain only these rules (glob, comma-separated or repeated)', ruleGlobs)
+    .option('--concurrency <n>', 'parallel requests to GitLab (default 8)', positiveInt)
+    .option('--no-progress', 'no progress bar on stderr')
+    .option('--verbose', 'print retries and rate-limit waits to stderr; stack traces on internal errors')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  GITLAB_TOKEN=glpat-… gitlab-posture explain --baseline baseline.yaml --since 7d
+  gitlab-posture explain --format markdown --output explain.md --previous-snapshot last-week.json
+
+Each finding gets "explanation": { event_id, author, at, ip, event_name, from, to } or { unavailable: why }
+(a setting GitLab does not audit, a tier without audit events, or no event in the window).
+The token needs read_api and a role that sees all audit events (group Owner, project Maintainer).
+Exit codes (as check): 0 compliant, 1 findings at or above --fail-on, 2 could not complete.`,
+    )
+    .action(async (o: Record<string, unknown>) => {
+      const { code } = await runExplain(
+        {
+          baseline: o.baseline as string,
+          failOn: o.failOn as Severity,
+          since: o.since as string,
+          ...(o.url ? { url: o.url as string } : {}),
+          ...(o.format ? { format: o.format as ReportFormat } : {}),
+          ...(o.output ? { output: o.output as string } : {}),
+          ...(o.previousSnapshot ? { previousSnapshot: o.previousSnapshot as string } : {}),
+          ...(o.only ? { only: o.only as string[] } : {}),
+          ...(o.concurrency ? { concurrency: o.concurrency as number } : {}),
+          ...(o.verbose ? { verbose: true } : {}),
+          progress: o.progress !== false && io.stderrIsTTY,
+        },
+        io,
+      );
+      setExit(code);
+    });
+}

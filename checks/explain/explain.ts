@@ -1,0 +1,92 @@
+// `explain`: attach to each finding the newest audit event that changed its setting, or say plainly why no
+// event can be named. Audit events are read once per target that has a finding an event could explain.
+import { toReadError } from '../../gitlab/errors';
+import type { GlAuditEvent, Tier } from '../../gitlab/types';
+import type { Finding, TargetRef } from '../model';
+import { explanationOf, findEvent } from './match';
+import { comparePrevious, type PreviousState } from './previous';
+import type { AuditReader } from './read';
+import { sourceOf, type AuditSource } from './sources';
+
+export interface ExplainOptions {
+  now: Date;
+  /** The window, in milliseconds, and as the user wrote it ("30d") for messages. */
+  sinceMs: number;
+  sinceText: string;
+  tier: Tier;
+  isAdmin: boolean;
+  previous?: PreviousState;
+}
+
+type TargetEvents = { ok: true; events: GlAuditEvent[] } | { ok: false; why: string };
+
+const key = (t: TargetRef) => `${t.kind}:${t.id}`;
+
+/** Returns new findings with `explanation` set on each (the input is not changed). */
+export async function explainFindings(findings: readonly Finding[], reader: AuditReader, opts: ExplainOptions): Promise<Finding[]> {
+  const createdAfter = new Date(opts.now.getTime() - opts.sinceMs).toISOString();
+  const blocked = auditBlocked(opts);
+
+  // Which event names each target needs: one read per target, only for targets with an explainable finding.
+  const wanted = new Map<string, { target: TargetRef; names: Set<string> }>();
+  if (!blocked) {
+    for (const f of findings) {
+      const source = sourceOf(f.rule);
+      if ('unavailable' in source) continue;
+      if (f.target.kind === 'instance' && !opts.isAdmin) continue;
+      const entry = wanted.get(key(f.target)) ?? { target: f.target, names: new Set<string>() };
+      for (const n of source.events) entry.names.add(n);
+      wanted.set(key(f.target), entry);
+    }
+  }
+  const read = new Map<string, TargetEvents>();
+  await Promise.all(
+    [...wanted.entries()].map(async ([k, { target, names }]) => {
+      try {
+        read.set(k, { ok: true, events: await reader.events(target, createdAfter, names) });
+      } catch (err) {
+        read.set(k, { ok: false, why: `its audit events could not be read: ${toReadError(err).message}` });
+      }
+    }),
+  );
+
+  return Promise.all(
+    findings.map(async (f): Promise<Finding> => {
+      const source = sourceOf(f.rule);
+      const why = (text: string): Finding => ({ ...f, explanation: { unavailable: withPrevious(text, f, opts.previous) } });
+      if (blocked) return why(blocked);
+      if ('unavailable' in source) return why(source.unavailable);
+      if (f.target.kind === 'instance' && !opts.isAdmin) return why('instance audit events need an administrator token');
+      const events = read.get(key(f.target));
+      if (!events) return why('its audit events were not read');
+      if (!events.ok) return why(events.why);
+      const event = findEvent(f, source, events.events);
+      if (!event) return why(noEvent(f, source, opts.sinceText));
+      const author = await reader.username(event.author_id, event.details.author_name);
+      return { ...f, explanation: explanationOf(f, source, event, author) };
+    }),
+  );
+}
+
+/** The audit events API is Premium: below it (and on CE) no event can be read at all (gitlab-api.md §4). */
+function auditBlocked(opts: ExplainOptions): string | undefined {
+  return opts.tier === 'free' ? 'GitLab Free has no audit events API (Premium and above; gitlab-api.md §4)' : undefined;
+}
+
+function noEvent(f: Finding, source: AuditSource, since: string): string {
+  const what = f.branch ? ` of branch ${f.branch}` : f.object ? ` of ${f.object}` : '';
+  return `no audit event in the last ${since} changed ${f.setting}${what} on ${f.target.path} (looked for ${source.events.join(', ')})`;
+}
+
+function withPrevious(text: string, f: Finding, prev: PreviousState | undefined): string {
+  return prev ? `${text}; ${comparePrevious(f, prev)}` : text;
+}
+
+/** `30d`, `12h`, `90m`, `2w` -> milliseconds; undefined when unreadable. */
+export function parseSince(text: string): number | undefined {
+  const m = /^(\d+)\s*([mhdw])$/.exec(text.trim());
+  if (!m) return undefined;
+  const n = Number(m[1]);
+  const unit = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 }[m[2] as 'm' | 'h' | 'd' | 'w'];
+  return n > 0 ? n * unit : undefined;
+}

@@ -1,0 +1,110 @@
+// Which audit events can explain a finding of each rule (gitlab-api.md §4, "Event types"): the one table
+// `explain` reads. Typed against RuleId, so a new rule without an entry is a compile error.
+import type { RuleId } from '../../policies/rule-ids';
+
+/** How an event names the object a finding is about. */
+export type ObjectMatch =
+  /** The setting lives on the group/project itself: any event of the right name on that entity. */
+  | 'entity'
+  /** `details.target_details` is the protected branch name (or wildcard pattern). */
+  | 'branch'
+  /** `details.target_details` is `Hook <id>` (never the URL). */
+  | 'hook'
+  /** `details.target_details` is the variable key. */
+  | 'variable'
+  /** `details.target_id` is the approval rule id (the finding's object is `approval rule <id>`). */
+  | 'approval-rule';
+
+export interface AuditSource {
+  /** Event names that can have changed the setting (the API cannot filter by name: we filter client-side). */
+  events: readonly string[];
+  match: ObjectMatch;
+  /** Accept only events whose `details.change` is one of these (events without a change are kept). */
+  changes?: readonly string[];
+  /** Accept only events whose `details.change` is the finding's setting (instance: `application_setting_updated`). */
+  changeIsSetting?: boolean;
+  /** `details.from/to` are the negation of the finding's setting (author approval is logged as "prevent …"). */
+  inverted?: boolean;
+  /** Events that carry no change/from/to but whose name says what they did. */
+  implied?: Readonly<Record<string, { from: unknown; to: unknown }>>;
+  /** Events that create the object: from is "did not exist" (null), to is the value it has now. */
+  creations?: readonly string[];
+  /** Said next to a creation event, when GitLab records no later edits of the object. */
+  creationNote?: string;
+}
+
+export type Source = AuditSource | { unavailable: string };
+
+const BRANCH_CREATED = 'protected_branch_created';
+const branchEvents = (updated: string, changes?: readonly string[]): AuditSource => ({
+  events: [updated, BRANCH_CREATED],
+  match: 'branch',
+  creations: [BRANCH_CREATED],
+  ...(changes ? { changes } : {}),
+});
+const approvalFlag = (event: string, inverted = false): AuditSource => ({ events: [event], match: 'entity', ...(inverted ? { inverted } : {}) });
+
+export const AUDIT_SOURCES: Record<RuleId, Source> = {
+  'two-factor.required': { events: ['group_require_two_factor_authentication_updated'], match: 'entity' },
+  'two-factor.grace-period': { events: ['group_two_factor_grace_period_updated'], match: 'entity' },
+  'visibility.group': { events: ['group_visibility_level_updated'], match: 'entity' },
+  // `details.change` is `visibility_level` with values like "Public".
+  'visibility.project': { events: ['project_visibility_level_updated'], match: 'entity' },
+  'protected-branches.default-protected': {
+    events: ['protected_branch_removed'],
+    match: 'branch',
+    implied: { protected_branch_removed: { from: true, to: false } },
+  },
+  'protected-branches.push': branchEvents('protected_branch_updated', ['allowed to push']),
+  'protected-branches.merge': branchEvents('protected_branch_updated', ['allowed to merge']),
+  'protected-branches.force-push': branchEvents('protected_branch_allow_force_push_updated'),
+  'protected-branches.code-owner-approval': branchEvents('protected_branch_code_owner_approval_required_updated'),
+  'protected-branches.deploy-key-push': branchEvents('protected_branch_updated', ['allowed to push']),
+  'mr-approvals.min-approvals': {
+    events: ['update_approval_rules', 'approval_rule_created'],
+    match: 'approval-rule',
+    creations: ['approval_rule_created'],
+  },
+  // Audit::ProjectChangesAuditor logs this column inverted, as "prevent merge request approval from authors".
+  'mr-approvals.author-approval': approvalFlag('project_merge_requests_author_approval_updated', true),
+  'mr-approvals.committer-approval': approvalFlag('project_merge_requests_disable_committers_approval_updated'),
+  'mr-approvals.reset-on-push': approvalFlag('project_reset_approvals_on_push_updated'),
+  'mr-approvals.override-in-mr': approvalFlag('project_disable_overriding_approvers_per_merge_request_updated'),
+  // No webhook update event exists (gitlab-api.md §4): the hook's creation is the only record.
+  'webhooks.ssl-verification': {
+    events: ['webhook_created'],
+    match: 'hook',
+    creations: ['webhook_created'],
+    creationNote: 'GitLab audits no webhook edits: this is the hook being created; a later edit would not show',
+  },
+  'webhooks.allowed-hosts': {
+    events: ['webhook_created'],
+    match: 'hook',
+    creations: ['webhook_created'],
+    creationNote: 'GitLab audits no webhook edits: this is the hook being created; a later edit would not show',
+  },
+  'git-abuse.download-limit': {
+    unavailable: 'GitLab does not audit group Git abuse rate limit settings (no audit event type exists; gitlab-api.md §4)',
+  },
+  'ci.job-token-scope': {
+    events: ['secure_ci_job_token_inbound_disabled'],
+    match: 'entity',
+    implied: { secure_ci_job_token_inbound_disabled: { from: true, to: false } },
+  },
+  'ci.public-jobs': {
+    unavailable: 'GitLab does not audit public_jobs (public pipelines): it is not one of the project settings GitLab audits (gitlab-api.md §4)',
+  },
+  'ci.masked-variables': {
+    events: ['ci_variable_created', 'ci_variable_updated', 'ci_group_variable_created', 'ci_group_variable_updated'],
+    match: 'variable',
+    creations: ['ci_variable_created', 'ci_group_variable_created'],
+  },
+  // Instance settings are logged as the generic application_setting_updated, the column in details.change.
+  'instance.two-factor-required': { events: ['application_setting_updated'], match: 'entity', changeIsSetting: true },
+  'instance.two-factor-grace-period': { events: ['application_setting_updated'], match: 'entity', changeIsSetting: true },
+  'instance.git-abuse-download-limit': { events: ['application_setting_updated'], match: 'entity', changeIsSetting: true },
+};
+
+export function sourceOf(rule: string): Source {
+  return (AUDIT_SOURCES as Record<string, Source | undefined>)[rule] ?? { unavailable: `no audit event is known to change what rule ${rule} checks` };
+}
