@@ -3,7 +3,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CommanderError } from 'commander';
+import { CommanderError, type Command } from 'commander';
 import { buildProgram } from '../../checks/cli/main';
 import { registerRevert, type RevertDeps } from '../../checks/cli/revert';
 import { registerUndo, type UndoDeps } from '../../checks/cli/undo';
@@ -39,7 +39,8 @@ export async function run(argv: string[], env: Record<string, string | undefined
   const setExit = (c: 0 | 1 | 2) => void (code = c);
   const program = buildProgram(io, setExit);
   // main.ts may already register them once wired; the deps (test hooks) need our own registration then.
-  program.commands.splice(0, program.commands.length, ...program.commands.filter((c) => !['revert', 'undo'].includes(c.name())));
+  const commands = program.commands as Command[];
+  commands.splice(0, commands.length, ...commands.filter((c) => !['revert', 'undo'].includes(c.name())));
   registerRevert(program, io, setExit, deps);
   registerUndo(program, io, setExit, deps);
   try {
