@@ -213,6 +213,7 @@ describe('undo', () => {
     // Newest first: the first restore undoes the last step written.
     const original = readJournal(file).filter((x) => x.outcome === 'pending');
     expect(recs[0]!.undoOf?.seq).toBe(original.at(-1)!.seq);
+    expect(readFileSync(own[0]!, 'utf8') + u.stdout + u.stderr).not.toContain(sim.tokens.owner);
   });
 
   it('recreates a deleted hook from the journal and says its secret token is lost', async () => {
