@@ -41,6 +41,12 @@ export function summaryLine(result: DetectResult): string {
   return s.unreadable.length === 0 && !result.errors.some((e) => e.scope === 'rules') ? `${base} — complete` : `${base} — INCOMPLETE${s.unreadable.length ? `: unreadable ${s.unreadable.join(', ')}` : ''}`;
 }
 
+const md = (text: string): string => mdCell(terminalSafe(text));
+
+function eventText(m: DetectMatch): string {
+  return `${m.event.event_name ?? '(unnamed)'} #${m.event.id}${m.event.target_details ? ` (${m.event.target_details})` : ''}`;
+}
+
 function where(m: DetectMatch): string {
   return `${m.event.scope} ${m.event.entity_path ?? `#${m.event.entity_id}`}`;
 }
@@ -53,7 +59,7 @@ function renderTable(result: DetectResult): string {
       table.push([
         m.rule.level,
         terminalSafe(m.rule.title),
-        terminalSafe(`${m.event.event_name ?? '(unnamed)'} #${m.event.id}${m.event.target_details ? ` (${m.event.target_details})` : ''}`),
+        terminalSafe(eventText(m)),
         terminalSafe(where(m)),
         terminalSafe(m.event.author ?? '?'),
         terminalSafe(m.event.ip_address ?? ''),
@@ -79,14 +85,14 @@ function renderMarkdown(result: DetectResult): string {
     out.push('| Level | Rule | Event | Where | Author | IP | When |', '|---|---|---|---|---|---|---|');
     for (const m of sortedMatches(result.matches)) {
       out.push(
-        `| ${m.rule.level} | ${mdCell(m.rule.title)} | ${mdCell(`${m.event.event_name ?? '(unnamed)'} #${m.event.id}`)} | ${mdCell(where(m))} | ${mdCell(m.event.author ?? '?')} | ${mdCell(m.event.ip_address ?? '')} | ${m.event.created_at} |`,
+        `| ${m.rule.level} | ${md(m.rule.title)} | ${md(eventText(m))} | ${md(where(m))} | ${md(m.event.author ?? '?')} | ${md(m.event.ip_address ?? '')} | ${m.event.created_at} |`,
       );
     }
     out.push('');
   } else out.push('No detection matched.', '');
   if (result.errors.length > 0) {
     out.push('### Errors', '');
-    for (const e of result.errors) out.push(`- ${mdCell(errorLine(e))}`);
+    for (const e of result.errors) out.push(`- ${md(errorLine(e))}`);
     out.push('');
   }
   return out.join('\n');

@@ -155,6 +155,14 @@ detection:
     expect(log.runs[0].results).toHaveLength(8);
     expect(log.runs[0].results.filter((r: { level: string }) => r.level === 'error')).toHaveLength(6);
   });
+  // Last in this block: it deletes a user from the sim.
+  it('an author who no longer exists is named by details.author_name', async () => {
+    const i = sim.state.users.findIndex((u) => u.username === 'mallory');
+    sim.state.users.splice(i, 1);
+    const run = await runDetectCli(['detect', '--baseline', baseline, '--format', 'json'], { GITLAB_TOKEN: sim.tokens.admin });
+    const result = JSON.parse(run.stdout) as DetectResult;
+    expect(new Set(result.matches.map((m) => m.event.author))).toEqual(new Set(['Mallory Attacker']));
+  });
 });
 
 describe('detect when group audit events cannot be read', () => {
