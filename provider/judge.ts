@@ -93,10 +93,11 @@ export const GUARDS: { [T in ResourceType]: RuleGuard<T>[] } = {
     },
   ],
   ProtectedBranch: [
+    // The resource exists to protect its branch; a missing protection is created with the declared levels.
     { rule: defaultProtected, fields: ['name'], declared: (i) => branchParams(i) },
-    { rule: push, fields: ['push_access_level'], declared: (i) => branchParams(i) },
-    { rule: merge, fields: ['merge_access_level'], declared: (i) => branchParams(i) },
-    { rule: forcePush, fields: ['allow_force_push'], declared: (i) => branchParams(i) },
+    { rule: push, fields: ['push_access_level'], declared: (i) => (i.push_access_level !== undefined ? branchParams(i) : null) },
+    { rule: merge, fields: ['merge_access_level'], declared: (i) => (i.merge_access_level !== undefined ? branchParams(i) : null) },
+    { rule: forcePush, fields: ['allow_force_push'], declared: (i) => (i.allow_force_push !== undefined ? branchParams(i) : null) },
     { rule: codeOwnerApproval, fields: ['code_owner_approval_required'], declared: (i) => (i.code_owner_approval_required === true ? branchParams(i) : null) },
   ],
   ApprovalRule: [{ rule: minApprovals, fields: ['approvals_required'], declared: (i) => ({ min_approvals: i.approvals_required }) }],
@@ -119,12 +120,13 @@ export const GUARDS: { [T in ResourceType]: RuleGuard<T>[] } = {
   ],
 };
 
+/** Undeclared levels default to Maintainer for the POST that protects a missing branch (never weaker). */
 function branchParams(i: ProtectedBranchInputs) {
   return {
     branches: [i.name],
-    push_access_level: i.push_access_level as 0 | 30 | 40 | 60,
-    merge_access_level: i.merge_access_level as 0 | 30 | 40 | 60,
-    allow_force_push: i.allow_force_push,
+    push_access_level: (i.push_access_level ?? 40) as 0 | 30 | 40 | 60,
+    merge_access_level: (i.merge_access_level ?? 40) as 0 | 30 | 40 | 60,
+    allow_force_push: i.allow_force_push ?? false,
     ...PB_OPEN,
   };
 }

@@ -110,9 +110,9 @@ function validate(type: ResourceType, i: Record<string, unknown>): Failure[] {
     case 'ProtectedBranch':
       str('project');
       str('name');
-      level('push_access_level');
-      level('merge_access_level');
-      if (typeof i.allow_force_push !== 'boolean') f.push({ property: 'allow_force_push', reason: 'allow_force_push must be true or false' });
+      if (i.push_access_level !== undefined) level('push_access_level');
+      if (i.merge_access_level !== undefined) level('merge_access_level');
+      bool('allow_force_push');
       bool('code_owner_approval_required');
       break;
     case 'ApprovalRule':

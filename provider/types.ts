@@ -54,10 +54,10 @@ export interface ProtectedBranchInputs extends Versioned {
   project: string;
   /** Branch name or wildcard pattern (`release/*`). */
   name: string;
-  /** Lowest role allowed to push: 40 Maintainer, 30 Developer, 0 No one. */
-  push_access_level: number;
-  merge_access_level: number;
-  allow_force_push: boolean;
+  /** Lowest role allowed to push: 40 Maintainer, 30 Developer, 0 No one. Left out: not managed (a waiver). */
+  push_access_level?: number;
+  merge_access_level?: number;
+  allow_force_push?: boolean;
   /** Premium. */
   code_owner_approval_required?: boolean;
 }

@@ -1,0 +1,251 @@
+// The Pulumi program's logic (index.ts only wires config to it): baseline -> resolved targets -> resources. It uses
+// the CLI's own loader (checks/baseline), target resolution (checks/collect resolveTargets), rule switches,
+// tier gates and waivers, so `pulumi preview` and `gitlab-posture check` judge the same targets by the same rules.
+// A waived, disabled or below-tier rule's setting is simply not declared: the resource leaves it alone.
+import * as pulumi from '@pulumi/pulumi';
+import type { Baseline } from '../checks/baseline/types';
+import { loadBaseline } from '../checks/baseline/load';
+import { findWaiver } from '../checks/baseline/waivers';
+import { resolveTargets } from '../checks/collect';
+import type { GitlabInfo, TargetKind } from '../checks/model';
+import { GitlabClient } from '../gitlab/client';
+import { detectGitlab } from '../gitlab/tier';
+import { toReadError } from '../gitlab/errors';
+import type { GlGroup, GlHook, GlProject, GlVariable } from '../gitlab/types';
+import { ruleById } from '../policies/catalog';
+import { minTierFor, tierAtLeast } from '../policies/rule';
+import { requiredBranches } from '../policies/match';
+import { looksSecret } from '../policies/ci';
+import { allowedHosts } from '../policies/webhooks';
+import type { RuleId } from '../policies/rule-ids';
+import { ApprovalRule, GroupSecurity, ProjectSecurity, ProtectedBranch, VariableProtection, Webhook } from './resources';
+import type { ResourceType } from './types';
+
+export interface TargetSummary {
+  kind: 'group' | 'project';
+  id: number;
+  /** Resource names declared for this target, `<Type> <name>`. */
+  resources: string[];
+  /** Rule ids whose settings are declared. */
+  enforced: string[];
+  waived: string[];
+  /** Rules not declared here and why (disabled in the baseline, below the detected tier). */
+  skipped: { rule: string; reason: string }[];
+}
+
+export interface ProgramSummary {
+  gitlab: { url: string; tier: string; tierSource: string };
+  profile: string;
+  targets: Record<string, TargetSummary>;
+}
+
+export interface DeclareOptions {
+  baseline: Baseline;
+  client: GitlabClient;
+  /** Tier/admin facts; detected with the client when absent. */
+  gitlab?: GitlabInfo;
+  /** Waiver clock (default now). */
+  now?: Date;
+  /** Extra options for every resource (e.g. a provider or `protect`). */
+  resourceOptions?: pulumi.CustomResourceOptions;
+}
+
+type Gate = (rule: RuleId) => boolean;
+
+/** Declares the resources for every target of the baseline and returns the per-target summary. */
+export async function declarePosture(opts: DeclareOptions): Promise<ProgramSummary> {
+  const { baseline, client } = opts;
+  const now = (opts.now ?? new Date()).toISOString();
+  const info = opts.gitlab ?? (await detectGitlab(client, { baselineTier: baseline.gitlab.tier, topGroups: baseline.targets.groups }));
+  const resolved = await resolveTargets(client, baseline);
+  if (resolved.errors.length > 0) {
+    // Declaring only what could be read would look like a complete program; refuse instead.
+    throw new Error(
+      `gitlab-posture: some baseline targets could not be read, so no resources are declared:\n  ` +
+        resolved.errors.map((e) => `${e.target.path}: ${e.message}`).join('\n  '),
+    );
+  }
+  const p = baseline.params;
+  const ro = opts.resourceOptions;
+  const targets: Record<string, TargetSummary> = {};
+
+  const gateFor = (kind: TargetKind, path: string, summary: TargetSummary): Gate => (id) => {
+    const rule = ruleById(id);
+    if (!rule) return false;
+    if (baseline.enabled[id] === false) return note(summary.skipped, id, 'off in the baseline');
+    const need = minTierFor(rule, kind);
+    if (!tierAtLeast(info.tier, need)) return note(summary.skipped, id, `requires ${need} (detected ${info.tier})`);
+    if (findWaiver(baseline.waivers, id, path, now)) {
+      if (!summary.waived.includes(id)) summary.waived.push(id);
+      return false;
+    }
+    if (!summary.enforced.includes(id)) summary.enforced.push(id);
+    return true;
+  };
+  const add = (summary: TargetSummary, type: ResourceType, name: string) => summary.resources.push(`${type} ${name}`);
+
+  for (const g of resolved.groups) {
+    const s = newSummary('group', g.id);
+    targets[g.full_path] = s;
+    const on = gateFor('group', g.full_path, s);
+    const inputs: Record<string, unknown> = { group: g.full_path };
+    if (on('two-factor.required')) inputs.require_two_factor_authentication = true;
+    if (on('two-factor.grace-period')) inputs.two_factor_grace_period = p['two-factor'].max_grace_period;
+    if (on('visibility.group')) inputs.visibility = p.visibility.max_group_visibility;
+    // Git abuse limits exist only on top-level groups (gitlab-api.md §3.10).
+    if (g.parent_id === null && on('git-abuse.download-limit')) {
+      inputs.unique_project_download_limit = p['git-abuse'].max_download_limit;
+      inputs.unique_project_download_limit_interval_in_seconds = p['git-abuse'].max_interval_seconds;
+      inputs.auto_ban_user_on_excessive_projects_download = p['git-abuse'].auto_ban;
+    }
+    if (Object.keys(inputs).length > 1) {
+      new GroupSecurity(g.full_path, inputs as never, ro);
+      add(s, 'GroupSecurity', g.full_path);
+    }
+    await declareHooksAndVariables(client, 'group', g, on, baseline, s, ro);
+  }
+
+  for (const pr of resolved.projects) {
+    const path = pr.path_with_namespace;
+    const s = newSummary('project', pr.id);
+    targets[path] = s;
+    const on = gateFor('project', path, s);
+    const inputs: Record<string, unknown> = { project: path };
+    if (on('visibility.project')) inputs.visibility = p.visibility.max_project_visibility;
+    if (on('ci.public-jobs')) inputs.public_jobs = false;
+    if (on('ci.job-token-scope')) inputs.ci_inbound_job_token_scope_enabled = true;
+    if (on('mr-approvals.author-approval')) inputs.merge_requests_author_approval = false;
+    if (on('mr-approvals.committer-approval')) inputs.merge_requests_disable_committers_approval = true;
+    if (on('mr-approvals.reset-on-push')) inputs.reset_approvals_on_push = true;
+    if (on('mr-approvals.override-in-mr')) inputs.disable_overriding_approvers_per_merge_request = true;
+    if (Object.keys(inputs).length > 1) {
+      new ProjectSecurity(path, inputs as never, ro);
+      add(s, 'ProjectSecurity', path);
+    }
+
+    // Protected branches: one resource per required branch or pattern (`default` = the default branch; an empty
+    // repository has none). A waived default-protected rule means "do not create protections" here.
+    const pb = p['protected-branches'];
+    if (on('protected-branches.default-protected')) {
+      const pushOn = on('protected-branches.push');
+      const mergeOn = on('protected-branches.merge');
+      const forceOn = on('protected-branches.force-push');
+      const ownersOn = on('protected-branches.code-owner-approval');
+      for (const branch of requiredBranches(pb.branches, pr.default_branch)) {
+        const name = `${path}:branch:${branch}`;
+        new ProtectedBranch(
+          name,
+          {
+            project: path,
+            name: branch,
+            ...(pushOn ? { push_access_level: pb.push_access_level } : {}),
+            ...(mergeOn ? { merge_access_level: pb.merge_access_level } : {}),
+            ...(forceOn ? { allow_force_push: pb.allow_force_push } : {}),
+            ...(ownersOn ? { code_owner_approval_required: true } : {}),
+          },
+          ro,
+        );
+        add(s, 'ProtectedBranch', name);
+      }
+    }
+    if (pr.default_branch && on('mr-approvals.min-approvals')) {
+      const name = `${path}:approvals`;
+      new ApprovalRule(name, { project: path, approvals_required: p['mr-approvals'].min_approvals }, ro);
+      add(s, 'ApprovalRule', name);
+    }
+    await declareHooksAndVariables(client, 'project', pr, on, baseline, s, ro);
+  }
+
+  return {
+    gitlab: { url: client.url, tier: info.tier, tierSource: info.tierSource },
+    profile: baseline.profile,
+    targets,
+  };
+}
+
+/**
+ * Hooks and variables are objects, not settings: the program lists them and declares one resource per hook that
+ * passes the allowed-hosts rule (an unknown hook is a check finding; Pulumi never deletes it) and per variable whose
+ * key looks secret. Values are never kept; hook URLs go in as Pulumi secrets.
+ */
+async function declareHooksAndVariables(
+  client: GitlabClient,
+  kind: 'group' | 'project',
+  owner: GlGroup | GlProject,
+  on: Gate,
+  baseline: Baseline,
+  s: TargetSummary,
+  ro: pulumi.CustomResourceOptions | undefined,
+): Promise<void> {
+  const path = kind === 'group' ? (owner as GlGroup).full_path : (owner as GlProject).path_with_namespace;
+  const base = `/${kind}s/${owner.id}`;
+  const ownerInput = kind === 'group' ? { group: path } : { project: path };
+  if (on('webhooks.ssl-verification')) {
+    const hooks = await listOrThrow<GlHook>(client, `${base}/hooks`, path);
+    const allowlist = baseline.params.webhooks;
+    for (const h of hooks) {
+      const subject = { kind, hooks: [h], project: { path_with_namespace: path }, group: { full_path: path } };
+      const verdict = allowedHosts.evaluate(subject as never, allowlist, { tier: 'ultimate', now: '', isAdmin: false });
+      if (Array.isArray(verdict) && verdict.length > 0) continue; // unknown host: reported by check, not adopted
+      const name = `${path}:hook:${h.id}`;
+      new Webhook(name, { ...ownerInput, url: pulumi.secret(h.url), enable_ssl_verification: true }, ro);
+      s.resources.push(`Webhook ${name}`);
+    }
+  }
+  if (on('ci.masked-variables')) {
+    const ci = baseline.params.ci;
+    const vars = await listOrThrow<GlVariable>(client, `${base}/variables`, path);
+    for (const v of vars) {
+      if (!looksSecret(v.key, ci.secret_patterns)) continue;
+      const scope = v.environment_scope ?? '*';
+      const name = `${path}:variable:${v.key}${scope === '*' ? '' : `@${scope}`}`;
+      new VariableProtection(
+        name,
+        { ...ownerInput, key: v.key, ...(scope !== '*' ? { environment_scope: scope } : {}), masked: true, ...(ci.require_protected ? { protected: true } : {}) },
+        ro,
+      );
+      s.resources.push(`VariableProtection ${name}`);
+    }
+  }
+}
+
+async function listOrThrow<T>(client: GitlabClient, path: string, target: string): Promise<T[]> {
+  try {
+    return await client.all<T>(path, { per_page: 100 });
+  } catch (e) {
+    throw new Error(`gitlab-posture: ${target}: ${toReadError(e).message}`);
+  }
+}
+
+function newSummary(kind: 'group' | 'project', id: number): TargetSummary {
+  return { kind, id, resources: [], enforced: [], waived: [], skipped: [] };
+}
+
+function note(list: { rule: string; reason: string }[], rule: string, reason: string): false {
+  if (!list.some((x) => x.rule === rule)) list.push({ rule, reason });
+  return false;
+}
+
+/** A secret Output's plain value, at program time (never exported or logged). */
+function unwrap<T>(o: pulumi.Output<T>): Promise<T> {
+  return new Promise((resolve) => o.apply((v) => (resolve(v), v)));
+}
+
+/**
+ * index.ts: the stack config `gitlab-posture:baseline` (default baseline.yaml), `gitlab:url` (else GITLAB_URL, else
+ * the baseline's gitlab.url) and the secret `gitlab:token` (else GITLAB_TOKEN).
+ */
+export async function runProgram(): Promise<ProgramSummary> {
+  const file = new pulumi.Config('gitlab-posture').get('baseline') ?? 'baseline.yaml';
+  // Like `check`: an expired waiver is reported by the CLI and simply no longer applies here.
+  const baseline = loadBaseline(file, { allowExpiredWaivers: true });
+  const gitlab = new pulumi.Config('gitlab');
+  const url = gitlab.get('url') ?? process.env.GITLAB_URL ?? baseline.gitlab.url;
+  const secret = gitlab.getSecret('token');
+  const token = (secret ? await unwrap(secret) : undefined) ?? process.env.GITLAB_TOKEN;
+  if (!url) throw new Error(`${file}: no GitLab URL: set gitlab.url in the baseline, \`pulumi config set gitlab:url …\` or GITLAB_URL.`);
+  if (!token) throw new Error('No GitLab token: `pulumi config set --secret gitlab:token` or GITLAB_TOKEN.');
+  const client = new GitlabClient({ url, token, userAgent: 'gitlab-posture-pulumi' });
+  return declarePosture({ baseline, client });
+}
+

@@ -1,0 +1,111 @@
+// The six dynamic resource classes (DESIGN.md, "Pulumi resource types"). Each is created with module `gitlab`,
+// so its type token is `pulumi-nodejs:dynamic/gitlab:<Type>` and CrossGuard policies can match it. Every resource
+// gets the `version` input (PROVIDER_VERSION) so an upgrade re-writes its state with the current provider.
+import * as pulumi from '@pulumi/pulumi';
+import { providerFor } from './serializable';
+import {
+  PROVIDER_VERSION,
+  RESOURCE_MODULE,
+  type ApprovalRuleInputs,
+  type GroupSecurityInputs,
+  type InputsOf,
+  type ProjectSecurityInputs,
+  type ProtectedBranchInputs,
+  type ResourceType,
+  type VariableProtectionInputs,
+  type WebhookInputs,
+} from './types';
+
+/** Each input may be an Output (e.g. a secret hook URL). */
+export type Args<T> = { [K in keyof T]: pulumi.Input<T[K]> };
+
+const providers = new Map<ResourceType, pulumi.dynamic.ResourceProvider>();
+function provider(type: ResourceType): pulumi.dynamic.ResourceProvider {
+  let p = providers.get(type);
+  if (!p) providers.set(type, (p = providerFor(type)));
+  return p;
+}
+
+/** Outputs that are not inputs must be named in props (as undefined) for Pulumi to expose them on the object. */
+const OUTPUT_ONLY: Record<ResourceType, string[]> = {
+  GroupSecurity: ['group_id', 'parent_id'],
+  ProjectSecurity: ['project_id', 'default_branch'],
+  ProtectedBranch: ['project_id', 'default_branch', 'protected', 'protected_branch_id', 'push_access_levels', 'merge_access_levels', 'inherited'],
+  ApprovalRule: ['project_id', 'default_branch', 'approval_rules', 'protected_branches'],
+  Webhook: ['owner_id', 'exists', 'hook_id'],
+  VariableProtection: ['owner_id', 'exists', 'hidden', 'variable_type'],
+};
+
+function props<T extends ResourceType>(type: T, args: Args<InputsOf[T]>): pulumi.Inputs {
+  const outs = Object.fromEntries(OUTPUT_ONLY[type].map((k) => [k, undefined]));
+  return { ...outs, version: PROVIDER_VERSION, ...(args as Record<string, unknown>) };
+}
+
+/**
+ * Adopt-on-create semantics (docs/pulumi.md): the resource owns only the declared fields of an existing object.
+ * Removing it from the program writes nothing to GitLab.
+ */
+abstract class GitlabResource<T extends ResourceType> extends pulumi.dynamic.Resource {
+  declare readonly version: pulumi.Output<string>;
+  constructor(type: T, name: string, args: Args<InputsOf[T]>, opts?: pulumi.CustomResourceOptions) {
+    super(provider(type), name, props<T>(type, args), opts, RESOURCE_MODULE, type);
+  }
+}
+
+export class GroupSecurity extends GitlabResource<'GroupSecurity'> {
+  declare readonly group: pulumi.Output<string>;
+  declare readonly group_id: pulumi.Output<number>;
+  declare readonly require_two_factor_authentication: pulumi.Output<boolean>;
+  declare readonly two_factor_grace_period: pulumi.Output<number>;
+  declare readonly visibility: pulumi.Output<string>;
+  constructor(name: string, args: Args<GroupSecurityInputs>, opts?: pulumi.CustomResourceOptions) {
+    super('GroupSecurity', name, args, opts);
+  }
+}
+
+export class ProjectSecurity extends GitlabResource<'ProjectSecurity'> {
+  declare readonly project: pulumi.Output<string>;
+  declare readonly project_id: pulumi.Output<number>;
+  declare readonly visibility: pulumi.Output<string>;
+  declare readonly public_jobs: pulumi.Output<boolean>;
+  constructor(name: string, args: Args<ProjectSecurityInputs>, opts?: pulumi.CustomResourceOptions) {
+    super('ProjectSecurity', name, args, opts);
+  }
+}
+
+export class ProtectedBranch extends GitlabResource<'ProtectedBranch'> {
+  declare readonly project: pulumi.Output<string>;
+  declare readonly name: pulumi.Output<string>;
+  declare readonly protected: pulumi.Output<boolean>;
+  declare readonly allow_force_push: pulumi.Output<boolean>;
+  constructor(name: string, args: Args<ProtectedBranchInputs>, opts?: pulumi.CustomResourceOptions) {
+    super('ProtectedBranch', name, args, opts);
+  }
+}
+
+export class ApprovalRule extends GitlabResource<'ApprovalRule'> {
+  declare readonly project: pulumi.Output<string>;
+  constructor(name: string, args: Args<ApprovalRuleInputs>, opts?: pulumi.CustomResourceOptions) {
+    super('ApprovalRule', name, args, opts);
+  }
+}
+
+export class Webhook extends GitlabResource<'Webhook'> {
+  declare readonly hook_id: pulumi.Output<number>;
+  declare readonly enable_ssl_verification: pulumi.Output<boolean>;
+  constructor(name: string, args: Args<WebhookInputs>, opts?: pulumi.CustomResourceOptions) {
+    // A hook URL may embed a secret (chat webhooks): keep it encrypted in state.
+    super('Webhook', name, args, { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), 'url'] });
+  }
+}
+
+export class VariableProtection extends GitlabResource<'VariableProtection'> {
+  declare readonly key: pulumi.Output<string>;
+  declare readonly masked: pulumi.Output<boolean>;
+  declare readonly protected: pulumi.Output<boolean>;
+  constructor(name: string, args: Args<VariableProtectionInputs>, opts?: pulumi.CustomResourceOptions) {
+    super('VariableProtection', name, args, opts);
+  }
+}
+
+export const RESOURCE_CLASSES = { GroupSecurity, ProjectSecurity, ProtectedBranch, ApprovalRule, Webhook, VariableProtection } as const;
