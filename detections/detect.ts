@@ -92,7 +92,12 @@ export async function runDetection(client: GitlabClient, opts: RunDetectionOptio
   const errors: DetectError[] = [];
   const unreadable: string[] = [];
   // Instance events need an admin token (gitlab-api.md §4); a 403 there is listed, not fatal (DESIGN.md).
-  const [instance, plan] = await Promise.all([readScopeEvents(client, INSTANCE_SCOPE, opts.since), planScopes(client, opts.baseline, opts.isAdmin)]);
+  // The admin list holds every group and project event too, so once it is read the per-target lists
+  // would only repeat it: one keyset listing instead of one per project.
+  const instanceFirst = opts.isAdmin ? await readScopeEvents(client, INSTANCE_SCOPE, opts.since) : undefined;
+  const [instance, plan] = instanceFirst?.ok
+    ? [instanceFirst, { scopes: [], errors: [] } as Awaited<ReturnType<typeof planScopes>>]
+    : await Promise.all([instanceFirst ?? readScopeEvents(client, INSTANCE_SCOPE, opts.since), planScopes(client, opts.baseline, opts.isAdmin)]);
   const lists: GlAuditEvent[][] = [];
   if (instance.ok) lists.push(instance.events);
   else {

@@ -50,9 +50,15 @@ describe('detect on the incident scenario', () => {
     expect(twoFa.event).toMatchObject({ scope: 'group', entity_type: 'Group', entity_path: 'acme', event_name: 'group_require_two_factor_authentication_updated' });
     expect(twoFa.rule).toMatchObject({ level: 'high', title: 'Two-factor authentication enforcement weakened' });
     expect(result.errors).toEqual([]);
-    // One username lookup for the one author, and keyset reads of the audit lists.
+    // The admin instance list already holds group and project events: no per-target listing.
+    sim.resetCounts();
+    const again = await runDetectCli(['detect', '--baseline', baseline, '--format', 'json'], { GITLAB_TOKEN: sim.tokens.admin });
+    expect(pairs(JSON.parse(again.stdout) as DetectResult)).toEqual(EXPECTED);
     const counts = sim.counts();
     expect(counts['GET /users/:id']).toBe(1);
+    expect(counts['GET /audit_events']).toBe(1);
+    expect(counts['GET /groups/:id/audit_events']).toBeUndefined();
+    expect(counts['GET /projects/:id/audit_events']).toBeUndefined();
     expect(run.all).not.toContain(sim.tokens.admin);
   });
 
@@ -72,6 +78,7 @@ describe('detect on the incident scenario', () => {
   });
 
   it('non-admin token without a baseline: instance is unreadable (listed, not failing), groups still read', async () => {
+    sim.resetCounts();
     const run = await runDetectCli(['detect', '--url', sim.url, '--format', 'json'], { GITLAB_TOKEN: sim.tokens.owner });
     const result = JSON.parse(run.stdout) as DetectResult;
     expect(result.summary.unreadable).toEqual(['instance']);
@@ -82,6 +89,10 @@ describe('detect on the incident scenario', () => {
     expect(result.errors[0].message).toContain('403');
     expect(pairs(result)).toEqual(EXPECTED);
     expect(run.code).toBe(1);
+    // Without instance access every group and project is listed on its own (acme has 3 groups, 6 projects).
+    const counts = sim.counts();
+    expect(counts['GET /groups/:id/audit_events']).toBe(3);
+    expect(counts['GET /projects/:id/audit_events']).toBe(6);
     const quiet = await runDetectCli(['detect', '--url', sim.url, '--fail-on', 'critical', '--format', 'json'], { GITLAB_TOKEN: sim.tokens.owner });
     expect(quiet.code).toBe(0);
   });
