@@ -8,6 +8,8 @@ import { redact } from '../../gitlab/redact';
 import { SEVERITIES, ExitCode, type ExitCodeValue, type Severity } from '../model';
 import { REPORT_FORMATS, type ReportFormat } from '../report';
 import { runCheck } from './check';
+import { registerRevert } from './revert';
+import { registerUndo } from './undo';
 import { processIO, UsageError, type CliIO } from './io';
 
 export const VERSION: string = require('../../package.json').version;
@@ -76,6 +78,8 @@ Exit codes: 0 compliant, 1 findings at or above --fail-on, 2 could not complete 
       );
     });
 
+  registerRevert(program, io, setExit);
+  registerUndo(program, io, setExit);
   return program;
 }
 
