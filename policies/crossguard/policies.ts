@@ -1,0 +1,175 @@
+// CrossGuard policies over the dynamic GitLab resources (provider/). One ResourceValidationPolicy per catalog rule
+// that guards a resource input; each judges the resource's declared inputs with the rule's own `evaluate`
+// (provider/judge.ts), against the baseline parameters of the hardened profile unless the policy config overrides
+// them. A weakening input is a mandatory violation naming the rule and the incident scenario it defends; set a
+// policy's `enforcementLevel` to `advisory` in the pack config to only warn. `remediate` sets the weakened input to
+// the baseline value where that value is unambiguous.
+import type { ReportViolation, ResourceValidationArgs, ResourceValidationPolicy } from '@pulumi/policy';
+import { loadProfile } from '../../checks/baseline/load';
+import { areaParams, type Area } from '../params';
+import type { GlApprovalRule, GlProtectedBranch, Visibility } from '../../gitlab/types';
+import { fieldsOf, GUARDS, judge, type Drift, type LiveOf, type RuleGuard } from '../../provider/judge';
+import { RESOURCE_TYPES, typeToken, type ResourceType } from '../../provider/types';
+
+/** Baseline parameters per area: the hardened profile, which the built-in examples and the demo use. */
+function hardenedParams(): Record<Area, Record<string, unknown>> {
+  const settings = loadProfile('hardened').settings as Record<string, Record<string, unknown>>;
+  const out = {} as Record<Area, Record<string, unknown>>;
+  for (const area of Object.keys(areaParams) as Area[]) out[area] = areaParams[area].parse(settings[area] ?? {}) as Record<string, unknown>;
+  return out;
+}
+
+const PARAMS = hardenedParams();
+
+/** The declared inputs as if they were live objects; undeclared fields get compliant values and are never judged. */
+export function liveFromInputs<T extends ResourceType>(type: T, i: Record<string, any>): LiveOf[T] {
+  const project = (path: string, def: string | null = 'main') =>
+    ({ id: 0, path_with_namespace: path, default_branch: def, visibility: (i.visibility ?? 'private') as Visibility, public_jobs: i.public_jobs ?? false }) as never;
+  const owner = { kind: i.group !== undefined ? 'group' : 'project', path: i.group ?? i.project ?? '(unknown)', id: 0 } as const;
+  const level = (v: unknown) => [{ id: 1, access_level: typeof v === 'number' ? v : 40, access_level_description: '' }];
+  switch (type) {
+    case 'GroupSecurity':
+      return {
+        group: {
+          id: 0,
+          full_path: i.group,
+          parent_id: null,
+          visibility: i.visibility ?? 'private',
+          require_two_factor_authentication: i.require_two_factor_authentication ?? true,
+          two_factor_grace_period: i.two_factor_grace_period ?? 0,
+          unique_project_download_limit: i.unique_project_download_limit ?? 1,
+          unique_project_download_limit_interval_in_seconds: i.unique_project_download_limit_interval_in_seconds ?? 1,
+          auto_ban_user_on_excessive_projects_download: i.auto_ban_user_on_excessive_projects_download ?? true,
+        },
+      } as never;
+    case 'ProjectSecurity':
+      return {
+        project: project(i.project),
+        jobTokenScope: { inbound_enabled: i.ci_inbound_job_token_scope_enabled ?? true, outbound_enabled: false },
+        approvals: {
+          merge_requests_author_approval: i.merge_requests_author_approval ?? false,
+          merge_requests_disable_committers_approval: i.merge_requests_disable_committers_approval ?? true,
+          reset_approvals_on_push: i.reset_approvals_on_push ?? true,
+          disable_overriding_approvers_per_merge_request: i.disable_overriding_approvers_per_merge_request ?? true,
+        },
+      } as never;
+    case 'ProtectedBranch': {
+      const branch: GlProtectedBranch = {
+        id: 1,
+        name: i.name,
+        allow_force_push: i.allow_force_push ?? false,
+        code_owner_approval_required: i.code_owner_approval_required ?? true,
+        push_access_levels: level(i.push_access_level),
+        merge_access_levels: level(i.merge_access_level),
+        unprotect_access_levels: [],
+      };
+      return { project: project(i.project, i.name), branch } as never;
+    }
+    case 'ApprovalRule': {
+      const rule = { id: 1, name: 'declared', rule_type: 'any_approver', approvals_required: i.approvals_required ?? 0, users: [], groups: [], protected_branches: [], applies_to_all_protected_branches: false } as unknown as GlApprovalRule;
+      return { project: project(i.project), approvalRules: [rule], protectedBranches: [] } as never;
+    }
+    case 'Webhook':
+      return { owner, hook: { id: 0, url: typeof i.url === 'string' ? i.url : 'https://declared.invalid/', enable_ssl_verification: i.enable_ssl_verification ?? true, created_at: '' } } as never;
+    case 'VariableProtection':
+      return { owner, variable: { key: i.key, masked: i.masked ?? true, protected: i.protected ?? true, environment_scope: i.environment_scope ?? '*', variable_type: 'env_var', raw: false } } as never;
+  }
+  throw new Error(`policies/crossguard: unknown resource type ${String(type)}`);
+}
+
+/** Finding setting -> the resource input that holds it, where the names differ. */
+const INPUT_OF: Record<string, string> = {
+  push_access_levels: 'push_access_level',
+  merge_access_levels: 'merge_access_level',
+  inbound_enabled: 'ci_inbound_job_token_scope_enabled',
+};
+
+function inputField(type: ResourceType, d: Drift): string | undefined {
+  const field = INPUT_OF[d.finding.setting] ?? d.finding.setting;
+  return fieldsOf(type, d).includes(field) || (GUARDS[type] as RuleGuard[]).some((g) => (g.fields as string[]).includes(field)) ? field : undefined;
+}
+
+interface Match {
+  type: ResourceType;
+  guard: RuleGuard;
+}
+
+/** Judges one resource's inputs with one rule; only rules with at least one declared field apply. */
+export function violationsOf(ruleId: string, resourceType: string, props: Record<string, unknown>, config: Record<string, unknown> = {}): Drift[] {
+  const out: Drift[] = [];
+  for (const type of RESOURCE_TYPES) {
+    if (typeToken(type) !== resourceType) continue;
+    for (const guard of GUARDS[type] as RuleGuard[]) {
+      if (guard.rule.id !== ruleId) continue;
+      if (!(guard.fields as string[]).some((f) => props[f] !== undefined)) continue;
+      const base = { ...PARAMS[guard.rule.area], ...pickParams(guard.rule.area, config) };
+      // The resource's own branch is a required one by construction; the check's `branches` param picks which.
+      if (type === 'ProtectedBranch') base.branches = [props.name];
+      const drifts = judge(type, props as never, liveFromInputs(type, props), (g) => (g === guard ? base : null));
+      out.push(...drifts);
+    }
+  }
+  return out;
+}
+
+function pickParams(area: Area, config: Record<string, unknown>): Record<string, unknown> {
+  const keys = Object.keys(PARAMS[area]);
+  return Object.fromEntries(Object.entries(config).filter(([k]) => keys.includes(k)));
+}
+
+function message(d: Drift, field: string | undefined): string {
+  const want = field ? ` Declare ${field}: ${JSON.stringify(d.finding.expected)} or stricter.` : '';
+  return `[${d.rule.id}] ${d.finding.message}: this weakens the baseline (incident scenario: "${d.rule.scenario}").${want}`;
+}
+
+/** Resource types a rule guards, for the policy description. */
+function typesOf(ruleId: string): ResourceType[] {
+  return RESOURCE_TYPES.filter((t) => (GUARDS[t] as RuleGuard[]).some((g) => g.rule.id === ruleId));
+}
+
+/** JSON schema of a rule's parameters (defaults = hardened profile), so `pulumi policy` config can override them. */
+function configSchemaOf(area: Area) {
+  const properties: Record<string, { type: 'number' | 'boolean' | 'string' | 'array'; default: unknown }> = {};
+  for (const [k, v] of Object.entries(PARAMS[area])) {
+    const type = Array.isArray(v) ? 'array' : (typeof v as 'number' | 'boolean' | 'string');
+    if (['number', 'boolean', 'string', 'array'].includes(type)) properties[k] = { type, default: v };
+  }
+  return { properties } as ResourceValidationPolicy['configSchema'];
+}
+
+function policyFor(ruleId: string): ResourceValidationPolicy {
+  const matches: Match[] = typesOf(ruleId).map((type) => ({ type, guard: (GUARDS[type] as RuleGuard[]).find((g) => g.rule.id === ruleId)! }));
+  const rule = matches[0]!.guard.rule;
+  const judgeArgs = (args: ResourceValidationArgs) => violationsOf(ruleId, args.type, args.props, args.getConfig<Record<string, unknown>>());
+  return {
+    name: ruleId,
+    description: `${rule.title} (${matches.map((m) => m.type).join(', ')}). ${rule.description}`,
+    enforcementLevel: 'mandatory',
+    configSchema: configSchemaOf(rule.area),
+    validateResource: (args: ResourceValidationArgs, reportViolation: ReportViolation) => {
+      const type = RESOURCE_TYPES.find((t) => typeToken(t) === args.type);
+      if (!type) return;
+      for (const d of judgeArgs(args)) reportViolation(message(d, inputField(type, d)));
+    },
+    // Unambiguous fixes only: a scalar input set to the baseline value. Nothing else is touched.
+    remediateResource: (args: ResourceValidationArgs) => {
+      const type = RESOURCE_TYPES.find((t) => typeToken(t) === args.type);
+      if (!type) return undefined;
+      const drifts = judgeArgs(args);
+      if (drifts.length === 0) return undefined;
+      const props = { ...args.props };
+      for (const d of drifts) {
+        const field = inputField(type, d);
+        const v = d.finding.expected;
+        if (!field || !['boolean', 'number', 'string'].includes(typeof v)) return undefined;
+        props[field] = v;
+      }
+      return props;
+    },
+  };
+}
+
+/** Rule ids with a resource input, in catalog order. */
+export const GUARDED_RULES: string[] = [...new Set(RESOURCE_TYPES.flatMap((t) => (GUARDS[t] as RuleGuard[]).map((g) => g.rule.id)))];
+
+export const policies: ResourceValidationPolicy[] = GUARDED_RULES.map(policyFor);
