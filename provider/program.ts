@@ -48,6 +48,8 @@ export interface DeclareOptions {
   now?: Date;
   /** Extra options for every resource (e.g. a provider or `protect`). */
   resourceOptions?: pulumi.CustomResourceOptions;
+  /** Called with every resource declared (tests wait for their registration). */
+  onResource?: (r: pulumi.CustomResource) => void;
 }
 
 type Gate = (rule: RuleId) => boolean;
@@ -82,7 +84,10 @@ export async function declarePosture(opts: DeclareOptions): Promise<ProgramSumma
     if (!summary.enforced.includes(id)) summary.enforced.push(id);
     return true;
   };
-  const add = (summary: TargetSummary, type: ResourceType, name: string) => summary.resources.push(`${type} ${name}`);
+  const add = (summary: TargetSummary, r: pulumi.CustomResource, type: ResourceType, name: string) => {
+    summary.resources.push(`${type} ${name}`);
+    opts.onResource?.(r);
+  };
 
   for (const g of resolved.groups) {
     const s = newSummary('group', g.id);
@@ -99,10 +104,9 @@ export async function declarePosture(opts: DeclareOptions): Promise<ProgramSumma
       inputs.auto_ban_user_on_excessive_projects_download = p['git-abuse'].auto_ban;
     }
     if (Object.keys(inputs).length > 1) {
-      new GroupSecurity(g.full_path, inputs as never, ro);
-      add(s, 'GroupSecurity', g.full_path);
+      add(s, new GroupSecurity(g.full_path, inputs as never, ro), 'GroupSecurity', g.full_path);
     }
-    await declareHooksAndVariables(client, 'group', g, on, baseline, s, ro);
+    await declareHooksAndVariables(client, 'group', g, on, baseline, (r, t, n) => add(s, r, t, n), ro);
   }
 
   for (const pr of resolved.projects) {
@@ -119,8 +123,7 @@ export async function declarePosture(opts: DeclareOptions): Promise<ProgramSumma
     if (on('mr-approvals.reset-on-push')) inputs.reset_approvals_on_push = true;
     if (on('mr-approvals.override-in-mr')) inputs.disable_overriding_approvers_per_merge_request = true;
     if (Object.keys(inputs).length > 1) {
-      new ProjectSecurity(path, inputs as never, ro);
-      add(s, 'ProjectSecurity', path);
+      add(s, new ProjectSecurity(path, inputs as never, ro), 'ProjectSecurity', path);
     }
 
     // Protected branches: one resource per required branch or pattern (`default` = the default branch; an empty
@@ -133,7 +136,7 @@ export async function declarePosture(opts: DeclareOptions): Promise<ProgramSumma
       const ownersOn = on('protected-branches.code-owner-approval');
       for (const branch of requiredBranches(pb.branches, pr.default_branch)) {
         const name = `${path}:branch:${branch}`;
-        new ProtectedBranch(
+        const r = new ProtectedBranch(
           name,
           {
             project: path,
@@ -145,15 +148,14 @@ export async function declarePosture(opts: DeclareOptions): Promise<ProgramSumma
           },
           ro,
         );
-        add(s, 'ProtectedBranch', name);
+        add(s, r, 'ProtectedBranch', name);
       }
     }
     if (pr.default_branch && on('mr-approvals.min-approvals')) {
       const name = `${path}:approvals`;
-      new ApprovalRule(name, { project: path, approvals_required: p['mr-approvals'].min_approvals }, ro);
-      add(s, 'ApprovalRule', name);
+      add(s, new ApprovalRule(name, { project: path, approvals_required: p['mr-approvals'].min_approvals }, ro), 'ApprovalRule', name);
     }
-    await declareHooksAndVariables(client, 'project', pr, on, baseline, s, ro);
+    await declareHooksAndVariables(client, 'project', pr, on, baseline, (r, t, n) => add(s, r, t, n), ro);
   }
 
   return {
@@ -174,7 +176,7 @@ async function declareHooksAndVariables(
   owner: GlGroup | GlProject,
   on: Gate,
   baseline: Baseline,
-  s: TargetSummary,
+  add: (r: pulumi.CustomResource, type: ResourceType, name: string) => void,
   ro: pulumi.CustomResourceOptions | undefined,
 ): Promise<void> {
   const path = kind === 'group' ? (owner as GlGroup).full_path : (owner as GlProject).path_with_namespace;
@@ -188,8 +190,7 @@ async function declareHooksAndVariables(
       const verdict = allowedHosts.evaluate(subject as never, allowlist, { tier: 'ultimate', now: '', isAdmin: false });
       if (Array.isArray(verdict) && verdict.length > 0) continue; // unknown host: reported by check, not adopted
       const name = `${path}:hook:${h.id}`;
-      new Webhook(name, { ...ownerInput, url: pulumi.secret(h.url), enable_ssl_verification: true }, ro);
-      s.resources.push(`Webhook ${name}`);
+      add(new Webhook(name, { ...ownerInput, url: pulumi.secret(h.url), enable_ssl_verification: true }, ro), 'Webhook', name);
     }
   }
   if (on('ci.masked-variables')) {
@@ -199,12 +200,12 @@ async function declareHooksAndVariables(
       if (!looksSecret(v.key, ci.secret_patterns)) continue;
       const scope = v.environment_scope ?? '*';
       const name = `${path}:variable:${v.key}${scope === '*' ? '' : `@${scope}`}`;
-      new VariableProtection(
+      const r = new VariableProtection(
         name,
         { ...ownerInput, key: v.key, ...(scope !== '*' ? { environment_scope: scope } : {}), masked: true, ...(ci.require_protected ? { protected: true } : {}) },
         ro,
       );
-      s.resources.push(`VariableProtection ${name}`);
+      add(r, 'VariableProtection', name);
     }
   }
 }
@@ -235,7 +236,7 @@ function unwrap<T>(o: pulumi.Output<T>): Promise<T> {
  * index.ts: the stack config `gitlab-posture:baseline` (default baseline.yaml), `gitlab:url` (else GITLAB_URL, else
  * the baseline's gitlab.url) and the secret `gitlab:token` (else GITLAB_TOKEN).
  */
-export async function runProgram(): Promise<ProgramSummary> {
+export async function runProgram(extra: Pick<DeclareOptions, 'onResource'> = {}): Promise<ProgramSummary> {
   const file = new pulumi.Config('gitlab-posture').get('baseline') ?? 'baseline.yaml';
   // Like `check`: an expired waiver is reported by the CLI and simply no longer applies here.
   const baseline = loadBaseline(file, { allowExpiredWaivers: true });
@@ -246,6 +247,6 @@ export async function runProgram(): Promise<ProgramSummary> {
   if (!url) throw new Error(`${file}: no GitLab URL: set gitlab.url in the baseline, \`pulumi config set gitlab:url …\` or GITLAB_URL.`);
   if (!token) throw new Error('No GitLab token: `pulumi config set --secret gitlab:token` or GITLAB_TOKEN.');
   const client = new GitlabClient({ url, token, userAgent: 'gitlab-posture-pulumi' });
-  return declarePosture({ baseline, client });
+  return declarePosture({ baseline, client, ...extra });
 }
 

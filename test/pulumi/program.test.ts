@@ -1,0 +1,163 @@
+// The program under Pulumi mocks (no CLI): which resources it declares for the sim's hardened and incident states.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as pulumi from '@pulumi/pulumi';
+import { startSim, type RunningSim } from '../../sim';
+import { GitlabClient } from '../../gitlab/client';
+import { parseBaseline } from '../../checks/baseline/load';
+import { declarePosture, runProgram, type ProgramSummary } from '../../provider/program';
+
+interface Registered {
+  type: string;
+  name: string;
+  inputs: Record<string, any>;
+}
+
+let registered: Registered[] = [];
+beforeAll(async () => {
+  await pulumi.runtime.setMocks(
+    {
+      newResource: (args) => {
+        registered.push({ type: args.type, name: args.name, inputs: args.inputs });
+        return { id: `${args.name}-id`, state: args.inputs };
+      },
+      call: () => ({}),
+    },
+    'gitlab-posture',
+    'test',
+    true,
+  );
+});
+
+const BASELINE = `
+targets: { groups: [acme], projects: [], exclude: [] }
+profile: hardened
+settings:
+  webhooks: { allowed_hosts: ["hooks.acme.example"] }
+waivers:
+  - { rule: visibility.project, target: acme/docs-site, reason: public documentation site, expires: 2099-01-01 }
+`;
+
+async function declare(scenario: 'hardened' | 'incident'): Promise<{ summary: ProgramSummary; resources: Registered[]; sim: RunningSim; token: string }> {
+  const sim = await startSim({ scenario });
+  const token = sim.tokens.owner;
+  registered = [];
+  const created: pulumi.CustomResource[] = [];
+  try {
+    const client = new GitlabClient({ url: sim.url, token });
+    const summary = await declarePosture({ baseline: parseBaseline(BASELINE, 'baseline.yaml'), client, onResource: (r) => created.push(r) });
+    // Registration is asynchronous: wait until every declared resource reached the mocks.
+    await new Promise((resolve) => pulumi.all(created.map((r) => r.urn)).apply(resolve));
+    return { summary, resources: [...registered], sim, token };
+  } finally {
+    await sim.close();
+  }
+}
+
+const T = (t: string) => `pulumi-nodejs:dynamic/gitlab:${t}`;
+const names = (rs: Registered[]) => rs.map((r) => `${r.type.split(':').pop()} ${r.name}`).sort();
+
+describe('program', () => {
+  let hardened: Awaited<ReturnType<typeof declare>>;
+  let incident: Awaited<ReturnType<typeof declare>>;
+  beforeAll(async () => {
+    hardened = await declare('hardened');
+    incident = await declare('incident');
+  });
+
+  it('declares group security with the hardened values, Git abuse limits on the top-level group only', () => {
+    const groups = hardened.resources.filter((r) => r.type === T('GroupSecurity'));
+    expect(groups.map((g) => g.name)).toEqual(['acme', 'acme/platform', 'acme/sandbox']);
+    const { __provider, ...acme } = groups[0]!.inputs;
+    expect(acme).toEqual({
+      group: 'acme',
+      version: '1',
+      require_two_factor_authentication: true,
+      two_factor_grace_period: 8,
+      visibility: 'private',
+      unique_project_download_limit: 100,
+      unique_project_download_limit_interval_in_seconds: 3600,
+      auto_ban_user_on_excessive_projects_download: true,
+    });
+    expect(typeof __provider).toBe('string');
+    expect(groups[1]!.inputs).not.toHaveProperty('unique_project_download_limit');
+  });
+
+  it('declares per project: settings, default-branch protection, approvals; the waived setting is left out', () => {
+    const r = hardened.resources;
+    const web = r.find((x) => x.type === T('ProjectSecurity') && x.name === 'acme/web')!.inputs;
+    expect(web).toMatchObject({ project: 'acme/web', visibility: 'private', public_jobs: false, ci_inbound_job_token_scope_enabled: true, merge_requests_author_approval: false });
+    const docs = r.find((x) => x.type === T('ProjectSecurity') && x.name === 'acme/docs-site')!.inputs;
+    expect(docs).not.toHaveProperty('visibility');
+    expect(hardened.summary.targets['acme/docs-site']!.waived).toEqual(['visibility.project']);
+    const branch = r.find((x) => x.type === T('ProtectedBranch') && x.name === 'acme/web:branch:main')!.inputs;
+    expect(branch).toMatchObject({ project: 'acme/web', name: 'main', push_access_level: 40, merge_access_level: 40, allow_force_push: false, code_owner_approval_required: true });
+    expect(r.filter((x) => x.type === T('ApprovalRule')).map((x) => x.inputs.approvals_required)).toEqual([2, 2, 2, 2, 2, 2]);
+  });
+
+  it('declares allowed hooks and secret-looking variables; the incident adds the new secret, not the attacker hook', () => {
+    const of = (rs: Registered[], t: string) => names(rs.filter((x) => x.type === T(t)));
+    expect(of(hardened.resources, 'Webhook')).toEqual(['Webhook acme/api:hook:' + hookId(hardened, 'acme/api'), 'Webhook acme/docs-site:hook:' + hookId(hardened, 'acme/docs-site'), 'Webhook acme/web:hook:' + hookId(hardened, 'acme/web')].sort());
+    expect(of(incident.resources, 'Webhook')).toEqual(of(hardened.resources, 'Webhook'));
+    expect(of(hardened.resources, 'VariableProtection')).toEqual([
+      'VariableProtection acme/api:variable:DATABASE_PASSWORD',
+      'VariableProtection acme/platform/deploy:variable:DEPLOY_PRIVATE_KEY',
+      'VariableProtection acme/platform/infra:variable:TF_API_KEY',
+      'VariableProtection acme/web:variable:NPM_TOKEN',
+    ]);
+    expect(of(incident.resources, 'VariableProtection')).toEqual([...of(hardened.resources, 'VariableProtection'), 'VariableProtection acme/platform/deploy:variable:AWS_SECRET_ACCESS_KEY'].sort());
+    const aws = incident.resources.find((x) => x.name.endsWith(':AWS_SECRET_ACCESS_KEY'))!.inputs;
+    expect(aws).toMatchObject({ project: 'acme/platform/deploy', key: 'AWS_SECRET_ACCESS_KEY', masked: true, protected: true });
+  });
+
+  it('the rest of the incident declares exactly what the hardened state does: the baseline, not the live state', () => {
+    const strip = (rs: Registered[]) => names(rs).filter((n) => !n.includes('AWS_SECRET_ACCESS_KEY'));
+    expect(strip(incident.resources)).toEqual(strip(hardened.resources));
+    expect(incident.resources.every((r) => r.type.startsWith('pulumi-nodejs:dynamic/gitlab:'))).toBe(true);
+  });
+
+  it('summarises every target', () => {
+    expect(Object.keys(hardened.summary.targets)).toEqual(['acme', 'acme/platform', 'acme/sandbox', 'acme/api', 'acme/docs-site', 'acme/platform/deploy', 'acme/platform/infra', 'acme/sandbox/scratch', 'acme/web']);
+    expect(hardened.summary.targets['acme']).toMatchObject({ kind: 'group', resources: ['GroupSecurity acme'] });
+    expect(hardened.summary.gitlab.tier).toBe('ultimate');
+  });
+
+  it('no token in any input or serialized provider', () => {
+    for (const d of [hardened, incident]) expect(JSON.stringify(d.resources)).not.toContain(d.token);
+  });
+});
+
+describe('runProgram (index.ts) reads the stack config', () => {
+  let sim: RunningSim;
+  beforeAll(async () => {
+    sim = await startSim({ scenario: 'hardened', tier: 'free' });
+  });
+  afterAll(async () => sim.close());
+
+  it('baseline from gitlab-posture:baseline, URL and secret token from gitlab:*; tier gates what is declared', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'posture-pulumi-'));
+    const file = join(dir, 'baseline.yaml');
+    writeFileSync(file, 'targets: { groups: [acme] }\nprofile: baseline\n');
+    pulumi.runtime.setAllConfig({ 'gitlab-posture:baseline': file, 'gitlab:url': sim.url, 'gitlab:token': sim.tokens.owner }, ['gitlab:token']);
+    registered = [];
+    const created: pulumi.CustomResource[] = [];
+    const summary = await runProgram({ onResource: (r) => created.push(r) });
+    await new Promise((resolve) => pulumi.all(created.map((r) => r.urn)).apply(resolve));
+    expect(summary.gitlab.tier).toBe('free');
+    expect(summary.profile).toBe('baseline');
+    // Free tier: no approval rules, no approval flags, no code owners, no Git abuse limits.
+    expect(registered.some((r) => r.type === T('ApprovalRule'))).toBe(false);
+    expect(registered.find((r) => r.name === 'acme/web' && r.type === T('ProjectSecurity'))!.inputs).not.toHaveProperty('merge_requests_author_approval');
+    expect(summary.targets['acme']!.skipped).toContainEqual({ rule: 'git-abuse.download-limit', reason: 'off in the baseline' });
+    expect(summary.targets['acme/web']!.skipped).toContainEqual({ rule: 'mr-approvals.min-approvals', reason: 'requires premium (detected free)' });
+    expect(registered.find((r) => r.name === 'acme' && r.type === T('GroupSecurity'))!.inputs).toMatchObject({ two_factor_grace_period: 48, visibility: 'internal' });
+    expect(JSON.stringify(registered)).not.toContain(sim.tokens.owner);
+  });
+});
+
+function hookId(d: { resources: Registered[] }, project: string): string {
+  const r = d.resources.find((x) => x.type === T('Webhook') && x.name.startsWith(`${project}:hook:`));
+  return r ? r.name.split(':hook:')[1]! : 'missing';
+}
