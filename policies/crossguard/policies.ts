@@ -169,7 +169,12 @@ function policyFor(ruleId: string): ResourceValidationPolicy {
   };
 }
 
-/** Rule ids with a resource input, in catalog order. */
-export const GUARDED_RULES: string[] = [...new Set(RESOURCE_TYPES.flatMap((t) => (GUARDS[t] as RuleGuard[]).map((g) => g.rule.id)))];
+/**
+ * Rule ids that a resource input can weaken. protected-branches.default-protected is left out: a ProtectedBranch
+ * resource always protects its branch, so no input of it can weaken that rule.
+ */
+export const GUARDED_RULES: string[] = [
+  ...new Set(RESOURCE_TYPES.flatMap((t) => (GUARDS[t] as RuleGuard[]).filter((g) => g.fields.some((f) => f !== 'name')).map((g) => g.rule.id))),
+];
 
 export const policies: ResourceValidationPolicy[] = GUARDED_RULES.map(policyFor);

@@ -1,0 +1,104 @@
+// Each CrossGuard policy's validate, called directly with a weakening and a compliant resource.
+import { describe, expect, it } from 'vitest';
+import type { ResourceValidationArgs, ResourceValidationPolicy } from '@pulumi/policy';
+import { GUARDED_RULES, policies } from '../../policies/crossguard/policies';
+import { ruleById } from '../../policies/catalog';
+
+const T = (t: string) => `pulumi-nodejs:dynamic/gitlab:${t}`;
+
+function args(type: string, props: Record<string, unknown>, config: Record<string, unknown> = {}): ResourceValidationArgs {
+  return {
+    type: T(type),
+    props,
+    urn: `urn:pulumi:dev::gitlab-posture::${T(type)}::x`,
+    name: 'x',
+    opts: {} as never,
+    stackTags: new Map(),
+    isType: () => false,
+    asType: () => undefined,
+    getConfig: <C extends object>() => config as C,
+    notApplicable: () => {
+      throw new Error('notApplicable');
+    },
+  };
+}
+
+function validate(policy: ResourceValidationPolicy, a: ResourceValidationArgs): string[] {
+  const out: string[] = [];
+  const fns = Array.isArray(policy.validateResource) ? policy.validateResource : [policy.validateResource!];
+  for (const fn of fns) void fn(a, (m) => out.push(m ?? ''));
+  return out;
+}
+
+const byName = (id: string) => policies.find((p) => p.name === id)!;
+const G = { group: 'acme' };
+const P = { project: 'acme/web' };
+const B = { project: 'acme/web', name: 'main' };
+
+// [rule, type, weakening props, compliant props (stricter where the rule has a scale), field named in the message]
+const CASES: [string, string, Record<string, unknown>, Record<string, unknown>, string][] = [
+  ['two-factor.required', 'GroupSecurity', { ...G, require_two_factor_authentication: false }, { ...G, require_two_factor_authentication: true }, 'require_two_factor_authentication'],
+  ['two-factor.grace-period', 'GroupSecurity', { ...G, two_factor_grace_period: 48 }, { ...G, two_factor_grace_period: 4 }, 'two_factor_grace_period'],
+  ['visibility.group', 'GroupSecurity', { ...G, visibility: 'internal' }, { ...G, visibility: 'private' }, 'visibility'],
+  ['git-abuse.download-limit', 'GroupSecurity',
+    { ...G, unique_project_download_limit: 0, unique_project_download_limit_interval_in_seconds: 3600, auto_ban_user_on_excessive_projects_download: true },
+    { ...G, unique_project_download_limit: 50, unique_project_download_limit_interval_in_seconds: 600, auto_ban_user_on_excessive_projects_download: true },
+    'unique_project_download_limit'],
+  ['visibility.project', 'ProjectSecurity', { ...P, visibility: 'public' }, { ...P, visibility: 'private' }, 'visibility'],
+  ['ci.public-jobs', 'ProjectSecurity', { ...P, public_jobs: true }, { ...P, public_jobs: false }, 'public_jobs'],
+  ['ci.job-token-scope', 'ProjectSecurity', { ...P, ci_inbound_job_token_scope_enabled: false }, { ...P, ci_inbound_job_token_scope_enabled: true }, 'ci_inbound_job_token_scope_enabled'],
+  ['mr-approvals.author-approval', 'ProjectSecurity', { ...P, merge_requests_author_approval: true }, { ...P, merge_requests_author_approval: false }, 'merge_requests_author_approval'],
+  ['mr-approvals.committer-approval', 'ProjectSecurity', { ...P, merge_requests_disable_committers_approval: false }, { ...P, merge_requests_disable_committers_approval: true }, 'merge_requests_disable_committers_approval'],
+  ['mr-approvals.reset-on-push', 'ProjectSecurity', { ...P, reset_approvals_on_push: false }, { ...P, reset_approvals_on_push: true }, 'reset_approvals_on_push'],
+  ['mr-approvals.override-in-mr', 'ProjectSecurity', { ...P, disable_overriding_approvers_per_merge_request: false }, { ...P, disable_overriding_approvers_per_merge_request: true }, 'disable_overriding_approvers_per_merge_request'],
+  ['protected-branches.push', 'ProtectedBranch', { ...B, push_access_level: 30 }, { ...B, push_access_level: 0 }, 'push_access_level'],
+  ['protected-branches.merge', 'ProtectedBranch', { ...B, merge_access_level: 30 }, { ...B, merge_access_level: 40 }, 'merge_access_level'],
+  ['protected-branches.force-push', 'ProtectedBranch', { ...B, allow_force_push: true }, { ...B, allow_force_push: false }, 'allow_force_push'],
+  ['protected-branches.code-owner-approval', 'ProtectedBranch', { ...B, code_owner_approval_required: false }, { ...B, code_owner_approval_required: true }, 'code_owner_approval_required'],
+  ['mr-approvals.min-approvals', 'ApprovalRule', { ...P, approvals_required: 1 }, { ...P, approvals_required: 3 }, 'approvals_required'],
+  ['webhooks.ssl-verification', 'Webhook', { ...P, url: 'https://hooks.acme.example/x', enable_ssl_verification: false }, { ...P, url: 'https://hooks.acme.example/x', enable_ssl_verification: true }, 'enable_ssl_verification'],
+  ['ci.masked-variables', 'VariableProtection', { ...P, key: 'NPM_TOKEN', masked: false, protected: true }, { ...P, key: 'NPM_TOKEN', masked: true, protected: true }, 'masked'],
+];
+
+describe('CrossGuard policies', () => {
+  it('one policy per rule a resource input can weaken, every one covered below', () => {
+    expect(policies.map((p) => p.name)).toEqual(GUARDED_RULES);
+    expect([...GUARDED_RULES].sort()).toEqual(CASES.map((c) => c[0]).sort());
+    expect(policies.every((p) => p.enforcementLevel === 'mandatory')).toBe(true);
+  });
+
+  it.each(CASES)('%s: weakening is a violation, compliant is not', (id, type, weak, ok, field) => {
+    const policy = byName(id);
+    const rule = ruleById(id)!;
+    const got = validate(policy, args(type, weak));
+    expect(got).toHaveLength(1);
+    expect(got[0]).toMatch(new RegExp(`^\\[${id.replace('.', '\\.')}\\] .+: this weakens the baseline \\(incident scenario: "${rule.scenario}"\\)\\. Declare ${field}: `));
+    expect(validate(policy, args(type, ok))).toEqual([]);
+  });
+
+  it('gives the whole message for the incident hallmark (force push)', () => {
+    expect(validate(byName('protected-branches.force-push'), args('ProtectedBranch', { ...B, allow_force_push: true }))).toEqual([
+      '[protected-branches.force-push] Force push is allowed on protected branch main: this weakens the baseline ' +
+        '(incident scenario: "Misconfigured project or group settings"). Declare allow_force_push: false or stricter.',
+    ]);
+  });
+
+  it('ignores other resource types and undeclared fields', () => {
+    expect(validate(byName('visibility.group'), args('ProjectSecurity', { ...P, visibility: 'public' }))).toEqual([]);
+    expect(validate(byName('two-factor.required'), args('GroupSecurity', { ...G, visibility: 'public' }))).toEqual([]);
+  });
+
+  it('policy config overrides the baseline parameters (defaults: hardened profile)', () => {
+    const grace = byName('two-factor.grace-period');
+    expect((grace.configSchema!.properties as Record<string, { default: unknown }>).max_grace_period!.default).toBe(8);
+    expect(validate(grace, args('GroupSecurity', { ...G, two_factor_grace_period: 48 }, { max_grace_period: 72 }))).toEqual([]);
+    expect(validate(byName('ci.masked-variables'), args('VariableProtection', { ...P, key: 'NPM_TOKEN', masked: true, protected: false }))).toHaveLength(1);
+    expect(validate(byName('ci.masked-variables'), args('VariableProtection', { ...P, key: 'NPM_TOKEN', masked: true, protected: false }, { require_protected: false }))).toEqual([]);
+  });
+
+  it('remediates a weakened scalar to the baseline value and leaves the rest', async () => {
+    const fixed = await byName('protected-branches.push').remediateResource!(args('ProtectedBranch', { ...B, push_access_level: 30, merge_access_level: 30 }));
+    expect(fixed).toEqual({ ...B, push_access_level: 40, merge_access_level: 30 });
+    expect(await byName('visibility.project').remediateResource!(args('ProjectSecurity', { ...P, visibility: 'private' }))).toBeUndefined();
+  });
+});
