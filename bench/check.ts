@@ -1,5 +1,6 @@
 // `npm run bench -- check`: the full check against 10,000 generated projects with 20 ms latency, and the
 // same work done the naive way (one GET per project and per area, one at a time) for the ratio.
+import '../checks/cli/heap';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -1,5 +1,6 @@
 // The `gitlab-posture` command line (DESIGN.md "CLI (contract)"). Only this file turns errors into exit codes:
 // 0 compliant, 1 findings, 2 could not complete; a user mistake is one clear line, never a stack trace.
+import './heap';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { BaselineError } from '../baseline/errors';
 import { UnknownRuleError } from '../evaluate';
@@ -10,6 +11,9 @@ import { REPORT_FORMATS, type ReportFormat } from '../report';
 import { runCheck } from './check';
 import { registerRevert } from './revert';
 import { registerUndo } from './undo';
+import { registerDetect } from './detect';
+import { registerGate } from './gate';
+import { registerExplain } from './explain';
 import { processIO, UsageError, type CliIO } from './io';
 
 export const VERSION: string = require('../../package.json').version;
@@ -78,8 +82,11 @@ Exit codes: 0 compliant, 1 findings at or above --fail-on, 2 could not complete 
       );
     });
 
+  registerExplain(program, io, setExit);
   registerRevert(program, io, setExit);
   registerUndo(program, io, setExit);
+  registerDetect(program, io, setExit);
+  registerGate(program, io, setExit);
   return program;
 }
 
