@@ -174,7 +174,7 @@ function policyFor(ruleId: string): ResourceValidationPolicy {
  * resource always protects its branch, so no input of it can weaken that rule.
  */
 export const GUARDED_RULES: string[] = [
-  ...new Set(RESOURCE_TYPES.flatMap((t) => (GUARDS[t] as RuleGuard[]).filter((g) => g.fields.some((f) => f !== 'name')).map((g) => g.rule.id))),
+  ...new Set(RESOURCE_TYPES.flatMap((t) => (GUARDS[t] as RuleGuard[]).filter((g) => (g.fields as string[]).some((f) => f !== 'name')).map((g) => g.rule.id))),
 ];
 
 export const policies: ResourceValidationPolicy[] = GUARDED_RULES.map(policyFor);
