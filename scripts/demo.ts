@@ -60,7 +60,19 @@ async function simulated(): Promise<number> {
     const first = await step(io, ['check', '--baseline', baseline, '--format', 'table', '--no-progress']);
     process.stdout.write(`exit code ${first} (1 = findings)\n`);
 
-    say('2. Reports for people and CI');
+    say('2. Who did it? (explain: the audit event behind each finding)');
+    await step(io, ['explain', '--baseline', baseline, '--since', '30d', '--format', 'table', '--no-progress']);
+    await main(['explain', '--baseline', baseline, '--since', '30d', '--format', 'html', '--output', join(OUT, 'incident-report.html'), '--no-progress'], io);
+
+    say('3. Put it back (revert: journaled, verified; --allow-destructive removes the attacker\'s webhook)');
+    const journal = join(OUT, 'journal');
+    const reverted = await step(io, ['revert', '--baseline', baseline, '--yes', '--allow-destructive', '--journal', journal]);
+    process.stdout.write(`exit code ${reverted} (0 = every change applied and verified); journal in ${journal}/ (undo with: gitlab-posture undo <file>)\n`);
+
+    say('4. Check again');
+    const last = await step(io, ['check', '--baseline', baseline, '--format', 'table', '--no-progress']);
+
+    say('5. Reports for people and CI');
     for (const [format, file] of [
       ['html', 'report.html'],
       ['sarif', 'report.sarif'],
@@ -70,12 +82,13 @@ async function simulated(): Promise<number> {
     ] as const) {
       await main(['check', '--baseline', baseline, '--format', format, '--output', join(OUT, file), '--no-progress'], io);
     }
-    process.stdout.write(`Written to ${OUT}/: report.html, report.sarif, report.junit.xml, gl-code-quality-report.json, report.json\n`);
-
-    say('3. Final state');
-    const last = await step(io, ['check', '--baseline', baseline, '--format', 'table', '--no-progress']);
-    process.stdout.write(`\nReports: ${OUT}/report.html (open it in a browser), report.sarif, report.junit.xml\n`);
-    return last === 1 && first === 1 ? 0 : 2;
+    process.stdout.write(
+      `Written to ${OUT}/: incident-report.html (before the revert, with who/when), report.html, report.sarif,\n` +
+        '  report.junit.xml, gl-code-quality-report.json, report.json (after the revert)\n',
+    );
+    process.stdout.write(last === 0 ? '\nThe final check is clean: exit 0.\n' : `\nThe final check is NOT clean (exit ${last}).\n`);
+    // The story holds only if the incident was found and the final check is clean.
+    return first === 1 && last === 0 ? 0 : last === 0 ? 2 : last;
   } finally {
     await sim?.close();
   }

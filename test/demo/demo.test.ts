@@ -1,0 +1,40 @@
+// `npm run demo` as a newcomer runs it: a child process, its exit code and the files it writes.
+import { describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { tempDir } from '../helpers/cli';
+
+describe('npm run demo', () => {
+  it('tells the incident story end to end and leaves a clean final check and its reports', () => {
+    const out = join(tempDir('posture-demo-'), 'demo-output');
+    const run = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/demo.ts', '--out', out], {
+      cwd: join(__dirname, '..', '..'),
+      encoding: 'utf8',
+      timeout: 240_000,
+      env: { ...process.env, GITLAB_TOKEN: '', NO_COLOR: '1' },
+    });
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    // The story: findings, who did it, the revert, a clean check.
+    expect(run.stdout).toContain('two-factor.required');
+    expect(run.stdout).toContain('changed by mallory');
+    expect(run.stdout).toMatch(/11 of 11 change\(s\) applied and verified/);
+    expect(run.stdout).toContain('The final check is clean: exit 0.');
+
+    const files = readdirSync(out).sort();
+    for (const f of ['report.html', 'incident-report.html', 'report.sarif', 'report.junit.xml', 'gl-code-quality-report.json', 'report.json', 'baseline.yaml']) {
+      expect(files).toContain(f);
+    }
+    const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
+    expect(report.summary).toMatchObject({ findings: 0, errors: 0, complete: true });
+    const sarif = JSON.parse(readFileSync(join(out, 'report.sarif'), 'utf8'));
+    expect(sarif.version).toBe('2.1.0');
+    expect(sarif.runs[0].results).toEqual([]);
+    expect(readFileSync(join(out, 'incident-report.html'), 'utf8')).toContain('mallory');
+    // The journal of the revert is there for undo.
+    const journals = readdirSync(join(out, 'journal'));
+    expect(journals.length).toBe(1);
+    expect(existsSync(join(out, 'journal', journals[0]!))).toBe(true);
+  });
+});
