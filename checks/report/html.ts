@@ -49,6 +49,8 @@ th, td { text-align: left; vertical-align: top; padding: .3rem .5rem; border-bot
 th { background: #fafafa; }
 td.count, th.count { text-align: right; font-variant-numeric: tabular-nums; }
 #findings-table, .list { width: 100%; }
+/* Long hook URLs and messages wrap instead of pushing the Fix column off screen. */
+#findings-table td { overflow-wrap: anywhere; }
 code { font: 12px/1.3 ui-monospace, SFMono-Regular, Menlo, monospace; background: #f4f4f4; padding: 0 .2rem; word-break: break-all; }
 .sev { font-weight: 700; text-transform: uppercase; font-size: 12px; }
 .sev-critical { color: var(--crit); } .sev-high { color: var(--high); } .sev-medium { color: var(--med); } .sev-low { color: var(--low); }
