@@ -9,6 +9,8 @@ export interface CliIO {
   /** Whether stdout / stderr are terminals (default format, colours, progress bar). */
   stdoutIsTTY: boolean;
   stderrIsTTY: boolean;
+  /** Terminal width when stdout is a terminal. */
+  columns?: number;
   writeFile: (file: string, text: string) => void;
   now: () => Date;
 }
@@ -20,6 +22,7 @@ export function processIO(): CliIO {
     env: process.env,
     stdoutIsTTY: Boolean(process.stdout.isTTY),
     stderrIsTTY: Boolean(process.stderr.isTTY),
+    ...(process.stdout.isTTY && process.stdout.columns ? { columns: process.stdout.columns } : {}),
     writeFile: (file, text) => writeFileSync(file, text),
     now: () => new Date(),
   };

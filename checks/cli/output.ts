@@ -15,6 +15,7 @@ export function writeReport(io: CliIO, opts: { format?: ReportFormat; output?: s
     color: format === 'table' && !opts.output && io.stdoutIsTTY && !io.env.NO_COLOR,
     generatedAt: io.now().toISOString(),
     toolVersion: require('../../package.json').version as string,
+    ...(io.columns ? { width: io.columns } : {}),
     ...(opts.baseline ? { baselineFile: opts.baseline } : {}),
   });
   if (opts.output) io.writeFile(opts.output, text);

@@ -14,6 +14,8 @@ export interface ReportContext {
   /** ISO time shown in headers; absent = not shown (keeps output reproducible). */
   generatedAt?: string;
   toolVersion?: string;
+  /** Terminal width for the table reporter; long messages wrap to fit (default 140). */
+  width?: number;
   /** Code Quality `location.path`: the baseline file the findings are judged against. */
   baselineFile?: string;
   /** How a finding gets fixed, e.g. from the rule's `fix` (checks/revert); the HTML report shows it. */
