@@ -5,7 +5,16 @@ import { makeCleanResult, makeResult, RULES } from './fixtures';
 const ESC = '\u001b[';
 
 describe('table report', () => {
-  const text = render('table', makeResult(), { rules: RULES });
+  // A wide terminal: messages stay on one line, so the assertions below can read them whole.
+  const text = render('table', makeResult(), { rules: RULES, width: 400 });
+
+  it('wraps long messages to fit a narrow terminal', () => {
+    const narrow = render('table', makeResult(), { rules: RULES, width: 120 });
+    const widest = Math.max(...narrow.split('\n').filter((l) => l.startsWith('│')).map((l) => l.length));
+    const wide = Math.max(...text.split('\n').filter((l) => l.startsWith('│')).map((l) => l.length));
+    expect(widest).toBeLessThan(wide);
+    expect(narrow).toContain('waived: public documentation');
+  });
 
   it('ends with the summary line: counts and completeness', () => {
     const lines = text.trimEnd().split('\n');
