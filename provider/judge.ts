@@ -3,16 +3,6 @@
 // live value gives no finding, so it is never "fixed" back to a weaker one); the CrossGuard pack judges the
 // declared inputs against the baseline's parameters. Both therefore agree with `gitlab-posture check`.
 import type { Finding, TargetRef } from '../checks/model';
-import type {
-  GlApprovalRule,
-  GlGroup,
-  GlHook,
-  GlJobTokenScope,
-  GlProject,
-  GlProjectApprovals,
-  GlProtectedBranch,
-  GlVariable,
-} from '../gitlab/types';
 import type { EvalContext, FindingDraft, Rule, Subject } from '../policies/rule';
 import { twoFactorGracePeriod, twoFactorRequired } from '../policies/two-factor';
 import { visibilityGroup, visibilityProject } from '../policies/visibility';
@@ -31,16 +21,9 @@ import type {
   VariableProtectionInputs,
   WebhookInputs,
 } from './types';
+import type { LiveOf } from './live';
 
-/** The live objects a resource is judged on; `null` where the object does not exist (yet). */
-export interface LiveOf {
-  GroupSecurity: { group: GlGroup };
-  ProjectSecurity: { project: GlProject; jobTokenScope?: GlJobTokenScope; approvals?: GlProjectApprovals };
-  ProtectedBranch: { project: GlProject; branch: GlProtectedBranch | null };
-  ApprovalRule: { project: GlProject; approvalRules: GlApprovalRule[]; protectedBranches: GlProtectedBranch[] };
-  Webhook: { owner: TargetRef; hook: GlHook | null };
-  VariableProtection: { owner: TargetRef; variable: GlVariable | null };
-}
+export type { LiveOf };
 
 /**
  * One rule guarding some inputs of one resource type.
@@ -176,21 +159,22 @@ export function subjectOf<T extends ResourceType>(type: T, live: LiveOf[T]): Sub
       return { kind: 'project', target, project: l.project, approvalRules: l.approvalRules, protectedBranches: l.protectedBranches } as unknown as Subject;
     }
     case 'Webhook': {
-      const l = live as LiveOf['Webhook'];
-      const hooks = l.hook ? [l.hook] : [];
-      return (target.kind === 'group'
-        ? { kind: 'group', target, topLevel: false, group: { full_path: target.path, id: target.id }, hooks }
-        : { kind: 'project', target, project: { path_with_namespace: target.path, id: target.id }, hooks }) as unknown as Subject;
+      const { hook } = live as LiveOf['Webhook'];
+      return ownedSubject(target, { hooks: hook ? [hook] : [] });
     }
     case 'VariableProtection': {
-      const l = live as LiveOf['VariableProtection'];
-      const variables = l.variable ? [l.variable] : [];
-      return (target.kind === 'group'
-        ? { kind: 'group', target, topLevel: false, group: { full_path: target.path, id: target.id }, variables }
-        : { kind: 'project', target, project: { path_with_namespace: target.path, id: target.id }, variables }) as unknown as Subject;
+      const { variable } = live as LiveOf['VariableProtection'];
+      return ownedSubject(target, { variables: variable ? [variable] : [] });
     }
   }
   throw new Error(`provider/judge.ts: unknown resource type ${String(type)}`);
+}
+
+/** A Subject for objects owned by a group or project (hooks, variables): only the owner's path and id are known. */
+function ownedSubject(target: TargetRef, objects: Record<string, unknown>): Subject {
+  return (target.kind === 'group'
+    ? { kind: 'group', target, topLevel: false, group: { full_path: target.path, id: target.id }, ...objects }
+    : { kind: 'project', target, project: { path_with_namespace: target.path, id: target.id }, ...objects }) as unknown as Subject;
 }
 
 const CTX: EvalContext = { tier: 'ultimate', now: new Date(0).toISOString(), isAdmin: false };

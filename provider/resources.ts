@@ -6,14 +6,8 @@ import { providerFor } from './serializable';
 import {
   PROVIDER_VERSION,
   RESOURCE_MODULE,
-  type ApprovalRuleInputs,
-  type GroupSecurityInputs,
   type InputsOf,
-  type ProjectSecurityInputs,
-  type ProtectedBranchInputs,
   type ResourceType,
-  type VariableProtectionInputs,
-  type WebhookInputs,
 } from './types';
 
 /** Each input may be an Output (e.g. a secret hook URL). */
@@ -41,71 +35,60 @@ function props<T extends ResourceType>(type: T, args: Args<InputsOf[T]>): pulumi
   return { ...outs, version: PROVIDER_VERSION, ...(args as Record<string, unknown>) };
 }
 
+/** Outputs kept encrypted in state: a hook URL may embed a secret (chat webhooks). */
+const SECRET_OUTPUTS: Partial<Record<ResourceType, string[]>> = { Webhook: ['url'] };
+
 /**
- * Adopt-on-create semantics (docs/pulumi.md): the resource owns only the declared fields of an existing object.
- * Removing it from the program writes nothing to GitLab.
+ * The base class of resource type T: the constructor every resource shares. Adopt-on-create semantics
+ * (docs/pulumi.md): the resource owns only the declared fields of an existing object; removing it from the program
+ * writes nothing to GitLab.
  */
-abstract class GitlabResource<T extends ResourceType> extends pulumi.dynamic.Resource {
-  declare readonly version: pulumi.Output<string>;
-  constructor(type: T, name: string, args: Args<InputsOf[T]>, opts?: pulumi.CustomResourceOptions) {
-    super(provider(type), name, props<T>(type, args), opts, RESOURCE_MODULE, type);
-  }
+function gitlabResource<T extends ResourceType>(type: T) {
+  return class extends pulumi.dynamic.Resource {
+    declare readonly version: pulumi.Output<string>;
+    constructor(name: string, args: Args<InputsOf[T]>, opts?: pulumi.CustomResourceOptions) {
+      const secrets = SECRET_OUTPUTS[type];
+      const o = secrets ? { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), ...secrets] } : opts;
+      super(provider(type), name, props<T>(type, args), o, RESOURCE_MODULE, type);
+    }
+  };
 }
 
-export class GroupSecurity extends GitlabResource<'GroupSecurity'> {
+export class GroupSecurity extends gitlabResource('GroupSecurity') {
   declare readonly group: pulumi.Output<string>;
   declare readonly group_id: pulumi.Output<number>;
   declare readonly require_two_factor_authentication: pulumi.Output<boolean>;
   declare readonly two_factor_grace_period: pulumi.Output<number>;
   declare readonly visibility: pulumi.Output<string>;
-  constructor(name: string, args: Args<GroupSecurityInputs>, opts?: pulumi.CustomResourceOptions) {
-    super('GroupSecurity', name, args, opts);
-  }
 }
 
-export class ProjectSecurity extends GitlabResource<'ProjectSecurity'> {
+export class ProjectSecurity extends gitlabResource('ProjectSecurity') {
   declare readonly project: pulumi.Output<string>;
   declare readonly project_id: pulumi.Output<number>;
   declare readonly visibility: pulumi.Output<string>;
   declare readonly public_jobs: pulumi.Output<boolean>;
-  constructor(name: string, args: Args<ProjectSecurityInputs>, opts?: pulumi.CustomResourceOptions) {
-    super('ProjectSecurity', name, args, opts);
-  }
 }
 
-export class ProtectedBranch extends GitlabResource<'ProtectedBranch'> {
+export class ProtectedBranch extends gitlabResource('ProtectedBranch') {
   declare readonly project: pulumi.Output<string>;
   declare readonly name: pulumi.Output<string>;
   declare readonly protected: pulumi.Output<boolean>;
   declare readonly allow_force_push: pulumi.Output<boolean>;
-  constructor(name: string, args: Args<ProtectedBranchInputs>, opts?: pulumi.CustomResourceOptions) {
-    super('ProtectedBranch', name, args, opts);
-  }
 }
 
-export class ApprovalRule extends GitlabResource<'ApprovalRule'> {
+export class ApprovalRule extends gitlabResource('ApprovalRule') {
   declare readonly project: pulumi.Output<string>;
-  constructor(name: string, args: Args<ApprovalRuleInputs>, opts?: pulumi.CustomResourceOptions) {
-    super('ApprovalRule', name, args, opts);
-  }
 }
 
-export class Webhook extends GitlabResource<'Webhook'> {
+export class Webhook extends gitlabResource('Webhook') {
   declare readonly hook_id: pulumi.Output<number>;
   declare readonly enable_ssl_verification: pulumi.Output<boolean>;
-  constructor(name: string, args: Args<WebhookInputs>, opts?: pulumi.CustomResourceOptions) {
-    // A hook URL may embed a secret (chat webhooks): keep it encrypted in state.
-    super('Webhook', name, args, { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), 'url'] });
-  }
 }
 
-export class VariableProtection extends GitlabResource<'VariableProtection'> {
+export class VariableProtection extends gitlabResource('VariableProtection') {
   declare readonly key: pulumi.Output<string>;
   declare readonly masked: pulumi.Output<boolean>;
   declare readonly protected: pulumi.Output<boolean>;
-  constructor(name: string, args: Args<VariableProtectionInputs>, opts?: pulumi.CustomResourceOptions) {
-    super('VariableProtection', name, args, opts);
-  }
 }
 
 export const RESOURCE_CLASSES = { GroupSecurity, ProjectSecurity, ProtectedBranch, ApprovalRule, Webhook, VariableProtection } as const;
