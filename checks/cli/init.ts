@@ -1,0 +1,130 @@
+// `gitlab-posture init --group PATH`: read the live group under the chosen profile and write a commented
+// baseline.yaml (checks/init renders it). An incomplete read means the file cannot be trusted (a waiver list
+// missing what could not be read would look clean): nothing is written and the exit code is 2.
+import { existsSync } from 'node:fs';
+import { Command, Option } from 'commander';
+import { parseBaseline } from '../baseline/load';
+import { PROFILE_NAMES } from '../baseline/schema';
+import type { ProfileName } from '../baseline/types';
+import { activeRules, evaluate } from '../evaluate';
+import { collect, enrich } from '../collect';
+import { renderInitBaseline } from '../init';
+import { ExitCode, type CheckResult, type ExitCodeValue } from '../model';
+import { CATALOG } from '../../policies/catalog';
+import { connect, resolveUrl } from './connect';
+import { UsageError, type CliIO } from './io';
+
+export interface InitOptions {
+  group: string;
+  profile?: ProfileName;
+  waiveExisting?: boolean;
+  url?: string;
+  /** Default baseline.yaml. */
+  output?: string;
+  force?: boolean;
+  concurrency?: number;
+  verbose?: boolean;
+}
+
+export async function runInit(opts: InitOptions, io: CliIO): Promise<ExitCodeValue> {
+  const output = opts.output ?? 'baseline.yaml';
+  const profile = opts.profile ?? 'baseline';
+  if (existsSync(output) && !opts.force) {
+    throw new UsageError(`init: ${output} already exists; pass --force to overwrite it, or --output to write another file.`);
+  }
+  const group = opts.group.trim().replace(/^\/+|\/+$/g, '');
+  const url = resolveUrl(opts.url, io);
+  const today = io.now();
+
+  // The collector plans its reads from a Baseline: build it from the very text init would write (no waivers),
+  // so a bad --group is reported in the baseline's own terms before GitLab is contacted.
+  const skeleton = renderInitBaseline({ url, group, profile, today });
+  const baseline = parseBaseline(skeleton, output, { now: today });
+  const rules = activeRules(CATALOG, baseline);
+  const { client, gitlab } = await connect(
+    { url, ...(opts.concurrency ? { concurrency: opts.concurrency } : {}), ...(opts.verbose ? { verbose: true } : {}) },
+    io,
+    baseline,
+  );
+  const snapshot = await collect(client, baseline, { rules, gitlab, now: io.now });
+  let result: CheckResult = evaluate(snapshot, baseline, { rules: CATALOG });
+  if ((await enrich(client, snapshot, rules, result.findings)) > 0) result = evaluate(snapshot, baseline, { rules: CATALOG });
+
+  if (!result.summary.complete) {
+    const lines = result.errors.map((e) => `  ${e.target.path}: ${e.message}`);
+    io.stderr(
+      `gitlab-posture: init: ${result.errors.length} target(s) of ${group} could not be read; ${output} was not written ` +
+        '(a baseline from partial data would hide what could not be read):\n' +
+        lines.join('\n') +
+        '\nUse a token with the Owner role on the group (read_api scope), or fix the errors above, and run init again.\n',
+    );
+    return ExitCode.Incomplete;
+  }
+
+  const text = renderInitBaseline({
+    url,
+    group,
+    profile,
+    today,
+    gitlab,
+    findings: result.findings,
+    skipped: result.skipped,
+    waiveExisting: opts.waiveExisting ?? false,
+  });
+  // Our own output must load; if it does not, that is our bug and nothing half-right is written.
+  parseBaseline(text, output, { now: today });
+  io.writeFile(output, text);
+
+  const open = result.findings.filter((f) => !f.waived);
+  const pairs = new Set(open.map((f) => `${f.rule} ${f.target.path}`)).size;
+  const what =
+    open.length === 0
+      ? 'no current violations'
+      : opts.waiveExisting
+        ? `${pairs} waiver(s) for ${open.length} current violation(s), expiring in 30 days`
+        : `${open.length} current violation(s) listed as a comment (run with --waive-existing to waive them)`;
+  io.stdout(
+    `Wrote ${output}: group ${group}, profile ${profile}, tier ${gitlab.tier} (detected), ${result.summary.targets} targets read, ${what}.\n` +
+      `Next: review it, then run \`gitlab-posture check --baseline ${output}\`.\n`,
+  );
+  return ExitCode.Ok;
+}
+
+export function registerInit(program: Command, io: CliIO, setExit: (code: ExitCodeValue) => void): void {
+  program
+    .command('init')
+    .description('Write a commented baseline.yaml from the live state of a group (detected tier, profile, optional waivers).')
+    .requiredOption('--group <path>', 'full path of the top group to cover (all subgroups and projects are included)')
+    .addOption(new Option('--profile <profile>', 'built-in profile').choices(PROFILE_NAMES).default('baseline'))
+    .option('--waive-existing', 'add a 30-day waiver ("existing exception, review") for each current violation')
+    .option('--url <url>', 'GitLab URL (default: GITLAB_URL)')
+    .option('--output <file>', 'file to write', 'baseline.yaml')
+    .option('--force', 'overwrite --output if it exists')
+    .option('--verbose', 'print retries and rate-limit waits to stderr')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  GITLAB_TOKEN=glpat-… gitlab-posture init --group acme --url https://gitlab.example.com
+  gitlab-posture init --group acme --profile hardened --waive-existing --output baseline.yaml --force
+
+The token needs read_api and a role that sees the group's settings (Owner for 2FA, hooks and variables).
+Exit codes: 0 written, 2 could not complete (nothing is written when any target could not be read).`,
+    )
+    .action(async (o: Record<string, unknown>) => {
+      setExit(
+        await runInit(
+          {
+            group: o.group as string,
+            profile: o.profile as ProfileName,
+            output: o.output as string,
+            ...(o.waiveExisting ? { waiveExisting: true } : {}),
+            ...(o.url ? { url: o.url as string } : {}),
+            ...(o.force ? { force: true } : {}),
+            ...(o.verbose ? { verbose: true } : {}),
+          },
+          io,
+        ),
+      );
+    });
+}
