@@ -14,7 +14,7 @@ export interface ReportContext {
   /** ISO time shown in headers; absent = not shown (keeps output reproducible). */
   generatedAt?: string;
   toolVersion?: string;
-  /** Terminal width for the table reporter; long messages wrap to fit (default 140). */
+  /** Terminal width for the table reporter; long messages wrap to fit. Absent (piped output): no wrapping. */
   width?: number;
   /** Code Quality `location.path`: the baseline file the findings are judged against. */
   baselineFile?: string;

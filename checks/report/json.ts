@@ -63,6 +63,7 @@ export function toJsonReport(result: CheckResult): Record<string, unknown> {
     findings: sorted(result.findings, compareFindings).map(finding),
     skipped: sorted(result.skipped, compareSkipped).map(skipped),
     errors: sorted(result.errors, compareErrors).map(error),
+    ...(result.shard && { shard: { index: result.shard.index, total: result.shard.total } }),
     ...(result.expiredWaivers && result.expiredWaivers.length > 0 && {
       expiredWaivers: sorted(result.expiredWaivers, (a, b) =>
         a.target === b.target ? (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0) : a.target < b.target ? -1 : 1,

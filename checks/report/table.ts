@@ -51,13 +51,13 @@ export function renderTable(result: CheckResult, ctx: ReportContext): string {
   }
   for (const [key, findings] of byTarget) {
     // No colours from cli-table3 itself: colour only where `color` says so, so piped output stays plain.
-    // The other columns are short; the message column takes what the terminal has left and wraps.
-    const messageWidth = Math.max(40, Math.min(100, (ctx.width ?? 140) - 110));
+    // On a terminal the message column takes what the width leaves and wraps; piped output keeps whole lines
+    // so it stays greppable.
+    const wrap = ctx.width ? { colWidths: [null, null, null, null, null, Math.max(40, Math.min(100, ctx.width - 110))], wordWrap: true } : {};
     const table = new Table({
       head: ['Severity', 'Rule', 'Setting', 'Expected', 'Actual', 'Message'],
       style: { head: [], border: [] },
-      colWidths: [null, null, null, null, null, messageWidth],
-      wordWrap: true,
+      ...wrap,
     });
     for (const f of findings) {
       const notes = [f.message];
