@@ -34,6 +34,11 @@ export async function runInit(opts: InitOptions, io: CliIO): Promise<ExitCodeVal
   }
   const group = opts.group.trim().replace(/^\/+|\/+$/g, '');
   const url = resolveUrl(opts.url, io);
+  // The URL is written into a file meant for review and commit: a password or token in it must never land there.
+  const parsed = new URL(url);
+  if (parsed.username || parsed.password) {
+    throw new UsageError('init: the GitLab URL (--url or GITLAB_URL) must not contain credentials (user:password@); pass the token in GITLAB_TOKEN.');
+  }
   const today = io.now();
 
   // The collector plans its reads from a Baseline: build it from the very text init would write (no waivers),
