@@ -1,0 +1,109 @@
+// Drift found by a re-check -> the same journaled write path as `revert` (checks/revert: planRevert, Journal,
+// applySteps, verifyFinding). One journal per watch session; `gitlab-posture undo <journal>` reverses it.
+// Each write is remembered *before* it is made, so its audit event is recognised as ours (own-writes.ts).
+import type { GitlabClient } from '../../gitlab/client';
+import type { GlAuditEvent } from '../../gitlab/types';
+import type { Baseline } from '../baseline/types';
+import type { Finding, GitlabInfo, TargetKind } from '../model';
+import { ruleById } from '../../policies/catalog';
+import { planRevert, serialKey, type Plan } from '../revert/plan';
+import { Journal } from '../revert/journal';
+import { applySteps, type StepResult, type WriteStep } from '../revert/apply';
+import { verifyFinding } from '../revert/verify';
+import { readObject, readPathOf } from '../revert/before';
+import { sourceOf } from '../explain/sources';
+import type { OwnWrite, OwnWrites } from './own-writes';
+
+export interface ReactContext {
+  client: GitlabClient;
+  baseline: Baseline;
+  gitlab: GitlabInfo;
+  url: string;
+  runId: string;
+  journalDir: string;
+  token: string | undefined;
+  ownWrites: OwnWrites;
+  now: () => Date;
+}
+
+export interface Reaction {
+  plan: Plan;
+  results: StepResult[];
+  journal?: string;
+}
+
+const ENTITY_TYPE: Record<TargetKind, GlAuditEvent['entity_type']> = {
+  project: 'Project',
+  group: 'Group',
+  instance: 'Gitlab::Audit::InstanceScope',
+};
+
+/** The audit event a revert of this finding will cause, as far as it can be told in advance. */
+export function ownWriteOf(finding: Finding): OwnWrite {
+  const source = sourceOf(finding.rule);
+  const events = 'unavailable' in source ? [] : source.events;
+  const expected = finding.expected;
+  const comparable = typeof expected === 'string' || typeof expected === 'boolean' || typeof expected === 'number';
+  // Author approval is logged inverted ("prevent merge request approval from authors"; sources.ts).
+  const inverted = !('unavailable' in source) && source.inverted === true && typeof expected === 'boolean';
+  return {
+    entityType: ENTITY_TYPE[finding.target.kind],
+    entityId: finding.target.id,
+    eventNames: events,
+    ...(finding.branch !== undefined ? { targetDetails: finding.branch } : {}),
+    ...(comparable ? { to: String(inverted ? !expected : expected) } : {}),
+  };
+}
+
+/** A per-session journal, created on the first write (a watch that never writes leaves no file). */
+export class SessionJournal {
+  #journal: Journal | undefined;
+  #seq = 0;
+  constructor(private readonly dir: string, private readonly runId: string, private readonly token: string | undefined) {}
+  get file(): string | undefined {
+    return this.#journal?.file;
+  }
+  open(): Journal {
+    this.#journal ??= Journal.create(this.dir, this.runId, this.token);
+    return this.#journal;
+  }
+  /** Journal `seq` must be unique in the file across reactions (undo groups records by it). */
+  nextSeqBase(count: number): number {
+    const base = this.#seq;
+    this.#seq += count;
+    return base;
+  }
+}
+
+export async function revertFindings(findings: readonly Finding[], ctx: ReactContext, journal: SessionJournal): Promise<Reaction> {
+  const plan = planRevert(findings, ctx.baseline.params, { allowDestructive: false });
+  if (plan.steps.length === 0) return { plan, results: [] };
+  const base = journal.nextSeqBase(plan.steps.length);
+  const steps: WriteStep[] = plan.steps.map((s) => {
+    const f = s.finding;
+    const rule = ruleById(f.rule)!;
+    return {
+      id: {
+        run: ctx.runId,
+        seq: base + s.seq,
+        url: ctx.url,
+        target: f.target,
+        rule: f.rule,
+        setting: f.setting,
+        ...(f.branch !== undefined ? { branch: f.branch } : {}),
+        ...(f.object !== undefined ? { object: f.object } : {}),
+      },
+      change: s.change,
+      serialKey: serialKey(s.change),
+      readBefore: async () => {
+        const before = await readObject(ctx.client, readPathOf(s.change));
+        // After the before-read (a failed read means no write) and before the write itself.
+        ctx.ownWrites.remember(ownWriteOf(f));
+        return before;
+      },
+      verify: () => verifyFinding(ctx.client, f, rule, ctx.baseline.params, ctx.gitlab, ctx.now()),
+    };
+  });
+  const results = await applySteps(steps, { client: ctx.client, journal: journal.open(), concurrency: 1, now: ctx.now });
+  return { plan, results, ...(journal.file ? { journal: journal.file } : {}) };
+}
