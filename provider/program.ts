@@ -89,30 +89,22 @@ export async function declarePosture(opts: DeclareOptions): Promise<ProgramSumma
     opts.onResource?.(r);
   };
 
-  for (const g of resolved.groups) {
-    const s = newSummary('group', g.id);
-    targets[g.full_path] = s;
-    const on = gateFor('group', g.full_path, s);
-    const inputs: Record<string, unknown> = { group: g.full_path };
-    if (on('two-factor.required')) inputs.require_two_factor_authentication = true;
-    if (on('two-factor.grace-period')) inputs.two_factor_grace_period = p['two-factor'].max_grace_period;
-    if (on('visibility.group')) inputs.visibility = p.visibility.max_group_visibility;
-    // Git abuse limits exist only on top-level groups (gitlab-api.md §3.10).
-    if (g.parent_id === null && on('git-abuse.download-limit')) {
-      inputs.unique_project_download_limit = p['git-abuse'].max_download_limit;
-      inputs.unique_project_download_limit_interval_in_seconds = p['git-abuse'].max_interval_seconds;
-      inputs.auto_ban_user_on_excessive_projects_download = p['git-abuse'].auto_ban;
-    }
-    if (Object.keys(inputs).length > 1) {
-      add(s, new GroupSecurity(g.full_path, inputs as never, ro), 'GroupSecurity', g.full_path);
-    }
-    await declareHooksAndVariables(client, 'group', g, on, baseline, (r, t, n) => add(s, r, t, n), ro);
-  }
+  // Summaries in the baseline's order (groups, then projects); resources are declared projects first (see below).
+  for (const g of resolved.groups) targets[g.full_path] = newSummary('group', g.id);
+  for (const pr of resolved.projects) targets[pr.path_with_namespace] = newSummary('project', pr.id);
+
+  // Apply order. GitLab refuses a group more private than a project or subgroup in it (PUT /groups/:id -> 400 "private
+  // is not allowed since there are sub-groups or projects with higher visibility"; the sim does the same), and a
+  // project or subgroup more open than its group (gitlab-api.md §3.3). Our resources only tighten, so a group's
+  // visibility can be restored only after its descendants': each GroupSecurity declaring visibility dependsOn every
+  // visibility-declaring resource below it, and groups are declared deepest first so those exist. (Loosening would
+  // need the opposite order; no resource here ever loosens, see docs/pulumi.md "Apply order".)
+  const visibilityGuards: { path: string; resource: pulumi.CustomResource }[] = [];
+  const below = (path: string) => visibilityGuards.filter((v) => v.path.startsWith(`${path}/`)).map((v) => v.resource);
 
   for (const pr of resolved.projects) {
     const path = pr.path_with_namespace;
-    const s = newSummary('project', pr.id);
-    targets[path] = s;
+    const s = targets[path]!;
     const on = gateFor('project', path, s);
     const inputs: Record<string, unknown> = { project: path };
     if (on('visibility.project')) inputs.visibility = p.visibility.max_project_visibility;
@@ -123,7 +115,9 @@ export async function declarePosture(opts: DeclareOptions): Promise<ProgramSumma
     if (on('mr-approvals.reset-on-push')) inputs.reset_approvals_on_push = true;
     if (on('mr-approvals.override-in-mr')) inputs.disable_overriding_approvers_per_merge_request = true;
     if (Object.keys(inputs).length > 1) {
-      add(s, new ProjectSecurity(path, inputs as never, ro), 'ProjectSecurity', path);
+      const r = new ProjectSecurity(path, inputs as never, ro);
+      if (inputs.visibility) visibilityGuards.push({ path, resource: r });
+      add(s, r, 'ProjectSecurity', path);
     }
 
     // Protected branches: one resource per required branch or pattern (`default` = the default branch; an empty
@@ -156,6 +150,27 @@ export async function declarePosture(opts: DeclareOptions): Promise<ProgramSumma
       add(s, new ApprovalRule(name, { project: path, approvals_required: p['mr-approvals'].min_approvals }, ro), 'ApprovalRule', name);
     }
     await declareHooksAndVariables(client, 'project', pr, on, baseline, (r, t, n) => add(s, r, t, n), ro);
+  }
+
+  for (const g of [...resolved.groups].sort((a, b) => depth(b.full_path) - depth(a.full_path))) {
+    const s = targets[g.full_path]!;
+    const on = gateFor('group', g.full_path, s);
+    const inputs: Record<string, unknown> = { group: g.full_path };
+    if (on('two-factor.required')) inputs.require_two_factor_authentication = true;
+    if (on('two-factor.grace-period')) inputs.two_factor_grace_period = p['two-factor'].max_grace_period;
+    if (on('visibility.group')) inputs.visibility = p.visibility.max_group_visibility;
+    // Git abuse limits exist only on top-level groups (gitlab-api.md §3.10).
+    if (g.parent_id === null && on('git-abuse.download-limit')) {
+      inputs.unique_project_download_limit = p['git-abuse'].max_download_limit;
+      inputs.unique_project_download_limit_interval_in_seconds = p['git-abuse'].max_interval_seconds;
+      inputs.auto_ban_user_on_excessive_projects_download = p['git-abuse'].auto_ban;
+    }
+    if (Object.keys(inputs).length > 1) {
+      const r = new GroupSecurity(g.full_path, inputs as never, inputs.visibility ? withDependsOn(ro, below(g.full_path)) : ro);
+      if (inputs.visibility) visibilityGuards.push({ path: g.full_path, resource: r });
+      add(s, r, 'GroupSecurity', g.full_path);
+    }
+    await declareHooksAndVariables(client, 'group', g, on, baseline, (r, t, n) => add(s, r, t, n), ro);
   }
 
   return {
@@ -216,6 +231,19 @@ async function listOrThrow<T>(client: GitlabClient, path: string, target: string
   } catch (e) {
     throw new Error(`gitlab-posture: ${target}: ${toReadError(e).message}`);
   }
+}
+
+function depth(path: string): number {
+  return path.split('/').length;
+}
+
+/** The caller's resource options plus extra dependsOn edges (a caller's dependsOn is kept). */
+function withDependsOn(ro: pulumi.CustomResourceOptions | undefined, extra: pulumi.Resource[]): pulumi.CustomResourceOptions | undefined {
+  if (extra.length === 0) return ro;
+  const own = ro?.dependsOn;
+  if (own === undefined) return { ...ro, dependsOn: extra };
+  const merged = pulumi.output(own).apply((d) => [...(Array.isArray(d) ? d : [d]), ...extra]);
+  return { ...ro, dependsOn: merged as pulumi.Input<pulumi.Input<pulumi.Resource>[]> };
 }
 
 function newSummary(kind: 'group' | 'project', id: number): TargetSummary {

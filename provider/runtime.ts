@@ -113,6 +113,7 @@ function validate(type: ResourceType, i: Record<string, unknown>): Failure[] {
       owner();
       str('url');
       bool('enable_ssl_verification');
+      bool('recreateWithoutToken');
       break;
     case 'VariableProtection':
       owner();
@@ -193,6 +194,17 @@ export function planWrites(drifts: readonly Drift[]): { changes: Change[]; probl
 async function createMissing<T extends ResourceType>(client: GitlabClient, type: T, i: Record<string, any>, live: LiveOf[T]): Promise<boolean> {
   if (type === 'Webhook' && (live as LiveOf['Webhook']).hook === null) {
     const o = (live as LiveOf['Webhook']).owner;
+    // GitLab never returns a hook's secret token, URL variable or custom header values (gitlab-api.md §3.7), so a hook
+    // created here has none of them: the receiver could no longer tell GitLab's deliveries from anyone else's. Only
+    // on explicit request. The URL is not named in the message: it may embed a secret.
+    if (i.recreateWithoutToken !== true) {
+      throw new Error(
+        `${describe(type, i)}: no hook with the declared URL in ${o.kind} ${o.path} (deleted in GitLab?). ` +
+          'GitLab never returns a hook\'s secret token, so Pulumi cannot recreate it as it was. Recreate the hook in GitLab ' +
+          'with its secret token and run `pulumi up --refresh` (the hook is adopted by URL), or set `recreateWithoutToken: true` ' +
+          'on this Webhook resource to create it without a secret token.',
+      );
+    }
     await client.post(`/${o.kind}s/${o.id}/hooks`, { url: i.url, enable_ssl_verification: i.enable_ssl_verification ?? true });
     return true;
   }
@@ -266,6 +278,9 @@ export async function read(type: ResourceType, id: string, props: Record<string,
   const client = connect();
   // A target that cannot be read is an error (never "gone", never "compliant"): the client throws.
   const live = await readLive(client, type, props, props);
+  // The owner was readable but the declared hook is not among its hooks: it is gone. An empty id tells Pulumi so
+  // (refresh drops it from the state; the next `up` shows a create, which needs recreateWithoutToken).
+  if (type === 'Webhook' && (live as LiveOf['Webhook']).hook === null) return { id: '', props: {} };
   return { id, props: outputsOf(type, props, live) };
 }
 

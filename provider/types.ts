@@ -75,6 +75,11 @@ export interface WebhookInputs extends Versioned {
   /** The hook's URL; may carry a secret (chat webhooks), so the program passes it as a Pulumi secret. */
   url: string;
   enable_ssl_verification?: boolean;
+  /**
+   * A declared hook that no longer exists is an error: GitLab never returns a hook's secret token, so it cannot be
+   * recreated as it was. `true` creates it anyway, without a secret token (docs/pulumi.md, "Deleted hooks").
+   */
+  recreateWithoutToken?: boolean;
 }
 
 export interface VariableProtectionInputs extends Versioned {

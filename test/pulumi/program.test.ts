@@ -16,6 +16,8 @@ interface Registered {
 }
 
 let registered: Registered[] = [];
+/** dependsOn edges as the engine receives them: resource name -> `<Type> <name>` of each dependency. */
+let dependsOn = new Map<string, string[]>();
 beforeAll(async () => {
   await pulumi.runtime.setMocks(
     {
@@ -29,6 +31,14 @@ beforeAll(async () => {
     'test',
     true,
   );
+  // The mocks' newResource does not see dependencies; the RegisterResource request the mock monitor gets does.
+  const monitor = pulumi.runtime.getMonitor() as unknown as { registerResource: (req: any, cb: unknown) => unknown };
+  const register = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (req, cb) => {
+    const urnName = (urn: string) => urn.split('::').slice(-2).map((x, i) => (i === 0 ? x.split(':').pop() : x)).join(' ');
+    dependsOn.set(req.getName(), (req.getDependenciesList() as string[]).map(urnName).sort());
+    return register(req, cb);
+  };
 });
 
 const BASELINE = `
@@ -40,17 +50,20 @@ waivers:
   - { rule: visibility.project, target: acme/docs-site, reason: public documentation site, expires: 2099-01-01 }
 `;
 
-async function declare(scenario: 'hardened' | 'incident'): Promise<{ summary: ProgramSummary; resources: Registered[]; sim: RunningSim; token: string }> {
+async function declare(
+  scenario: 'hardened' | 'incident',
+): Promise<{ summary: ProgramSummary; resources: Registered[]; deps: Map<string, string[]>; sim: RunningSim; token: string }> {
   const sim = await startSim({ scenario });
   const token = sim.tokens.owner;
   registered = [];
+  dependsOn = new Map();
   const created: pulumi.CustomResource[] = [];
   try {
     const client = new GitlabClient({ url: sim.url, token });
     const summary = await declarePosture({ baseline: parseBaseline(BASELINE, 'baseline.yaml'), client, onResource: (r) => created.push(r) });
     // Registration is asynchronous: wait until every declared resource reached the mocks.
     await new Promise((resolve) => pulumi.all(created.map((r) => r.urn)).apply(resolve));
-    return { summary, resources: [...registered], sim, token };
+    return { summary, resources: [...registered], deps: new Map(dependsOn), sim, token };
   } finally {
     await sim.close();
   }
@@ -69,8 +82,9 @@ describe('program', () => {
 
   it('declares group security with the hardened values, Git abuse limits on the top-level group only', () => {
     const groups = hardened.resources.filter((r) => r.type === T('GroupSecurity'));
-    expect(groups.map((g) => g.name)).toEqual(['acme', 'acme/platform', 'acme/sandbox']);
-    const { __provider, ...acme } = groups[0]!.inputs;
+    // Deepest first: a group's visibility waits for its subgroups' (see the apply-order test).
+    expect(groups.map((g) => g.name)).toEqual(['acme/platform', 'acme/sandbox', 'acme']);
+    const { __provider, ...acme } = groups.find((g) => g.name === 'acme')!.inputs;
     expect(acme).toEqual({
       group: 'acme',
       version: '1',
@@ -82,7 +96,7 @@ describe('program', () => {
       auto_ban_user_on_excessive_projects_download: true,
     });
     expect(typeof __provider).toBe('string');
-    expect(groups[1]!.inputs).not.toHaveProperty('unique_project_download_limit');
+    expect(groups.find((g) => g.name === 'acme/platform')!.inputs).not.toHaveProperty('unique_project_download_limit');
   });
 
   it('declares per project: settings, default-branch protection, approvals; the waived setting is left out', () => {
@@ -116,6 +130,26 @@ describe('program', () => {
     const strip = (rs: Registered[]) => names(rs).filter((n) => !n.includes('AWS_SECRET_ACCESS_KEY'));
     expect(strip(incident.resources)).toEqual(strip(hardened.resources));
     expect(incident.resources.every((r) => r.type.startsWith('pulumi-nodejs:dynamic/gitlab:'))).toBe(true);
+  });
+
+  it('apply order: a group that tightens visibility dependsOn the visibility resources of all its descendants', () => {
+    for (const d of [hardened, incident]) {
+      expect(d.deps.get('acme')).toEqual([
+        // acme/docs-site is missing: its visibility.project is waived, so its ProjectSecurity declares no visibility.
+        'GroupSecurity acme/platform',
+        'GroupSecurity acme/sandbox',
+        'ProjectSecurity acme/api',
+        'ProjectSecurity acme/platform/deploy',
+        'ProjectSecurity acme/platform/infra',
+        'ProjectSecurity acme/sandbox/scratch',
+        'ProjectSecurity acme/web',
+      ]);
+      expect(d.deps.get('acme/platform')).toEqual(['ProjectSecurity acme/platform/deploy', 'ProjectSecurity acme/platform/infra']);
+      expect(d.deps.get('acme/sandbox')).toEqual(['ProjectSecurity acme/sandbox/scratch']);
+      // Nothing else waits: projects, branches, hooks and variables apply in parallel.
+      const others = [...d.deps].filter(([name]) => !['acme', 'acme/platform', 'acme/sandbox'].includes(name));
+      expect(others.filter(([, deps]) => deps.length > 0)).toEqual([]);
+    }
   });
 
   it('summarises every target', () => {
