@@ -91,6 +91,8 @@ export function evaluate(snapshot: Snapshot, baseline: Baseline, opts: EvaluateO
       const judgeable = tierAtLeast(tier, needTier) && (!rule.requiresAdmin || isAdmin);
       const targets = statesOf(snapshot, kind);
       if (kind === 'instance' && targets.length === 0) {
+        // `check --shard I/N`: instance settings belong to shard 1 alone; the other shards say nothing of them.
+        if (snapshot.shard && snapshot.shard.index !== 1) continue;
         // Instance settings are only read when an instance rule can be judged; say why it was not.
         if (!judgeable) skipped.push({ rule: rule.id, target: INSTANCE_REF, reason: skipReason(rule, kind, snapshot.gitlab) });
         else addReadError(INSTANCE_REF, 'settings:missing', collectorBug('settings', rule.id), rule.id);

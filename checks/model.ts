@@ -102,6 +102,12 @@ export interface Snapshot {
   projects: ProjectState[];
   /** Targets that could not even be resolved (a baseline group that 404s). */
   errors: TargetErrorEntry[];
+  /** When the last full pass ran (`check --since-last` reuses reads until --full-every says read all again). */
+  fullPassAt?: string;
+  /** Fingerprint of URL, targets, tier/role and planned reads: an incremental run reuses reads only under the same key. */
+  scopeKey?: string;
+  /** Set by `check --shard I/N`: this snapshot holds only that slice of the targets. */
+  shard?: { index: number; total: number };
 }
 
 export interface Explanation {
@@ -179,6 +185,8 @@ export interface CheckResult {
    * passing ones as passed test cases. Not part of the JSON report.
    */
   evaluated?: { rule: string; target: TargetRef }[];
+  /** `check --shard I/N` (extension, in the JSON report): `merge` needs it to tell a missing shard. */
+  shard?: { index: number; total: number };
 }
 
 /** CLI exit codes, every command (DESIGN.md): 2 wins over 1. */

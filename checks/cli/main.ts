@@ -8,7 +8,8 @@ import { GitlabError } from '../../gitlab/errors';
 import { redact } from '../../gitlab/redact';
 import { SEVERITIES, ExitCode, type ExitCodeValue, type Severity } from '../model';
 import { REPORT_FORMATS, type ReportFormat } from '../report';
-import { runCheck } from './check';
+import { addScaleOptions, runCheck, scaleOptionsOf } from './check';
+import { registerMerge } from './merge';
 import { registerRevert } from './revert';
 import { registerUndo } from './undo';
 import { registerDetect } from './detect';
@@ -37,8 +38,7 @@ export function buildProgram(io: CliIO, setExit: (code: ExitCodeValue) => void):
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
 
-  program
-    .command('check')
+  addScaleOptions(program.command('check'))
     .description('Check live GitLab (or a saved snapshot) against the baseline and report drift.')
     .option('--baseline <file>', 'baseline file', 'baseline.yaml')
     .option('--url <url>', 'GitLab URL (default: GITLAB_URL, then gitlab.url in the baseline)')
@@ -75,6 +75,7 @@ Exit codes: 0 compliant, 1 findings at or above --fail-on, 2 could not complete 
             ...(o.saveSnapshot ? { saveSnapshot: o.saveSnapshot as string } : {}),
             ...(o.fromSnapshot ? { fromSnapshot: o.fromSnapshot as string } : {}),
             ...(o.verbose ? { verbose: true } : {}),
+            ...scaleOptionsOf(o),
             progress: o.progress !== false && io.stderrIsTTY,
           },
           io,
@@ -87,6 +88,7 @@ Exit codes: 0 compliant, 1 findings at or above --fail-on, 2 could not complete 
   registerUndo(program, io, setExit);
   registerDetect(program, io, setExit);
   registerGate(program, io, setExit);
+  registerMerge(program, io, setExit);
   return program;
 }
 

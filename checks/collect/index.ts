@@ -13,6 +13,7 @@ import { forEachPooled } from './pool';
 import { readOf } from './read';
 import { fetchGroupRead, fetchProjectRead } from './reads';
 import { trimGroup, trimProject } from './trim';
+import { inShard, type Shard } from '../scale/shard';
 
 export interface CollectOptions {
   rules: readonly Rule[];
@@ -21,6 +22,8 @@ export interface CollectOptions {
   /** Targets worked on at once; the client's limiter bounds the HTTP requests themselves. */
   width?: number;
   onProgress?: (done: number, total: number) => void;
+  /** `check --shard I/N`: read only this slice of the listed targets (instance settings only in shard 1). */
+  shard?: Shard;
 }
 
 export interface Resolved {
@@ -33,7 +36,11 @@ export async function collect(client: GitlabClient, baseline: Baseline, opts: Co
   const now = opts.now ?? (() => new Date());
   const takenAt = now().toISOString();
   const plan = planReads(opts.rules, opts.gitlab);
-  const resolved = await resolveTargets(client, baseline);
+  const all = await resolveTargets(client, baseline);
+  // Listing happens in every shard (100 per page); per-target reads only for this shard's targets.
+  const resolved = opts.shard
+    ? { ...all, groups: all.groups.filter((g) => inShard(groupRef(g), opts.shard)), projects: all.projects.filter((p) => inShard(projectRef(p), opts.shard)) }
+    : all;
   const width = opts.width ?? 32;
   const total = resolved.groups.length + resolved.projects.length;
   let done = 0;
@@ -55,7 +62,7 @@ export async function collect(client: GitlabClient, baseline: Baseline, opts: Co
     tick();
   });
 
-  const instance: InstanceState | undefined = plan.instance.has('settings')
+  const instance: InstanceState | undefined = plan.instance.has('settings') && inShard(INSTANCE_TARGET, opts.shard)
     ? { target: INSTANCE_TARGET, settings: await readOf(() => client.get('/application/settings')) }
     : undefined;
 
@@ -67,6 +74,7 @@ export async function collect(client: GitlabClient, baseline: Baseline, opts: Co
     groups,
     projects,
     errors: resolved.errors,
+    ...(opts.shard ? { shard: opts.shard } : {}),
   };
 }
 
@@ -104,11 +112,11 @@ export async function enrich(
   return work.length;
 }
 
-async function readGroupAreas(client: GitlabClient, state: GroupState, reads: ReadPlan['group']): Promise<void> {
+export async function readGroupAreas(client: GitlabClient, state: GroupState, reads: ReadPlan['group']): Promise<void> {
   await Promise.all([...reads].map(async (read) => Object.assign(state, { [read]: await fetchGroupRead(client, state.target.id, read) })));
 }
 
-async function readProjectAreas(client: GitlabClient, state: ProjectState, reads: ReadPlan['project']): Promise<void> {
+export async function readProjectAreas(client: GitlabClient, state: ProjectState, reads: ReadPlan['project']): Promise<void> {
   await Promise.all([...reads].map(async (read) => Object.assign(state, { [read]: await fetchProjectRead(client, state.target.id, read) })));
 }
 
