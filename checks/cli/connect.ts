@@ -2,7 +2,7 @@
 import { GitlabClient } from '../../gitlab/client';
 import type { ClientEvent } from '../../gitlab/requester';
 import { detectGitlab } from '../../gitlab/tier';
-import { redact } from '../../gitlab/redact';
+import { formatEvent } from '../../gitlab/events';
 import type { GitlabInfo } from '../model';
 import type { Baseline } from '../baseline/types';
 import { UsageError, type CliIO } from './io';
@@ -59,7 +59,7 @@ export async function connect(
     ...(opts.runId ? { runId: opts.runId } : {}),
     onEvent: (e) => {
       opts.onEvent?.(e);
-      if (opts.verbose && e.type !== 'request') io.stderr(redact(describeEvent(e), token) + '\n');
+      if (opts.verbose && e.type !== 'request') io.stderr(`gitlab-posture: ${formatEvent(e, token)}\n`);
     },
   });
   const gitlab = await detectGitlab(client, {
@@ -67,8 +67,4 @@ export async function connect(
     topGroups: baseline.targets.groups,
   });
   return { client, gitlab };
-}
-
-function describeEvent(e: ClientEvent): string {
-  return `gitlab-posture: ${JSON.stringify(e)}`;
 }
