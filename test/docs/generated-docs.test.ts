@@ -1,0 +1,83 @@
+// docs/rules.md and docs/baseline.md are generated (`npm run docs`): regenerate in memory and compare, so a rule
+// or baseline key change cannot ship with stale docs. Plus the facts the generators must get right.
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { generatedDocs, ROOT, staleDocs } from '../../scripts/gen-docs';
+import { renderRules, ruleDocs, RULE_PARAMS } from '../../checks/rules-doc';
+import { baselineKeyDocs, KEY_NOTES, settingDocs } from '../../checks/baseline-doc';
+import { CATALOG } from '../../policies/catalog';
+import { areaParams, type Area } from '../../policies/params';
+import { RULE_IDS } from '../../policies/rule-ids';
+import { SCENARIO_HEADINGS } from '../../policies/scenarios';
+
+describe('generated docs are current', () => {
+  it.each(Object.keys(generatedDocs()))('%s matches the code (run npm run docs)', (file) => {
+    const want = generatedDocs()[file]!;
+    const have = readFileSync(join(ROOT, file), 'utf8');
+    expect(have === want, `${file} is stale: run npm run docs and commit it`).toBe(true);
+  });
+
+  it('staleDocs notices a changed file', () => {
+    expect(staleDocs()).toEqual([]);
+    expect(staleDocs('/nonexistent-root')).toEqual(['docs/rules.md', 'docs/baseline.md']);
+  });
+});
+
+describe('rules catalog docs', () => {
+  it('RULE_PARAMS names every rule, and only keys its area has', () => {
+    expect(Object.keys(RULE_PARAMS).sort()).toEqual([...RULE_IDS].sort());
+    for (const rule of CATALOG) {
+      const keys = Object.keys(areaParams[rule.area as Area].shape);
+      for (const k of RULE_PARAMS[rule.id as keyof typeof RULE_PARAMS]) expect(keys, `${rule.id} param ${k}`).toContain(k);
+    }
+  });
+
+  it('has profile switches, tier per scope and param values from the built-in profiles', () => {
+    const docs = new Map(ruleDocs().map((d) => [d.id, d]));
+    expect(docs.get('mr-approvals.committer-approval')!.profiles).toEqual({ baseline: false, hardened: true });
+    expect(docs.get('two-factor.required')!.profiles).toEqual({ baseline: true, hardened: true });
+    expect(docs.get('webhooks.ssl-verification')!.minTier).toEqual({ group: 'premium', project: 'free' });
+    expect(docs.get('mr-approvals.min-approvals')!.params).toEqual([{ key: 'min_approvals', default: 1, profiles: { baseline: 1, hardened: 2 } }]);
+    expect(docs.get('protected-branches.merge')!.params.find((p) => p.key === 'merge_access_level')!.profiles).toEqual({ baseline: 30, hardened: 40 });
+    expect(docs.get('instance.two-factor-required')!.requiresAdmin).toBe(true);
+    for (const d of docs.values()) {
+      expect(SCENARIO_HEADINGS).toContain(d.scenario.heading);
+      expect(d.scenario.url).toMatch(/^https:\/\/docs\.gitlab\.com\/security\/responding_to_security_incidents\/#[a-z-]+$/);
+    }
+    expect(docs.get('two-factor.required')!.scenario.url).toMatch(/#suspected-compromised-user-account$/);
+  });
+
+  it('json lists every rule in catalog order; markdown has a row and a section per rule', () => {
+    const json = JSON.parse(renderRules('json')) as { schemaVersion: number; rules: { id: string }[] };
+    expect(json.schemaVersion).toBe(1);
+    expect(json.rules.map((r) => r.id)).toEqual([...RULE_IDS]);
+    const md = renderRules('markdown');
+    for (const id of RULE_IDS) {
+      expect(md).toContain(`| [\`${id}\`](#`);
+      expect(md).toContain(`\n### ${id}\n`);
+    }
+    expect(md).toContain('| `max_grace_period` | `48` | `48` | `8` |');
+    expect(md).toContain('| [`webhooks.ssl-verification`](#webhooksssl-verification) | webhooks | high | group, project | premium (group), free (project) | on | on |');
+  });
+});
+
+describe('baseline reference', () => {
+  it('every key of the schema and every area parameter has a hand-written note', () => {
+    const keys = [...baselineKeyDocs().map((k) => k.key), ...settingDocs().map((s) => s.key)];
+    expect(keys.filter((k) => !KEY_NOTES[k])).toEqual([]);
+    // And no note for a key that no longer exists.
+    expect(Object.keys(KEY_NOTES).filter((k) => !keys.includes(k))).toEqual([]);
+  });
+
+  it('types and defaults come from the schema', () => {
+    const keys = new Map(baselineKeyDocs().map((k) => [k.key, k]));
+    expect(keys.get('profile')).toMatchObject({ type: 'one of baseline, hardened', default: '`"baseline"`' });
+    expect(keys.get('gitlab.tier')).toMatchObject({ type: 'one of free, premium, ultimate', default: 'none (optional)' });
+    expect(keys.get('waivers[].expires')).toMatchObject({ type: 'a date YYYY-MM-DD', default: 'required' });
+    const settings = new Map(settingDocs().map((s) => [s.key, s]));
+    expect(settings.get('settings.mr-approvals.min_approvals')).toMatchObject({ type: 'an integer from 1 to 100', default: 1, profiles: { baseline: 1, hardened: 2 } });
+    expect(settings.get('settings.protected-branches.push_access_level')!.type).toBe('one of 0, 30, 40, 60');
+    expect(settings.get('settings.ci.require_protected')!.profiles).toEqual({ baseline: false, hardened: true });
+  });
+});
