@@ -156,6 +156,19 @@ describe('check never turns missing data into a clean result', () => {
     expect((sim.statusCounts()['429'] ?? 0) + sim.faultCount()).toBeGreaterThan(0);
   });
 
+  it('--verbose shows each retry; a fault that clears is retried and the result is complete', async () => {
+    sim = await startSim({
+      scenario: 'incident',
+      faultPlan: [{ method: 'GET', route: '/projects/:id/protected_branches', status: 502, times: 2 }],
+    });
+    const run = await check(sim.tokens.owner, ['--verbose']);
+    expect(sim.faultCount()).toBe(2);
+    expect(run.stderr).toMatch(/GET \/projects\/\d+\/protected_branches -> 502: retry 1 in \d+ ms/);
+    expect(run.code).toBe(1);
+    expect(triples(run.result!)).toEqual(INCIDENT);
+    expect(run.all).not.toContain(sim.tokens.owner);
+  });
+
   it('a Developer token: errors naming the missing role, no false findings, exit 2', async () => {
     sim = await startSim({ scenario: 'incident' });
     const run = await check(sim.tokens.developer);
