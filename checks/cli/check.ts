@@ -52,14 +52,14 @@ export async function runCheck(opts: CheckOptions, io: CliIO): Promise<ExitCodeV
 
 /** Shared by check, explain and revert: the evaluated result and the snapshot it came from. */
 export async function checkOnce(opts: CheckOptions, io: CliIO): Promise<{ result: CheckResult; snapshot: Snapshot }> {
-  const baseline = loadBaseline(opts.baseline, { now: io.now(), allowExpiredWaivers: true });
-  const rules = activeRules(CATALOG, baseline, opts.only);
   if (opts.sinceLast && opts.shard) {
     throw new UsageError('--since-last and --shard cannot be combined yet: run sharded checks in full, or one incremental check.');
   }
   if (opts.fromSnapshot && (opts.sinceLast || opts.shard)) {
     throw new UsageError('--from-snapshot checks a saved snapshot offline: it cannot be combined with --since-last or --shard.');
   }
+  const baseline = loadBaseline(opts.baseline, { now: io.now(), allowExpiredWaivers: true });
+  const rules = activeRules(CATALOG, baseline, opts.only);
   if (opts.fromSnapshot) {
     const snapshot = readSnapshot(opts.fromSnapshot);
     return { snapshot, result: evaluate(snapshot, baseline, { rules: CATALOG, ...(opts.only ? { only: opts.only } : {}) }) };
