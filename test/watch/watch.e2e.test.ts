@@ -201,6 +201,29 @@ describe('watch with the simulator streaming to it', () => {
     expect(await run.stop()).toBe(0);
   });
 
+  it('reads back from the audit API what it refused while the queue was full', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const run = await watch(['--revert', '--queue-limit', '1'], { beforeProcess: () => gate });
+    const w = run.watcher!;
+    streamTo(sim, 'acme', w.url, STREAM_TOKEN);
+    // One event held by the consumer, one queued, the third refused with 503 (the sim does not redeliver).
+    const ids = [];
+    for (const path of ['acme/web', 'acme/api', 'acme/docs-site']) {
+      ids.push(await makePublic(path));
+      await sim.settleStreams();
+    }
+    expect(w.stats()).toMatchObject({ accepted: 2, refused: 1 });
+    release();
+    await quiesce(sim, w);
+    expect(ids.map((id) => sim.state.projects.find((p) => p.id === id)!.visibility)).toEqual(['private', 'private', 'private']);
+    expect(ids.map((id) => visibilityEvents(id).length)).toEqual([2, 2, 2]);
+    // The refused change came back through the audit API (so may a refused echo of our own revert: ignored).
+    const caughtUpChecks = run.lines().filter((l) => l.type === 'check' && l.via === 'catch-up');
+    expect(caughtUpChecks.map((l) => (l.target as { path: string }).path)).toEqual(['acme/docs-site']);
+    expect(await run.stop()).toBe(0);
+  });
+
   it('catches up from the audit API after a restart, before serving', async () => {
     const stateFile = join(dir, 'state.json');
     const first = await watch(['--revert']);
