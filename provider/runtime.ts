@@ -6,7 +6,8 @@
 // Semantics (docs/pulumi.md): create adopts the existing object and writes only the declared fields that the
 // rule catalog finds weaker than declared; read refreshes the live values; diff judges the stored live values
 // with the catalog rules (a stricter live value is no drift); update writes the weakened fields back through the
-// rules' own `fix` (protected branches PATCHed in place) and re-reads to verify; delete changes nothing.
+// rules' own `fix` (protected branches PATCHed in place) and re-reads to verify; delete changes nothing. A declared
+// hook deleted in GitLab reads as gone and is recreated only with `recreateWithoutToken` (its secret token is lost).
 import { GitlabClient } from '../gitlab/client';
 import { GitlabError } from '../gitlab/errors';
 import type { Change } from '../policies/rule';
