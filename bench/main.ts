@@ -3,6 +3,8 @@
 const benches: Record<string, () => Promise<(args: string[]) => Promise<void>>> = {
   client: async () => (await import('./client')).benchClient as (args: string[]) => Promise<void>,
   check: async () => (await import('./check')).benchCheck,
+  'since-last': async () => (await import('./since-last')).benchSinceLast,
+  shard: async () => (await import('./shard')).benchShard,
 };
 
 async function run(): Promise<void> {
