@@ -38,57 +38,45 @@ function props<T extends ResourceType>(type: T, args: Args<InputsOf[T]>): pulumi
 /** Outputs kept encrypted in state: a hook URL may embed a secret (chat webhooks). */
 const SECRET_OUTPUTS: Partial<Record<ResourceType, string[]>> = { Webhook: ['url'] };
 
+/** Every declared input is also an output, holding the live value read from GitLab (provider/live.ts outputsOf). */
+export type OutputsFor<T extends ResourceType> = { readonly [K in keyof InputsOf[T]]-?: pulumi.Output<NonNullable<InputsOf[T][K]>> };
+
 /**
- * The base class of resource type T: the constructor every resource shares. Adopt-on-create semantics
- * (docs/pulumi.md): the resource owns only the declared fields of an existing object; removing it from the program
- * writes nothing to GitLab.
+ * The base class of resource type T: the constructor every resource shares, typed with T's outputs. Adopt-on-create
+ * semantics (docs/pulumi.md): the resource owns only the declared fields of an existing object; removing it from
+ * the program writes nothing to GitLab.
  */
 function gitlabResource<T extends ResourceType>(type: T) {
-  return class extends pulumi.dynamic.Resource {
-    declare readonly version: pulumi.Output<string>;
+  class Base extends pulumi.dynamic.Resource {
     constructor(name: string, args: Args<InputsOf[T]>, opts?: pulumi.CustomResourceOptions) {
       const secrets = SECRET_OUTPUTS[type];
       const o = secrets ? { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), ...secrets] } : opts;
       super(provider(type), name, props<T>(type, args), o, RESOURCE_MODULE, type);
     }
-  };
+  }
+  return Base as unknown as new (name: string, args: Args<InputsOf[T]>, opts?: pulumi.CustomResourceOptions) => Base & OutputsFor<T>;
 }
 
+// Below: the outputs that are not inputs (OUTPUT_ONLY), where a program may want them typed.
+
 export class GroupSecurity extends gitlabResource('GroupSecurity') {
-  declare readonly group: pulumi.Output<string>;
   declare readonly group_id: pulumi.Output<number>;
-  declare readonly require_two_factor_authentication: pulumi.Output<boolean>;
-  declare readonly two_factor_grace_period: pulumi.Output<number>;
-  declare readonly visibility: pulumi.Output<string>;
 }
 
 export class ProjectSecurity extends gitlabResource('ProjectSecurity') {
-  declare readonly project: pulumi.Output<string>;
   declare readonly project_id: pulumi.Output<number>;
-  declare readonly visibility: pulumi.Output<string>;
-  declare readonly public_jobs: pulumi.Output<boolean>;
 }
 
 export class ProtectedBranch extends gitlabResource('ProtectedBranch') {
-  declare readonly project: pulumi.Output<string>;
-  declare readonly name: pulumi.Output<string>;
   declare readonly protected: pulumi.Output<boolean>;
-  declare readonly allow_force_push: pulumi.Output<boolean>;
 }
 
-export class ApprovalRule extends gitlabResource('ApprovalRule') {
-  declare readonly project: pulumi.Output<string>;
-}
+export class ApprovalRule extends gitlabResource('ApprovalRule') {}
 
 export class Webhook extends gitlabResource('Webhook') {
   declare readonly hook_id: pulumi.Output<number>;
-  declare readonly enable_ssl_verification: pulumi.Output<boolean>;
 }
 
-export class VariableProtection extends gitlabResource('VariableProtection') {
-  declare readonly key: pulumi.Output<string>;
-  declare readonly masked: pulumi.Output<boolean>;
-  declare readonly protected: pulumi.Output<boolean>;
-}
+export class VariableProtection extends gitlabResource('VariableProtection') {}
 
 export const RESOURCE_CLASSES = { GroupSecurity, ProjectSecurity, ProtectedBranch, ApprovalRule, Webhook, VariableProtection } as const;

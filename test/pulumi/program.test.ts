@@ -2,12 +2,13 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
 import * as pulumi from '@pulumi/pulumi';
 import { startSim, type RunningSim } from '../../sim';
 import { GitlabClient } from '../../gitlab/client';
 import { parseBaseline } from '../../checks/baseline/load';
 import { declarePosture, runProgram, type ProgramSummary } from '../../provider/program';
+import type { GroupSecurity, ProtectedBranch, Webhook } from '../../provider/resources';
 
 interface Registered {
   type: string;
@@ -150,6 +151,16 @@ describe('program', () => {
       const others = [...d.deps].filter(([name]) => !['acme', 'acme/platform', 'acme/sandbox'].includes(name));
       expect(others.filter(([, deps]) => deps.length > 0)).toEqual([]);
     }
+  });
+
+  it('resource classes type every input as an output, plus the ids (checked by tsc)', () => {
+    expectTypeOf<GroupSecurity['two_factor_grace_period']>().toEqualTypeOf<pulumi.Output<number>>();
+    expectTypeOf<GroupSecurity['group_id']>().toEqualTypeOf<pulumi.Output<number>>();
+    expectTypeOf<ProtectedBranch['push_access_level']>().toEqualTypeOf<pulumi.Output<number>>();
+    expectTypeOf<Webhook['recreateWithoutToken']>().toEqualTypeOf<pulumi.Output<boolean>>();
+    expectTypeOf<Webhook['hook_id']>().toEqualTypeOf<pulumi.Output<number>>();
+    // Runtime: the constructor registers the resource under its gitlab type token (names() above relies on it).
+    expect(hardened.resources.some((r) => r.type === T('Webhook') && r.name.startsWith('acme/web:hook:'))).toBe(true);
   });
 
   it('summarises every target', () => {
