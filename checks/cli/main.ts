@@ -35,6 +35,16 @@ export function buildProgram(io: CliIO, setExit: (code: ExitCodeValue) => void):
     .version(VERSION)
     .showSuggestionAfterError(true)
     .showHelpAfterError('(run with --help for usage)')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  GITLAB_TOKEN=glpat-… gitlab-posture init --group acme --url https://gitlab.example.com --waive-existing
+  GITLAB_TOKEN=glpat-… gitlab-posture check --baseline baseline.yaml
+  gitlab-posture <command> --help
+
+Exit codes: 0 compliant / nothing to do, 1 findings, 2 could not complete. Docs: docs/playbook.md, docs/rules.md.`,
+    )
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
 

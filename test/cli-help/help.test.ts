@@ -18,6 +18,7 @@ describe('--help', () => {
     const run = await runPosture(['--help']);
     expect(run.code).toBe(0);
     for (const c of COMMANDS) expect(run.stdout).toMatch(new RegExp(`\\n {2}${c}\\b`));
+    expect(run.stdout).toContain('\nExamples:\n  GITLAB_TOKEN=glpat-… gitlab-posture init --group acme');
   });
 });
 
