@@ -122,6 +122,7 @@ export async function runUndo(opts: UndoOptions, io: CliIO, deps: UndoDeps = {})
     };
   });
   const results = await applySteps(steps, {
+    visibilityOrder: 'parents-first',
     client,
     journal,
     concurrency: 1,

@@ -42,6 +42,22 @@ export interface ApplyOptions {
   now: () => Date;
   hooks?: ApplyHooks;
   onResult?: (r: StepResult) => void;
+  /**
+   * Order of visibility writes. GitLab refuses a group more private than one of its projects or subgroups, and a
+   * project more open than its group (gitlab-api.md §3.3), so tightening goes children first (revert) and
+   * loosening parents first (undo). Default: children first.
+   */
+  visibilityOrder?: 'children-first' | 'parents-first';
+}
+
+/**
+ * Phase of a step: everything that is not a visibility change runs in phase 0, all at once; visibility changes
+ * follow one depth at a time, so no write meets a parent or child that has not moved yet.
+ */
+function phaseOf(step: WriteStep, maxDepth: number, order: ApplyOptions['visibilityOrder']): number {
+  if (!step.change.body || !('visibility' in step.change.body)) return 0;
+  const depth = step.id.target.path.split('/').length;
+  return 1 + (order === 'parents-first' ? depth : maxDepth - depth);
 }
 
 /** A hook threw: the run stops as if the process had died; the journal is left as it is. */
@@ -50,6 +66,20 @@ export class SimulatedCrash extends Error {
 }
 
 export async function applySteps(steps: readonly WriteStep[], opts: ApplyOptions): Promise<StepResult[]> {
+  const maxDepth = Math.max(0, ...steps.map((s) => s.id.target.path.split('/').length));
+  const phases = new Map<number, WriteStep[]>();
+  for (const s of steps) {
+    const p = phaseOf(s, maxDepth, opts.visibilityOrder);
+    phases.set(p, [...(phases.get(p) ?? []), s]);
+  }
+  const results: StepResult[] = [];
+  for (const phase of [...phases.keys()].sort((a, b) => a - b)) {
+    results.push(...(await applyPhase(phases.get(phase)!, opts)));
+  }
+  return results.sort((a, b) => a.step.id.seq - b.step.id.seq);
+}
+
+async function applyPhase(steps: readonly WriteStep[], opts: ApplyOptions): Promise<StepResult[]> {
   const groups = new Map<string, WriteStep[]>();
   for (const s of steps) groups.set(s.serialKey, [...(groups.get(s.serialKey) ?? []), s]);
   const queue = [...groups.values()];
@@ -73,7 +103,7 @@ export async function applySteps(steps: readonly WriteStep[], opts: ApplyOptions
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(opts.concurrency, queue.length)) }, worker));
   if (crash !== undefined) throw crash;
-  return results.sort((a, b) => a.step.id.seq - b.step.id.seq);
+  return results;
 }
 
 async function applyStep(step: WriteStep, opts: ApplyOptions): Promise<StepResult> {
