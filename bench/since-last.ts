@@ -47,7 +47,8 @@ export async function benchSinceLast(args: string[]): Promise<void> {
       const fullMs = Date.now() - t0;
 
       // Five changes through the API, as a user would make them (each is audited).
-      const changed = snapshot.projects.filter((_, i) => i % 1999 === (who === 'admin' ? 7 : 11)).slice(0, 5);
+      const step = Math.floor(snapshot.projects.length / 5);
+      const changed = [0, 1, 2, 3, 4].map((k) => snapshot.projects[k * step + (who === 'admin' ? 3 : 5)]!).filter(Boolean);
       for (const p of changed) await full.patch(`/projects/${p.target.id}/protected_branches/main`, { allow_force_push: true }).catch(() => undefined);
 
       const inc = new GitlabClient({ url: sim.url, token });
