@@ -25,11 +25,16 @@ export interface Connection {
 export function resolveUrl(flag: string | undefined, io: CliIO, baseline?: Pick<Baseline, 'gitlab'>): string {
   const url = flag ?? io.env.GITLAB_URL ?? baseline?.gitlab.url;
   if (!url) throw new UsageError('No GitLab URL: pass --url, set GITLAB_URL, or set gitlab.url in the baseline.');
+  let parsed: URL;
   try {
-    const parsed = new URL(url);
+    parsed = new URL(url);
     if (!['http:', 'https:'].includes(parsed.protocol)) throw new Error('protocol');
   } catch {
     throw new UsageError(`GitLab URL "${url}" is not an http(s) URL. Example: --url https://gitlab.example.com`);
+  }
+  // Credentials in the URL would end up in messages and reports; the token belongs in GITLAB_TOKEN.
+  if (parsed.username || parsed.password) {
+    throw new UsageError(`GitLab URL ${parsed.protocol}//${parsed.host}: remove the user name and password from the URL; put the token in GITLAB_TOKEN.`);
   }
   return url;
 }

@@ -207,6 +207,15 @@ describe('check: user mistakes are one clear line and exit 2', () => {
     expect(run.stderr).not.toMatch(/\n\s+at /);
   });
 
+  it('credentials in the URL are refused without printing them', async () => {
+    const dir = tempDir();
+    const baseline = writeBaseline(dir, 'http://127.0.0.1:9', ACME_HARDENED);
+    const run = await runCli(['check', '--baseline', baseline, '--url', 'http://user:s3cret-pass@127.0.0.1:9'], { GITLAB_TOKEN: 'glpat-unused-token-value' });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('remove the user name and password');
+    expect(run.all).not.toContain('s3cret-pass');
+  });
+
   it('no token: says to set GITLAB_TOKEN', async () => {
     const dir = tempDir();
     const baseline = writeBaseline(dir, 'http://127.0.0.1:9', ACME_HARDENED);

@@ -156,7 +156,7 @@ describe('init refuses and fails safely', () => {
     const output = join(dir, 'baseline.yaml');
     const r = await runPosture(['init', '--group', 'acme', '--url', withCreds, '--output', output], { GITLAB_TOKEN: sim.tokens.owner });
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('must not contain credentials');
+    expect(r.stderr).toContain('remove the user name and password from the URL');
     expect(existsSync(output)).toBe(false);
     expect(r.all).not.toContain('s3cret');
     expect(sim.totalRequests()).toBe(0);
