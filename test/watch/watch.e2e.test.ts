@@ -260,4 +260,12 @@ describe('watch with the simulator streaming to it', () => {
     expect(r.out.stderr).toContain('GITLAB_STREAMING_TOKEN is not set');
     expect(sim.totalRequests()).toBe(0);
   });
+
+  it('--help shows the options and an example', async () => {
+    const r = await startWatchCli(['--help'], {});
+    expect(await r.stop()).toBe(0);
+    for (const text of ['--listen <host:port>', '--revert', '--state <file>', '--rules <dir>', '--ignore-author <username>', 'gitlab-posture watch --listen 127.0.0.1:8787']) {
+      expect(r.out.stdout).toContain(text);
+    }
+  });
 });
