@@ -17,6 +17,7 @@ import { registerGate } from './gate';
 import { registerExplain } from './explain';
 import { registerInit } from './init';
 import { registerRules } from './rules';
+import { registerWatch } from './watch';
 import { processIO, UsageError, type CliIO } from './io';
 
 export const VERSION: string = require('../../package.json').version;
@@ -100,6 +101,7 @@ Exit codes: 0 compliant, 1 findings at or above --fail-on, 2 could not complete 
   registerUndo(program, io, setExit);
   registerDetect(program, io, setExit);
   registerGate(program, io, setExit);
+  registerWatch(program, io, setExit);
   registerInit(program, io, setExit);
   registerRules(program, io, setExit);
   registerMerge(program, io, setExit);
