@@ -8,12 +8,10 @@ import { GitlabError } from '../../gitlab/errors';
 import { redact } from '../../gitlab/redact';
 import { loadBaseline } from '../baseline/load';
 import { ExitCode, type ExitCodeValue } from '../model';
-import { ruleById } from '../../policies/catalog';
-import { planRevert, serialKey, type Plan, type PlannedStep } from '../revert/plan';
+import { planRevert, type Plan } from '../revert/plan';
 import { DEFAULT_JOURNAL_DIR, Journal, newRunId } from '../revert/journal';
-import { applySteps, type ApplyHooks, type StepResult, type WriteStep } from '../revert/apply';
-import { verifyFinding } from '../revert/verify';
-import { readObject, readPathOf } from '../revert/before';
+import { applySteps, type ApplyHooks, type StepResult } from '../revert/apply';
+import { toWriteStep } from '../revert/steps';
 import { formatPlan, formatResult } from '../revert/format';
 import { checkOnce } from './check';
 import { requireToken, resolveUrl } from './connect';
@@ -124,30 +122,6 @@ function summarize(
   );
   if (failed > 0 || ctx.incomplete) return ExitCode.Incomplete;
   return remaining > 0 ? ExitCode.Findings : ExitCode.Ok;
-}
-
-function toWriteStep(
-  s: PlannedStep,
-  ctx: { client: GitlabClient; runId: string; url: string; params: Parameters<typeof verifyFinding>[3]; gitlab: Parameters<typeof verifyFinding>[4]; now: () => Date },
-): WriteStep {
-  const f = s.finding;
-  const rule = ruleById(f.rule)!;
-  return {
-    id: {
-      run: ctx.runId,
-      seq: s.seq,
-      url: ctx.url,
-      target: f.target,
-      rule: f.rule,
-      setting: f.setting,
-      ...(f.branch !== undefined ? { branch: f.branch } : {}),
-      ...(f.object !== undefined ? { object: f.object } : {}),
-    },
-    change: s.change,
-    serialKey: serialKey(s.change),
-    readBefore: () => readObject(ctx.client, readPathOf(s.change)),
-    verify: () => verifyFinding(ctx.client, f, rule, ctx.params, ctx.gitlab, ctx.now()),
-  };
 }
 
 /**

@@ -5,12 +5,10 @@ import type { GitlabClient } from '../../gitlab/client';
 import type { GlAuditEvent } from '../../gitlab/types';
 import type { Baseline } from '../baseline/types';
 import type { Finding, GitlabInfo, TargetKind } from '../model';
-import { ruleById } from '../../policies/catalog';
-import { planRevert, serialKey, type Plan } from '../revert/plan';
+import { planRevert, type Plan } from '../revert/plan';
 import { Journal } from '../revert/journal';
 import { applySteps, type StepResult, type WriteStep } from '../revert/apply';
-import { verifyFinding } from '../revert/verify';
-import { readObject, readPathOf } from '../revert/before';
+import { toWriteStep } from '../revert/steps';
 import { sourceOf } from '../explain/sources';
 import type { OwnWrite, OwnWrites } from './own-writes';
 
@@ -79,31 +77,19 @@ export async function revertFindings(findings: readonly Finding[], ctx: ReactCon
   const plan = planRevert(findings, ctx.baseline.params, { allowDestructive: false });
   if (plan.steps.length === 0) return { plan, results: [] };
   const base = journal.nextSeqBase(plan.steps.length);
-  const steps: WriteStep[] = plan.steps.map((s) => {
-    const f = s.finding;
-    const rule = ruleById(f.rule)!;
-    return {
-      id: {
-        run: ctx.runId,
-        seq: base + s.seq,
-        url: ctx.url,
-        target: f.target,
-        rule: f.rule,
-        setting: f.setting,
-        ...(f.branch !== undefined ? { branch: f.branch } : {}),
-        ...(f.object !== undefined ? { object: f.object } : {}),
-      },
-      change: s.change,
-      serialKey: serialKey(s.change),
-      readBefore: async () => {
-        const before = await readObject(ctx.client, readPathOf(s.change));
-        // After the before-read (a failed read means no write) and before the write itself.
-        ctx.ownWrites.remember(ownWriteOf(f));
-        return before;
-      },
-      verify: () => verifyFinding(ctx.client, f, rule, ctx.baseline.params, ctx.gitlab, ctx.now()),
-    };
-  });
+  const steps: WriteStep[] = plan.steps.map((s) =>
+    toWriteStep(s, {
+      client: ctx.client,
+      runId: ctx.runId,
+      url: ctx.url,
+      params: ctx.baseline.params,
+      gitlab: ctx.gitlab,
+      now: ctx.now,
+      seqBase: base,
+      // After the before-read (a failed read means no write) and before the write itself.
+      onBeforeWrite: (step) => ctx.ownWrites.remember(ownWriteOf(step.finding)),
+    }),
+  );
   const results = await applySteps(steps, { client: ctx.client, journal: journal.open(), concurrency: 1, now: ctx.now });
   return { plan, results, ...(journal.file ? { journal: journal.file } : {}) };
 }
