@@ -37,7 +37,8 @@ const ok = { status: 200, body: { id: 1 } };
 
 describe('429 handling', () => {
   it('waits Retry-After seconds, then retries', async () => {
-    const { client, sleeps, events, srv } = await setup([{ status: 429, headers: { 'retry-after': '7' }, body: 'Retry later' }, ok]);
+    // A fixed clock: with the real one a loaded machine lets a millisecond pass and the wait reads 6999.
+    const { client, sleeps, events, srv } = await setup([{ status: 429, headers: { 'retry-after': '7' }, body: 'Retry later' }, ok], { now: () => 1_700_000_000_000 });
     expect(await client.get('/projects/1')).toEqual({ id: 1 });
     expect(srv.requests.length).toBe(2);
     expect(sleeps).toEqual([7000]);
