@@ -1,9 +1,9 @@
 // Snapshot + baseline -> CheckResult; pure (the clock is snapshot.takenAt). The CLI, the Pulumi provider and
 // the CrossGuard pack all call this one function. A read that failed becomes an error on its target and the
 // rules that needed it are never evaluated there: an unreadable target is never reported as compliant.
+import { sortResultLists } from './result-order';
 import type { Baseline } from './baseline/types';
 import { findWaiver, isWaiverExpired } from './baseline/waivers';
-import { compareText } from './baseline/targets';
 import { matchesRuleId } from './globs';
 import type {
   CheckResult,
@@ -131,19 +131,7 @@ export function evaluate(snapshot: Snapshot, baseline: Baseline, opts: EvaluateO
   }
   errors.push(...readErrors.values());
 
-  const order = (t: TargetRef) => `${t.path}\u0000${t.kind}`;
-  findings.sort(
-    (a, b) =>
-      compareText(order(a.target), order(b.target)) ||
-      compareText(a.rule, b.rule) ||
-      compareText(a.branch ?? '', b.branch ?? '') ||
-      compareText(a.object ?? '', b.object ?? '') ||
-      compareText(a.setting, b.setting),
-  );
-  skipped.sort((a, b) => compareText(order(a.target), order(b.target)) || compareText(a.rule, b.rule));
-  evaluated.sort((a, b) => compareText(order(a.target), order(b.target)) || compareText(a.rule, b.rule));
-  for (const e of errors) e.rules?.sort(compareText);
-  errors.sort((a, b) => compareText(order(a.target), order(b.target)) || compareText(a.message, b.message));
+  sortResultLists({ findings, skipped, errors, evaluated });
 
   const expiredWaivers = baseline.waivers
     .filter((w) => w.expired || isWaiverExpired(w.expires, snapshot.takenAt))

@@ -9,7 +9,6 @@ import {
   errorFromResponse,
   GitlabError,
   NetworkError,
-  RateLimitedError,
   TimeoutError,
 } from './errors';
 import { Limiter, realSleep } from './limiter';

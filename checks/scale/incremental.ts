@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import type { GitlabClient } from '../../gitlab/client';
 import { enc } from '../../gitlab/client';
 import type { GlAuditEvent, GlGroup, GlProject } from '../../gitlab/types';
-import { tierAtLeast, type GroupRead, type ProjectRead, type Rule } from '../../policies/rule';
+import { tierAtLeast, type Rule } from '../../policies/rule';
 import type { Baseline } from '../baseline/types';
 import { selectTargets } from '../baseline/targets';
 import { groupRef, INSTANCE_TARGET, projectRef, readGroupAreas, readProjectAreas } from '../collect';

@@ -1,7 +1,7 @@
 // `gitlab-posture merge`: shard JSON reports (check --shard I/N --format json) -> one CheckResult, which the
 // existing reporters render in any format. Pure: the CLI reads the files. A missing shard is an error entry
 // (the run is incomplete, exit 2), never a smaller "clean" instance.
-import { compareText } from '../baseline/targets';
+import { sortResultLists } from '../result-order';
 import type { CheckResult, Finding, SkippedEntry, TargetErrorEntry, TargetRef } from '../model';
 
 export class MergeError extends Error {
@@ -76,17 +76,7 @@ export function mergeReports(inputs: readonly ShardInput[]): CheckResult {
   }
   const expired = dedupe(inputs.flatMap((i) => i.result.expiredWaivers ?? []), (w) => JSON.stringify([w.rule, w.target, w.expires]));
 
-  const order = (t: TargetRef) => `${t.path}\u0000${t.kind}`;
-  findings.sort(
-    (a, b) =>
-      compareText(order(a.target), order(b.target)) ||
-      compareText(a.rule, b.rule) ||
-      compareText(a.branch ?? '', b.branch ?? '') ||
-      compareText(a.object ?? '', b.object ?? '') ||
-      compareText(a.setting, b.setting),
-  );
-  skipped.sort((a, b) => compareText(order(a.target), order(b.target)) || compareText(a.rule, b.rule));
-  errors.sort((a, b) => compareText(order(a.target), order(b.target)) || compareText(a.message, b.message));
+  sortResultLists({ findings, skipped, errors });
 
   const waived = findings.filter((f) => f.waived).length;
   return {

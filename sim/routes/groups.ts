@@ -114,7 +114,7 @@ function branchProtectionHash(level: number): GlBranchProtectionDefaults {
     allow_force_push: force,
   };
   if (level === 0 || level === 4) out.code_owner_approval_required = false;
-  if (level === 4) out.developer_can_initial_push = true;
+  if (initial) out.developer_can_initial_push = true;
   return out;
 }
 
