@@ -1,33 +1,21 @@
 // `npm run bench -- check`: the full check against 10,000 generated projects with 20 ms latency, and the
 // same work done the naive way (one GET per project and per area, one at a time) for the ratio.
 import '../checks/cli/heap';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { GitlabClient } from '../gitlab/client';
 import { detectGitlab } from '../gitlab/tier';
-import { loadBaseline } from '../checks/baseline/load';
-import { activeRules, evaluate } from '../checks/evaluate';
+import { evaluate } from '../checks/evaluate';
 import { collect, enrich } from '../checks/collect';
 import { planReads } from '../checks/collect/plan';
 import { fetchProjectRead } from '../checks/collect/reads';
 import { CATALOG } from '../policies/catalog';
 import type { GlProject } from '../gitlab/types';
-import { startSimProcess } from './sim-process';
-import { mb, peakRssMb, printTable } from './report';
+import { peakRssMb, printTable } from './report';
+import { argValue, startBenchWorld } from './setup';
 
 export async function benchCheck(args: string[]): Promise<void> {
-  const projects = Number(argValue(args, '--projects') ?? 10_000);
-  const latency = Number(argValue(args, '--latency') ?? 20);
   const naiveSample = Number(argValue(args, '--naive-sample') ?? 200);
-  const sim = await startSimProcess(['--scenario', 'generate', '--projects', String(projects), '--latency', String(latency)]);
+  const { sim, latency, baseline, rules } = await startBenchWorld(args);
   try {
-    const dir = mkdtempSync(join(tmpdir(), 'posture-bench-'));
-    const file = join(dir, 'baseline.yaml');
-    writeFileSync(file, `gitlab: { url: ${sim.url} }\ntargets: { groups: [bench] }\nprofile: hardened\n`);
-    const baseline = loadBaseline(file, { allowExpiredWaivers: true });
-    const rules = activeRules(CATALOG, baseline);
-
     const client = new GitlabClient({ url: sim.url, token: sim.tokens.admin! });
     const started = Date.now();
     const gitlab = await detectGitlab(client, { topGroups: baseline.targets.groups });
@@ -65,13 +53,7 @@ export async function benchCheck(args: string[]): Promise<void> {
       ['naive: wall time (sample of ' + sample.length + ', extrapolated)', `${(naiveEstimateMs / 1000).toFixed(0)} s`],
       ['speed-up over naive', `${(naiveEstimateMs / wallMs).toFixed(1)}x`],
     ]);
-    void mb;
   } finally {
     await sim.stop();
   }
-}
-
-function argValue(args: string[], name: string): string | undefined {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : undefined;
 }

@@ -3,24 +3,17 @@
 // (the honest wall time), plus the merge. Ratios, not verdicts.
 import '../checks/cli/heap';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GitlabClient } from '../gitlab/client';
 import { detectGitlab } from '../gitlab/tier';
-import { loadBaseline } from '../checks/baseline/load';
-import { activeRules, evaluate } from '../checks/evaluate';
+import { evaluate } from '../checks/evaluate';
 import { collect } from '../checks/collect';
 import { mergeReports } from '../checks/scale/merge';
 import type { CheckResult } from '../checks/model';
 import { CATALOG } from '../policies/catalog';
-import { startSimProcess } from './sim-process';
 import { printTable } from './report';
-
-function argValue(args: string[], name: string): string | undefined {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : undefined;
-}
+import { argValue, startBenchWorld } from './setup';
 
 function runCliChild(argv: string[], env: Record<string, string>): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -34,16 +27,9 @@ function runCliChild(argv: string[], env: Record<string, string>): Promise<numbe
 }
 
 export async function benchShard(args: string[]): Promise<void> {
-  const projects = Number(argValue(args, '--projects') ?? 10_000);
-  const latency = Number(argValue(args, '--latency') ?? 20);
   const total = Number(argValue(args, '--shards') ?? 4);
-  const sim = await startSimProcess(['--scenario', 'generate', '--projects', String(projects), '--latency', String(latency)]);
+  const { sim, projects, latency, dir, baselineFile: file, baseline, rules } = await startBenchWorld(args);
   try {
-    const dir = mkdtempSync(join(tmpdir(), 'posture-bench-'));
-    const file = join(dir, 'baseline.yaml');
-    writeFileSync(file, `gitlab: { url: ${sim.url} }\ntargets: { groups: [bench] }\nprofile: hardened\n`);
-    const baseline = loadBaseline(file, { allowExpiredWaivers: true });
-    const rules = activeRules(CATALOG, baseline);
     const token = sim.tokens.admin!;
 
     const run = async (shard?: { index: number; total: number }) => {

@@ -3,35 +3,19 @@
 // and wall time of each, with an admin token (one instance-wide audit read) and with a group owner's token
 // (audit events per project).
 import '../checks/cli/heap';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { GitlabClient } from '../gitlab/client';
 import { detectGitlab } from '../gitlab/tier';
-import { loadBaseline } from '../checks/baseline/load';
-import { activeRules, evaluate } from '../checks/evaluate';
+import { evaluate } from '../checks/evaluate';
 import { collect, enrich } from '../checks/collect';
 import { collectSinceLast, scopeKeyOf } from '../checks/scale/incremental';
 import type { Snapshot } from '../checks/model';
 import { CATALOG } from '../policies/catalog';
-import { startSimProcess } from './sim-process';
 import { printTable } from './report';
-
-function argValue(args: string[], name: string): string | undefined {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : undefined;
-}
+import { startBenchWorld } from './setup';
 
 export async function benchSinceLast(args: string[]): Promise<void> {
-  const projects = Number(argValue(args, '--projects') ?? 10_000);
-  const latency = Number(argValue(args, '--latency') ?? 20);
-  const sim = await startSimProcess(['--scenario', 'generate', '--projects', String(projects), '--latency', String(latency)]);
+  const { sim, projects, latency, baseline, rules } = await startBenchWorld(args);
   try {
-    const dir = mkdtempSync(join(tmpdir(), 'posture-bench-'));
-    const file = join(dir, 'baseline.yaml');
-    writeFileSync(file, `gitlab: { url: ${sim.url} }\ntargets: { groups: [bench] }\nprofile: hardened\n`);
-    const baseline = loadBaseline(file, { allowExpiredWaivers: true });
-    const rules = activeRules(CATALOG, baseline);
     const rows: [string, string][] = [];
 
     for (const who of ['admin', 'owner'] as const) {

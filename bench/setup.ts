@@ -1,0 +1,38 @@
+// What every simulator benchmark starts with: a generated instance in a child process (so RSS figures are the
+// checker's alone), a hardened baseline pointing at it, and the rules that baseline turns on.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadBaseline } from '../checks/baseline/load';
+import type { Baseline } from '../checks/baseline/types';
+import { activeRules } from '../checks/evaluate';
+import { CATALOG } from '../policies/catalog';
+import type { Rule } from '../policies/rule';
+import { startSimProcess, type SimProcess } from './sim-process';
+
+export function argValue(args: string[], name: string): string | undefined {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+}
+
+export interface BenchWorld {
+  sim: SimProcess;
+  projects: number;
+  latency: number;
+  dir: string;
+  baselineFile: string;
+  baseline: Baseline;
+  rules: Rule[];
+}
+
+/** `--projects N` (default 10,000) and `--latency MS` (default 20) from the bench's arguments. */
+export async function startBenchWorld(args: string[]): Promise<BenchWorld> {
+  const projects = Number(argValue(args, '--projects') ?? 10_000);
+  const latency = Number(argValue(args, '--latency') ?? 20);
+  const sim = await startSimProcess(['--scenario', 'generate', '--projects', String(projects), '--latency', String(latency)]);
+  const dir = mkdtempSync(join(tmpdir(), 'posture-bench-'));
+  const baselineFile = join(dir, 'baseline.yaml');
+  writeFileSync(baselineFile, `gitlab: { url: ${sim.url} }\ntargets: { groups: [bench] }\nprofile: hardened\n`);
+  const baseline = loadBaseline(baselineFile, { allowExpiredWaivers: true });
+  return { sim, projects, latency, dir, baselineFile, baseline, rules: activeRules(CATALOG, baseline) };
+}
