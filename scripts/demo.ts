@@ -51,9 +51,10 @@ async function simulated(): Promise<number> {
 
     say(`A GitLab simulator at ${sim.url} plays the acme instance after an incident: mallory (203.0.113.9)`);
     process.stdout.write(
-      '   turned off 2FA enforcement, made acme/web public, allowed force push and Developer push on main,\n' +
-        '   lowered approvals and allowed self-approval on acme/api, added a webhook to an attacker host without TLS\n' +
-        '   verification, disabled the Git abuse limit, left AWS_SECRET_ACCESS_KEY unmasked, and made job logs public.\n',
+      '   turned off 2FA enforcement, opened the acme group and made acme/web public, allowed force push and\n' +
+        '   Developer push on main, lowered approvals and allowed self-approval on acme/api, added a webhook to an\n' +
+        '   attacker host without TLS verification, disabled the Git abuse limit, left AWS_SECRET_ACCESS_KEY unmasked,\n' +
+        '   and made job logs public.\n',
     );
 
     say('1. What is wrong? (check against the hardened baseline)');

@@ -29,6 +29,12 @@ export function buildIncident(opts: ScenarioOptions = {}): AcmeWorld {
     ...group, event_name: 'group_require_two_factor_authentication_updated', change: 'require_two_factor_authentication', from: true, to: false,
   });
 
+  // GitLab refuses a project more open than its group (gitlab-api.md §3.3), so making acme/web public took
+  // opening acme first: the incident a real instance can be in, and the order revert must undo.
+  acme.visibility = 'public';
+  pastEvent(state, mallory, ATTACKER_IP, at(), {
+    ...group, event_name: 'group_visibility_level_updated', change: 'visibility', from: 'Private', to: 'Public',
+  });
   web.visibility = 'public';
   pastEvent(state, mallory, ATTACKER_IP, at(), {
     ...project(web), event_name: 'project_visibility_level_updated', change: 'visibility_level', from: 'Private', to: 'Public',

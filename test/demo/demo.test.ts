@@ -19,7 +19,9 @@ describe('npm run demo', () => {
     // The story: findings, who did it, the revert, a clean check.
     expect(run.stdout).toContain('two-factor.required');
     expect(run.stdout).toContain('changed by mallory');
-    expect(run.stdout).toMatch(/11 of 11 change\(s\) applied and verified/);
+    expect(run.stdout).toContain('opened the acme group and made acme/web public');
+    expect(run.stdout).toContain('visibility.group');
+    expect(run.stdout).toMatch(/12 of 12 change\(s\) applied and verified/);
     expect(run.stdout).toContain('The final check is clean: exit 0.');
 
     const files = readdirSync(out).sort();

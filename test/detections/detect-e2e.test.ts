@@ -11,6 +11,7 @@ import { ACME_HARDENED, tempDir, writeBaseline } from '../helpers/cli';
 
 const EXPECTED = [
   ['group_require_two_factor_authentication_updated', 'rules/two-factor-weakened.yml'],
+  ['group_visibility_level_updated', 'rules/visibility-made-public.yml'],
   ['project_visibility_level_updated', 'rules/visibility-made-public.yml'],
   ['protected_branch_allow_force_push_updated', 'rules/protected-branch-weakened.yml'],
   ['protected_branch_updated', 'rules/protected-branch-weakened.yml'],
@@ -43,9 +44,9 @@ describe('detect on the incident scenario', () => {
     expect(pairs(result)).toEqual(EXPECTED);
     expect(new Set(result.matches.map((m) => m.event.author))).toEqual(new Set(['mallory']));
     expect(new Set(result.matches.map((m) => m.event.ip_address))).toEqual(new Set([ATTACKER_IP]));
-    expect(result.summary).toMatchObject({ rules: 13, matches: 8, unreadable: [], complete: true });
-    // Instance and group/project lists overlap; each event is counted once (8 attacker events in 7 days).
-    expect(result.summary.events).toBe(8);
+    expect(result.summary).toMatchObject({ rules: 13, matches: 9, unreadable: [], complete: true });
+    // Instance and group/project lists overlap; each event is counted once (9 attacker events in 7 days).
+    expect(result.summary.events).toBe(9);
     const twoFa = result.matches.find((m) => m.rule.file === 'rules/two-factor-weakened.yml')!;
     expect(twoFa.event).toMatchObject({ scope: 'group', entity_type: 'Group', entity_path: 'acme', event_name: 'group_require_two_factor_authentication_updated' });
     expect(twoFa.rule).toMatchObject({ level: 'high', title: 'Two-factor authentication enforcement weakened' });
@@ -65,7 +66,7 @@ describe('detect on the incident scenario', () => {
   it('--since excludes older history: 31 days brings in the hardening events, which match nothing', async () => {
     const run = await runDetectCli(['detect', '--baseline', baseline, '--since', '31d', '--format', 'json'], { GITLAB_TOKEN: sim.tokens.admin });
     const result = JSON.parse(run.stdout) as DetectResult;
-    expect(result.summary.events).toBe(10);
+    expect(result.summary.events).toBe(11);
     expect(pairs(result)).toEqual(EXPECTED);
   });
 
@@ -74,7 +75,7 @@ describe('detect on the incident scenario', () => {
     expect(high.code).toBe(1);
     const critical = await runDetectCli(['detect', '--baseline', baseline, '--fail-on', 'critical', '--format', 'json'], { GITLAB_TOKEN: sim.tokens.admin });
     expect(critical.code).toBe(0);
-    expect((JSON.parse(critical.stdout) as DetectResult).summary.matches).toBe(8);
+    expect((JSON.parse(critical.stdout) as DetectResult).summary.matches).toBe(9);
   });
 
   it('non-admin token without a baseline: instance is unreadable (listed, not failing), groups still read', async () => {
@@ -119,7 +120,7 @@ detection:
     expect(run.code).toBe(1);
     expect(result.summary.rules).toBe(14);
     const mine = result.matches.filter((m) => m.rule.file === join(rules, 'attacker-network.yml'));
-    expect(mine).toHaveLength(8);
+    expect(mine).toHaveLength(9);
     expect(mine[0].rule.level).toBe('critical');
   });
 
@@ -154,17 +155,18 @@ detection:
     const table = await runDetectCli(['detect', '--baseline', baseline, '--format', 'table'], { GITLAB_TOKEN: sim.tokens.admin });
     expect(table.stdout).toContain('Two-factor authentication enforcement weakened');
     expect(table.stdout).toContain('mallory');
-    expect(table.stdout).toMatch(/8 events since .*, 13 rules, 8 matches — complete/);
+    expect(table.stdout).toMatch(/9 events since .*, 13 rules, 9 matches — complete/);
     const out = join(dir, 'detect.md');
     const md = await runDetectCli(['detect', '--baseline', baseline, '--format', 'markdown', '--output', out], { GITLAB_TOKEN: sim.tokens.admin });
     expect(md.stdout).toBe('');
     expect(md.files[out]).toContain('| high | Group or project made public | project_visibility_level_updated #');
+    expect(md.files[out]).toContain('| high | Group or project made public | group_visibility_level_updated #');
     const sarif = await runDetectCli(['detect', '--baseline', baseline, '--format', 'sarif'], { GITLAB_TOKEN: sim.tokens.admin });
     const log = JSON.parse(sarif.stdout);
     expect(log.version).toBe('2.1.0');
     expect(log.runs[0].tool.driver.rules).toHaveLength(13);
-    expect(log.runs[0].results).toHaveLength(8);
-    expect(log.runs[0].results.filter((r: { level: string }) => r.level === 'error')).toHaveLength(6);
+    expect(log.runs[0].results).toHaveLength(9);
+    expect(log.runs[0].results.filter((r: { level: string }) => r.level === 'error')).toHaveLength(7);
   });
   // Last in this block: it deletes a user from the sim.
   it('an author who no longer exists is named by details.author_name', async () => {

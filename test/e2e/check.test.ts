@@ -26,6 +26,7 @@ const INCIDENT = [
   'protected-branches.force-push acme/web allow_force_push',
   'protected-branches.push acme/web push_access_levels',
   'two-factor.required acme require_two_factor_authentication',
+  'visibility.group acme visibility',
   'visibility.project acme/web visibility',
   'webhooks.allowed-hosts acme/api url',
   'webhooks.ssl-verification acme/api enable_ssl_verification',
@@ -47,7 +48,7 @@ describe('check on the incident scenario', () => {
     expect(triples(run.result!)).toEqual(INCIDENT);
     const clean = ['acme/docs-site', 'acme/sandbox/scratch', 'acme/platform/deploy'];
     expect(run.result!.findings.filter((f) => clean.slice(0, 2).includes(f.target.path))).toEqual([]);
-    expect(run.result!.summary).toMatchObject({ findings: 13, errors: 0, complete: true });
+    expect(run.result!.summary).toMatchObject({ findings: 14, errors: 0, complete: true });
     expect(run.result!.gitlab.tier).toBe('ultimate');
     expect(run.all).not.toContain(sim.tokens.owner);
   });

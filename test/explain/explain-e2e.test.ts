@@ -50,6 +50,7 @@ describe('explain on the incident scenario', () => {
     expect(got).toEqual([
       ['git-abuse.download-limit', 'acme', 'unique_project_download_limit', 'unavailable'],
       ['two-factor.required', 'acme', 'require_two_factor_authentication', 'mallory', ATTACKER_IP, 'group_require_two_factor_authentication_updated', true, false],
+      ['visibility.group', 'acme', 'visibility', 'mallory', ATTACKER_IP, 'group_visibility_level_updated', 'Private', 'Public'],
       // Logged inverted by GitLab ("prevent merge request approval from authors": true -> false); shown in the setting's own sense.
       ['mr-approvals.author-approval', 'acme/api', 'merge_requests_author_approval', 'mallory', ATTACKER_IP, 'project_merge_requests_author_approval_updated', false, true],
       ['mr-approvals.min-approvals', 'acme/api', 'approvals_required', 'mallory', ATTACKER_IP, 'update_approval_rules', 2, 0],
@@ -69,6 +70,8 @@ describe('explain on the incident scenario', () => {
     // The event ids are the sim's own records of those changes.
     const event = sim.state.audit_events.find((e) => e.id === byRule('visibility.project').event_id)!;
     expect(event.details.target_details).toBe('acme/web');
+    const groupEvent = sim.state.audit_events.find((e) => e.id === byRule('visibility.group').event_id)!;
+    expect([groupEvent.entity_type, groupEvent.details.entity_path]).toEqual(['Group', 'acme']);
 
     // Once per target with an explainable finding (acme; acme/api, deploy, web — not infra, whose only
     // finding GitLab never audits), and one user lookup for mallory.
@@ -85,6 +88,7 @@ describe('explain on the incident scenario', () => {
       expect(r.code).toBe(1);
       expect(r.stdout).toContain(`changed by mallory at`);
       expect(r.stdout).toContain(`from ${ATTACKER_IP} (project_visibility_level_updated`);
+      expect(r.stdout).toContain(`from ${ATTACKER_IP} (group_visibility_level_updated`);
       expect(r.stdout).toMatch(/Private -(>|&gt;) Public/);
     }
   });
@@ -118,6 +122,7 @@ describe('explain on the incident scenario', () => {
     const r = await runPosture(['explain', '--baseline', file, '--since', '1d', '--format', 'json', '--only', 'visibility.*,protected-branches.*'], env);
     const findings = (JSON.parse(r.stdout) as { findings: JsonFinding[] }).findings;
     expect(findings.map((f) => f.explanation.unavailable)).toEqual([
+      'no audit event in the last 1d changed visibility on acme (looked for group_visibility_level_updated)',
       'no audit event in the last 1d changed allow_force_push of branch main on acme/web (looked for protected_branch_allow_force_push_updated, protected_branch_created)',
       'no audit event in the last 1d changed push_access_levels of branch main on acme/web (looked for protected_branch_updated, protected_branch_created)',
       'no audit event in the last 1d changed visibility on acme/web (looked for project_visibility_level_updated)',
@@ -130,6 +135,7 @@ describe('explain on the incident scenario', () => {
     const takenAt = (JSON.parse((await import('node:fs')).readFileSync(snap, 'utf8')) as { takenAt: string }).takenAt;
     const texts = (JSON.parse(withSnap.stdout) as { findings: JsonFinding[] }).findings.map((f) => String(f.explanation.unavailable).split('; ')[1]);
     expect(texts).toEqual([
+      `it was private in the snapshot of ${takenAt} (meeting the baseline), so it changed after that`,
       `it was false in the snapshot of ${takenAt} (meeting the baseline), so it changed after that`,
       `it was [40] in the snapshot of ${takenAt} (meeting the baseline), so it changed after that`,
       `it was private in the snapshot of ${takenAt} (meeting the baseline), so it changed after that`,

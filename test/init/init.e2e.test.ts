@@ -42,7 +42,7 @@ describe('init on the incident scenario', () => {
     expect(run.text).toMatch(/^ {2}# tier: ultimate {3}# detected \(.*\); pin it if detection is wrong$/m);
 
     // One waiver per rule + target of the incident (ci.masked-variables and webhooks.ssl-verification have two
-    // findings on one target each, so 12 findings give 10 waivers; webhooks.allowed-hosts has no allowlist).
+    // findings on one target each, so 13 findings give 11 waivers; webhooks.allowed-hosts has no allowlist).
     expect(baseline.waivers.map((w) => `${w.rule} ${w.target}`).sort()).toEqual(
       [
         'ci.masked-variables acme/platform/deploy',
@@ -53,6 +53,7 @@ describe('init on the incident scenario', () => {
         'protected-branches.force-push acme/web',
         'protected-branches.push acme/web',
         'two-factor.required acme',
+        'visibility.group acme',
         'visibility.project acme/web',
         'webhooks.ssl-verification acme/api',
       ].sort(),
@@ -66,7 +67,7 @@ describe('init on the incident scenario', () => {
     const check = await runPosture(['check', '--baseline', run.output, '--format', 'json'], { GITLAB_TOKEN: sim.tokens.owner }, { now: NOW });
     expect(check.code).toBe(0);
     const result = JSON.parse(check.stdout) as CheckResult;
-    expect(result.summary).toMatchObject({ findings: 0, waived: 12, errors: 0, complete: true });
+    expect(result.summary).toMatchObject({ findings: 0, waived: 13, errors: 0, complete: true });
   });
 
   it('without --waive-existing: no waivers, the violations are listed as a comment, check still finds them', async () => {
@@ -75,9 +76,9 @@ describe('init on the incident scenario', () => {
     expect(run.code).toBe(0);
     const baseline = loadBaseline(run.output, { now: NOW });
     expect(baseline.waivers).toEqual([]);
-    expect(run.text).toContain('# Current violations (12 findings on 10 rule/target pairs):');
+    expect(run.text).toContain('# Current violations (13 findings on 11 rule/target pairs):');
     expect(run.text).toContain('#     protected-branches.force-push: Force push is allowed on protected branch main');
-    expect(run.stdout).toContain('12 current violation(s) listed as a comment');
+    expect(run.stdout).toContain('13 current violation(s) listed as a comment');
     const check = await runPosture(['check', '--baseline', run.output, '--format', 'json'], { GITLAB_TOKEN: sim.tokens.owner }, { now: NOW });
     expect(check.code).toBe(1);
   });

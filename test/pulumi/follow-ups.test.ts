@@ -12,10 +12,8 @@ describe('apply order: a group is made private only after the projects in it', (
   const WEB = { project: 'acme/web', visibility: 'private', version: '1' };
 
   beforeAll(async () => {
+    // GitLab allows a public project only in a public group, so the incident opened acme before acme/web.
     ({ sim, of } = await simWithProvider({ scenario: 'incident' }));
-    // GitLab allows a public project only in a public group, so the attacker who made acme/web public had to open
-    // acme first; the incident scenario sets the project directly and skips that step.
-    sim.state.groups.find((g) => g.full_path === 'acme')!.visibility = 'public';
   });
   afterAll(async () => sim.close());
 
@@ -31,6 +29,7 @@ describe('apply order: a group is made private only after the projects in it', (
   }
 
   it('group first (the order the program no longer allows): GitLab refuses, and nothing changes', async () => {
+    expect([group().visibility, web().visibility]).toEqual(['public', 'public']);
     const err = await refreshAndUpdate('GroupSecurity', `group:${group().id}`, GROUP).then(() => null, (e: Error) => e);
     expect(err?.message).toMatch(
       /^GroupSecurity acme: PUT \/groups\/\d+ -> 400: .*private is not allowed since there are sub-groups or projects with higher visibility/,

@@ -40,17 +40,28 @@ describe('GroupSecurity', () => {
   let outs: Record<string, unknown>;
   let id: string;
 
-  it('create adopts the group and writes only the weakened declared fields', async () => {
+  it('create adopts the group and writes only the weakened declared fields, once the project in it is private', async () => {
+    // The incident opened acme to make acme/web public. GitLab refuses a private group above a public project
+    // (gitlab-api.md §3.3), so a create before the project's is refused whole: one PUT carries every field.
+    const untouched = structuredClone(group('acme'));
+    const refused = await of('GroupSecurity').create(GROUP_INPUTS).then(() => null, (e: Error) => e);
+    leaks.push(String(refused));
+    expect(refused?.message).toMatch(/^GroupSecurity acme: PUT \/groups\/\d+ -> 400: visibility_level private is not allowed/);
+    expect(group('acme')).toEqual(untouched);
+    // The program's order (program.ts "Apply order"): the project's ProjectSecurity first, then the group's.
+    keep(await of('ProjectSecurity').create({ project: 'acme/web', visibility: 'private' }));
+    expect(project('acme/web').visibility).toBe('private');
+
     const before = structuredClone(group('acme'));
     const events = sim.state.audit_events.length;
     const res = keep(await of('GroupSecurity').create(GROUP_INPUTS));
     id = res.id;
     outs = res.outs;
     expect(id).toBe(`group:${before.id}`);
-    // 2FA and the Git abuse limit were weakened by the incident; grace period (8) and visibility were not.
-    expect(group('acme')).toEqual({ ...before, require_two_factor_authentication: true, unique_project_download_limit: 100 });
-    // GitLab records no event for Git abuse limits (gitlab-api.md §4): the 2FA event is the only one.
-    expect(newEvents(sim, events)).toEqual([['group_require_two_factor_authentication_updated', 'acme']]);
+    // 2FA, visibility and the Git abuse limit were weakened by the incident; the grace period (8) was not.
+    expect(group('acme')).toEqual({ ...before, require_two_factor_authentication: true, visibility: 'private', unique_project_download_limit: 100 });
+    // GitLab records no event for Git abuse limits (gitlab-api.md §4): 2FA and visibility have one each.
+    expect(newEvents(sim, events).sort()).toEqual([['group_require_two_factor_authentication_updated', 'acme'], ['group_visibility_level_updated', 'acme']]);
     expect(outs).toMatchObject({ group: 'acme', group_id: before.id, require_two_factor_authentication: true, two_factor_grace_period: 8, visibility: 'private', unique_project_download_limit: 100 });
   });
 
@@ -79,12 +90,15 @@ describe('GroupSecurity', () => {
   });
 
   it("GitLab's refusal is an error naming the resource, method and endpoint", async () => {
-    // The incident left acme/web public: GitLab refuses a private group above a public project.
-    group('acme').visibility = 'internal';
+    // The attacker opens acme and acme/web again: GitLab refuses a private group above a public project.
+    group('acme').visibility = 'public';
+    project('acme/web').visibility = 'public';
     const { props } = await of('GroupSecurity').read!(id, outs);
     const err = await of('GroupSecurity').update!(id, props!, GROUP_INPUTS).then(() => null, (e: Error) => e);
     leaks.push(String(err));
     expect(err?.message).toMatch(/^GroupSecurity acme: PUT \/groups\/\d+ -> 400: visibility_level private is not allowed/);
+    expect(group('acme').visibility).toBe('public');
+    project('acme/web').visibility = 'private';
     group('acme').visibility = 'private';
   });
 
@@ -163,10 +177,15 @@ describe('ProjectSecurity, ApprovalRule, Webhook, VariableProtection', () => {
     // Nothing else about the project moved.
     expect({ ...project('acme/api'), approvals: before.approvals }).toEqual(before);
 
+    // The incident's order: the group open first, then the project in it (gitlab-api.md §3.3).
+    group('acme').visibility = 'public';
     project('acme/web').visibility = 'public';
     const web = keep(await of('ProjectSecurity').create({ project: 'acme/web', visibility: 'private' }));
     expect(project('acme/web').visibility).toBe('private');
     expect(web.outs).toMatchObject({ visibility: 'private' });
+    // A project resource never touches its group.
+    expect(group('acme').visibility).toBe('public');
+    group('acme').visibility = 'private';
   });
 
   it('ApprovalRule raises the covering rule in place', async () => {

@@ -49,6 +49,6 @@ it('the serialized provider runs in a plain node process and reads GitLab', asyn
   });
   const out = JSON.parse(stdout.trim().split('\n').pop()!);
   expect(out.failures).toEqual(['visibility']);
-  expect(out.read.props).toMatchObject({ group: 'acme', require_two_factor_authentication: false, two_factor_grace_period: 8, visibility: 'private' });
+  expect(out.read.props).toMatchObject({ group: 'acme', require_two_factor_authentication: false, two_factor_grace_period: 8, visibility: 'public' });
   expect(stdout).not.toContain(token);
 });

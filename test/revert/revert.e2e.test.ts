@@ -38,7 +38,8 @@ function touchedState() {
   const api = project('acme/api');
   const main = web.protected_branches.find((b) => b.name === 'main')!;
   return {
-    acme: { tfa: group('acme').require_two_factor_authentication, limit: group('acme').unique_project_download_limit },
+    acme: { tfa: group('acme').require_two_factor_authentication, limit: group('acme').unique_project_download_limit, visibility: group('acme').visibility },
+    webVisibility: web.visibility,
     force: main.allow_force_push,
     push: main.push_access_levels.map((e) => e.access_level).sort(),
     author: api.approvals.merge_requests_author_approval,
@@ -48,8 +49,6 @@ function touchedState() {
     publicJobs: project('acme/platform/infra').public_jobs,
   };
 }
-
-const NOT_VISIBILITY = 'two-factor.*,git-abuse.*,protected-branches.*,mr-approvals.*,webhooks.*,ci.*';
 
 describe('revert on the incident scenario', () => {
   it('dry run prints the plan, writes nothing and exits 1', async () => {
@@ -64,7 +63,9 @@ describe('revert on the incident scenario', () => {
   it('reverts every revertible finding; the rest stay listed; the unknown hook is left alone', async () => {
     const r = await run(['revert', '--baseline', baseline, '--yes', '--journal', dir], env);
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain('11 of 11 change(s) applied and verified; 2 finding(s) remain');
+    expect(r.stdout).toContain('12 of 12 change(s) applied and verified; 2 finding(s) remain');
+    // The incident opened acme to make acme/web public; both are closed again (project first, gitlab-api.md §3.3).
+    expect([group('acme').visibility, project('acme/web').visibility]).toEqual(['private', 'private']);
     expect(r.stdout).toContain('Left alone, needs --allow-destructive:');
     expect(r.stdout).toContain('Not revertible here (fix by hand):');
     expect(await remaining()).toEqual({ code: 1, findings: ['webhooks.allowed-hosts url', 'webhooks.ssl-verification url'] });
@@ -79,7 +80,7 @@ describe('revert on the incident scenario', () => {
     const bySeq = new Map<number, string[]>();
     for (const rec of records) bySeq.set(rec.seq, [...(bySeq.get(rec.seq) ?? []), rec.outcome]);
     expect([...bySeq.values()].every((o) => o.join() === 'pending,applied,verified')).toBe(true);
-    expect(bySeq.size).toBe(11);
+    expect(bySeq.size).toBe(12);
     const variable = records.find((x) => x.rule === 'ci.masked-variables' && x.outcome === 'pending')!;
     expect(variable.before).toMatchObject({ key: 'AWS_SECRET_ACCESS_KEY', masked: false });
     expect(variable.before).not.toHaveProperty('value');
@@ -192,27 +193,33 @@ describe('crash recovery', () => {
 });
 
 describe('undo', () => {
-  it('restores the exact before state of every touched field, newest first', async () => {
+  it('restores the exact before state of every touched field, newest first, visibility parents first', async () => {
     const before = touchedState();
     let file = '';
-    const r = await run(['revert', '--baseline', baseline, '--yes', '--journal', dir, '--only', NOT_VISIBILITY], env, { onJournal: (_id, f) => void (file = f) });
+    const r = await run(['revert', '--baseline', baseline, '--yes', '--journal', dir], env, { onJournal: (_id, f) => void (file = f) });
     expect(r.code).toBe(1);
     expect(touchedState()).not.toEqual(before);
 
     const u = await run(['undo', file, '--yes'], env);
     expect(u.stderr).toBe('');
     expect(u.code).toBe(0);
-    expect(u.stdout).toContain('10 of 10 value(s) restored and verified.');
+    expect(u.stdout).toContain('12 of 12 value(s) restored and verified.');
     expect(touchedState()).toEqual(before);
+    expect([group('acme').visibility, project('acme/web').visibility]).toEqual(['public', 'public']);
     // Its own journal, with the same discipline and a pointer to what it undid.
     const own = journals().filter((f) => f !== file);
     expect(own).toHaveLength(1);
     const recs: JournalRecord[] = readJournal(own[0]!);
-    expect(recs.filter((x) => x.outcome === 'verified')).toHaveLength(10);
+    expect(recs.filter((x) => x.outcome === 'verified')).toHaveLength(12);
     expect(recs[0]!.undoOf?.run).toBe(readJournal(file)[0]!.run);
-    // Newest first: the first restore undoes the last step written.
+    // Newest first: the first restore undoes the last non-visibility step written. Visibility restores come
+    // after, the group before its project: GitLab refuses a project more open than its group (gitlab-api.md §3.3).
     const original = readJournal(file).filter((x) => x.outcome === 'pending');
-    expect(recs[0]!.undoOf?.seq).toBe(original.at(-1)!.seq);
+    const isVisibility = (x: JournalRecord) => x.rule.startsWith('visibility.');
+    expect(recs[0]!.undoOf?.seq).toBe(original.filter((x) => !isVisibility(x)).at(-1)!.seq);
+    const restored = recs.filter((x) => x.outcome === 'pending' && isVisibility(x)).map((x) => [x.rule, x.target.path]);
+    expect(restored).toEqual([['visibility.group', 'acme'], ['visibility.project', 'acme/web']]);
+    expect(recs.slice(-6).every(isVisibility)).toBe(true);
     expect(readFileSync(own[0]!, 'utf8') + u.stdout + u.stderr).not.toContain(sim.tokens.owner);
   });
 
@@ -227,13 +234,30 @@ describe('undo', () => {
     expect({ ssl: hook.enable_ssl_verification, push: hook.push_events, mr: hook.merge_requests_events }).toEqual({ ssl: false, push: true, mr: true });
   });
 
-  it('a restore GitLab refuses is reported and exits 2 (the sim refuses public in a private group)', async () => {
+  it('undo of the visibility revert opens the group again, then the project (parents first), exit 0', async () => {
+    let file = '';
+    await run(['revert', '--baseline', baseline, '--yes', '--journal', dir, '--only', 'visibility.*'], env, { onJournal: (_id, f) => void (file = f) });
+    expect([group('acme').visibility, project('acme/web').visibility]).toEqual(['private', 'private']);
+    const events = sim.state.audit_events.length;
+    const u = await run(['undo', file, '--yes'], env);
+    expect(u.stderr).toBe('');
+    expect(u.code).toBe(0);
+    expect(u.stdout).toContain('2 of 2 value(s) restored and verified.');
+    expect([group('acme').visibility, project('acme/web').visibility]).toEqual(['public', 'public']);
+    const order = sim.state.audit_events.slice(events).filter((e) => /visibility_level_updated$/.test(e.event_name ?? '')).map((e) => e.details.entity_path);
+    expect(order).toEqual(['acme', 'acme/web']);
+  });
+
+  it('a restore GitLab refuses is reported and exits 2 (the group was closed again after the revert)', async () => {
     let file = '';
     await run(['revert', '--baseline', baseline, '--yes', '--journal', dir, '--only', 'visibility.project'], env, { onJournal: (_id, f) => void (file = f) });
-    expect(project('acme/web').visibility).toBe('private');
+    expect([group('acme').visibility, project('acme/web').visibility]).toEqual(['public', 'private']);
+    // Someone closes acme by hand; GitLab now refuses to make acme/web public again (gitlab-api.md §3.3).
+    group('acme').visibility = 'private';
     const u = await run(['undo', file, '--yes'], env);
     expect(u.code).toBe(2);
     expect(u.stdout).toMatch(/FAILED  acme\/web  visibility  PUT \/projects\/\d+\n\s+PUT \/projects\/\d+ -> 400/);
+    expect(project('acme/web').visibility).toBe('private');
   });
 
   it('skips a step whose write never happened (crash after its pending record)', async () => {

@@ -1,5 +1,5 @@
 // GitLab refuses a group more private than its projects, and a project more open than its group
-// (gitlab-api.md §3.3; the sim does too). A realistic incident that opened both must be reverted children
+// (gitlab-api.md §3.3; the sim does too). The incident scenario opened both, so it must be reverted children
 // first and undone parents first, or the writes fail on a real GitLab.
 import { afterEach, describe, expect, it } from 'vitest';
 import { readdirSync } from 'node:fs';
@@ -18,9 +18,9 @@ const visibilityOf = (path: string) =>
 
 describe('visibility writes in a valid order', () => {
   it('revert tightens the project before its group; undo loosens the group before its project', async () => {
+    // The incident opened the group first, then the project in it (sim/scenarios/incident.ts).
     sim = await startSim({ scenario: 'incident' });
-    // The realistic incident: the attacker opened the group first, then the project in it.
-    sim.state.groups.find((g) => g.full_path === 'acme')!.visibility = 'public';
+    expect([visibilityOf('acme'), visibilityOf('acme/web')]).toEqual(['public', 'public']);
     const dir = tempDir();
     const baseline = writeBaseline(dir, sim.url, ACME_HARDENED);
     const journal = join(dir, 'journal');

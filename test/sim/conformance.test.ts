@@ -20,7 +20,7 @@ describe('groups', () => {
     expect(g).toMatchObject({
       full_path: 'acme',
       parent_id: null,
-      visibility: 'private',
+      visibility: 'public',
       require_two_factor_authentication: false,
       two_factor_grace_period: 8,
       share_with_group_lock: false,

@@ -72,7 +72,7 @@ describe('incident', () => {
   it('differs from hardened in exactly the listed misconfigurations', () => {
     const changed = Object.keys(after).filter((k) => JSON.stringify(after[k]) !== JSON.stringify(before[k]));
     expect(changed.sort()).toEqual(
-      ['acme 2fa', 'acme git-abuse', 'acme/web visibility', 'acme/web branches', 'acme/api approvals', 'acme/api rules', 'acme/api hooks', 'acme/platform/deploy variables', 'acme/platform/infra public_jobs'].sort(),
+      ['acme 2fa', 'acme git-abuse', 'acme visibility', 'acme/web visibility', 'acme/web branches', 'acme/api approvals', 'acme/api rules', 'acme/api hooks', 'acme/platform/deploy variables', 'acme/platform/infra public_jobs'].sort(),
     );
     expect(after['acme/web branches']).toEqual([['main', true, true, [40, 30], [40]]]);
     expect(after['acme/api rules']).toEqual([['All members', 0, []]]);
@@ -80,6 +80,8 @@ describe('incident', () => {
     expect(after['acme/api hooks']).toContainEqual(['http://exfil.attacker.example/hook', false]);
     expect(after['acme/platform/deploy variables']).toContainEqual(['AWS_SECRET_ACCESS_KEY', false, false]);
     expect(after['acme git-abuse']).toEqual([0, 3600, true]);
+    // GitLab refuses a project more open than its group (gitlab-api.md §3.3): acme was opened first.
+    expect([after['acme visibility'], after['acme/web visibility']]).toEqual(['public', 'public']);
   });
 
   it('each audited change has mallory\'s event from 203.0.113.9 at distinct recent times', () => {
@@ -88,6 +90,7 @@ describe('incident', () => {
     const hook = w.projects['acme/api'].hooks.find((h) => h.url.includes('exfil'))!;
     expect(events.map((e) => [e.event_name, e.details.target_details, e.details.change, e.details.from, e.details.to])).toEqual([
       ['group_require_two_factor_authentication_updated', 'acme', 'require_two_factor_authentication', true, false],
+      ['group_visibility_level_updated', 'acme', 'visibility', 'Private', 'Public'],
       ['project_visibility_level_updated', 'acme/web', 'visibility_level', 'Private', 'Public'],
       ['protected_branch_allow_force_push_updated', 'main', 'allow force push', false, true],
       ['protected_branch_updated', 'main', 'allowed to push', ['Maintainers'], ['Maintainers', 'Developers + Maintainers']],
