@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import type { Command, Option } from 'commander';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { captureIO, programWithCommands } from '../helpers/gate-explain-io';
+import { captureIO } from '../helpers/cli';
+import { buildProgram } from '../../checks/cli/main';
 
 const FILE = join(__dirname, '..', '..', 'ci', 'gitlab-ci.yml');
 type Job = Record<string, unknown>;
@@ -87,14 +88,8 @@ function expand(value: string): string {
 }
 
 let program: Command;
-beforeAll(async () => {
-  const { io } = captureIO({});
-  program = programWithCommands(io, () => undefined);
-  // revert is another team's command: use it from main.ts when wired, else register it from its own file.
-  if (!program.commands.some((c) => c.name() === 'revert')) {
-    const mod = (await import('../../checks/cli/revert')) as { registerRevert: (p: Command, io: unknown, s: (c: 0 | 1 | 2) => void) => void };
-    mod.registerRevert(program, io, () => undefined);
-  }
+beforeAll(() => {
+  program = buildProgram(captureIO().io, () => undefined);
 });
 
 describe('ci/gitlab-ci.yml job graph', () => {

@@ -1,13 +1,13 @@
 // Every command's --help ends with an example; unknown commands and flags (also of subcommands) end with a
 // suggestion and exit 2 (issue 8).
 import { describe, expect, it } from 'vitest';
-import { runPosture } from '../helpers/docs-cli';
+import { runCli } from '../helpers/cli';
 
 const COMMANDS = ['check', 'explain', 'revert', 'undo', 'detect', 'gate', 'init', 'rules'];
 
 describe('--help', () => {
   it.each(COMMANDS)('%s --help shows usage and at least one example, exit 0', async (command) => {
-    const run = await runPosture([command, '--help']);
+    const run = await runCli([command, '--help']);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain(`Usage: gitlab-posture ${command} `);
     // An "Examples:" block whose first line runs this very command.
@@ -15,7 +15,7 @@ describe('--help', () => {
   });
 
   it('the top-level help lists every command', async () => {
-    const run = await runPosture(['--help']);
+    const run = await runCli(['--help']);
     expect(run.code).toBe(0);
     for (const c of COMMANDS) expect(run.stdout).toMatch(new RegExp(`\\n {2}${c}\\b`));
     expect(run.stdout).toContain('\nExamples:\n  GITLAB_TOKEN=glpat-… gitlab-posture init --group acme');
@@ -36,7 +36,7 @@ describe('mistakes end with a suggestion and exit 2', () => {
     [['init', '--group', 'acme', '--waive-exisitng'], "unknown option '--waive-exisitng'", '(Did you mean --waive-existing?)'],
     [['rules', '--formt', 'json'], "unknown option '--formt'", '(Did you mean --format?)'],
   ])('%j', async (argv, error, suggestion) => {
-    const run = await runPosture(argv);
+    const run = await runCli(argv);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain(`error: ${error}`);
     expect(run.stderr).toContain(suggestion);
@@ -44,7 +44,7 @@ describe('mistakes end with a suggestion and exit 2', () => {
   });
 
   it('a bad choice names the allowed values, exit 2', async () => {
-    const run = await runPosture(['rules', '--format', 'yaml']);
+    const run = await runCli(['rules', '--format', 'yaml']);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain("Allowed choices are markdown, json.");
   });
@@ -52,11 +52,11 @@ describe('mistakes end with a suggestion and exit 2', () => {
 
 describe('rules command', () => {
   it('prints the catalog as markdown by default and json on request, exit 0, no GitLab needed', async () => {
-    const md = await runPosture(['rules']);
+    const md = await runCli(['rules']);
     expect(md.code).toBe(0);
     expect(md.stdout).toContain('# Rule catalog');
     expect(md.stdout).toContain('\n### protected-branches.force-push\n');
-    const json = await runPosture(['rules', '--format', 'json']);
+    const json = await runCli(['rules', '--format', 'json']);
     expect(json.code).toBe(0);
     const parsed = JSON.parse(json.stdout) as { rules: { id: string; severity: string }[] };
     expect(parsed.rules.find((r) => r.id === 'two-factor.required')!.severity).toBe('critical');

@@ -6,8 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSim, type RunningSim } from '../../sim/server';
 import { ATTACKER_IP } from '../../sim/scenarios';
 import type { DetectResult } from '../../detections/model';
-import { runDetectCli } from '../helpers/detect-io';
-import { ACME_HARDENED, tempDir, writeBaseline } from '../helpers/cli';
+import { ACME_HARDENED, runCli, tempDir, writeBaseline } from '../helpers/cli';
 
 const EXPECTED = [
   ['group_require_two_factor_authentication_updated', 'rules/two-factor-weakened.yml'],
@@ -37,7 +36,7 @@ describe('detect on the incident scenario', () => {
   });
 
   it('admin token with a baseline: every attacker change matches its rule once, authored by mallory', async () => {
-    const run = await runDetectCli(['detect', '--baseline', baseline, '--since', '7d', '--format', 'json'], { GITLAB_TOKEN: sim.tokens.admin });
+    const run = await runCli(['detect', '--baseline', baseline, '--since', '7d', '--format', 'json'], { GITLAB_TOKEN: sim.tokens.admin });
     expect(run.stderr).toBe('');
     expect(run.code).toBe(1);
     const result = JSON.parse(run.stdout) as DetectResult;
@@ -53,7 +52,7 @@ describe('detect on the incident scenario', () => {
     expect(result.errors).toEqual([]);
     // The admin instance list already holds group and project events: no per-target listing.
     sim.resetCounts();
-    const again = await runDetectCli(['detect', '--baseline', baseline, '--format', 'json'], { GITLAB_TOKEN: sim.tokens.admin });
+    const again = await runCli(['detect', '--baseline', baseline, '--format', 'json'], { GITLAB_TOKEN: sim.tokens.admin });
     expect(pairs(JSON.parse(again.stdout) as DetectResult)).toEqual(EXPECTED);
     const counts = sim.counts();
     expect(counts['GET /users/:id']).toBe(1);
@@ -64,23 +63,23 @@ describe('detect on the incident scenario', () => {
   });
 
   it('--since excludes older history: 31 days brings in the hardening events, which match nothing', async () => {
-    const run = await runDetectCli(['detect', '--baseline', baseline, '--since', '31d', '--format', 'json'], { GITLAB_TOKEN: sim.tokens.admin });
+    const run = await runCli(['detect', '--baseline', baseline, '--since', '31d', '--format', 'json'], { GITLAB_TOKEN: sim.tokens.admin });
     const result = JSON.parse(run.stdout) as DetectResult;
     expect(result.summary.events).toBe(11);
     expect(pairs(result)).toEqual(EXPECTED);
   });
 
   it('--fail-on high still fails (high matches); --fail-on critical passes with exit 0', async () => {
-    const high = await runDetectCli(['detect', '--baseline', baseline, '--fail-on', 'high', '--format', 'json'], { GITLAB_TOKEN: sim.tokens.admin });
+    const high = await runCli(['detect', '--baseline', baseline, '--fail-on', 'high', '--format', 'json'], { GITLAB_TOKEN: sim.tokens.admin });
     expect(high.code).toBe(1);
-    const critical = await runDetectCli(['detect', '--baseline', baseline, '--fail-on', 'critical', '--format', 'json'], { GITLAB_TOKEN: sim.tokens.admin });
+    const critical = await runCli(['detect', '--baseline', baseline, '--fail-on', 'critical', '--format', 'json'], { GITLAB_TOKEN: sim.tokens.admin });
     expect(critical.code).toBe(0);
     expect((JSON.parse(critical.stdout) as DetectResult).summary.matches).toBe(9);
   });
 
   it('non-admin token without a baseline: instance is unreadable (listed, not failing), groups still read', async () => {
     sim.resetCounts();
-    const run = await runDetectCli(['detect', '--url', sim.url, '--format', 'json'], { GITLAB_TOKEN: sim.tokens.owner });
+    const run = await runCli(['detect', '--url', sim.url, '--format', 'json'], { GITLAB_TOKEN: sim.tokens.owner });
     const result = JSON.parse(run.stdout) as DetectResult;
     expect(result.summary.unreadable).toEqual(['instance']);
     expect(result.summary.complete).toBe(false);
@@ -94,7 +93,7 @@ describe('detect on the incident scenario', () => {
     const counts = sim.counts();
     expect(counts['GET /groups/:id/audit_events']).toBe(3);
     expect(counts['GET /projects/:id/audit_events']).toBe(6);
-    const quiet = await runDetectCli(['detect', '--url', sim.url, '--fail-on', 'critical', '--format', 'json'], { GITLAB_TOKEN: sim.tokens.owner });
+    const quiet = await runCli(['detect', '--url', sim.url, '--fail-on', 'critical', '--format', 'json'], { GITLAB_TOKEN: sim.tokens.owner });
     expect(quiet.code).toBe(0);
   });
 
@@ -115,7 +114,7 @@ detection:
   condition: selection
 `,
     );
-    const run = await runDetectCli(['detect', '--baseline', baseline, '--rules', rules, '--fail-on', 'critical', '--format', 'json'], { GITLAB_TOKEN: sim.tokens.admin });
+    const run = await runCli(['detect', '--baseline', baseline, '--rules', rules, '--fail-on', 'critical', '--format', 'json'], { GITLAB_TOKEN: sim.tokens.admin });
     const result = JSON.parse(run.stdout) as DetectResult;
     expect(run.code).toBe(1);
     expect(result.summary.rules).toBe(14);
@@ -141,7 +140,7 @@ detection:
 `,
     );
     sim.resetCounts();
-    const run = await runDetectCli(['detect', '--baseline', baseline, '--rules', rules, '--format', 'json'], { GITLAB_TOKEN: sim.tokens.admin });
+    const run = await runCli(['detect', '--baseline', baseline, '--rules', rules, '--format', 'json'], { GITLAB_TOKEN: sim.tokens.admin });
     expect(run.code).toBe(2);
     const result = JSON.parse(run.stdout) as DetectResult;
     expect(result.errors).toEqual([
@@ -152,16 +151,16 @@ detection:
   });
 
   it('table and markdown reports list the matches; sarif carries every rule and result', async () => {
-    const table = await runDetectCli(['detect', '--baseline', baseline, '--format', 'table'], { GITLAB_TOKEN: sim.tokens.admin });
+    const table = await runCli(['detect', '--baseline', baseline, '--format', 'table'], { GITLAB_TOKEN: sim.tokens.admin });
     expect(table.stdout).toContain('Two-factor authentication enforcement weakened');
     expect(table.stdout).toContain('mallory');
     expect(table.stdout).toMatch(/9 events since .*, 13 rules, 9 matches — complete/);
     const out = join(dir, 'detect.md');
-    const md = await runDetectCli(['detect', '--baseline', baseline, '--format', 'markdown', '--output', out], { GITLAB_TOKEN: sim.tokens.admin });
+    const md = await runCli(['detect', '--baseline', baseline, '--format', 'markdown', '--output', out], { GITLAB_TOKEN: sim.tokens.admin });
     expect(md.stdout).toBe('');
     expect(md.files[out]).toContain('| high | Group or project made public | project_visibility_level_updated #');
     expect(md.files[out]).toContain('| high | Group or project made public | group_visibility_level_updated #');
-    const sarif = await runDetectCli(['detect', '--baseline', baseline, '--format', 'sarif'], { GITLAB_TOKEN: sim.tokens.admin });
+    const sarif = await runCli(['detect', '--baseline', baseline, '--format', 'sarif'], { GITLAB_TOKEN: sim.tokens.admin });
     const log = JSON.parse(sarif.stdout);
     expect(log.version).toBe('2.1.0');
     expect(log.runs[0].tool.driver.rules).toHaveLength(13);
@@ -172,7 +171,7 @@ detection:
   it('an author who no longer exists is named by details.author_name', async () => {
     const i = sim.state.users.findIndex((u) => u.username === 'mallory');
     sim.state.users.splice(i, 1);
-    const run = await runDetectCli(['detect', '--baseline', baseline, '--format', 'json'], { GITLAB_TOKEN: sim.tokens.admin });
+    const run = await runCli(['detect', '--baseline', baseline, '--format', 'json'], { GITLAB_TOKEN: sim.tokens.admin });
     const result = JSON.parse(run.stdout) as DetectResult;
     expect(new Set(result.matches.map((m) => m.event.author))).toEqual(new Set(['Mallory Attacker']));
   });
@@ -191,7 +190,7 @@ describe('detect when group audit events cannot be read', () => {
   it('lists each unreadable group/project and exits 2', async () => {
     const dir = tempDir('detect-free-');
     const baseline = writeBaseline(dir, sim.url, 'targets: { groups: [], projects: [acme/web] }\nprofile: hardened\n');
-    const run = await runDetectCli(['detect', '--baseline', baseline, '--format', 'json'], { GITLAB_TOKEN: sim.tokens.admin });
+    const run = await runCli(['detect', '--baseline', baseline, '--format', 'json'], { GITLAB_TOKEN: sim.tokens.admin });
     expect(run.code).toBe(2);
     const result = JSON.parse(run.stdout) as DetectResult;
     expect(result.summary.unreadable).toEqual(['instance', 'project:acme/web']);

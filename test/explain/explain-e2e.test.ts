@@ -8,7 +8,6 @@ import { GitlabClient } from '../../gitlab/client';
 import { startSim, type RunningSim } from '../../sim/server';
 import { ATTACKER_IP } from '../../sim/scenarios';
 import { runCli } from '../helpers/cli';
-import { runPosture } from '../helpers/gate-explain-io';
 
 let sim: RunningSim | undefined;
 afterEach(async () => {
@@ -37,7 +36,7 @@ describe('explain on the incident scenario', () => {
     sim = await startSim({ scenario: 'incident' });
     const file = baselineFile();
     sim.resetCounts();
-    const r = await runPosture(['explain', '--baseline', file, '--format', 'json'], { GITLAB_TOKEN: sim.tokens.owner, GITLAB_URL: sim.url });
+    const r = await runCli(['explain', '--baseline', file, '--format', 'json'], { GITLAB_TOKEN: sim.tokens.owner, GITLAB_URL: sim.url });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(1);
     const findings = (JSON.parse(r.stdout) as { findings: JsonFinding[] }).findings;
@@ -84,7 +83,7 @@ describe('explain on the incident scenario', () => {
     const file = baselineFile();
     const env = { GITLAB_TOKEN: sim.tokens.owner, GITLAB_URL: sim.url };
     for (const format of ['table', 'markdown', 'html']) {
-      const r = await runPosture(['explain', '--baseline', file, '--format', format, '--only', 'visibility.*'], env);
+      const r = await runCli(['explain', '--baseline', file, '--format', format, '--only', 'visibility.*'], env);
       expect(r.code).toBe(1);
       expect(r.stdout).toContain(`changed by mallory at`);
       expect(r.stdout).toContain(`from ${ATTACKER_IP} (project_visibility_level_updated`);
@@ -97,7 +96,7 @@ describe('explain on the incident scenario', () => {
     sim = await startSim({ scenario: 'incident', tier: 'free' });
     const file = baselineFile();
     sim.resetCounts();
-    const r = await runPosture(['explain', '--baseline', file, '--format', 'json'], { GITLAB_TOKEN: sim.tokens.owner, GITLAB_URL: sim.url });
+    const r = await runCli(['explain', '--baseline', file, '--format', 'json'], { GITLAB_TOKEN: sim.tokens.owner, GITLAB_URL: sim.url });
     expect(r.code).toBe(1);
     const findings = (JSON.parse(r.stdout) as { findings: JsonFinding[] }).findings;
     expect(findings.length).toBeGreaterThan(3);
@@ -119,7 +118,7 @@ describe('explain on the incident scenario', () => {
     sim = await startSim({ scenario: 'incident' });
     const env = { GITLAB_TOKEN: sim.tokens.owner, GITLAB_URL: sim.url };
     // Mallory's changes are 50-60 hours old: a 1-day window holds none of them.
-    const r = await runPosture(['explain', '--baseline', file, '--since', '1d', '--format', 'json', '--only', 'visibility.*,protected-branches.*'], env);
+    const r = await runCli(['explain', '--baseline', file, '--since', '1d', '--format', 'json', '--only', 'visibility.*,protected-branches.*'], env);
     const findings = (JSON.parse(r.stdout) as { findings: JsonFinding[] }).findings;
     expect(findings.map((f) => f.explanation.unavailable)).toEqual([
       'no audit event in the last 1d changed visibility on acme (looked for group_visibility_level_updated)',
@@ -128,7 +127,7 @@ describe('explain on the incident scenario', () => {
       'no audit event in the last 1d changed visibility on acme/web (looked for project_visibility_level_updated)',
     ]);
 
-    const withSnap = await runPosture(
+    const withSnap = await runCli(
       ['explain', '--baseline', file, '--since', '1d', '--format', 'json', '--only', 'visibility.*,protected-branches.*', '--previous-snapshot', snap],
       env,
     );
@@ -143,7 +142,7 @@ describe('explain on the incident scenario', () => {
   });
 
   it('rejects an unreadable --since before contacting GitLab', async () => {
-    const r = await runPosture(['explain', '--baseline', baselineFile(), '--since', 'forever'], { GITLAB_TOKEN: 'glpat-unused', GITLAB_URL: 'http://127.0.0.1:9' });
+    const r = await runCli(['explain', '--baseline', baselineFile(), '--since', 'forever'], { GITLAB_TOKEN: 'glpat-unused', GITLAB_URL: 'http://127.0.0.1:9' });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("option '--since <window>' argument 'forever' is invalid. expected a number and a unit m, h, d or w, e.g. 30d.");
   });

@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runPosture } from '../helpers/gate-explain-io';
+import { runCli } from '../helpers/cli';
 
 function files(base: string, head: string) {
   const dir = mkdtempSync(join(tmpdir(), 'posture-gate-'));
@@ -19,7 +19,7 @@ const HARD = 'targets: { groups: [acme] }\nprofile: hardened\n';
 describe('gate CLI', () => {
   it('exits 1 on a weakening and lists it in JSON', async () => {
     const f = files(HARD, `${HARD}settings:\n  mr-approvals: { min_approvals: 1 }\n`);
-    const r = await runPosture(['gate', '--base', f.base, '--head', f.head, '--format', 'json']);
+    const r = await runCli(['gate', '--base', f.base, '--head', f.head, '--format', 'json']);
     expect(r.code).toBe(1);
     const json = JSON.parse(r.stdout);
     expect(json.summary).toEqual({ weakenings: 1, strengthenings: 0, pass: false });
@@ -30,7 +30,7 @@ describe('gate CLI', () => {
 
   it('exits 0 when the head is only stricter', async () => {
     const f = files('targets: { groups: [acme] }\nprofile: baseline\n', HARD);
-    const r = await runPosture(['gate', '--base', f.base, '--head', f.head, '--format', 'table']);
+    const r = await runCli(['gate', '--base', f.base, '--head', f.head, '--format', 'table']);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('pass: the baseline only gets stricter');
     expect(r.stdout).not.toContain('Weakenings');
@@ -39,7 +39,7 @@ describe('gate CLI', () => {
   it('writes a markdown MR comment with --output', async () => {
     const f = files(HARD, `${HARD.replace('hardened', 'baseline')}`);
     const out = join(f.dir, 'gate.md');
-    const r = await runPosture(['gate', '--base', f.base, '--head', f.head, '--format', 'markdown', '--output', out]);
+    const r = await runCli(['gate', '--base', f.base, '--head', f.head, '--format', 'markdown', '--output', out]);
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
     const md = r.files[out];
@@ -50,7 +50,7 @@ describe('gate CLI', () => {
 
   it('exits 2 and names every problem of both files', async () => {
     const f = files('targets: { groups: [acme] }\nprofile: hardend\n', 'targets: { groups: [acme] }\nsettings:\n  mr-approvals: { min_approvals: two }\n');
-    const r = await runPosture(['gate', '--base', f.base, '--head', f.head]);
+    const r = await runCli(['gate', '--base', f.base, '--head', f.head]);
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr).toContain(`${f.base}:2: profile:`);
@@ -60,14 +60,14 @@ describe('gate CLI', () => {
   it('loads a base whose waiver has expired since', async () => {
     const waiver = 'waivers:\n  - { rule: visibility.project, target: acme/docs-site, reason: docs, expires: 2020-01-01 }\n';
     const f = files(HARD + waiver, HARD);
-    const r = await runPosture(['gate', '--base', f.base, '--head', f.head, '--format', 'json']);
+    const r = await runCli(['gate', '--base', f.base, '--head', f.head, '--format', 'json']);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout).weakenings).toEqual([]);
   });
 
   it('needs both --base and --head', async () => {
     const f = files(HARD, HARD);
-    const r = await runPosture(['gate', '--base', f.base]);
+    const r = await runCli(['gate', '--base', f.base]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("required option '--head <file>' not specified");
   });

@@ -1,5 +1,5 @@
 // Runs the CLI in-process with everything it prints and writes captured, so tests can assert on output and
-// grep all of it for the token.
+// grep all of it for the token. Every command goes through main(), as a user's would.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,24 +16,36 @@ export interface CliRun {
   all: string;
 }
 
-export async function runCli(argv: string[], env: Record<string, string | undefined> = {}, opts: { now?: Date } = {}): Promise<CliRun> {
-  let stdout = '';
-  let stderr = '';
-  const files: Record<string, string> = {};
+export interface CaptureOptions {
+  now?: Date;
+  /** Pretend stdout is a terminal (table by default). */
+  tty?: boolean;
+}
+
+export function captureIO(env: Record<string, string | undefined> = {}, opts: CaptureOptions = {}): { io: CliIO; out: { stdout: string; stderr: string; files: Record<string, string> } } {
+  const out = { stdout: '', stderr: '', files: {} as Record<string, string> };
   const io: CliIO = {
-    stdout: (t) => void (stdout += t),
-    stderr: (t) => void (stderr += t),
+    stdout: (t) => void (out.stdout += t),
+    stderr: (t) => void (out.stderr += t),
     env: { ...env },
-    stdoutIsTTY: false,
+    stdoutIsTTY: opts.tty ?? false,
     stderrIsTTY: false,
     writeFile: (file, text) => {
-      files[file] = text;
+      out.files[file] = text;
       writeFileSync(file, text);
     },
     now: () => opts.now ?? new Date(),
   };
-  const code = await main(argv, io);
-  return { code, stdout, stderr, files, all: [stdout, stderr, ...Object.values(files)].join('\n') };
+  return { io, out };
+}
+
+export function collected(code: number, out: { stdout: string; stderr: string; files: Record<string, string> }): CliRun {
+  return { code, stdout: out.stdout, stderr: out.stderr, files: out.files, all: [out.stdout, out.stderr, ...Object.values(out.files)].join('\n') };
+}
+
+export async function runCli(argv: string[], env: Record<string, string | undefined> = {}, opts: CaptureOptions = {}): Promise<CliRun> {
+  const { io, out } = captureIO(env, opts);
+  return collected(await main(argv, io), out);
 }
 
 export function tempDir(prefix = 'posture-test-'): string {

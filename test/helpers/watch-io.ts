@@ -8,7 +8,7 @@ import { BaselineError } from '../../checks/baseline/errors';
 import { GitlabError } from '../../gitlab/errors';
 import type { Watcher } from '../../checks/watch';
 import type { RunningSim } from '../../sim/server';
-import { captureIO } from './revert-io';
+import { captureIO } from './cli';
 
 export interface WatchRun {
   /** Undefined when the command ended before listening (a usage error). */

@@ -5,8 +5,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startSim, type RunningSim } from '../../sim';
 import { loadBaseline } from '../../checks/baseline/load';
-import { runPosture } from '../helpers/docs-cli';
-import { tempDir } from '../helpers/cli';
+import { runCli, tempDir } from '../helpers/cli';
 import type { CheckResult } from '../../checks/model';
 
 let sim: RunningSim | undefined;
@@ -21,7 +20,7 @@ const EXPIRES = '2026-12-20';
 async function init(extra: string[], token = sim!.tokens.owner, now = NOW) {
   const dir = tempDir('posture-init-');
   const output = join(dir, 'baseline.yaml');
-  const run = await runPosture(['init', '--group', 'acme', '--url', sim!.url, '--output', output, ...extra], { GITLAB_TOKEN: token }, { now });
+  const run = await runCli(['init', '--group', 'acme', '--url', sim!.url, '--output', output, ...extra], { GITLAB_TOKEN: token }, { now });
   return { ...run, dir, output, text: existsSync(output) ? readFileSync(output, 'utf8') : undefined };
 }
 
@@ -64,7 +63,7 @@ describe('init on the incident scenario', () => {
     expect(run.text).toMatch(/# {3}Force push is allowed on protected branch main\n(.*\n)*? {2}- rule: protected-branches.force-push/);
     expect(run.all).not.toContain(sim.tokens.owner);
 
-    const check = await runPosture(['check', '--baseline', run.output, '--format', 'json'], { GITLAB_TOKEN: sim.tokens.owner }, { now: NOW });
+    const check = await runCli(['check', '--baseline', run.output, '--format', 'json'], { GITLAB_TOKEN: sim.tokens.owner }, { now: NOW });
     expect(check.code).toBe(0);
     const result = JSON.parse(check.stdout) as CheckResult;
     expect(result.summary).toMatchObject({ findings: 0, waived: 13, errors: 0, complete: true });
@@ -79,7 +78,7 @@ describe('init on the incident scenario', () => {
     expect(run.text).toContain('# Current violations (13 findings on 11 rule/target pairs):');
     expect(run.text).toContain('#     protected-branches.force-push: Force push is allowed on protected branch main');
     expect(run.stdout).toContain('13 current violation(s) listed as a comment');
-    const check = await runPosture(['check', '--baseline', run.output, '--format', 'json'], { GITLAB_TOKEN: sim.tokens.owner }, { now: NOW });
+    const check = await runCli(['check', '--baseline', run.output, '--format', 'json'], { GITLAB_TOKEN: sim.tokens.owner }, { now: NOW });
     expect(check.code).toBe(1);
   });
 
@@ -109,13 +108,13 @@ describe('init refuses and fails safely', () => {
     const dir = tempDir('posture-init-');
     const output = join(dir, 'baseline.yaml');
     writeFileSync(output, 'mine\n');
-    const run = await runPosture(['init', '--group', 'acme', '--url', sim.url, '--output', output], { GITLAB_TOKEN: sim.tokens.owner });
+    const run = await runCli(['init', '--group', 'acme', '--url', sim.url, '--output', output], { GITLAB_TOKEN: sim.tokens.owner });
     expect(run.code).toBe(2);
     expect(run.stderr).toContain(`${output} already exists; pass --force`);
     expect(readFileSync(output, 'utf8')).toBe('mine\n');
     expect(sim.totalRequests()).toBe(0);
 
-    const forced = await runPosture(['init', '--group', 'acme', '--url', sim.url, '--output', output, '--force'], { GITLAB_TOKEN: sim.tokens.owner });
+    const forced = await runCli(['init', '--group', 'acme', '--url', sim.url, '--output', output, '--force'], { GITLAB_TOKEN: sim.tokens.owner });
     expect(forced.code).toBe(0);
     expect(readFileSync(output, 'utf8')).toContain('groups: [acme]');
   });
@@ -124,7 +123,7 @@ describe('init refuses and fails safely', () => {
     sim = await startSim({ scenario: 'incident' });
     const missing = tempDir('posture-init-');
     const output = join(missing, 'baseline.yaml');
-    const r = await runPosture(['init', '--group', 'no-such-group', '--url', sim.url, '--output', output], { GITLAB_TOKEN: sim.tokens.owner });
+    const r = await runCli(['init', '--group', 'no-such-group', '--url', sim.url, '--output', output], { GITLAB_TOKEN: sim.tokens.owner });
     expect(r.code).toBe(2);
     expect(existsSync(output)).toBe(false);
     expect(r.stderr).toContain('was not written');
@@ -142,10 +141,10 @@ describe('init refuses and fails safely', () => {
 
   it('needs GITLAB_TOKEN and a URL, and says so', async () => {
     const dir = tempDir('posture-init-');
-    const noUrl = await runPosture(['init', '--group', 'acme', '--output', join(dir, 'b.yaml')], { GITLAB_TOKEN: 'x' });
+    const noUrl = await runCli(['init', '--group', 'acme', '--output', join(dir, 'b.yaml')], { GITLAB_TOKEN: 'x' });
     expect(noUrl.code).toBe(2);
     expect(noUrl.stderr).toContain('No GitLab URL');
-    const noToken = await runPosture(['init', '--group', 'acme', '--url', 'http://127.0.0.1:9', '--output', join(dir, 'b.yaml')], {});
+    const noToken = await runCli(['init', '--group', 'acme', '--url', 'http://127.0.0.1:9', '--output', join(dir, 'b.yaml')], {});
     expect(noToken.code).toBe(2);
     expect(noToken.stderr).toContain('GITLAB_TOKEN is not set');
   });
@@ -155,7 +154,7 @@ describe('init refuses and fails safely', () => {
     const withCreds = sim.url.replace('http://', 'http://user:s3cret@');
     const dir = tempDir('posture-init-');
     const output = join(dir, 'baseline.yaml');
-    const r = await runPosture(['init', '--group', 'acme', '--url', withCreds, '--output', output], { GITLAB_TOKEN: sim.tokens.owner });
+    const r = await runCli(['init', '--group', 'acme', '--url', withCreds, '--output', output], { GITLAB_TOKEN: sim.tokens.owner });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('remove the user name and password from the URL');
     expect(existsSync(output)).toBe(false);

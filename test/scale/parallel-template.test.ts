@@ -9,7 +9,7 @@ import { parse } from 'yaml';
 import { buildProgram } from '../../checks/cli/main';
 import { startSim, type RunningSim } from '../../sim';
 import { ACME_HARDENED, runCli, tempDir, writeBaseline } from '../helpers/cli';
-import { captureIO } from '../helpers/gate-explain-io';
+import { captureIO } from '../helpers/cli';
 
 const FILE = join(__dirname, '..', '..', 'ci', 'parallel-check.yml');
 const doc = parse(readFileSync(FILE, 'utf8')) as Record<string, Record<string, unknown>>;
