@@ -7,37 +7,19 @@ import { Limiter } from './limiter';
 import { pages as paginate, type PageOptions } from './paginate';
 import {
   type ApiResponse,
-  type Backoff,
-  type ClientEvent,
   type HttpMethod,
   type Query,
   Requester,
   type RequestInit,
+  type RequesterOptions,
 } from './requester';
 
-export interface ClientOptions {
+/** The requester's options (timeouts, retries, backoff, user agent, events, test clocks), plus where and how wide. */
+export interface ClientOptions extends Omit<RequesterOptions, 'apiUrl' | 'limiter' | 'fetch'> {
   /** `https://gitlab.example.com`, with or without `/api/v4`. */
   url: string;
-  token: string;
   /** Max requests in flight (default 8). */
   concurrency?: number;
-  /** Per attempt (default 30,000 ms). */
-  timeoutMs?: number;
-  /** Retries per request (default 6). */
-  maxRetries?: number;
-  /** Total waiting between attempts per request (default 120,000 ms). */
-  retryBudgetMs?: number;
-  /** Exponential backoff with full jitter (default base 250 ms, cap 30 s). */
-  backoff?: Backoff;
-  /** Default `gitlab-posture/<version>`. */
-  userAgent?: string;
-  /** Appended to the user agent as `run/<runId>` so audit events show which run wrote. */
-  runId?: string;
-  onEvent?: (e: ClientEvent) => void;
-  /** Tests: injectable sleep/clock/jitter. */
-  sleep?: (ms: number) => Promise<void>;
-  now?: () => number;
-  random?: () => number;
 }
 
 export interface ClientStats {

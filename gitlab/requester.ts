@@ -34,13 +34,20 @@ export interface RequesterOptions {
   apiUrl: string;
   token: string;
   limiter: Limiter;
+  /** Per attempt (default 30,000 ms). */
   timeoutMs?: number;
+  /** Retries per request (default 6). */
   maxRetries?: number;
+  /** Total waiting between attempts per request (default 120,000 ms). */
   retryBudgetMs?: number;
+  /** Exponential backoff with full jitter (default base 250 ms, cap 30 s). */
   backoff?: Backoff;
+  /** Default `gitlab-posture/<version>`. */
   userAgent?: string;
+  /** Appended to the user agent as `run/<runId>` so audit events show which run wrote. */
   runId?: string;
   onEvent?: (e: ClientEvent) => void;
+  /** Tests: injectable sleep/clock/jitter/fetch. */
   sleep?: (ms: number) => Promise<void>;
   now?: () => number;
   random?: () => number;

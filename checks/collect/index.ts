@@ -130,16 +130,13 @@ export async function resolveTargets(client: GitlabClient, baseline: Baseline): 
   const projects: GlProject[] = [];
   const errors: TargetErrorEntry[] = [];
   for (const path of baseline.targets.groups) {
-    const top = await readOf(() => client.get<GlGroup>(`/groups/${enc(path)}`));
-    if (!top.ok) {
-      errors.push({ target: { kind: 'group', path, id: 0 }, message: top.error.message });
-      continue;
-    }
-    groups.push(trimGroup(top.value));
-    const target = groupRef(top.value);
+    const top = await readTargetGroup(client, path, errors);
+    if (!top) continue;
+    groups.push(top);
+    const target = groupRef(top);
     const [subgroups, listed] = await Promise.all([
-      drain<GlGroup>(client, `/groups/${top.value.id}/descendant_groups`, { per_page: 100 }, trimGroup),
-      drain<GlProject>(client, `/groups/${top.value.id}/projects`, {
+      drain<GlGroup>(client, `/groups/${top.id}/descendant_groups`, { per_page: 100 }, trimGroup),
+      drain<GlProject>(client, `/groups/${top.id}/projects`, {
         include_subgroups: true,
         with_shared: false,
         order_by: 'id',
@@ -159,6 +156,17 @@ export async function resolveTargets(client: GitlabClient, baseline: Baseline): 
   }
   const selected = selectTargets(baseline, groups, projects);
   return { groups: selected.groups, projects: selected.projects, errors };
+}
+
+/**
+ * A group the baseline names, read in detail (the detail carries what lists omit, such as the Git abuse keys of a
+ * top-level group). A failed read is an error on that group, and the caller skips it.
+ */
+export async function readTargetGroup(client: GitlabClient, path: string, errors: TargetErrorEntry[]): Promise<GlGroup | undefined> {
+  const top = await readOf(() => client.get<GlGroup>(`/groups/${enc(path)}`));
+  if (top.ok) return trimGroup(top.value);
+  errors.push({ target: { kind: 'group', path, id: 0 }, message: top.error.message });
+  return undefined;
 }
 
 async function drain<T>(

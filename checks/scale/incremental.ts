@@ -9,7 +9,7 @@ import type { GlAuditEvent, GlGroup, GlProject } from '../../gitlab/types';
 import { tierAtLeast, type Rule } from '../../policies/rule';
 import type { Baseline } from '../baseline/types';
 import { selectTargets } from '../baseline/targets';
-import { groupRef, INSTANCE_TARGET, projectRef, readGroupAreas, readProjectAreas } from '../collect';
+import { groupRef, INSTANCE_TARGET, projectRef, readGroupAreas, readProjectAreas, readTargetGroup } from '../collect';
 import { planReads, type ReadPlan } from '../collect/plan';
 import { forEachPooled } from '../collect/pool';
 import { readOf } from '../collect/read';
@@ -305,20 +305,17 @@ async function listSince(client: GitlabClient, baseline: Baseline, prev: Snapsho
   const known = new Set(prev.projects.map((p) => p.target.id));
   const maxKnown = prev.projects.reduce((m, p) => Math.max(m, p.target.id), 0);
   for (const path of baseline.targets.groups) {
-    const top = await readOf(() => client.get<GlGroup>(`/groups/${enc(path)}`));
-    if (!top.ok) {
-      errors.push({ target: { kind: 'group', path, id: 0 }, message: top.error.message });
-      continue;
-    }
-    groups.push(trimGroup(top.value));
-    const target = groupRef(top.value);
-    const subgroups = await readOf(() => client.all<GlGroup>(`/groups/${top.value.id}/descendant_groups`, { per_page: 100 }));
+    const top = await readTargetGroup(client, path, errors);
+    if (!top) continue;
+    groups.push(top);
+    const target = groupRef(top);
+    const subgroups = await readOf(() => client.all<GlGroup>(`/groups/${top.id}/descendant_groups`, { per_page: 100 }));
     if (subgroups.ok) groups.push(...subgroups.value.map(trimGroup));
     else errors.push({ target, message: `listing subgroups failed: ${subgroups.error.message}` });
     const newest = await readOf(async () => {
       const out: GlProject[] = [];
       const query = { include_subgroups: true, with_shared: false, order_by: 'id', sort: 'desc', per_page: 100 };
-      for await (const page of client.pages<GlProject>(`/groups/${top.value.id}/projects`, query, { readAhead: 1 })) {
+      for await (const page of client.pages<GlProject>(`/groups/${top.id}/projects`, query, { readAhead: 1 })) {
         for (const p of page) if (p.id > maxKnown && !known.has(p.id)) out.push(trimProject(p));
         if (page.length === 0 || page.some((p) => p.id <= maxKnown)) break;
       }
