@@ -1,7 +1,7 @@
 // Audit events as GitLab records them (gitlab-api.md §4) and their HTTP streaming to a top-level group's
 // destinations (Ultimate). The event has no user-agent field, so the sim keeps it in a side table.
-import type { GlAuditEvent } from '../gitlab/types';
-import { groupAncestors, type AuditInput } from './kit';
+import type { GlAuditEvent, Visibility } from '../gitlab/types';
+import { groupAncestors, type AuditInput, type SimContext } from './kit';
 import { nextId, type SimGroup, type SimState, type SimUser } from './state';
 
 export interface AuditAuthor {
@@ -108,5 +108,36 @@ function isLoopback(url: string): boolean {
     return new URL(url).hostname === '127.0.0.1';
   } catch {
     return false;
+  }
+}
+
+/** GitLab's auditors log visibility by level name ("Private" -> "Public"), other columns with their own type. */
+const VISIBILITY_NAME: Record<Visibility, string> = { private: 'Private', internal: 'Internal', public: 'Public' };
+
+/**
+ * Writes accepted changes onto a group or project and records one audit event per column its auditor covers
+ * (gitlab-api.md §4: Audit::GroupChangesAuditor / ProjectChangesAuditor); unchanged values and other columns
+ * are written silently, as GitLab does.
+ */
+export function applyAuditedChanges(
+  ctx: SimContext,
+  record: Record<string, unknown>,
+  changes: Record<string, unknown>,
+  audited: Record<string, { event: string; change: string }>,
+  entity: Pick<AuditInput, 'entity_type' | 'entity_id' | 'entity_path'>,
+): void {
+  for (const [key, value] of Object.entries(changes)) {
+    const before = record[key];
+    if (JSON.stringify(before) === JSON.stringify(value)) continue;
+    record[key] = value;
+    const column = audited[key];
+    if (!column) continue;
+    ctx.audit({
+      ...entity,
+      event_name: column.event,
+      change: column.change,
+      from: key === 'visibility' ? VISIBILITY_NAME[before as Visibility] : before,
+      to: key === 'visibility' ? VISIBILITY_NAME[value as Visibility] : value,
+    });
   }
 }

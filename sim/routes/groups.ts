@@ -1,6 +1,7 @@
 // [Groups API] (gitlab-api.md §3.1, §3.10): listing, detail, settings update, subgroups and group projects.
 // Keys appear per edition/tier/role (sim/entities.ts); writes are audited with the GroupChangesAuditor names.
 import type { GlBranchProtectionDefaults, Visibility } from '../../gitlab/types';
+import { applyAuditedChanges } from '../audit';
 import { atLeastTier, groupDetailEntity, groupEntity, projectEntity, RoleCache } from '../entities';
 import {
   canSeeGroup,
@@ -11,7 +12,6 @@ import {
   parseIntParam,
   requireGroup,
   Role,
-  type AuditInput,
   type Route,
   type RouteRequest,
   type SimContext,
@@ -20,7 +20,6 @@ import { paginate } from '../pagination';
 import type { SimGroup, SimProject } from '../state';
 
 const VISIBILITY_ORDER: Visibility[] = ['private', 'internal', 'public'];
-const VISIBILITY_NAME: Record<Visibility, string> = { private: 'Private', internal: 'Internal', public: 'Public' };
 const PROJECT_CREATION_LEVELS = ['noone', 'maintainer', 'developer', 'administrator'];
 
 function sortGroups(req: RouteRequest, groups: SimGroup[]): SimGroup[] {
@@ -210,24 +209,11 @@ function updateGroup(req: RouteRequest, ctx: SimContext, group: SimGroup): void 
   }
   if (Object.keys(fieldErrors).length > 0) throw errors.validation(fieldErrors);
 
-  const record = group as unknown as Record<string, unknown>;
-  for (const [key, value] of Object.entries(changes)) {
-    const before = record[key];
-    if (JSON.stringify(before) === JSON.stringify(value)) continue;
-    record[key] = value;
-    const audited = GROUP_EVENTS[key];
-    if (!audited) continue;
-    const input: AuditInput = {
-      entity_type: 'Group',
-      entity_id: group.id,
-      entity_path: group.full_path,
-      event_name: audited.event,
-      change: audited.change,
-      from: key === 'visibility' ? VISIBILITY_NAME[before as Visibility] : before,
-      to: key === 'visibility' ? VISIBILITY_NAME[value as Visibility] : value,
-    };
-    ctx.audit(input);
-  }
+  applyAuditedChanges(ctx, group as unknown as Record<string, unknown>, changes, GROUP_EVENTS, {
+    entity_type: 'Group',
+    entity_id: group.id,
+    entity_path: group.full_path,
+  });
   if (changes.name !== undefined) group.full_name = group.parent_id === null ? group.name : group.full_name?.replace(/[^/]+$/, ` ${group.name}`).replace(/^ /, '');
 }
 

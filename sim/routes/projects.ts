@@ -1,15 +1,15 @@
 // [Projects API] (gitlab-api.md §3.3): listing with offset (capped, 405) or keyset pagination, detail with
 // role/tier-gated keys, and settings update (Maintainer+) audited with Audit::ProjectChangesAuditor's names.
 import type { Visibility } from '../../gitlab/types';
+import { applyAuditedChanges } from '../audit';
 import { atLeastTier, projectEntity, RoleCache } from '../entities';
-import { errors, parseBool, parseIntParam, requireProject, Role, SimHttpError, type AuditInput, type Route, type RouteRequest, type SimContext } from '../kit';
+import { errors, parseBool, parseIntParam, requireProject, Role, SimHttpError, type Route, type RouteRequest, type SimContext } from '../kit';
 import { checkOffsetLimit, isKeyset, keysetPaginate, paginate } from '../pagination';
 import { runtimeOf } from '../runtime';
 import type { SimProject } from '../state';
 import { sortProjects } from './groups';
 
 const VISIBILITY_ORDER: Visibility[] = ['private', 'internal', 'public'];
-const VISIBILITY_NAME: Record<Visibility, string> = { private: 'Private', internal: 'Internal', public: 'Public' };
 const ACCESS_LEVELS = ['disabled', 'private', 'enabled'];
 const OVERRIDE_ROLES = ['owner', 'maintainer', 'developer', 'no_one_allowed'];
 
@@ -121,24 +121,11 @@ function updateProject(req: RouteRequest, ctx: SimContext, project: SimProject):
   }
   if (changes.visibility !== undefined) checkVisibility(ctx, project, changes.visibility as Visibility);
 
-  const record = project as unknown as Record<string, unknown>;
-  for (const [key, value] of Object.entries(changes)) {
-    const before = record[key];
-    if (before === value) continue;
-    record[key] = value;
-    const audited = AUDITED[key];
-    if (!audited) continue;
-    const input: AuditInput = {
-      entity_type: 'Project',
-      entity_id: project.id,
-      entity_path: project.path_with_namespace,
-      event_name: audited.event,
-      change: audited.change,
-      from: key === 'visibility' ? VISIBILITY_NAME[before as Visibility] : before,
-      to: key === 'visibility' ? VISIBILITY_NAME[value as Visibility] : value,
-    };
-    ctx.audit(input);
-  }
+  applyAuditedChanges(ctx, project as unknown as Record<string, unknown>, changes, AUDITED, {
+    entity_type: 'Project',
+    entity_id: project.id,
+    entity_path: project.path_with_namespace,
+  });
 }
 
 /** A project may not be more visible than its group, nor use a level the admin restricted (non-admins). */

@@ -2,7 +2,7 @@
 // (policies/profiles/hardened.yaml). Scenarios start compliant and then apply their drift.
 import { randomBytes } from 'node:crypto';
 import type { GlAccessLevelEntry, GlApplicationSettings, GlAuditEvent, GlProtectedBranch, GlVariable, Tier } from '../../gitlab/types';
-import { accessLevelDescription } from '../kit';
+import { accessLevelDescription, type AuditInput } from '../kit';
 import { nextId, type SimApprovalFlags, type SimGroup, type SimProject, type SimState, type SimToken, type SimUser } from '../state';
 
 export interface ScenarioOptions {
@@ -258,19 +258,8 @@ function hookSecret(n: number): string {
   return (n * 2654435761 >>> 0).toString(36);
 }
 
-export interface PastEventInput {
-  entity_type: GlAuditEvent['entity_type'];
-  entity_id: number;
-  entity_path: string;
-  event_name: string;
-  target_id?: number | string;
-  target_type?: string;
-  target_details?: string;
-  change?: string;
-  from?: unknown;
-  to?: unknown;
-  custom_message?: string;
-}
+/** What a scenario says about a past change: the same shape routes record through `ctx.audit`. */
+export type PastEventInput = AuditInput;
 
 /** A past audit event, as if GitLab had recorded it (scenario history). */
 export function pastEvent(
