@@ -28,7 +28,7 @@ export function loadBaseline(file: string, opts: LoadOptions = {}): Baseline {
         file,
         keyPath: '',
         expected: 'a readable baseline file',
-        text: `cannot read the baseline file (${why}). Pass --baseline with the path of your baseline.yaml (see DESIGN.md, "Baseline file").`,
+        text: `cannot read the baseline file (${why}). Pass --baseline with the path of your baseline.yaml, or write one with "gitlab-posture init --group PATH" (keys: docs/baseline.md).`,
       }),
     ]);
   }
@@ -157,7 +157,7 @@ function parseYaml(text: string, file: string): ParsedYaml | { issues: BaselineI
           file,
           keyPath: '',
           expected: 'a mapping with at least `targets:`',
-          text: 'the file is empty: expected a mapping with at least `targets:` (see DESIGN.md, "Baseline file")',
+          text: 'the file is empty: expected a mapping with at least `targets:` (keys: docs/baseline.md; `gitlab-posture init` writes one)',
         }),
       ],
     };

@@ -208,7 +208,7 @@ const cases: [string, string, { keyPath: string; line: number | undefined; messa
   [
     'empty file',
     '\n# only a comment\n',
-    { keyPath: '', line: undefined, message: 'baseline.yaml: the file is empty: expected a mapping with at least `targets:` (see DESIGN.md, "Baseline file")' },
+    { keyPath: '', line: undefined, message: 'baseline.yaml: the file is empty: expected a mapping with at least `targets:` (keys: docs/baseline.md; `gitlab-posture init` writes one)' },
   ],
 ];
 
@@ -228,7 +228,7 @@ describe('baseline load errors', () => {
     expect(err.file).toBe(file);
     expect(err.line).toBeUndefined();
     expect(err.message).toBe(
-      `${file}: cannot read the baseline file (no such file). Pass --baseline with the path of your baseline.yaml (see DESIGN.md, "Baseline file").`,
+      `${file}: cannot read the baseline file (no such file). Pass --baseline with the path of your baseline.yaml, or write one with "gitlab-posture init --group PATH" (keys: docs/baseline.md).`,
     );
   });
 
