@@ -22,8 +22,10 @@ export function mdCell(text: string, inHtml = false): string {
     .replace(/>/g, '&gt;')
     .replace(/\|/g, '\\|')
     .replace(/\r?\n/g, ' ');
-  // Inside raw HTML (<code>) a backslash would show; elsewhere a backtick would open a code span.
-  return inHtml ? escaped : escaped.replace(/`/g, '\\`');
+  // Inside raw HTML (<code>) a backslash would show, and GitLab does not resolve mentions in code. Elsewhere a
+  // backtick would open a code span, and "@name" from a GitLab value (a hook URL, a variable key, an attacker's
+  // text) would notify that user when the report is posted as an MR comment: a zero-width space breaks it.
+  return inHtml ? escaped : escaped.replace(/`/g, '\\`').replace(/@(?=[\w.-])/g, '@\u200b');
 }
 
 const code = (text: string): string => (text === '' ? '' : `<code>${mdCell(text, true)}</code>`);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { render } from '../../checks/report';
+import { mdCell } from '../../checks/report/markdown';
 import { makeCleanResult, makeResult, RULES } from './fixtures';
 
 describe('markdown report', () => {
@@ -35,6 +36,14 @@ describe('markdown report', () => {
     expect(md).toContain('public documentation site (until 2027-03-01)');
     expect(md).toContain('<details><summary>Skipped (3)</summary>');
     expect(md).toContain('- variables need a Maintainer token: 2 checks (<code>ci.masked-variables</code>)');
+  });
+
+  it('breaks @mentions in plain cells (an MR comment must not notify users named in GitLab values), not in code', () => {
+    expect(mdCell('hook posts to @mallory and team@corp')).toBe('hook posts to @\u200bmallory and team@\u200bcorp');
+    expect(mdCell('@mallory', true)).toBe('@mallory');
+    const result = makeResult();
+    result.findings[0]!.message = 'added by @mallory';
+    expect(render('markdown', result, { rules: RULES })).not.toContain('by @mallory');
   });
 
   it('says compliant for a clean, complete run', () => {
