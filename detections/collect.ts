@@ -51,12 +51,36 @@ export function auditEventsPath(scope: EventScope): string {
 
 export type ScopeRead = { scope: EventScope; ok: true; events: GlAuditEvent[] } | { scope: EventScope; ok: false; message: string };
 
-/** All events of one scope since `since`, newest first (keyset by id, desc: the only keyset order, §1.5). */
-export async function readScopeEvents(client: GitlabClient, scope: EventScope, since: Date): Promise<ScopeRead> {
+/** GitLab documents a cap of 30 days per instance audit-event query (gitlab-api.md §4). */
+export const INSTANCE_WINDOW_MS = 30 * 24 * 3600 * 1000;
+
+/**
+ * All events of one scope since `since`, newest first (keyset by id, desc: the only keyset order, §1.5). Instance
+ * events are read in windows of at most 30 days, newest window first, because GitLab caps one query at 30 days;
+ * `created_after`/`created_before` are both inclusive, so an event on a boundary is kept once.
+ */
+export async function readScopeEvents(client: GitlabClient, scope: EventScope, since: Date, until: Date = new Date()): Promise<ScopeRead> {
   const events: GlAuditEvent[] = [];
+  const seen = new Set<number>();
+  const windows: { created_after: string; created_before?: string }[] = [];
+  if (scope.kind === 'instance') {
+    for (let end = until.getTime(); end > since.getTime(); end -= INSTANCE_WINDOW_MS) {
+      const start = Math.max(since.getTime(), end - INSTANCE_WINDOW_MS);
+      windows.push({ created_after: new Date(start).toISOString(), created_before: new Date(end).toISOString() });
+    }
+  } else {
+    windows.push({ created_after: since.toISOString() });
+  }
   try {
-    const pages = client.pages<GlAuditEvent>(auditEventsPath(scope), { created_after: since.toISOString() }, { keyset: { orderBy: 'id', sort: 'desc' } });
-    for await (const page of pages) events.push(...page);
+    for (const window of windows) {
+      for await (const page of client.pages<GlAuditEvent>(auditEventsPath(scope), window, { keyset: { orderBy: 'id', sort: 'desc' } })) {
+        for (const e of page) {
+          if (seen.has(e.id)) continue;
+          seen.add(e.id);
+          events.push(e);
+        }
+      }
+    }
     return { scope, ok: true, events };
   } catch (err) {
     return { scope, ok: false, message: toReadError(err).message };

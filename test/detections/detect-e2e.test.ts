@@ -63,10 +63,13 @@ describe('detect on the incident scenario', () => {
   });
 
   it('--since excludes older history: 31 days brings in the hardening events, which match nothing', async () => {
+    sim.resetCounts();
     const run = await runCli(['detect', '--baseline', baseline, '--since', '31d', '--format', 'json'], { GITLAB_TOKEN: sim.tokens.admin });
     const result = JSON.parse(run.stdout) as DetectResult;
     expect(result.summary.events).toBe(11);
     expect(pairs(result)).toEqual(EXPECTED);
+    // GitLab caps an instance audit-event query at 30 days: 31 days are read as two windows, each event once.
+    expect(sim.counts()['GET /audit_events']).toBe(2);
   });
 
   it('--fail-on high still fails (high matches); --fail-on critical passes with exit 0', async () => {
