@@ -4,7 +4,7 @@ import { loadBaseline } from '../baseline/load';
 import { activeRules, evaluate } from '../evaluate';
 import { exitCodeFor } from '../exit-code';
 import { collect, enrich } from '../collect';
-import { render, type ReportFormat } from '../report';
+import type { ReportFormat } from '../report';
 import { createProgress } from '../progress';
 import type { CheckResult, ExitCodeValue, Severity, Snapshot } from '../model';
 import { CATALOG } from '../../policies/catalog';
@@ -12,7 +12,7 @@ import { connect } from './connect';
 import { UsageError, type CliIO } from './io';
 import { writeReport } from './output';
 import { parseShard, type Shard } from '../scale/shard';
-import { parseSince } from '../explain/explain';
+import { parseDuration } from '../duration';
 import { InvalidArgumentError, type Command } from 'commander';
 import { collectSinceLast, scopeKeyOf } from '../scale/incremental';
 import { DEFAULT_STATE_DIR, loadState, saveStateAtomic, stateFile } from '../scale/state-file';
@@ -107,11 +107,10 @@ export async function checkOnce(opts: CheckOptions, io: CliIO): Promise<{ result
       gitlab,
       now: io.now,
       ...(opts.shard ? { shard: opts.shard } : {}),
-      onProgress: (done, total) => {
+      onProgress: (_done, total) => {
         if (!started) progress.start(total);
         started = true;
         progress.tick();
-        void done;
       },
     });
     snapshot.fullPassAt = snapshot.takenAt;
@@ -172,9 +171,8 @@ function shardArg(value: string): Shard {
 }
 
 function durationArg(value: string): number {
-  const ms = parseSince(value);
+  const ms = parseDuration(value);
   if (ms === undefined) throw new InvalidArgumentError(`expected a duration like 24h, 90m, 7d or 2w, got "${value}".`);
   return ms;
 }
 
-export { render };

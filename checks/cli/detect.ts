@@ -1,6 +1,7 @@
 // `gitlab-posture detect`: Sigma rules (built-in + --rules DIR) over audit events of the instance and the
 // baseline's targets (DESIGN.md "detect"). Exit 0 no match, 1 a match at/above --fail-on, 2 a rule file did not
 // load or a group/project's events could not be read. Unreadable instance events (non-admin) are listed only.
+import { parseDuration } from '../duration';
 import { Command, Option } from 'commander';
 import { loadBaseline } from '../baseline/load';
 import type { Baseline } from '../baseline/types';
@@ -24,15 +25,12 @@ export interface DetectOptions {
   output?: string;
 }
 
-const UNIT_MS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 7 * 86_400_000 };
 
 /** `--since 7d` -> the moment 7 days before `now`; an ISO date/time is taken as is. */
 export function parseSince(value: string, now: Date): Date {
-  const rel = /^(\d+)\s*([mhdw])$/i.exec(value.trim());
-  if (rel) {
-    const n = Number(rel[1]);
-    if (n > 0) return new Date(now.getTime() - n * UNIT_MS[rel[2].toLowerCase()]);
-  } else if (/^\d{4}-\d{2}-\d{2}/.test(value.trim()) && !Number.isNaN(Date.parse(value))) {
+  const ms = parseDuration(value);
+  if (ms !== undefined) return new Date(now.getTime() - ms);
+  if (/^\d{4}-\d{2}-\d{2}/.test(value.trim()) && !Number.isNaN(Date.parse(value))) {
     const at = new Date(Date.parse(value));
     if (at.getTime() <= now.getTime()) return at;
     throw new UsageError(`--since ${value}: that is in the future; give a past date or a duration like 7d.`);

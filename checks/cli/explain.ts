@@ -7,7 +7,8 @@ import { CATALOG } from '../../policies/catalog';
 import { loadBaseline } from '../baseline/load';
 import { evaluate } from '../evaluate';
 import { exitCodeFor } from '../exit-code';
-import { clientAuditReader, explainFindings, parseSince, type PreviousState } from '../explain';
+import { clientAuditReader, explainFindings, type PreviousState } from '../explain';
+import { parseDuration } from '../duration';
 import { SEVERITIES, type CheckResult, type ExitCodeValue, type Severity, type Snapshot } from '../model';
 import { REPORT_FORMATS, type ReportFormat } from '../report';
 import { checkOnce, type CheckOptions } from './check';
@@ -24,7 +25,7 @@ export interface ExplainCliOptions extends CheckOptions {
 
 export async function runExplain(opts: ExplainCliOptions, io: CliIO): Promise<{ code: ExitCodeValue; result: CheckResult }> {
   const sinceText = opts.since ?? '30d';
-  const sinceMs = parseSince(sinceText);
+  const sinceMs = parseDuration(sinceText);
   if (sinceMs === undefined) throw new UsageError(`--since ${sinceText}: expected a number and a unit m, h, d or w, e.g. --since 30d`);
   if (opts.fromSnapshot) throw new UsageError('explain reads audit events from live GitLab: --from-snapshot is for check. Use --previous-snapshot to compare with a saved snapshot.');
   // Read before contacting GitLab: a bad file is a user mistake, reported before any request.
@@ -66,7 +67,7 @@ function readSnapshot(file: string): Snapshot {
 }
 
 function sinceArg(value: string): string {
-  if (parseSince(value) === undefined) throw new InvalidArgumentError('expected a number and a unit m, h, d or w, e.g. 30d.');
+  if (parseDuration(value) === undefined) throw new InvalidArgumentError('expected a number and a unit m, h, d or w, e.g. 30d.');
   return value;
 }
 

@@ -82,11 +82,3 @@ function withPrevious(text: string, f: Finding, prev: PreviousState | undefined)
   return prev ? `${text}; ${comparePrevious(f, prev)}` : text;
 }
 
-/** `30d`, `12h`, `90m`, `2w` -> milliseconds; undefined when unreadable. */
-export function parseSince(text: string): number | undefined {
-  const m = /^(\d+)\s*([mhdw])$/.exec(text.trim());
-  if (!m) return undefined;
-  const n = Number(m[1]);
-  const unit = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 }[m[2] as 'm' | 'h' | 'd' | 'w'];
-  return n > 0 ? n * unit : undefined;
-}

@@ -1,4 +1,4 @@
-export { explainFindings, parseSince, type ExplainOptions } from './explain';
+export { explainFindings, type ExplainOptions } from './explain';
 export { explanationOf, findEvent, eventNameOf } from './match';
 export { comparePrevious, type PreviousState } from './previous';
 export { auditPath, clientAuditReader, type AuditReader } from './read';
