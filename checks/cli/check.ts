@@ -1,5 +1,4 @@
 // `gitlab-posture check`: baseline -> collect -> evaluate -> report, and the exit code a CI gate can trust.
-import { readFileSync } from 'node:fs';
 import { loadBaseline } from '../baseline/load';
 import { activeRules, evaluate } from '../evaluate';
 import { exitCodeFor } from '../exit-code';
@@ -9,6 +8,7 @@ import { createProgress } from '../progress';
 import type { CheckResult, ExitCodeValue, Severity, Snapshot } from '../model';
 import { CATALOG } from '../../policies/catalog';
 import { connect } from './connect';
+import { readSnapshotFile } from './args';
 import { UsageError, type CliIO } from './io';
 import { writeReport } from './output';
 import { parseShard, type Shard } from '../scale/shard';
@@ -61,7 +61,7 @@ export async function checkOnce(opts: CheckOptions, io: CliIO): Promise<{ result
   const baseline = loadBaseline(opts.baseline, { now: io.now(), allowExpiredWaivers: true });
   const rules = activeRules(CATALOG, baseline, opts.only);
   if (opts.fromSnapshot) {
-    const snapshot = readSnapshot(opts.fromSnapshot);
+    const snapshot = readSnapshotFile(opts.fromSnapshot, '--from-snapshot');
     return { snapshot, result: evaluate(snapshot, baseline, { rules: CATALOG, ...(opts.only ? { only: opts.only } : {}) }) };
   }
   const progress = createProgress({ enabled: opts.progress ?? io.stderrIsTTY });
@@ -126,20 +126,6 @@ export async function checkOnce(opts: CheckOptions, io: CliIO): Promise<{ result
   if ((await enrich(client, snapshot, rules, enrichFor)) > 0) result = evaluate(snapshot, baseline, evalOpts);
   if (opts.shard) result.shard = opts.shard;
   return { result, snapshot };
-}
-
-function readSnapshot(file: string): Snapshot {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (err) {
-    throw new UsageError(`--from-snapshot ${file}: cannot read a JSON snapshot (${(err as Error).message}). Save one with --save-snapshot.`);
-  }
-  const s = parsed as Partial<Snapshot>;
-  if (s.schemaVersion !== 1 || !Array.isArray(s.groups) || !Array.isArray(s.projects) || !s.gitlab || !s.takenAt) {
-    throw new UsageError(`--from-snapshot ${file}: not a gitlab-posture snapshot (schemaVersion 1 with gitlab, takenAt, groups, projects expected).`);
-  }
-  return parsed as Snapshot;
 }
 
 /** The check flags of issue 9 (registered on the check command in main.ts): --shard, --since-last, --state-dir, --from-state, --full-every. */

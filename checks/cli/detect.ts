@@ -10,6 +10,7 @@ import { loadRules, SIGMA_LEVELS, type CompiledRule, type SigmaLevel } from '../
 import type { DetectResult } from '../../detections/model';
 import { DETECT_FORMATS, renderDetect, type DetectFormat } from '../../detections/report';
 import { connect } from './connect';
+import { repeatable } from './args';
 import { UsageError, type CliIO } from './io';
 
 export interface DetectOptions {
@@ -65,17 +66,13 @@ function writeDetectReport(io: CliIO, opts: Pick<DetectOptions, 'format' | 'outp
   else io.stdout(text);
 }
 
-function collectDirs(value: string, previous: string[] = []): string[] {
-  return [...previous, value];
-}
-
 export function registerDetect(program: Command, io: CliIO, setExit: (code: 0 | 1 | 2) => void): void {
   program
     .command('detect')
     .description('Run Sigma detection rules over GitLab audit events (instance, groups, projects) and report matches.')
     .option('--baseline <file>', 'read the audit events of this baseline\'s targets (default: every top-level group the token can read)')
     .option('--url <url>', 'GitLab URL (default: GITLAB_URL, then gitlab.url in the baseline)')
-    .option('--rules <dir>', 'directory of extra Sigma rules (.yml), added to the built-in ones; repeatable', collectDirs)
+    .option('--rules <dir>', 'directory of extra Sigma rules (.yml), added to the built-in ones; repeatable', repeatable)
     .option('--since <when>', 'read events since: a duration (30m, 12h, 7d, 2w) or an ISO date', '7d')
     .addOption(new Option('--fail-on <level>', 'lowest Sigma level that fails the run (exit 1)').choices(SIGMA_LEVELS).default('low'))
     .addOption(new Option('--format <format>', 'report format (default: table on a terminal, else json)').choices(DETECT_FORMATS))

@@ -1,6 +1,5 @@
 // `gitlab-posture explain`: check, then name who changed each drifted setting, when and from where (audit
 // events), or say why that cannot be known. Exit codes are check's (DESIGN.md "CLI (contract)").
-import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { GitlabClient } from '../../gitlab/client';
 import { CATALOG } from '../../policies/catalog';
@@ -13,6 +12,7 @@ import { SEVERITIES, type CheckResult, type ExitCodeValue, type Severity, type S
 import { REPORT_FORMATS, type ReportFormat } from '../report';
 import { checkOnce, type CheckOptions } from './check';
 import { requireToken } from './connect';
+import { positiveInt, readSnapshotFile, ruleGlobs } from './args';
 import { UsageError, type CliIO } from './io';
 import { writeReport } from './output';
 
@@ -29,7 +29,7 @@ export async function runExplain(opts: ExplainCliOptions, io: CliIO): Promise<{ 
   if (sinceMs === undefined) throw new UsageError(`--since ${sinceText}: expected a number and a unit m, h, d or w, e.g. --since 30d`);
   if (opts.fromSnapshot) throw new UsageError('explain reads audit events from live GitLab: --from-snapshot is for check. Use --previous-snapshot to compare with a saved snapshot.');
   // Read before contacting GitLab: a bad file is a user mistake, reported before any request.
-  const previousSnapshot = opts.previousSnapshot ? readSnapshot(opts.previousSnapshot) : undefined;
+  const previousSnapshot = opts.previousSnapshot ? readSnapshotFile(opts.previousSnapshot, '--previous-snapshot') : undefined;
 
   const { result, snapshot } = await checkOnce(opts, io);
   const previous = previousSnapshot ? previousState(previousSnapshot, opts, io) : undefined;
@@ -53,32 +53,9 @@ function previousState(snapshot: Snapshot, opts: CheckOptions, io: CliIO): Previ
   return { snapshot, result: evaluate(snapshot, baseline, { rules: CATALOG, ...(opts.only ? { only: opts.only } : {}) }) };
 }
 
-function readSnapshot(file: string): Snapshot {
-  let parsed: Partial<Snapshot>;
-  try {
-    parsed = JSON.parse(readFileSync(file, 'utf8')) as Partial<Snapshot>;
-  } catch (err) {
-    throw new UsageError(`--previous-snapshot ${file}: cannot read a JSON snapshot (${(err as Error).message}). Save one with check --save-snapshot.`);
-  }
-  if (parsed.schemaVersion !== 1 || !Array.isArray(parsed.groups) || !Array.isArray(parsed.projects) || !parsed.gitlab || !parsed.takenAt) {
-    throw new UsageError(`--previous-snapshot ${file}: not a gitlab-posture snapshot (schemaVersion 1 with gitlab, takenAt, groups, projects expected).`);
-  }
-  return parsed as Snapshot;
-}
-
 function sinceArg(value: string): string {
   if (parseDuration(value) === undefined) throw new InvalidArgumentError('expected a number and a unit m, h, d or w, e.g. 30d.');
   return value;
-}
-
-function ruleGlobs(value: string, previous: string[] = []): string[] {
-  return [...previous, ...value.split(',').map((s) => s.trim()).filter(Boolean)];
-}
-
-function positiveInt(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number >= 1.');
-  return n;
 }
 
 export function registerExplain(program: Command, io: CliIO, setExit: (code: ExitCodeValue) => void): void {

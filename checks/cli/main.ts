@@ -1,7 +1,8 @@
 // The `gitlab-posture` command line (DESIGN.md "CLI (contract)"). Only this file turns errors into exit codes:
 // 0 compliant, 1 findings, 2 could not complete; a user mistake is one clear line, never a stack trace.
+import { positiveInt, ruleGlobs } from './args';
 import './heap';
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import { BaselineError } from '../baseline/errors';
 import { UnknownRuleError } from '../evaluate';
 import { GitlabError } from '../../gitlab/errors';
@@ -21,16 +22,6 @@ import { registerWatch } from './watch';
 import { processIO, UsageError, type CliIO } from './io';
 
 export const VERSION: string = require('../../package.json').version;
-
-function positiveInt(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number >= 1.');
-  return n;
-}
-
-function ruleGlobs(value: string, previous: string[] = []): string[] {
-  return [...previous, ...value.split(',').map((s) => s.trim()).filter(Boolean)];
-}
 
 export function buildProgram(io: CliIO, setExit: (code: ExitCodeValue) => void): Command {
   const program = new Command('gitlab-posture')

@@ -15,6 +15,7 @@ import { toWriteStep } from '../revert/steps';
 import { formatPlan, formatResult } from '../revert/format';
 import { checkOnce } from './check';
 import { requireToken, resolveUrl } from './connect';
+import { positiveInt, ruleGlobs } from './args';
 import { UsageError, type CliIO } from './io';
 
 export interface RevertOptions {
@@ -152,16 +153,6 @@ async function askOnTerminal(question: string): Promise<boolean> {
   } finally {
     rl.close();
   }
-}
-
-function positiveInt(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--concurrency ${value}: expected a whole number >= 1.`);
-  return n;
-}
-
-function ruleGlobs(value: string, previous: string[] = []): string[] {
-  return [...previous, ...value.split(',').map((s) => s.trim()).filter(Boolean)];
 }
 
 export function registerRevert(program: Command, io: CliIO, setExit: (code: 0 | 1 | 2) => void, deps: RevertDeps = {}): void {

@@ -12,6 +12,7 @@ import { DEFAULT_STATE_FILE, loadWatchState } from '../watch/state';
 import { DEFAULT_QUEUE_LIMIT, startWatcher, type Watcher, type WatcherConfig } from '../watch/watch';
 import { connect, requireToken } from './connect';
 import { requireApiScope } from './revert';
+import { positiveInt, repeatable } from './args';
 import { UsageError, type CliIO } from './io';
 
 export interface WatchOptions {
@@ -133,16 +134,6 @@ function untilStopped(signal: AbortSignal | undefined): Promise<void> {
   });
 }
 
-function collectDirs(value: string, previous: string[] = []): string[] {
-  return [...previous, value];
-}
-
-function positiveInt(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--queue-limit ${value}: expected a whole number >= 1.`);
-  return n;
-}
-
 export function registerWatch(program: Command, io: CliIO, setExit: (code: 0 | 1 | 2) => void, deps: WatchDeps = {}): void {
   program
     .command('watch')
@@ -152,7 +143,7 @@ export function registerWatch(program: Command, io: CliIO, setExit: (code: 0 | 1
     .option('--url <url>', 'GitLab URL (default: GITLAB_URL, then gitlab.url in the baseline)')
     .option('--revert', 'revert drift an event caused, through the same journaled path as `revert`')
     .option('--state <file>', `last processed event, for catch-up after a restart (default ${DEFAULT_STATE_FILE})`)
-    .option('--rules <dir>', 'directory of extra Sigma rules (.yml), added to the built-in ones; repeatable', collectDirs)
+    .option('--rules <dir>', 'directory of extra Sigma rules (.yml), added to the built-in ones; repeatable', repeatable)
     .option('--ignore-author <username>', 'do not react to events by this user (default: the token\'s own user)')
     .option('--no-ignore-author', 'react to events by any user (own writes are still recognised)')
     .option('--journal <dir>', `journal directory for --revert (default ${DEFAULT_JOURNAL_DIR})`)
