@@ -143,6 +143,15 @@ async function applyStep(step: WriteStep, opts: ApplyOptions): Promise<StepResul
     if (step.change.method === 'POST' && typeof id === 'number') created = { id };
   } catch (err) {
     const error = messageOf(err);
+    // The client retries a PUT/PATCH/DELETE whose answer was lost. If GitLab had applied the first attempt, the
+    // retry itself fails (a DELETE 404s, an additive protected-branch PATCH 422s): the re-read decides, not the
+    // answer. What is in place is recorded as verified, with the error kept beside it.
+    const v = await step.verify(undefined).catch(() => ({ verified: false }));
+    if (v.verified) {
+      const detail = `the write answered "${error}", but the re-read shows the setting in place (an earlier attempt was applied)`;
+      record('verified', { ...statusOf(err), detail });
+      return { step, outcome: 'verified', ...statusOf(err), detail };
+    }
     record('failed', { error, ...statusOf(err) });
     return { step, outcome: 'failed', error, ...statusOf(err) };
   }

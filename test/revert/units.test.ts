@@ -9,6 +9,9 @@ import { planRevert } from '../../checks/revert/plan';
 import { Journal, entriesOf, readJournal, newRunId, type JournalRecord } from '../../checks/revert/journal';
 import { readPathOf, scrub } from '../../checks/revert/before';
 import { restoreFor } from '../../checks/revert/undo';
+import { applySteps, type WriteStep } from '../../checks/revert/apply';
+import { RejectedError } from '../../gitlab/errors';
+import type { GitlabClient } from '../../gitlab/client';
 import { params } from '../policies/helpers';
 
 const ALL = {
@@ -116,5 +119,37 @@ describe('restoreFor', () => {
   it('skips a step whose live value is still the before value', () => {
     const r = restoreFor({ ...entry({ visibility: 'public' }, { visibility: 'private' }, 'PUT', '/projects/1'), last: 'pending' }, { visibility: 'public' });
     expect(r).toMatchObject({ reason: 'the write never happened (live value equals the before value)' });
+  });
+});
+
+describe('applySteps: the re-read decides, not the answer', () => {
+  const journalIn = () => Journal.create(mkdtempSync(join(tmpdir(), 'apply-')), 'run-apply');
+  const step = (verified: boolean): WriteStep => ({
+    id: { run: 'run-apply', seq: 1, url: 'http://gl', target: api, rule: 'protected-branches.push', setting: 'push_access_levels', branch: 'main' },
+    change: { method: 'PATCH', path: '/projects/13/protected_branches/main', body: { allowed_to_push: [{ id: 12, _destroy: true }, { access_level: 40 }] } },
+    serialKey: '/projects/13/protected_branches/main',
+    readBefore: async () => ({ push_access_levels: [{ id: 12, access_level: 30 }] }),
+    verify: async () => (verified ? { verified: true } : { verified: false, detail: 'still 30' }),
+  });
+  // A retried PATCH whose first attempt GitLab applied: the retry answers 422 (the entry is already there).
+  const client = {
+    request: async () => {
+      throw new RejectedError({ method: 'PATCH', path: '/projects/13/protected_branches/main', status: 422, gitlabMessage: 'Push access levels access level has already been taken' });
+    },
+  } as unknown as GitlabClient;
+
+  it('a failed answer with the setting in place is verified, the error kept in the journal', async () => {
+    const journal = journalIn();
+    const [r] = await applySteps([step(true)], { client, journal, concurrency: 1, now: () => new Date('2026-11-20T12:00:00Z') });
+    expect(r).toMatchObject({ outcome: 'verified', status: 422 });
+    expect(r!.detail).toContain('already been taken');
+    expect(readJournal(journal.file).map((x) => x.outcome)).toEqual(['pending', 'verified']);
+  });
+
+  it('a failed answer with the setting not in place is failed', async () => {
+    const journal = journalIn();
+    const [r] = await applySteps([step(false)], { client, journal, concurrency: 1, now: () => new Date('2026-11-20T12:00:00Z') });
+    expect(r).toMatchObject({ outcome: 'failed', status: 422 });
+    expect(readJournal(journal.file).map((x) => x.outcome)).toEqual(['pending', 'failed']);
   });
 });
