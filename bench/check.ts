@@ -14,9 +14,10 @@ import { argValue, startBenchWorld } from './setup';
 
 export async function benchCheck(args: string[]): Promise<void> {
   const naiveSample = Number(argValue(args, '--naive-sample') ?? 200);
+  const concurrency = Number(argValue(args, '--concurrency') ?? 8);
   const { sim, latency, baseline, rules } = await startBenchWorld(args);
   try {
-    const client = new GitlabClient({ url: sim.url, token: sim.tokens.admin! });
+    const client = new GitlabClient({ url: sim.url, token: sim.tokens.admin!, concurrency });
     const started = Date.now();
     const gitlab = await detectGitlab(client, { topGroups: baseline.targets.groups });
     const snapshot = await collect(client, baseline, { rules, gitlab });
@@ -39,7 +40,7 @@ export async function benchCheck(args: string[]): Promise<void> {
     const naiveRequestsPerProject = naive.stats().requests / Math.max(1, sample.length);
     const naiveEstimateMs = naivePerProjectMs * checked;
 
-    printTable(`check: ${checked} projects, ${snapshot.groups.length} groups, ${latency} ms latency`, [
+    printTable(`check: ${checked} projects, ${snapshot.groups.length} groups, ${latency} ms latency, concurrency ${concurrency}`, [
       ['findings', String(result.summary.findings)],
       ['errors', String(result.summary.errors)],
       ['requests', String(stats.requests)],
