@@ -1,6 +1,7 @@
 // `npm run demo` as a newcomer runs it: a child process, its exit code and the files it writes.
 import { describe, expect, it } from 'vitest';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { startSim } from '../../sim';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tempDir } from '../helpers/cli';
@@ -38,5 +39,29 @@ describe('npm run demo', () => {
     const journals = readdirSync(join(out, 'journal'));
     expect(journals.length).toBe(1);
     expect(existsSync(join(out, 'journal', journals[0]!))).toBe(true);
+  });
+
+  it('--live reads a GitLab (here the simulator) with the token from GITLAB_TOKEN and writes nothing to it', async () => {
+    const sim = await startSim({ scenario: 'incident' });
+    try {
+      const out = join(tempDir('posture-demo-live-'), 'demo-output');
+      const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/demo.ts', '--live', '--url', sim.url, '--out', out], {
+        cwd: join(__dirname, '..', '..'),
+        env: { ...process.env, GITLAB_TOKEN: sim.tokens.owner, NO_COLOR: '1' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stdout = '';
+      child.stdout!.on('data', (d: Buffer) => void (stdout += d.toString()));
+      const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+      expect(code).toBe(0);
+      expect(stdout).toContain('two-factor.required');
+      expect(stdout).toContain('changed by mallory');
+      expect(stdout).not.toContain(sim.tokens.owner);
+      expect(readFileSync(join(out, 'report.html'), 'utf8')).toContain('acme/web');
+      // Read-only: not one write reached the server.
+      expect(Object.keys(sim.counts()).filter((route) => !route.startsWith('GET '))).toEqual([]);
+    } finally {
+      await sim.close();
+    }
   });
 });
