@@ -1,7 +1,7 @@
 // Builders for scenario state: users, tokens and groups/projects that meet the `hardened` profile
 // (policies/profiles/hardened.yaml). Scenarios start compliant and then apply their drift.
 import { randomBytes } from 'node:crypto';
-import type { GlAccessLevelEntry, GlApplicationSettings, GlAuditEvent, GlProtectedBranch, GlVariable, Tier } from '../../gitlab/types';
+import type { GlAccessLevelEntry, GlApplicationSettings, GlBranchProtectionDefaults, GlAuditEvent, GlProtectedBranch, GlVariable, Tier } from '../../gitlab/types';
 import { accessLevelDescription, type AuditInput } from '../kit';
 import { nextId, type SimApprovalFlags, type SimGroup, type SimProject, type SimState, type SimToken, type SimUser } from '../state';
 
@@ -16,6 +16,11 @@ export interface ScenarioOptions {
 }
 
 export const INSTANCE_HOST = 'https://gitlab.acme.example';
+
+/** Level 2 of the deprecated integer (gitlab-api.md §3.1): Maintainers push and merge, no force push. */
+function hardenedBranchProtection(): GlBranchProtectionDefaults {
+  return { allowed_to_push: [{ access_level: 40 }], allowed_to_merge: [{ access_level: 40 }], allow_force_push: false, developer_can_initial_push: false };
+}
 
 export function emptyState(opts: ScenarioOptions): SimState {
   const edition = opts.edition ?? 'ee';
@@ -45,12 +50,7 @@ export function hardenedApplicationSettings(): GlApplicationSettings {
     default_group_visibility: 'private',
     restricted_visibility_levels: null,
     default_branch_protection: 2,
-    default_branch_protection_defaults: {
-      allowed_to_push: [{ access_level: 40 }],
-      allowed_to_merge: [{ access_level: 40 }],
-      allow_force_push: false,
-      developer_can_initial_push: false,
-    },
+    default_branch_protection_defaults: hardenedBranchProtection(),
     prevent_merge_requests_author_approval: false,
     prevent_merge_requests_committers_approval: false,
     disable_overriding_approvers_per_merge_request: false,
@@ -101,7 +101,7 @@ function token(state: SimState, user: SimUser, name: string, scopes: SimToken['s
   };
 }
 
-const COMPLIANT_APPROVALS: SimApprovalFlags = {
+export const COMPLIANT_APPROVALS: SimApprovalFlags = {
   merge_requests_author_approval: false,
   merge_requests_disable_committers_approval: true,
   disable_overriding_approvers_per_merge_request: true,
@@ -129,12 +129,7 @@ export function addGroup(state: SimState, path: string, parent: SimGroup | null,
     prevent_forking_outside_group: true,
     project_creation_level: 'maintainer',
     default_branch_protection: 2,
-    default_branch_protection_defaults: {
-      allowed_to_push: [{ access_level: 40 }],
-      allowed_to_merge: [{ access_level: 40 }],
-      allow_force_push: false,
-      developer_can_initial_push: false,
-    },
+    default_branch_protection_defaults: hardenedBranchProtection(),
     created_at: createdAt,
     members,
     hooks: [],

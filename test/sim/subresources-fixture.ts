@@ -1,5 +1,6 @@
 // A tiny hand-built SimState and a direct route caller for the subresource route tests. The caller applies the
 // same gates the server does (EE route on CE -> 404 route, below minTier -> 403, writes need `api`).
+import { COMPLIANT_APPROVALS } from '../../sim/scenarios/build';
 import type { GlProtectedBranch, Tier } from '../../gitlab/types';
 import { accessLevelDescription, SimHttpError, type AuditInput, type Route, type RouteResult, type SimContext } from '../../sim/kit';
 import { routes as approvalRoutes } from '../../sim/routes/approvals';
@@ -65,14 +66,7 @@ function group(id: number, path: string, parent: SimGroup | null, members: SimGr
     members,
     hooks: [],
     variables: [],
-    approval_settings: {
-      merge_requests_author_approval: false,
-      merge_requests_disable_committers_approval: true,
-      disable_overriding_approvers_per_merge_request: true,
-      reset_approvals_on_push: true,
-      selective_code_owner_removals: false,
-      require_password_to_approve: false,
-    },
+    approval_settings: { ...COMPLIANT_APPROVALS },
     approval_locks: {},
     protected_branches: [],
   };
@@ -92,14 +86,7 @@ function project(id: number, g: SimGroup, path: string): SimProject {
     approvals_before_merge: 0,
     members: [],
     protected_branches: [],
-    approvals: {
-      merge_requests_author_approval: false,
-      merge_requests_disable_committers_approval: true,
-      disable_overriding_approvers_per_merge_request: true,
-      reset_approvals_on_push: true,
-      selective_code_owner_removals: false,
-      require_password_to_approve: false,
-    },
+    approvals: { ...COMPLIANT_APPROVALS },
     approval_rules: [],
     hooks: [],
     variables: [],
