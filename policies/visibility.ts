@@ -18,6 +18,14 @@ export const visibilityGroup = defineRule({
     'A group that is more open than intended exposes its name, members and subgroups, and lets its projects be made as open. ' +
     'Making a group more private than one of its projects fails in GitLab: fix the projects first.',
   severity: 'high',
+  params: ['max_group_visibility'],
+  audit: { events: ['group_visibility_level_updated'], match: 'entity' },
+  guards: {
+    GroupSecurity: {
+      fields: ['visibility'],
+      declared: (i) => (i.visibility ? { max_group_visibility: i.visibility, max_project_visibility: 'public' } : null),
+    },
+  },
   scope: ['group'],
   minTier: 'free',
   scenario: SCENARIOS.misconfiguredSettings,
@@ -43,6 +51,15 @@ export const visibilityProject = defineRule({
   description:
     'A project that is more open than intended exposes its code, issues and (with public jobs) CI logs, often to the whole internet.',
   severity: 'high',
+  params: ['max_project_visibility'],
+  // `details.change` is `visibility_level` with values like "Public".
+  audit: { events: ['project_visibility_level_updated'], match: 'entity' },
+  guards: {
+    ProjectSecurity: {
+      fields: ['visibility'],
+      declared: (i) => (i.visibility ? { max_group_visibility: 'public', max_project_visibility: i.visibility } : null),
+    },
+  },
   scope: ['project'],
   minTier: 'free',
   scenario: SCENARIOS.misconfiguredSettings,
@@ -60,3 +77,6 @@ export const visibilityProject = defineRule({
   },
   fix: (f, params) => ({ method: 'PUT', path: `/projects/${f.target.id}`, body: { visibility: params.max_project_visibility } }),
 });
+
+/** This file's rules, in catalog order (policies/catalog.ts gathers every area's list). */
+export const rules = [visibilityGroup, visibilityProject] as const;
