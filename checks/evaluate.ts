@@ -115,7 +115,7 @@ export function evaluate(snapshot: Snapshot, baseline: Baseline, opts: EvaluateO
             break;
           case 'judged':
             for (const finding of verdict.findings) {
-              const waiver = findWaiver(baseline.waivers, rule.id, target.path, ctx.now);
+              const waiver = findWaiver(baseline.waivers, rule.id, target.path, ctx.now, { object: finding.object, branch: finding.branch });
               if (waiver) {
                 finding.waived = true;
                 finding.waiver = { reason: waiver.reason, expires: waiver.expires };
