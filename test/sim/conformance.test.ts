@@ -214,7 +214,7 @@ describe('audit event details over REST (item: from/to are strings)', () => {
     expect(byName(web, 'protected_branch_allow_force_push_updated').details).toMatchObject({ change: 'allow force push', from: 'false', to: 'true' });
     expect(byName(web, 'project_visibility_level_updated').details).toMatchObject({ change: 'visibility_level', from: 'Private', to: 'Public' });
     const apiEvents = (await raw(sim, '/projects/acme%2Fapi/audit_events', { token: sim.tokens.owner })).json as Ev[];
-    expect(byName(apiEvents, 'update_approval_rules').details).toMatchObject({ change: 'approvals_required', from: '2', to: '0' });
+    expect(byName(apiEvents, 'update_approval_rules').details).toMatchObject({ change: 'number of required approvals', from: '2', to: '0' });
     // Only present keys are converted: an event without from/to gets none.
     const hook = byName(apiEvents, 'webhook_created');
     expect('from' in hook.details || 'to' in hook.details).toBe(false);
