@@ -19,6 +19,8 @@ export const jobTokenScope = defineRule({
     events: ['secure_ci_job_token_inbound_disabled'],
     match: 'entity',
     implied: { secure_ci_job_token_inbound_disabled: { from: true, to: false } },
+    note: 'GitLab audits this setting only when it is changed through GraphQL; a later change through the REST API (PATCH /projects/:id/job_token_scope) would not show',
+    unauditedPaths: 'GitLab does not audit changes made through the REST API (PATCH /projects/:id/job_token_scope), only through GraphQL',
   },
   guards: {
     ProjectSecurity: {
@@ -54,7 +56,7 @@ export const publicJobs = defineRule({
   severity: 'high',
   params: [],
   audit: {
-    unavailable: 'GitLab does not audit public_jobs (public pipelines): it is not one of the project settings GitLab audits (gitlab-api.md §4)',
+    unavailable: 'GitLab does not audit public_jobs (public pipelines): it is not one of the project settings GitLab audits (see docs/gitlab-behaviour.md)',
   },
   guards: { ProjectSecurity: { fields: ['public_jobs'], declared: (i) => (i.public_jobs === false ? {} : null) } },
   scope: ['project'],
@@ -128,6 +130,9 @@ export const maskedVariables = defineRule({
     events: ['ci_variable_created', 'ci_variable_updated', 'ci_group_variable_created', 'ci_group_variable_updated'],
     match: 'variable',
     creations: ['ci_variable_created', 'ci_group_variable_created'],
+    // An update names the attribute it changed; a masking change does not explain a protection finding.
+    settingChanges: { masked: ['variable masking', 'masked'], protected: ['variable protection', 'protected'] },
+    value: 'boolean',
   },
   guards: {
     VariableProtection: {

@@ -60,7 +60,7 @@ export const downloadLimit = defineRule({
     'A stolen account or token often clones every repository it can reach; the Git abuse limit notices and bans such bulk downloads.',
   severity: 'medium',
   params: ['max_download_limit', 'max_interval_seconds', 'auto_ban'],
-  audit: { unavailable: 'GitLab does not audit group Git abuse rate limit settings (no audit event type exists; gitlab-api.md §4)' },
+  audit: { unavailable: 'GitLab does not audit group Git abuse rate limit settings (no audit event type exists; see docs/gitlab-behaviour.md)' },
   guards: {
     GroupSecurity: {
       fields: ['unique_project_download_limit', 'unique_project_download_limit_interval_in_seconds', 'auto_ban_user_on_excessive_projects_download'],

@@ -46,6 +46,7 @@ export const minApprovals = defineRule({
     events: ['update_approval_rules', 'approval_rule_created'],
     match: 'approval-rule',
     creations: ['approval_rule_created'],
+    value: 'integer',
   },
   guards: { ApprovalRule: { fields: ['approvals_required'], declared: (i) => ({ min_approvals: i.approvals_required }) } },
   needs: { project: ['project', 'approvalRules', 'protectedBranches'] },

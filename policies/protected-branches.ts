@@ -7,7 +7,7 @@
 import type { GlAccessLevelEntry, GlProtectedBranch } from '../gitlab/types';
 import type { Finding } from '../checks/model';
 import type { Area, AreaParams } from './params';
-import { branchEvents } from './audit';
+import { BRANCH_UPDATED, branchEvents, CODE_OWNER_EVENTS, FORCE_PUSH_EVENTS, MERGE_ACCESS_CHANGES, PUSH_ACCESS_CHANGES } from './audit';
 import type { ProtectedBranchInputs } from '../provider/types';
 import { defineRule, type Fix, type FindingDraft, type Subject } from './rule';
 import { patternCovers, relevantProtections, requiredBranches } from './match';
@@ -191,7 +191,7 @@ export const push = defineRule({
     'Direct pushes skip merge requests, approvals and pipelines; a push level below Maintainer, or a named user or group, widens who can change protected code unreviewed.',
   severity: 'high',
   params: ['branches', 'push_access_level'],
-  audit: branchEvents('protected_branch_updated', ['allowed to push']),
+  audit: branchEvents([BRANCH_UPDATED], PUSH_ACCESS_CHANGES, 'access-levels'),
   guards: { ProtectedBranch: { fields: ['push_access_level'], declared: (i) => (i.push_access_level !== undefined ? branchParams(i) : null) } },
   minTier: 'free',
   needs: { project: ['project', 'protectedBranches'] },
@@ -206,7 +206,7 @@ export const merge = defineRule({
   description: 'Whoever can merge decides what lands on the branch once approvals are met; a lower merge level widens that circle.',
   severity: 'medium',
   params: ['branches', 'merge_access_level'],
-  audit: branchEvents('protected_branch_updated', ['allowed to merge']),
+  audit: branchEvents([BRANCH_UPDATED], MERGE_ACCESS_CHANGES, 'access-levels'),
   guards: { ProtectedBranch: { fields: ['merge_access_level'], declared: (i) => (i.merge_access_level !== undefined ? branchParams(i) : null) } },
   minTier: 'free',
   needs: { project: ['project', 'protectedBranches'] },
@@ -221,7 +221,7 @@ export const forcePush = defineRule({
   description: 'Force push rewrites history on a protected branch: reviewed commits can be replaced and evidence of a change erased.',
   severity: 'high',
   params: ['branches', 'allow_force_push'],
-  audit: branchEvents('protected_branch_allow_force_push_updated'),
+  audit: branchEvents(FORCE_PUSH_EVENTS, ['allow force push'], 'boolean'),
   guards: { ProtectedBranch: { fields: ['allow_force_push'], declared: (i) => (i.allow_force_push !== undefined ? branchParams(i) : null) } },
   minTier: 'free',
   needs: { project: ['project', 'protectedBranches'] },
@@ -248,7 +248,7 @@ export const codeOwnerApproval = defineRule({
   description: 'Code owner approval makes the owners of the touched files approve, so an approval from an unrelated member is not enough.',
   severity: 'medium',
   params: ['branches'],
-  audit: branchEvents('protected_branch_code_owner_approval_required_updated'),
+  audit: branchEvents(CODE_OWNER_EVENTS, ['code owner approval required'], 'boolean'),
   guards: {
     ProtectedBranch: {
       fields: ['code_owner_approval_required'],
@@ -286,7 +286,7 @@ export const deployKeyPush = defineRule({
     'A deploy key with push access writes to the branch with no user, no 2FA and no review; a leaked key is a direct path to production code.',
   severity: 'high',
   params: ['branches', 'allow_deploy_key_push'],
-  audit: branchEvents('protected_branch_updated', ['allowed to push']),
+  audit: branchEvents([BRANCH_UPDATED], PUSH_ACCESS_CHANGES, 'access-levels'),
   minTier: 'free',
   needs: { project: ['project', 'protectedBranches'] },
   evaluate: (s, params) =>

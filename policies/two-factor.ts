@@ -11,7 +11,7 @@ export const twoFactorRequired = defineRule({
     'Without enforced 2FA a phished or reused password is enough to take over a member account and everything it can reach.',
   severity: 'critical',
   params: [],
-  audit: { events: ['group_require_two_factor_authentication_updated'], match: 'entity' },
+  audit: { events: ['group_require_two_factor_authentication_updated'], match: 'entity', value: 'boolean' },
   guards: { GroupSecurity: { fields: ['require_two_factor_authentication'], declared: (i) => (i.require_two_factor_authentication === true ? {} : null) } },
   scope: ['group'],
   minTier: 'free',
@@ -39,7 +39,7 @@ export const twoFactorGracePeriod = defineRule({
     'During the grace period members may keep signing in without a second factor, so a long one delays the protection 2FA gives.',
   severity: 'medium',
   params: ['max_grace_period'],
-  audit: { events: ['group_two_factor_grace_period_updated'], match: 'entity' },
+  audit: { events: ['group_two_factor_grace_period_updated'], match: 'entity', value: 'integer' },
   guards: {
     GroupSecurity: {
       fields: ['two_factor_grace_period'],

@@ -19,7 +19,8 @@ export const visibilityGroup = defineRule({
     'Making a group more private than one of its projects fails in GitLab: fix the projects first.',
   severity: 'high',
   params: ['max_group_visibility'],
-  audit: { events: ['group_visibility_level_updated'], match: 'entity' },
+  // Both auditors log the level's name ("Public"), `Gitlab::VisibilityLevel.level_name`.
+  audit: { events: ['group_visibility_level_updated'], match: 'entity', value: 'visibility' },
   guards: {
     GroupSecurity: {
       fields: ['visibility'],
@@ -52,8 +53,8 @@ export const visibilityProject = defineRule({
     'A project that is more open than intended exposes its code, issues and (with public jobs) CI logs, often to the whole internet.',
   severity: 'high',
   params: ['max_project_visibility'],
-  // `details.change` is `visibility_level` with values like "Public".
-  audit: { events: ['project_visibility_level_updated'], match: 'entity' },
+  // Both auditors log the level's name ("Public"), `Gitlab::VisibilityLevel.level_name`.
+  audit: { events: ['project_visibility_level_updated'], match: 'entity', value: 'visibility' },
   guards: {
     ProjectSecurity: {
       fields: ['visibility'],
