@@ -44,6 +44,8 @@ export interface Change {
   destructive?: boolean;
   /** What the journal must say cannot be restored by undo (e.g. a hook's secret token). */
   unrecoverable?: string;
+  /** What else the write changes, and why GitLab needs it (shown under the step in the revert plan). */
+  note?: string;
 }
 
 export type Fix = Change | { manual: string };
