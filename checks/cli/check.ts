@@ -12,6 +12,7 @@ import { writePrivateFileAtomic } from '../private-file';
 import { readSnapshotFile } from './args';
 import { UsageError, type CliIO } from './io';
 import { writeReport } from './output';
+import { assertWritableFile } from './output-paths';
 import { parseShard, type Shard } from '../scale/shard';
 import { parseDuration } from '../duration';
 import { InvalidArgumentError, type Command } from 'commander';
@@ -45,6 +46,8 @@ export interface CheckOptions {
 }
 
 export async function runCheck(opts: CheckOptions, io: CliIO): Promise<ExitCodeValue> {
+  assertWritableFile('--output', opts.output);
+  assertWritableFile('--save-snapshot', opts.saveSnapshot);
   const { result, snapshot } = await checkOnce(opts, io);
   // Saved after every live run with --since-last (or an explicit --state-dir), for the next incremental run.
   if (!opts.fromSnapshot && (opts.sinceLast || opts.stateDir)) saveStateAtomic(stateFile(opts.stateDir ?? DEFAULT_STATE_DIR, opts.shard), snapshot);
