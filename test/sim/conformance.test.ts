@@ -3,6 +3,8 @@ import { Gitlab } from '@gitbeaker/rest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningSim } from '../../sim';
 import { raw, withSim } from './helpers';
+import type { GlApprovalRule } from '../../gitlab/types';
+import { isInvalidRule } from '../../policies/mr-approvals';
 import { findPythonGitlab, runPythonGitlab } from '../helpers/python-gitlab';
 
 let sim: RunningSim;
@@ -197,6 +199,76 @@ describe('audit events, version, namespaces, users, settings', () => {
   it('GET /version', async () => {
     const r = await raw(sim, '/version', { token: sim.tokens.developer });
     expect(r.json).toEqual({ version: '17.11.2-ee', revision: sim.state.revision });
+  });
+});
+
+// Approval rules and settings as GitLab validates them (issue 13, items 4, 6, 7). A fresh sim: these tests write.
+describe('approval rules and approval settings (GitLab EE validations)', () => {
+  let own: RunningSim;
+  beforeAll(async () => {
+    own = await withSim({ scenario: 'hardened' });
+  });
+  afterAll(async () => {
+    await own.close();
+  });
+  const send = (method: string, path: string, body: unknown) =>
+    raw(own, path, { method, token: own.tokens.maintainer, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+  // ApprovalProjectRule: validates :rule_type, uniqueness: { scope: :project_id }, if: :any_approver?;
+  // ApprovalRules::CreateService#handle_any_approver_rule_creation: no user_ids/group_ids/usernames -> any_approver.
+  it('a rule created without approvers is any_approver, and a project holds only one', async () => {
+    const second = await send('POST', '/projects/acme%2Fweb/approval_rules', { name: 'Second', approvals_required: 1 });
+    expect(second.status).toBe(400);
+    expect(second.json).toEqual({ message: { rule_type: ['any-approver for the project already exists'] } });
+    const web = own.state.projects.find((p) => p.path_with_namespace === 'acme/web')!;
+    expect(web.approval_rules.map((r) => r.rule_type)).toEqual(['any_approver']);
+
+    const del = await raw(own, `/projects/acme%2Fweb/approval_rules/${web.approval_rules[0]!.id}`, { method: 'DELETE', token: own.tokens.maintainer });
+    expect(del.status).toBe(204);
+    const created = await send('POST', '/projects/acme%2Fweb/approval_rules', { name: 'Reviewers', approvals_required: 2 });
+    expect(created.status).toBe(201);
+    expect(created.json).toMatchObject({ name: 'Reviewers', rule_type: 'any_approver', approvals_required: 2, users: [], groups: [], eligible_approvers: [] });
+    const withUsers = await send('POST', '/projects/acme%2Fweb/approval_rules', { name: 'Security', approvals_required: 1, usernames: ['bob'] });
+    expect(withUsers.json).toMatchObject({ rule_type: 'regular' });
+    const explicit = await send('POST', '/projects/acme%2Fweb/approval_rules', { name: 'Explicit', approvals_required: 1, rule_type: 'regular' });
+    expect(explicit.json).toMatchObject({ rule_type: 'regular' });
+  });
+
+  // ApprovalRuleLike#approvers = (users | group_users) filtered to active users; the entity serves it as eligible_approvers.
+  // ApprovalWrappedRule#invalid_rule?: approvals_required > approvers.size -> the rule counts as approved.
+  it('eligible_approvers are the active users and group members: a blocked approver leaves a 2-of-2 rule invalid', async () => {
+    const rule = await send('POST', '/projects/acme%2Fapi/approval_rules', { name: 'Pair', approvals_required: 2, usernames: ['bob', 'dave'] });
+    expect(rule.status).toBe(201);
+    const id = (rule.json as { id: number }).id;
+    const names = async () => {
+      const r = await raw(own, `/projects/acme%2Fapi/approval_rules/${id}`, { token: own.tokens.maintainer });
+      return (r.json as GlApprovalRule).eligible_approvers.map((u) => u.username);
+    };
+    expect(await names()).toEqual(['bob', 'dave']);
+    own.state.users.find((u) => u.username === 'dave')!.state = 'blocked';
+    expect(await names()).toEqual(['bob']);
+    const served = (await raw(own, `/projects/acme%2Fapi/approval_rules/${id}`, { token: own.tokens.maintainer })).json as GlApprovalRule;
+    expect(isInvalidRule(served)).toBe(true);
+    own.state.users.find((u) => u.username === 'dave')!.state = 'active';
+  });
+
+  // MergeRequest::ApprovalRemovalSettings#mutually_exclusive_settings; POST /approvals renders it with
+  // render_validation_error! (400, errors on base); the settings PUT with render_api_error!(message, 400).
+  it('reset_approvals_on_push and selective_code_owner_removals are mutually exclusive', async () => {
+    const base = { message: { base: ['selective_code_owner_removals can only be enabled when reset_approvals_on_push is disabled'] } };
+    const on = await send('POST', '/projects/acme%2Fdocs-site/approvals', { selective_code_owner_removals: true });
+    expect([on.status, on.json]).toEqual([400, base]);
+    const swap = await send('POST', '/projects/acme%2Fdocs-site/approvals', { reset_approvals_on_push: false, selective_code_owner_removals: true });
+    expect(swap.status).toBe(201);
+    expect(swap.json).toMatchObject({ reset_approvals_on_push: false, selective_code_owner_removals: true });
+    const resetAlone = await send('POST', '/projects/acme%2Fdocs-site/approvals', { reset_approvals_on_push: true });
+    expect([resetAlone.status, resetAlone.json]).toEqual([400, base]);
+    const put = await send('PUT', '/projects/acme%2Fdocs-site/merge_request_approval_setting', { retain_approvals_on_push: false });
+    expect([put.status, put.json]).toEqual([400, { message: 'selective_code_owner_removals can only be enabled when retain_approvals_on_push is enabled' }]);
+    // What mr-approvals.reset-on-push's fix sends: both flags in one write.
+    const fix = await send('POST', '/projects/acme%2Fdocs-site/approvals', { reset_approvals_on_push: true, selective_code_owner_removals: false });
+    expect(fix.status).toBe(201);
+    expect(fix.json).toMatchObject({ reset_approvals_on_push: true, selective_code_owner_removals: false });
   });
 });
 
