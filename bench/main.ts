@@ -6,6 +6,7 @@ const benches: Record<string, () => Promise<(args: string[]) => Promise<void>>> 
   'since-last': async () => (await import('./since-last')).benchSinceLast,
   shard: async () => (await import('./shard')).benchShard,
   matching: async () => (await import('./matching')).benchMatching,
+  startup: async () => (await import('./startup')).benchStartup,
 };
 
 async function run(): Promise<void> {
