@@ -9,6 +9,7 @@ import type { CheckResult, ExitCodeValue, Severity, Snapshot } from '../model';
 import { CATALOG } from '../../policies/catalog';
 import { connect } from './connect';
 import { writePrivateFileAtomic } from '../private-file';
+import { terminalSafe } from '../safe-text';
 import { readSnapshotFile } from './args';
 import { UsageError, type CliIO } from './io';
 import { writeReport } from './output';
@@ -90,7 +91,7 @@ export async function checkOnce(opts: CheckOptions, io: CliIO): Promise<{ result
     baseline,
   );
   let started = false;
-  const say = (text: string) => io.stderr(`gitlab-posture: ${text}\n`);
+  const say = (text: string) => io.stderr(terminalSafe(`gitlab-posture: ${text}\n`));
   let reread: { groups: Set<number>; projects: Set<number> } | undefined;
   let snapshot: Snapshot | undefined;
   if (opts.sinceLast) {

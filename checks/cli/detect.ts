@@ -10,6 +10,7 @@ import { detectExitCode, ruleProblemsResult, runDetection } from '../../detectio
 import { loadRules, SIGMA_LEVELS, type CompiledRule, type SigmaLevel } from '../../detections/engine';
 import type { DetectResult } from '../../detections/model';
 import { DETECT_FORMATS, renderDetect, type DetectFormat } from '../../detections/report';
+import { jsonSafe } from '../safe-text';
 import { connect, ALLOW_HTTP_HELP } from './connect';
 import { repeatable } from './args';
 import { UsageError, type CliIO } from './io';
@@ -65,8 +66,10 @@ export async function runDetect(opts: DetectOptions, io: CliIO): Promise<0 | 1 |
 function writeDetectReport(io: CliIO, opts: Pick<DetectOptions, 'format' | 'output'>, result: DetectResult, rules: readonly CompiledRule[]): void {
   const format = opts.format ?? (!opts.output && io.stdoutIsTTY ? 'table' : 'json');
   const text = renderDetect(format, result, { rules, generatedAt: io.now().toISOString(), toolVersion: require('../../package.json').version as string });
-  if (opts.output) io.writeFile(opts.output, text);
-  else io.stdout(text);
+  // JSON and SARIF keep C1 and U+2028/2029 raw unless escaped; the table and Markdown sanitize their cells.
+  const safe = format === 'json' || format === 'sarif' ? jsonSafe(text) : text;
+  if (opts.output) io.writeFile(opts.output, safe);
+  else io.stdout(safe);
 }
 
 export function registerDetect(program: Command, io: CliIO, setExit: (code: 0 | 1 | 2) => void): void {

@@ -13,6 +13,7 @@ import { renderInitBaseline } from '../init';
 import { ExitCode, type CheckResult, type ExitCodeValue } from '../model';
 import { CATALOG } from '../../policies/catalog';
 import { connect, resolveUrl, ALLOW_HTTP_HELP } from './connect';
+import { terminalSafe } from '../safe-text';
 import { UsageError, type CliIO } from './io';
 
 export interface InitOptions {
@@ -56,12 +57,12 @@ export async function runInit(opts: InitOptions, io: CliIO): Promise<ExitCodeVal
 
   if (!result.summary.complete) {
     const lines = result.errors.map((e) => `  ${e.target.path}: ${e.message}`);
-    io.stderr(
+    io.stderr(terminalSafe(
       `gitlab-posture: init: ${result.errors.length} target(s) of ${group} could not be read; ${output} was not written ` +
         '(a baseline from partial data would hide what could not be read):\n' +
         lines.join('\n') +
         '\nUse a token with the Owner role on the group (read_api scope), or fix the errors above, and run init again.\n',
-    );
+    ));
     return ExitCode.Incomplete;
   }
 
