@@ -3,7 +3,7 @@
 // escaping could not run or load anything. Every interpolated value goes through `esc` (a hook URL can hold
 // `<script>`). Rows carry data-severity / data-area for the filters (and tests).
 import { createHash } from 'node:crypto';
-import type { CheckResult, Finding } from '../model';
+import type { CheckResult, Finding } from '../../model/result';
 import {
   compareBySeverity,
   compareErrors,

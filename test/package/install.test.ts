@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startSim, type RunningSim } from '../../sim';
-import type { CheckResult } from '../../checks/model';
+import type { CheckResult } from '../../model/result';
 
 const run = promisify(execFile);
 const ROOT = join(__dirname, '..', '..');
