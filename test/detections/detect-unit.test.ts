@@ -112,6 +112,6 @@ describe('reports escape attacker-written fields', () => {
     const text = renderDetect('markdown', r, { rules });
     expect(text).not.toContain('<img');
     expect(text).not.toContain('\u001b');
-    expect(text).toContain(`| medium | Webhook added (review its host) | webhook_created #${evil.id} (Hook 1\ufffd[2J\\| &lt;img src=x&gt;) | project acme/web | mallory |`);
+    expect(text).toContain(`| medium | Webhook added (review its host) | webhook_created #${evil.id} (Hook 1\ufffd&#91;2J\\| &lt;img src=x&gt;) | project acme/web | mallory |`);
   });
 });
