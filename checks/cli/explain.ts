@@ -1,5 +1,6 @@
 // `gitlab-posture explain`: check, then name who changed each drifted setting, when and from where (audit
 // events), or say why that cannot be known. Exit codes are check's (DESIGN.md "CLI (contract)").
+import { assertWritableFile } from './output-paths';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { GitlabClient } from '../../gitlab/client';
 import { CATALOG } from '../../policies/catalog';
@@ -24,6 +25,7 @@ export interface ExplainCliOptions extends CheckOptions {
 }
 
 export async function runExplain(opts: ExplainCliOptions, io: CliIO): Promise<{ code: ExitCodeValue; result: CheckResult }> {
+  assertWritableFile('--output', opts.output);
   const sinceText = opts.since ?? '30d';
   const sinceMs = parseDuration(sinceText);
   if (sinceMs === undefined) throw new UsageError(`--since ${sinceText}: expected a number and a unit m, h, d or w, e.g. --since 30d`);

@@ -21,6 +21,7 @@ import { registerInit } from './init';
 import { registerRules } from './rules';
 import { registerWatch } from './watch';
 import { processIO, UsageError, type CliIO } from './io';
+import { terminalSafe } from '../safe-text';
 
 export const VERSION: string = require('../../package.json').version;
 
@@ -106,7 +107,8 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<Exi
   let code: ExitCodeValue = ExitCode.Ok;
   const verbose = argv.includes('--verbose');
   const token = io.env.GITLAB_TOKEN;
-  const say = (text: string) => io.stderr(redact(text, token) + '\n');
+  // Error messages quote GitLab's answers and file contents: no raw control character reaches the terminal.
+  const say = (text: string) => io.stderr(terminalSafe(redact(text, token)) + '\n');
   try {
     await buildProgram(io, (c) => (code = c)).parseAsync(argv, { from: 'user' });
     return code;

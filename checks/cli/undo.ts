@@ -16,7 +16,7 @@ import { readObject, readPathOf } from '../revert/before';
 import { restoreFor, restored, undoCandidates, writeOf, type UndoItem } from '../revert/undo';
 import { paramsFromHeader, replayProblem } from '../revert/replayable';
 import { formatResult, where } from '../revert/format';
-import { terminalSafe } from '../report/common';
+import { terminalSafe } from '../safe-text';
 import { requireApiScope } from './revert';
 import { ALLOW_HTTP_HELP, requireToken, resolveUrl } from './connect';
 import { UsageError, type CliIO } from './io';

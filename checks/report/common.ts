@@ -62,14 +62,8 @@ export function compareErrors(a: TargetErrorEntry, b: TargetErrorEntry): number 
 
 export const sorted = <T>(items: readonly T[], by: (a: T, b: T) => number): T[] => [...items].sort(by);
 
-/**
- * Text from GitLab (hook URLs, variable keys, messages quoting them) without control characters, so a value
- * cannot drive the terminal (ANSI escapes) or fake extra lines.
- */
-export function terminalSafe(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/g, '\ufffd');
-}
+// Text from GitLab (hook URLs, variable keys, messages quoting them) goes through the one sanitizer.
+export { terminalSafe, oneLine } from '../safe-text';
 
 /** A value as one short line: strings bare, everything else as JSON. */
 export function formatValue(value: unknown, max = 80): string {

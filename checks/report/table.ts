@@ -13,6 +13,7 @@ import {
   plural,
   sorted,
   terminalSafe,
+  oneLine,
   unreadableTargets,
   type ReportContext,
 } from './common';
@@ -41,7 +42,8 @@ export function renderTable(result: CheckResult, ctx: ReportContext): string {
     ctx.color ? `${ANSI[style][0]}${text}${ANSI[style][1]}` : text;
   const out: string[] = [];
   const g = result.gitlab;
-  out.push(`GitLab ${g.url} (${g.version}, ${g.tier})${ctx.generatedAt ? ` — ${ctx.generatedAt}` : ''}`);
+  // The version string is whatever the server answered: as untrusted as any other GitLab value.
+  out.push(oneLine(`GitLab ${g.url} (${g.version}, ${g.tier})${ctx.generatedAt ? ` — ${ctx.generatedAt}` : ''}`));
 
   const byTarget = new Map<string, Finding[]>();
   // Grouped by target; inside a target the most severe first.

@@ -34,7 +34,8 @@ export function paramsFromHeader(value: unknown): AllParams | undefined {
   if (value === null || typeof value !== 'object') return undefined;
   const out: Record<string, unknown> = {};
   for (const area of AREAS) {
-    const parsed = (areaParams[area] as z.ZodType).safeParse((value as Record<string, unknown>)[area]);
+    // An area the header does not name (a journal of an older version) gets its defaults.
+    const parsed = (areaParams[area] as z.ZodType).safeParse((value as Record<string, unknown>)[area] ?? {});
     if (!parsed.success) return undefined;
     out[area] = parsed.data;
   }
