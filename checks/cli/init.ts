@@ -10,7 +10,7 @@ import type { ProfileName } from '../baseline/types';
 import { activeRules, evaluate } from '../evaluate';
 import { collect, enrich } from '../collect';
 import { renderInitBaseline } from '../init';
-import { ExitCode, type CheckResult, type ExitCodeValue } from '../model';
+import { ExitCode, type CheckResult, type ExitCodeValue } from '../../model/result';
 import { CATALOG } from '../../policies/catalog';
 import { connect, resolveUrl, ALLOW_HTTP_HELP } from './connect';
 import { terminalSafe } from '../safe-text';

@@ -8,7 +8,8 @@ import { startSim, type RunningSim } from '../../sim';
 import { addGroup, addProject } from '../../sim/scenarios/build';
 import { buildAuditEvent } from '../../sim/audit';
 import { ACME_HARDENED, runCli, tempDir, writeBaseline } from '../helpers/cli';
-import type { CheckResult, Snapshot } from '../../checks/model';
+import type { CheckResult } from '../../model/result';
+import type { Snapshot } from '../../model/snapshot';
 import type { GlAuditEvent } from '../../gitlab/types';
 import { planChanges } from '../../checks/scale/incremental';
 
