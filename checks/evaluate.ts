@@ -19,6 +19,7 @@ import type {
   TargetRef,
 } from './model';
 import { minTierFor, tierAtLeast, type EvalContext, type Rule, type Subject } from '../policies/rule';
+import { isGitlabCom } from '../gitlab/tier';
 import { isRuleId } from '../policies/rule-ids';
 import { CATALOG } from '../policies/catalog';
 import type { Area } from '../policies/params';
@@ -70,7 +71,7 @@ const BASE_READ: Record<TargetKind, string> = { instance: 'settings', group: 'gr
 export function evaluate(snapshot: Snapshot, baseline: Baseline, opts: EvaluateOptions = {}): CheckResult {
   const rules = activeRules(opts.rules ?? CATALOG, baseline, opts.only);
   const { tier, isAdmin } = snapshot.gitlab;
-  const ctx: EvalContext = { tier, now: snapshot.takenAt, isAdmin };
+  const ctx: EvalContext = { tier, now: snapshot.takenAt, isAdmin, ...contextOf(snapshot.gitlab) };
   const findings: Finding[] = [];
   const skipped: SkippedEntry[] = [];
   // Every (rule, target) actually judged, so JUnit can list passing cases too.
@@ -238,4 +239,9 @@ function isRevertible(rule: Rule, finding: Finding, params: unknown): boolean {
   } catch {
     return false;
   }
+}
+
+/** What rules learn of the instance besides tier and role: the edition and whether it is GitLab.com. */
+export function contextOf(gitlab: Pick<Snapshot['gitlab'], 'url' | 'edition'>): Pick<EvalContext, 'edition' | 'gitlabCom'> {
+  return { ...(gitlab.edition ? { edition: gitlab.edition } : {}), gitlabCom: isGitlabCom(gitlab.url) };
 }

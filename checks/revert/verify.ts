@@ -8,6 +8,7 @@ import type { EvalContext, Rule, Subject } from '../../policies/rule';
 import type { AllParams, Area } from '../../policies/params';
 import { fetchGroupRead, fetchProjectRead } from '../collect/reads';
 import { readOf } from '../collect/read';
+import { contextOf } from '../evaluate';
 
 export interface Verification {
   verified: boolean;
@@ -22,7 +23,7 @@ export async function verifyFinding(
   finding: Finding,
   rule: Rule,
   params: AllParams,
-  gitlab: Pick<GitlabInfo, 'tier' | 'isAdmin'>,
+  gitlab: Pick<GitlabInfo, 'tier' | 'isAdmin'> & Partial<Pick<GitlabInfo, 'url' | 'edition'>>,
   now: Date,
 ): Promise<Verification> {
   const { kind, id } = finding.target;
@@ -39,7 +40,7 @@ export async function verifyFinding(
     subject[key] = read.value;
   }
   if (kind === 'group') subject.topLevel = (subject.group as { parent_id: number | null }).parent_id === null;
-  const ctx: EvalContext = { tier: gitlab.tier, isAdmin: gitlab.isAdmin, now: now.toISOString() };
+  const ctx: EvalContext = { tier: gitlab.tier, isAdmin: gitlab.isAdmin, now: now.toISOString(), ...(gitlab.url ? contextOf({ url: gitlab.url, edition: gitlab.edition }) : {}) };
   let outcome: ReturnType<Rule['evaluate']>;
   try {
     outcome = rule.evaluate(subject as unknown as Subject, params[rule.area as Area] as never, ctx);
