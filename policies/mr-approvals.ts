@@ -5,6 +5,7 @@
 // the old value (quirk 1), so the fix is manual.
 import type { GlApprovalRule, GlMrApprovalSetting, GlProjectApprovals, GlProtectedBranch } from '../gitlab/types';
 import type { Finding } from '../checks/model';
+import { approvalFlag } from './audit';
 import { defineRule, type Change, type Fix, type FindingDraft, type Subject } from './rule';
 import { branchMatches } from './match';
 import { SCENARIOS } from './scenarios';
@@ -40,7 +41,7 @@ function countsTowardMinimum(rule: GlApprovalRule): boolean {
  * (users and group members, ApprovalRuleLike#approvers), as the API serves it.
  */
 export function isInvalidRule(rule: Pick<GlApprovalRule, 'rule_type' | 'approvals_required' | 'eligible_approvers'>): boolean {
-  return rule.rule_type !== 'any_approver' && rule.approvals_required > rule.eligible_approvers.length;
+  return rule.rule_type !== 'any_approver' && rule.approvals_required > (rule.eligible_approvers ?? []).length;
 }
 
 /** Would the rule still block a merge with `required` approvals? (Raising it past its approvers voids it.) */
@@ -61,12 +62,21 @@ export const minApprovals = defineRule({
   description:
     'Approvals are the review gate before code reaches the default branch; with fewer than required, one account can land changes alone.',
   severity: 'high',
+  params: ['min_approvals'],
+  audit: {
+    events: ['update_approval_rules', 'approval_rule_created'],
+    match: 'approval-rule',
+    creations: ['approval_rule_created'],
+    value: 'integer',
+  },
+  guards: { ApprovalRule: { fields: ['approvals_required'], declared: (i) => ({ min_approvals: i.approvals_required }) } },
   needs: { project: ['project', 'approvalRules', 'protectedBranches'] },
   evaluate: (s, params) => {
     if (s.kind !== 'project' || !s.project.default_branch) return [];
     const branch = s.project.default_branch;
     const covering = s.approvalRules.filter((r) => countsTowardMinimum(r) && ruleCoversBranch(r, branch, s.protectedBranches));
-    if (covering.some((r) => !Array.isArray(r.eligible_approvers))) {
+    // Only regular rules can be invalid; any_approver rules need no approver list.
+    if (covering.some((r) => r.rule_type !== 'any_approver' && !Array.isArray(r.eligible_approvers))) {
       return { skip: 'eligible_approvers not returned by GET /projects/:id/approval_rules: cannot tell which rules can block a merge' };
     }
     // Only rules that can block a merge count; the strongest of them decides. Rules scoped to other branches
@@ -98,7 +108,7 @@ export const minApprovals = defineRule({
                       rule_id: best.id,
                       name: best.name,
                       rule_type: best.rule_type,
-                      eligible: best.eligible_approvers.length,
+                      ...(Array.isArray(best.eligible_approvers) ? { eligible: best.eligible_approvers.length } : {}),
                       applies_to_all_protected_branches: best.applies_to_all_protected_branches,
                       user_ids: best.users.map((u) => u.id),
                       group_ids: best.groups.map((g) => g.id),
@@ -216,6 +226,10 @@ export const authorApproval = defineRule({
   title: 'Authors cannot approve their own merge requests',
   description: 'Self-approval turns a two-person review into one: a compromised account can open and approve its own change.',
   severity: 'medium',
+  params: [],
+  // Audit::ProjectChangesAuditor logs this column inverted, as "prevent merge request approval from authors".
+  audit: approvalFlag('project_merge_requests_author_approval_updated', true),
+  guards: { ProjectSecurity: { fields: ['merge_requests_author_approval'], declared: (i) => (i.merge_requests_author_approval === false ? {} : null) } },
   ...flagRule({
     flag: 'merge_requests_author_approval',
     expected: false,
@@ -230,6 +244,14 @@ export const committerApproval = defineRule({
   title: 'Committers cannot approve merge requests they committed to',
   description: 'A user who added commits to a merge request can otherwise approve it, reviewing their own code.',
   severity: 'medium',
+  params: [],
+  audit: approvalFlag('project_merge_requests_disable_committers_approval_updated'),
+  guards: {
+    ProjectSecurity: {
+      fields: ['merge_requests_disable_committers_approval'],
+      declared: (i) => (i.merge_requests_disable_committers_approval === true ? {} : null),
+    },
+  },
   ...flagRule({
     flag: 'merge_requests_disable_committers_approval',
     expected: true,
@@ -244,6 +266,9 @@ export const resetOnPush = defineRule({
   title: 'Approvals are reset when new commits are pushed',
   description: 'Without a reset, commits pushed after approval are merged under an approval that never saw them.',
   severity: 'medium',
+  params: [],
+  audit: approvalFlag('project_reset_approvals_on_push_updated'),
+  guards: { ProjectSecurity: { fields: ['reset_approvals_on_push'], declared: (i) => (i.reset_approvals_on_push === true ? {} : null) } },
   ...flagRule({
     flag: 'reset_approvals_on_push',
     expected: true,
@@ -269,6 +294,14 @@ export const overrideInMr = defineRule({
   title: 'Approval rules cannot be overridden per merge request',
   description: 'When authors can edit approval rules in their merge request, they can lower the approvals or pick their own approvers.',
   severity: 'medium',
+  params: [],
+  audit: approvalFlag('project_disable_overriding_approvers_per_merge_request_updated'),
+  guards: {
+    ProjectSecurity: {
+      fields: ['disable_overriding_approvers_per_merge_request'],
+      declared: (i) => (i.disable_overriding_approvers_per_merge_request === true ? {} : null),
+    },
+  },
   ...flagRule({
     flag: 'disable_overriding_approvers_per_merge_request',
     expected: true,
@@ -276,3 +309,6 @@ export const overrideInMr = defineRule({
     message: (p) => `Approval rules can be overridden in each merge request in project ${p}`,
   }),
 });
+
+/** This file's rules, in catalog order (policies/catalog.ts gathers every area's list). */
+export const rules = [minApprovals, authorApproval, committerApproval, resetOnPush, overrideInMr] as const;

@@ -180,6 +180,8 @@ export function outputsOf<T extends ResourceType>(type: T, inputs: Record<string
           protected_branches: r.protected_branches.map((p) => ({ name: p.name })),
           users: r.users.map((u) => ({ id: u.id })),
           groups: r.groups.map((g) => ({ id: g.id })),
+          // A regular rule with fewer eligible approvers than it requires blocks nothing (mr-approvals.min-approvals).
+          eligible_approvers: (r.eligible_approvers ?? []).map((u) => ({ id: u.id })),
         })),
         protected_branches: l.protectedBranches.map((p) => p.name),
       };

@@ -290,7 +290,7 @@ describe('protected branches: the most permissive matching protection decides pu
 // with 200. The fix is manual there, never "applied" then not verified.
 describe('protected branches on GitLab CE', () => {
   const ce = { ...ctx, tier: 'free' as const, edition: 'ce' as const };
-  const onCe = (rule: typeof push, ps: GlProtectedBranch[]) =>
+  const onCe = (rule: { evaluate: (s: never, p: never, c: never) => RuleOutcome }, ps: GlProtectedBranch[]) =>
     rule.evaluate(project({ protectedBranches: ps }) as never, defaults as never, ce as never);
   it.each([
     ['push', push, [branch('main', { push_access_levels: [role(11, 30)] })]],

@@ -379,3 +379,85 @@ describe('GitLab CE protected branches and the approval-rule validations, throug
     expect(refused).toEqual({ status: 400, message: "{'rule_type': ['any-approver for the project already exists']}" });
   });
 });
+
+// Simulator protocol as GitLab's own code answers it.
+describe('authentication failures (lib/api/api_guard.rb, Gitlab::Auth::AuthFinders)', () => {
+  it.each([
+    ['expired', { revoked: false, expires_at: '2020-01-01' }, 'Token is expired. You can either do re-authorization or token refresh.'],
+    ['revoked', { revoked: true, expires_at: null }, 'Token was revoked. You have to re-authorize from the user.'],
+  ])('a %s token: 401 invalid_token with GitLab\'s description and the OAuth2 challenge', async (name, over, description) => {
+    const alice = sim.state.users.find((u) => u.username === 'alice')!;
+    const token = `glpat-conformance-${name}`;
+    sim.state.tokens.push({ id: 99_000 + sim.state.tokens.length, token, name, user_id: alice.id, scopes: ['api'], created_at: '2019-01-01T00:00:00Z', ...over });
+    for (const bearer of [false, true]) {
+      const r = await raw(sim, '/groups/acme', { token, bearer });
+      expect(r.status).toBe(401);
+      expect(r.json).toEqual({ error: 'invalid_token', error_description: description });
+      // Rack::OAuth2::Server::Resource::Bearer::Unauthorized#finish (realm: rack-oauth2's DEFAULT_REALM).
+      expect(r.headers.get('www-authenticate')).toBe(`Bearer realm="Protected by OAuth 2.0", error="invalid_token", error_description="${description}"`);
+      expect(r.text).not.toContain(token);
+    }
+    await expect(api(token).Groups.show('acme')).rejects.toMatchObject({ cause: { response: { status: 401 } } });
+  });
+
+  it('an unknown token is UnauthorizedError: {"message":"401 Unauthorized"}', async () => {
+    const r = await raw(sim, '/groups/acme', { token: 'glpat-never-issued' });
+    expect([r.status, r.json]).toEqual([401, { message: '401 Unauthorized' }]);
+  });
+});
+
+describe('web_url follows the URL GitLab is served at (Gitlab.config.gitlab.url)', () => {
+  it('groups, projects, namespaces and users link back to this server', async () => {
+    const g = (await api(sim.tokens.owner).Groups.show('acme')) as unknown as { web_url: string; projects: { path_with_namespace: string; web_url: string }[] };
+    expect(g.web_url).toBe(`${sim.url}/groups/acme`);
+    expect(g.projects.find((p) => p.path_with_namespace === 'acme/web')!.web_url).toBe(`${sim.url}/acme/web`);
+    const p = (await api(sim.tokens.maintainer).Projects.show('acme/web')) as unknown as Record<string, unknown>;
+    expect(p).toMatchObject({ web_url: `${sim.url}/acme/web`, http_url_to_repo: `${sim.url}/acme/web.git`, ssh_url_to_repo: 'git@127.0.0.1:acme/web.git', namespace: { web_url: `${sim.url}/groups/acme` } });
+    const ns = (await raw(sim, '/namespaces/acme', { token: sim.tokens.owner })).json as { web_url: string };
+    expect(ns.web_url).toBe(`${sim.url}/groups/acme`);
+    const me = (await raw(sim, '/user', { token: sim.tokens.owner })).json as { web_url: string };
+    expect(me.web_url).toBe(`${sim.url}/alice`);
+    // A link GitLab hands out is one the client can follow on the same server.
+    expect(new URL(p.web_url as string).origin).toBe(new URL(sim.apiUrl).origin);
+  });
+});
+
+// lib/api/pagination_params.rb (`page`/`per_page` are Grape Integers, per_page `except_values: [0]`) with the
+// only_positive_pagination_values flag off (its default); the texts are those of GitLab's request specs.
+describe('pagination parameters (Grape validation, API::PaginationParams)', () => {
+  it.each([
+    ['page=a', '?page=a', 'page is invalid'],
+    ['per_page=a', '?per_page=a', 'per_page is invalid'],
+    ['per_page=0', '?per_page=0', 'per_page has a value not allowed'],
+    ['page=1.5', '?page=1.5', 'page is invalid'],
+    ['both bad', '?page=x&per_page=0', 'page is invalid, per_page has a value not allowed'],
+  ])('%s -> 400', async (_name, query, error) => {
+    for (const path of ['/groups/acme/projects', '/projects/acme%2Fweb/audit_events']) {
+      const r = await raw(sim, `${path}${query}`, { token: sim.tokens.owner });
+      expect([r.status, r.json]).toEqual([400, { error }]);
+    }
+  });
+
+  it.each([
+    ['page=0 is page 1', '?page=0', '1', '20'],
+    ['page=-3 is page 1', '?page=-3', '1', '20'],
+    ['per_page=-1 is the default 20', '?per_page=-1', '1', '20'],
+    ['per_page=500 is clamped to 100', '?per_page=500', '1', '100'],
+    ['" 2 " is 2 (Ruby Integer())', '?per_page=%202%20', '1', '2'],
+  ])('%s', async (_name, query, page, perPage) => {
+    const r = await raw(sim, `/groups/acme/projects${query}`, { token: sim.tokens.owner });
+    expect([r.status, r.headers.get('x-page'), r.headers.get('x-per-page')]).toEqual([200, page, perPage]);
+  });
+
+  const py = findPythonGitlab();
+  it.skipIf(!py.python)(`python-gitlab sees GitLab's 400 for per_page=0${py.reason ? ` (skipped: ${py.reason})` : ''}`, async () => {
+    const out = await runPythonGitlab(sim.url, sim.tokens.owner, [
+      'try:',
+      "    gl.groups.get('acme', lazy=True).projects.list(per_page=0)",
+      "    out('no error')",
+      'except gitlab.exceptions.GitlabListError as e:',
+      "    out({'code': e.response_code, 'message': e.error_message})",
+    ].join('\n'));
+    expect(out).toEqual({ code: 400, message: 'per_page has a value not allowed' });
+  });
+});
