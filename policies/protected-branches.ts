@@ -9,10 +9,10 @@
 // drop the branch from approval rules. GitLab CE's PATCH drops access-level entries (API::Helpers::ProtectedBranchesHelpers
 // declares none), so on CE those fixes are manual.
 import type { GlAccessLevelEntry, GlProtectedBranch } from '../gitlab/types';
-import type { Finding } from '../checks/model';
+import type { Finding } from '../model/result';
 import type { Area, AreaParams } from './params';
 import { BRANCH_UPDATED, branchEvents, CODE_OWNER_EVENTS, FORCE_PUSH_EVENTS, MERGE_ACCESS_CHANGES, PUSH_ACCESS_CHANGES } from './audit';
-import type { ProtectedBranchInputs } from '../provider/types';
+import type { ProtectedBranchInputs } from '../model/resources';
 import { defineRule, type EvalContext, type Fix, type FindingDraft, type Subject } from './rule';
 import { patternCovers, relevantProtections, requiredBranches } from './match';
 import { SCENARIOS } from './scenarios';
