@@ -1,6 +1,6 @@
 // Which GitLab we are talking to: version, tier and whether the token is an admin (gitlab-api.md §2).
 // Called once per run; rules above the detected tier are reported as skipped, never passed or failed.
-import type { GitlabInfo } from '../checks/model';
+import type { GitlabInfo } from '../model/snapshot';
 import type { GlMetadata, GlNamespace, Tier } from './types';
 import { enc, type GitlabClient } from './client';
 import { GitlabError } from './errors';

@@ -3,7 +3,7 @@ import { GitlabClient } from '../../gitlab/client';
 import type { ClientEvent } from '../../gitlab/requester';
 import { detectGitlab } from '../../gitlab/tier';
 import { formatEvent } from '../../gitlab/events';
-import type { GitlabInfo } from '../model';
+import type { GitlabInfo } from '../../model/snapshot';
 import type { Baseline } from '../baseline/types';
 import type { Command } from 'commander';
 import { UsageError, type CliIO } from './io';

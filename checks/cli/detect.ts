@@ -1,6 +1,7 @@
 // `gitlab-posture detect`: Sigma rules (built-in + --rules DIR) over audit events of the instance and the
 // baseline's targets (DESIGN.md "detect"). Exit 0 no match, 1 a match at/above --fail-on, 2 a rule file did not
 // load or a group/project's events could not be read. Unreadable instance events (non-admin) are listed only.
+import { assertWritableFile } from './output-paths';
 import { parseDuration } from '../duration';
 import { Command, Option } from 'commander';
 import { loadBaseline } from '../baseline/load';
@@ -42,6 +43,7 @@ export function parseSince(value: string, now: Date): Date {
 }
 
 export async function runDetect(opts: DetectOptions, io: CliIO): Promise<0 | 1 | 2> {
+  assertWritableFile('--output', opts.output);
   const since = parseSince(opts.since, io.now());
   const loaded = loadRules(opts.rules ?? []);
   let result: DetectResult;

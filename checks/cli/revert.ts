@@ -7,7 +7,7 @@ import { GitlabClient } from '../../gitlab/client';
 import { GitlabError } from '../../gitlab/errors';
 import { redact } from '../../gitlab/redact';
 import { loadBaseline } from '../baseline/load';
-import { ExitCode, type ExitCodeValue } from '../model';
+import { ExitCode, type ExitCodeValue } from '../../model/result';
 import { planRevert, type Plan } from '../revert/plan';
 import { DEFAULT_JOURNAL_DIR, Journal, newRunId } from '../revert/journal';
 import { applySteps, type ApplyHooks, type StepResult } from '../revert/apply';

@@ -9,7 +9,7 @@ import type { Command } from 'commander';
 import { GitlabClient, instanceUrl } from '../../gitlab/client';
 import { redact } from '../../gitlab/redact';
 import { loadBaseline } from '../baseline/load';
-import { ExitCode, type ExitCodeValue } from '../model';
+import { ExitCode, type ExitCodeValue } from '../../model/result';
 import { entriesOf, Journal, newRunId, loadJournal, JournalError, type LoadedJournal } from '../revert/journal';
 import { applySteps, type ApplyHooks, type WriteStep } from '../revert/apply';
 import { readObject, readPathOf } from '../revert/before';

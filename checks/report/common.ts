@@ -1,7 +1,8 @@
 // What every reporter shares: the rule metadata it may show, the render context, stable ordering and
 // value formatting. Reporters make no decisions: they never filter by severity or pick exit codes.
 import { createHash } from 'node:crypto';
-import type { Finding, Severity, SkippedEntry, TargetErrorEntry, TargetRef } from '../model';
+import type { Finding, SkippedEntry, TargetErrorEntry } from '../../model/result';
+import type { Severity, TargetRef } from '../../model/target';
 import type { Rule } from '../../policies/rule';
 
 /** The parts of a catalog rule a report shows (policies/catalog.ts `CATALOG` satisfies RuleMeta[]). */

@@ -4,7 +4,7 @@
 // `<script>`). Rows carry data-severity / data-area for the filters (and tests).
 import { htmlSafe } from '../safe-text';
 import { createHash } from 'node:crypto';
-import type { CheckResult, Finding } from '../model';
+import type { CheckResult, Finding } from '../../model/result';
 import {
   compareBySeverity,
   compareErrors,

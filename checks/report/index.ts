@@ -1,6 +1,6 @@
 // One entry point for every report format: CheckResult -> text. Reporters make no decisions (no severity
 // filtering, no exit codes); the CLI picks the format and writes the string.
-import type { CheckResult } from '../model';
+import type { CheckResult } from '../../model/result';
 import { renderCodeQuality } from './codequality';
 import type { ReportContext } from './common';
 import { renderHtml } from './html';

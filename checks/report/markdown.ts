@@ -1,6 +1,6 @@
 // `--format markdown`: an MR comment or CI job summary. Errors come first (an unread target means the result
 // cannot be trusted), then unwaived findings by severity, then waived/skipped collapsed in <details>.
-import type { CheckResult, Finding } from '../model';
+import type { CheckResult, Finding } from '../../model/result';
 import { markdownSafe } from '../safe-text';
 import {
   compareBySeverity,

@@ -1,7 +1,8 @@
 // `--format table` (the default on a terminal): findings grouped by target, then skipped collapsed to one
 // line per reason, then read errors in full (they decide whether the run can be trusted), then one summary line.
 import Table from 'cli-table3';
-import type { CheckResult, Finding, Severity } from '../model';
+import type { CheckResult, Finding } from '../../model/result';
+import type { Severity } from '../../model/target';
 import {
   compareBySeverity,
   compareErrors,

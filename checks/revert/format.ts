@@ -1,5 +1,5 @@
 // Plan and outcome as text for the terminal: target, setting, actual -> expected, method path. No decisions here.
-import type { Finding } from '../model';
+import type { Finding } from '../../model/result';
 import { oneLine } from '../safe-text';
 import type { Change } from '../../policies/rule';
 import type { Plan } from './plan';

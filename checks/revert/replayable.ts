@@ -4,7 +4,7 @@
 // the record says was sent. The `before` value undo would write back must fit that write: an object for an
 // update, nothing for a create, the same hook for a hook delete, a value of the written field's type. Pure.
 import { z } from 'zod';
-import type { Finding } from '../model';
+import type { Finding } from '../../model/result';
 import type { Change, Fix, Rule } from '../../policies/rule';
 import { areaParams, AREAS, type AllParams, type Area } from '../../policies/params';
 import { ruleById } from '../../policies/catalog';

@@ -7,7 +7,7 @@ import { renderGate } from '../../checks/gate';
 import type { GateResult } from '../../checks/gate/compare';
 import { formatPlan, formatResult } from '../../checks/revert/format';
 import type { Plan } from '../../checks/revert/plan';
-import type { CheckResult, Finding } from '../../checks/model';
+import type { CheckResult, Finding } from '../../model/result';
 import { makeResult, RULES, web } from './fixtures';
 
 // ESC (a title-setting OSC sequence and a screen clear), BEL, CR, NEL (C1), U+2028 / U+2029.

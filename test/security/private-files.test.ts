@@ -9,7 +9,7 @@ import { emptyState, saveWatchState } from '../../checks/watch/state';
 import { saveStateAtomic } from '../../checks/scale/state-file';
 import { startSim, type RunningSim } from '../../sim/server';
 import { ACME_HARDENED, runCli, tempDir, writeBaseline } from '../helpers/cli';
-import type { Snapshot } from '../../checks/model';
+import type { Snapshot } from '../../model/snapshot';
 
 const mode = (path: string) => statSync(path).mode & 0o777;
 let dir: string;
