@@ -198,8 +198,10 @@ describe('watch with the simulator streaming to it', () => {
     const w = run.watcher!;
     const user = sim.state.users.find((u) => u.username === 'dave')!;
     // Events no baseline rule covers: the consumer works only on detections, so the burst measures the receiver.
+    // A redelivery is the same event: same id and same created_at (watch dedupes on content, not id alone).
+    const at = new Date().toISOString();
     const event = (n: number) => ({
-      id: String(800_000 + n), author_id: user.id, entity_id: user.id, entity_type: 'User', created_at: new Date().toISOString(),
+      id: String(800_000 + n), author_id: user.id, entity_id: user.id, entity_type: 'User', created_at: at,
       event_type: 'repository_download_operation', author_name: user.name, entity_path: user.username, details: {},
     });
     const headers = { 'X-Gitlab-Event-Streaming-Token': STREAM_TOKEN };
