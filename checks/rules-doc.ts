@@ -8,7 +8,6 @@ import type { ProfileName } from './baseline/types';
 import { CATALOG } from '../policies/catalog';
 import { areaParams, type Area } from '../policies/params';
 import { minTierFor, type Rule } from '../policies/rule';
-import { isRuleId, type RuleId } from '../policies/rule-ids';
 import { scenarioAnchor } from '../policies/scenarios';
 
 export const RULES_FORMATS = ['markdown', 'json'] as const;
@@ -16,37 +15,6 @@ export type RulesFormat = (typeof RULES_FORMATS)[number];
 
 /** GitLab's "Responding to security incidents" guide, whose headings rules name as `scenario`. */
 export const INCIDENT_GUIDE_URL = 'https://docs.gitlab.com/security/responding_to_security_incidents/';
-
-/**
- * Which of its area's parameters each rule reads (policies/<area>.ts). Rules take the whole area's params, so
- * this is written down here; test/docs checks every rule is listed and every key exists in its area.
- */
-export const RULE_PARAMS: Record<RuleId, string[]> = {
-  'two-factor.required': [],
-  'two-factor.grace-period': ['max_grace_period'],
-  'visibility.group': ['max_group_visibility'],
-  'visibility.project': ['max_project_visibility'],
-  'protected-branches.default-protected': ['branches'],
-  'protected-branches.push': ['branches', 'push_access_level'],
-  'protected-branches.merge': ['branches', 'merge_access_level'],
-  'protected-branches.force-push': ['branches', 'allow_force_push'],
-  'protected-branches.code-owner-approval': ['branches'],
-  'protected-branches.deploy-key-push': ['branches', 'allow_deploy_key_push'],
-  'mr-approvals.min-approvals': ['min_approvals'],
-  'mr-approvals.author-approval': [],
-  'mr-approvals.committer-approval': [],
-  'mr-approvals.reset-on-push': [],
-  'mr-approvals.override-in-mr': [],
-  'webhooks.ssl-verification': [],
-  'webhooks.allowed-hosts': ['allowed_hosts'],
-  'git-abuse.download-limit': ['max_download_limit', 'max_interval_seconds', 'auto_ban'],
-  'ci.job-token-scope': [],
-  'ci.public-jobs': [],
-  'ci.masked-variables': ['secret_patterns', 'require_protected'],
-  'instance.two-factor-required': [],
-  'instance.two-factor-grace-period': ['max_grace_period'],
-  'instance.git-abuse-download-limit': ['max_download_limit', 'max_interval_seconds', 'auto_ban'],
-};
 
 export interface RuleParamDoc {
   key: string;
@@ -78,7 +46,6 @@ export function ruleDocs(catalog: readonly Rule[] = CATALOG): RuleDoc[] {
     const area = rule.area as Area;
     const schema = areaParams[area];
     const defaults = schema.parse({}) as Record<string, unknown>;
-    const keys = isRuleId(rule.id) ? RULE_PARAMS[rule.id] : Object.keys(defaults);
     return {
       id: rule.id,
       area: rule.area,
@@ -88,7 +55,7 @@ export function ruleDocs(catalog: readonly Rule[] = CATALOG): RuleDoc[] {
       scope: [...rule.scope],
       minTier: Object.fromEntries(rule.scope.map((k) => [k, minTierFor(rule, k)])),
       requiresAdmin: rule.requiresAdmin ?? false,
-      params: keys.map((key) => ({
+      params: rule.params.map((key) => ({
         key,
         default: defaults[key],
         profiles: Object.fromEntries(

@@ -95,7 +95,7 @@ export async function detectGitlab(client: GitlabClient, opts: DetectOptions = {
     let inferred: Tier | undefined;
     for (const path of opts.topGroups ?? []) {
       try {
-        const group = await client.get<Record<string, unknown>>(`/groups/${enc(path)}`);
+        const group = await client.get<Record<string, unknown>>(`/groups/${enc(path)}`, { with_projects: false });
         const tier: Tier = 'unique_project_download_limit' in group ? 'ultimate' : 'ip_restriction_ranges' in group ? 'premium' : 'free';
         if (inferred === undefined || TIER_RANK[tier] < TIER_RANK[inferred]) inferred = tier;
       } catch (e) {

@@ -1,5 +1,6 @@
 // Instance application settings (gitlab-api.md §3.2): administrator token only, self-managed and Dedicated.
 // Same semantics as the group rules of the area, with the instance's field names.
+import { applicationSetting } from './audit';
 import { defineRule } from './rule';
 import { gitAbuseFixValue, judgeGitAbuse } from './git-abuse';
 import { SCENARIOS } from './scenarios';
@@ -12,6 +13,8 @@ export const instanceTwoFactorRequired = defineRule({
   title: 'The instance requires two-factor authentication',
   description: 'Instance-wide 2FA covers every user, including those outside the checked groups and administrators.',
   severity: 'critical',
+  params: [],
+  audit: applicationSetting('boolean'),
   scope: ['instance'],
   minTier: 'free',
   scenario: SCENARIOS.compromisedAccount,
@@ -37,6 +40,8 @@ export const instanceTwoFactorGracePeriod = defineRule({
   title: 'The instance two-factor grace period is short',
   description: 'During the grace period users may sign in without a second factor; a long one delays instance-wide 2FA.',
   severity: 'medium',
+  params: ['max_grace_period'],
+  audit: applicationSetting('integer'),
   scope: ['instance'],
   minTier: 'free',
   scenario: SCENARIOS.compromisedAccount,
@@ -56,7 +61,7 @@ export const instanceTwoFactorGracePeriod = defineRule({
   fix: (_f, params) => ({ method: 'PUT', path: SETTINGS_PATH, body: { two_factor_grace_period: params.max_grace_period } }),
 });
 
-const INSTANCE_FIELDS = {
+export const INSTANCE_FIELDS = {
   limit: 'max_number_of_repository_downloads',
   interval: 'max_number_of_repository_downloads_within_time_period',
   autoBan: 'auto_ban_user_on_excessive_projects_download',
@@ -69,6 +74,8 @@ export const instanceGitAbuseDownloadLimit = defineRule({
   description:
     'The instance-wide Git abuse limit notices and bans any user who downloads many unique projects in a short time, wherever they are.',
   severity: 'medium',
+  params: ['max_download_limit', 'max_interval_seconds', 'auto_ban'],
+  audit: applicationSetting(),
   scope: ['instance'],
   minTier: 'ultimate',
   scenario: SCENARIOS.hardening,
@@ -87,3 +94,6 @@ export const instanceGitAbuseDownloadLimit = defineRule({
   },
   fix: (f, params) => ({ method: 'PUT', path: SETTINGS_PATH, body: { [f.setting]: gitAbuseFixValue(f.setting, params) } }),
 });
+
+/** This file's rules, in catalog order (policies/catalog.ts gathers every area's list). */
+export const rules = [instanceTwoFactorRequired, instanceTwoFactorGracePeriod, instanceGitAbuseDownloadLimit] as const;

@@ -163,7 +163,8 @@ export async function resolveTargets(client: GitlabClient, baseline: Baseline): 
  * top-level group). A failed read is an error on that group, and the caller skips it.
  */
 export async function readTargetGroup(client: GitlabClient, path: string, errors: TargetErrorEntry[]): Promise<GlGroup | undefined> {
-  const top = await readOf(() => client.get<GlGroup>(`/groups/${enc(path)}`));
+  // GroupDetail embeds up to 100 projects unless with_projects=false (lib/api/groups.rb): never wanted here.
+  const top = await readOf(() => client.get<GlGroup>(`/groups/${enc(path)}`, { with_projects: false }));
   if (top.ok) return trimGroup(top.value);
   errors.push({ target: { kind: 'group', path, id: 0 }, message: top.error.message });
   return undefined;

@@ -25,6 +25,7 @@ export function formatPlan(plan: Plan, url: string, dryRun: boolean): string {
   for (const s of plan.steps) {
     const f = s.finding;
     out.push(`  ${String(s.seq).padStart(3)}. ${where(f)}  ${f.setting}: ${value(f.actual)} -> ${value(f.expected)}  ${change(s.change)}${s.change.destructive ? '  (destructive)' : ''}`);
+    if (s.change.note) out.push(`       ${s.change.note}`);
   }
   if (plan.superseded.length > 0) {
     out.push('Resolved by a deletion above:');

@@ -6,20 +6,21 @@ export const routes: Route[] = [
   {
     method: 'GET',
     pattern: '/user',
-    handler: (_req, { user }) => ({
+    handler: (_req, ctx) => ({
       status: 200,
-      body: { ...userEntity(user, user), created_at: null, two_factor_enabled: true, external: false, private_profile: false },
+      body: { ...userEntity(ctx, ctx.user, ctx.user), created_at: null, two_factor_enabled: true, external: false, private_profile: false },
     }),
   },
   {
     method: 'GET',
     pattern: '/users/:id',
-    handler: (req, { state, user }) => {
+    handler: (req, ctx) => {
+      const { state, user } = ctx;
       if (!/^\d+$/.test(req.params.id)) throw errors.notFound('User');
       const id = parseIntParam(req.params.id, 'id');
       const found = state.users.find((u) => u.id === id);
       if (!found) throw errors.notFound('User');
-      return { status: 200, body: userEntity(user, found) };
+      return { status: 200, body: userEntity(ctx, user, found) };
     },
   },
   {

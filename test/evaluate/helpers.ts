@@ -61,6 +61,8 @@ export const forcePush = defineRule({
   scope: ['project'],
   minTier: 'free',
   scenario: 's',
+  params: [],
+  audit: { unavailable: 'a test rule' },
   needs: { project: ['protectedBranches'] },
   evaluate: (s) =>
     (s as ProjectSubject).protectedBranches
@@ -78,6 +80,8 @@ export const resetOnPush = defineRule({
   scope: ['project'],
   minTier: 'premium',
   scenario: 's',
+  params: [],
+  audit: { unavailable: 'a test rule' },
   needs: { project: ['approvals'] },
   evaluate: (s) =>
     (s as ProjectSubject).approvals.reset_approvals_on_push
@@ -95,6 +99,8 @@ export const twoFactor = defineRule({
   scope: ['group'],
   minTier: 'free',
   scenario: 's',
+  params: [],
+  audit: { unavailable: 'a test rule' },
   needs: { group: [] },
   evaluate: (s) =>
     (s as GroupSubject).group.require_two_factor_authentication
@@ -113,6 +119,8 @@ export const sslVerification = defineRule({
   scope: ['group', 'project'],
   minTier: { group: 'premium' },
   scenario: 's',
+  params: [],
+  audit: { unavailable: 'a test rule' },
   needs: { group: ['hooks'], project: ['hooks'] },
   evaluate: (s) =>
     (s as ProjectSubject | GroupSubject).hooks
@@ -131,6 +139,8 @@ export const allowedHosts = defineRule({
   scope: ['project'],
   minTier: 'free',
   scenario: 's',
+  params: [],
+  audit: { unavailable: 'a test rule' },
   needs: { project: ['hooks'] },
   evaluate: (_s, params) => (params.allowed_hosts.length === 0 ? { skip: 'no allowlist' } : []),
   fix: () => ({ manual: 'n/a' }),
@@ -145,6 +155,8 @@ export const instanceTwoFactor = defineRule({
   scope: ['instance'],
   minTier: 'free',
   scenario: 's',
+  params: [],
+  audit: { unavailable: 'a test rule' },
   requiresAdmin: true,
   needs: { instance: ['settings'] },
   evaluate: (s) =>
