@@ -29,7 +29,7 @@ unavailable() {
   exit 3
 }
 
-version="$(node -p 'require(process.argv[1]).dependencies["@pulumi/pulumi"]' "$root/package.json")"
+version="$(node -p 'const p = require(process.argv[1]); ({ ...p.devDependencies, ...p.dependencies })["@pulumi/pulumi"]' "$root/package.json")"
 [[ "$version" =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]] || unavailable "@pulumi/pulumi in package.json is '$version', not an exact version"
 
 # The scripts are tiny: always refresh them.

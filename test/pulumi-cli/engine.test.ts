@@ -127,6 +127,10 @@ describe.skipIf(!cli.ok)(`pulumi CLI against the simulator${cli.ok ? '' : ` - SK
     // per-field diff, see docs/pulumi.md).
     expect(out).toMatch(/ProtectedBranch::acme\/web:branch:main\]\n\s+--outputs:--\n\s+~ allow_force_push\s*: false => true/);
     expect(out).toMatch(/error: .*no changes were expected/i);
+    // The scheduled drift report of docs/pulumi.md ("Workflows").
+    const scheduled = await pulumi(['refresh', '--preview-only', '--expect-no-changes'], null);
+    expect(scheduled.code, explain(scheduled)).not.toBe(0);
+    expect(scheduled.stdout, explain(scheduled)).toMatch(/~ +pulumi-nodejs:dynamic\/gitlab:ProtectedBranch acme\/web:branch:main +update/);
     expect(writes()).toBe(0);
     // `pulumi up --refresh` puts it back.
     await pulumi(['up', '--yes', '--refresh', '--skip-preview']);
@@ -153,18 +157,17 @@ describe.skipIf(!cli.ok)(`pulumi CLI against the simulator${cli.ok ? '' : ` - SK
   }, STEP);
 
   it('pulumi preview --policy-pack blocks a program change that weakens the baseline', async () => {
-    // The program change: the stack's baseline asks for one approval instead of the hardened two.
+    // The program change: the stack's baseline allows a 48 h 2FA grace period instead of the hardened 8 h.
     const weaker = join(ws.root, 'weaker.yaml');
-    writeFileSync(weaker, `gitlab: { url: "${sim.url}" }\n${ACME_HARDENED}  mr-approvals: { min_approvals: 1 }\n`);
+    writeFileSync(weaker, `gitlab: { url: "${sim.url}" }\n${ACME_HARDENED}  two-factor: { max_grace_period: 48 }\n`);
     await pulumi(['config', 'set', 'gitlab-posture:baseline', weaker]);
-    // Without the pack the change previews cleanly (GitLab already has 2 approvals: stricter is not drift)...
+    // Without the pack the change previews cleanly (GitLab has at most 8 h: stricter is not drift)...
     await pulumi(['preview']);
     // ...with it, the mandatory policy fails the preview.
     const blocked = await pulumi(['preview', '--policy-pack', join(__dirname, '../../policies/crossguard')], null);
     expect(blocked.code, explain(blocked)).not.toBe(0);
     const out = blocked.stdout + blocked.stderr;
-    expect(out).toContain('mr-approvals.min-approvals');
-    expect(out).toMatch(/mandatory/);
+    expect(out).toMatch(/\[mandatory\] +two-factor\.grace-period +\(pulumi-nodejs:dynamic\/gitlab:GroupSecurity: acme\)/);
     await pulumi(['config', 'set', 'gitlab-posture:baseline', baselineFile]);
     await pulumi(['preview', '--policy-pack', join(__dirname, '../../policies/crossguard')]);
   }, STEP);

@@ -50,14 +50,14 @@ export class Workspace {
     writeFileSync(join(this.project, 'Pulumi.yaml'), `${projectYaml.trimEnd()}\nmain: ${relative(this.project, REPO)}\n`);
     const env: NodeJS.ProcessEnv = { ...process.env };
     // The token must reach the program only through the stack's secret config.
-    for (const k of ['GITLAB_TOKEN', 'GITLAB_URL', 'PULUMI_ACCESS_TOKEN', 'PULUMI_BACKEND_URL', 'PULUMI_CONFIG_PASSPHRASE_FILE']) delete env[k];
+    // PULUMI_SKIP_CONFIRMATIONS acts as --yes, which `pulumi refresh --preview-only` refuses.
+    for (const k of ['GITLAB_TOKEN', 'GITLAB_URL', 'PULUMI_ACCESS_TOKEN', 'PULUMI_BACKEND_URL', 'PULUMI_CONFIG_PASSPHRASE_FILE', 'PULUMI_SKIP_CONFIRMATIONS']) delete env[k];
     Object.assign(env, {
       PATH: `${bin}:${process.env.PATH ?? ''}`,
       PULUMI_HOME: home,
       PULUMI_CONFIG_PASSPHRASE: 'e2e passphrase, not a secret',
       PULUMI_SKIP_UPDATE_CHECK: 'true',
       PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: 'true',
-      PULUMI_SKIP_CONFIRMATIONS: 'true',
       NO_COLOR: '1',
     });
     this.env = env;
