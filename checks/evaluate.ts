@@ -6,18 +6,9 @@ import { sortResultLists } from './result-order';
 import type { Baseline } from './baseline/types';
 import { findWaiver, isWaiverExpired } from './baseline/waivers';
 import { matchesRuleId } from './globs';
-import type {
-  CheckResult,
-  Finding,
-  GroupState,
-  InstanceState,
-  ProjectState,
-  SkippedEntry,
-  Snapshot,
-  TargetErrorEntry,
-  TargetKind,
-  TargetRef,
-} from './model';
+import type { CheckResult, Finding, SkippedEntry, TargetErrorEntry } from '../model/result';
+import type { GroupState, InstanceState, ProjectState, Snapshot } from '../model/snapshot';
+import type { TargetKind, TargetRef } from '../model/target';
 import type { Rule } from '../policies/rule';
 import { gateOf, runRule, type RunContext } from '../policies/run';
 import { isRuleId } from '../policies/rule-ids';

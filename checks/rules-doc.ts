@@ -1,7 +1,7 @@
 // The rule catalog as data, markdown and JSON: `gitlab-posture rules` prints it and `npm run docs` writes
 // docs/rules.md from it (test/docs fails when the file is stale). Pure: catalog + built-in profiles in, text out.
 import type { Tier } from '../gitlab/types';
-import type { Severity, TargetKind } from './model';
+import type { Severity, TargetKind } from '../model/target';
 import { loadProfile } from './baseline/load';
 import { isOn, PROFILE_NAMES } from './baseline/schema';
 import type { ProfileName } from './baseline/types';

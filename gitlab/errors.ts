@@ -1,7 +1,7 @@
 // Typed errors for every way a GitLab request can fail. They carry method, path (with query, never a
 // token), status and GitLab's own message, never headers: the token lives there. The message reads
 // like STYLE.md's: `GET /projects/acme%2Fweb/hooks -> 403: 403 Forbidden. hooks need Maintainer. Use …`
-import type { ReadError, ReadErrorKind } from '../checks/model';
+import type { ReadError, ReadErrorKind } from '../model/target';
 import { redact } from './redact';
 
 /** The error fields of a GitLab JSON error body; `message` may be a string, an array or an object (gitlab-api.md §1.4). */

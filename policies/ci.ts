@@ -1,7 +1,7 @@
 // CI/CD: job token scope (gitlab-api.md §3.9), public job logs (§3.3) and secret-looking variables (§3.8).
 // Variable values are never read into the snapshot nor written by a fix: only the masked/protected flags.
 import type { GlVariable } from '../gitlab/types';
-import type { Finding } from '../checks/model';
+import type { Finding } from '../model/result';
 import { defineRule, type FindingDraft } from './rule';
 import type { AreaParams } from './params';
 import { SCENARIOS } from './scenarios';

@@ -4,7 +4,7 @@
 // tells whether the group or instance locks a flag: then POST /projects/:id/approvals answers 201 and keeps
 // the old value (quirk 1), so the fix is manual.
 import type { GlApprovalRule, GlMrApprovalSetting, GlProjectApprovals, GlProtectedBranch } from '../gitlab/types';
-import type { Finding } from '../checks/model';
+import type { Finding } from '../model/result';
 import { approvalFlag } from './audit';
 import { defineRule, type Change, type Fix, type FindingDraft, type Subject } from './rule';
 import { branchMatches } from './match';

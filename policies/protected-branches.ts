@@ -5,10 +5,10 @@
 // Fixes PATCH in place (additive: `{id, access_level}` updates, `{id, _destroy: true}` removes, quirk 4) and never
 // unprotect + re-protect, which would open a window with no protection and drop the branch from approval rules.
 import type { GlAccessLevelEntry, GlProtectedBranch } from '../gitlab/types';
-import type { Finding } from '../checks/model';
+import type { Finding } from '../model/result';
 import type { Area, AreaParams } from './params';
 import { BRANCH_UPDATED, branchEvents, CODE_OWNER_EVENTS, FORCE_PUSH_EVENTS, MERGE_ACCESS_CHANGES, PUSH_ACCESS_CHANGES } from './audit';
-import type { ProtectedBranchInputs } from '../provider/types';
+import type { ProtectedBranchInputs } from '../model/resources';
 import { defineRule, type Fix, type FindingDraft, type Subject } from './rule';
 import { patternCovers, relevantProtections, requiredBranches } from './match';
 import { SCENARIOS } from './scenarios';

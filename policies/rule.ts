@@ -2,10 +2,12 @@
 // into errors and tier gaps into skips), takes its clock from the snapshot, and never logs or fetches.
 // `fix` describes the write as data; checks/revert journals, applies and verifies it.
 import type { Tier } from '../gitlab/types';
-import type { Finding, GroupState, InstanceState, ProjectState, Read, Severity, TargetKind } from '../checks/model';
+import type { Finding } from '../model/result';
+import type { GroupState, InstanceState, ProjectState } from '../model/snapshot';
+import type { Read, Severity, TargetKind } from '../model/target';
 import type { Area, AreaParams } from './params';
 import type { Source } from './audit';
-import type { InputsOf, ResourceType } from '../provider/types';
+import type { InputsOf, ResourceType } from '../model/resources';
 
 /** Replace each Read<T> with T: what a rule sees once the evaluator has checked its reads. */
 type Unwrapped<S> = { [K in keyof S]-?: NonNullable<S[K]> extends Read<infer T> ? T : S[K] };

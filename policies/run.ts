@@ -2,7 +2,9 @@
 // watch), revert's verification, the Pulumi provider's diff and the CrossGuard pack all call it, so they agree on
 // what a rule needs, when it is skipped, how a failed read blocks it and what a finding looks like. Pure.
 import type { Tier } from '../gitlab/types';
-import type { Finding, GitlabInfo, GroupState, InstanceState, ProjectState, Read, TargetKind, TargetRef } from '../checks/model';
+import type { Finding } from '../model/result';
+import type { GitlabInfo, GroupState, InstanceState, ProjectState } from '../model/snapshot';
+import type { Read, TargetKind, TargetRef } from '../model/target';
 import { minTierFor, tierAtLeast, type FindingDraft, type Rule, type Subject } from './rule';
 
 /** A target and its reads (a snapshot state, a re-read, or live objects a resource was read as). */

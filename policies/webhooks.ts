@@ -2,7 +2,7 @@
 // the hook by id and host only: a hook URL can carry a secret in its path or query (chat webhooks). The full URL
 // rides only in fixData of ssl findings, because the PUT needs it; reporters should not print fixData.
 import type { GlHook } from '../gitlab/types';
-import type { Finding } from '../checks/model';
+import type { Finding } from '../model/result';
 import { defineRule, type FindingDraft, type Subject } from './rule';
 import { hostMatches, parseUrl } from './match';
 import { missingFixData } from './fix-data';

@@ -2,21 +2,14 @@
 // provider's diff judges live GitLab values against the declared inputs (a stricter live value gives no finding, so
 // it is never "fixed" back to a weaker one); the CrossGuard pack judges the declared inputs against the user's
 // baseline. Both run the rules through the one rule runner (policies/run.ts), as `gitlab-posture check` does.
-import type { Finding, GroupState, ProjectState, Read, TargetRef } from '../checks/model';
+import type { Finding } from '../model/result';
+import type { GroupState, ProjectState } from '../model/snapshot';
+import type { Read, TargetRef } from '../model/target';
 import type { ResourceGuard, Rule } from '../policies/rule';
 import { runRule, type RunContext, type TargetState } from '../policies/run';
 import { CATALOG } from '../policies/catalog';
-import { RESOURCE_TYPES } from './types';
-import type {
-  ApprovalRuleInputs,
-  GroupSecurityInputs,
-  InputsOf,
-  ProjectSecurityInputs,
-  ProtectedBranchInputs,
-  ResourceType,
-  VariableProtectionInputs,
-  WebhookInputs,
-} from './types';
+import { RESOURCE_TYPES } from '../model/resources';
+import type { ApprovalRuleInputs, GroupSecurityInputs, InputsOf, ProjectSecurityInputs, ProtectedBranchInputs, ResourceType, VariableProtectionInputs, WebhookInputs } from '../model/resources';
 import type { LiveOf } from './live';
 
 export type { LiveOf };

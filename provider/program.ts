@@ -7,7 +7,8 @@ import type { Baseline } from '../checks/baseline/types';
 import { loadBaseline } from '../checks/baseline/load';
 import { findWaiver } from '../checks/baseline/waivers';
 import { resolveTargets } from '../checks/collect';
-import type { GitlabInfo, TargetKind } from '../checks/model';
+import type { GitlabInfo } from '../model/snapshot';
+import type { TargetKind } from '../model/target';
 import { GitlabClient } from '../gitlab/client';
 import { detectGitlab } from '../gitlab/tier';
 import { toReadError } from '../gitlab/errors';
@@ -19,7 +20,7 @@ import { looksSecret } from '../policies/ci';
 import { allowedHosts } from '../policies/webhooks';
 import type { RuleId } from '../policies/rule-ids';
 import { ApprovalRule, GroupSecurity, ProjectSecurity, ProtectedBranch, VariableProtection, Webhook } from './resources';
-import type { ResourceType } from './types';
+import type { ResourceType } from '../model/resources';
 
 export interface TargetSummary {
   kind: 'group' | 'project';
@@ -58,7 +59,7 @@ type Gate = (rule: RuleId) => boolean;
 export async function declarePosture(opts: DeclareOptions): Promise<ProgramSummary> {
   const { baseline, client } = opts;
   const now = (opts.now ?? new Date()).toISOString();
-  const info = opts.gitlab ?? (await detectGitlab(client, { baselineTier: baseline.gitlab.tier, topGroups: baseline.targets.groups }));
+  const info = opts.gitlab ?? (await detectGitlab(client, { baselineTier: baseline.gitlab.tier, topGroups: [...baseline.targets.groups, ...baseline.targets.projects] }));
   const resolved = await resolveTargets(client, baseline);
   if (resolved.errors.length > 0) {
     // Declaring only what could be read would look like a complete program; refuse instead.

@@ -1,7 +1,7 @@
 // One function per area read: the endpoint it calls (gitlab-api.md §3) and what it keeps.
 import type { GitlabClient } from '../../gitlab/client';
 import type { GlVariable } from '../../gitlab/types';
-import type { Read } from '../model';
+import type { Read } from '../../model/target';
 import type { GroupRead, ProjectRead } from '../../policies/rule';
 import { readOf } from './read';
 

@@ -3,7 +3,9 @@
 // answers 201 with the old values, quirk 1; a licence-gated key dropped with 200, quirk 3) still shows the
 // finding: it is `not_verified`, never "done".
 import type { GitlabClient } from '../../gitlab/client';
-import type { Finding, GitlabInfo, Read } from '../model';
+import type { Finding } from '../../model/result';
+import type { GitlabInfo } from '../../model/snapshot';
+import type { Read } from '../../model/target';
 import type { GlGroup } from '../../gitlab/types';
 import type { Rule } from '../../policies/rule';
 import { readsNeeded, runRule, type TargetState } from '../../policies/run';

@@ -11,7 +11,9 @@ import { planReads } from '../collect/plan';
 import { readOf } from '../collect/read';
 import { fetchGroupRead, fetchProjectRead } from '../collect/reads';
 import { trimGroup, trimProject } from '../collect/trim';
-import type { CheckResult, GitlabInfo, GroupState, ProjectState, Snapshot, TargetKind, TargetRef } from '../model';
+import type { CheckResult } from '../../model/result';
+import type { GitlabInfo, GroupState, ProjectState, Snapshot } from '../../model/snapshot';
+import type { TargetKind, TargetRef } from '../../model/target';
 import type { Rule } from '../../policies/rule';
 import { CATALOG } from '../../policies/catalog';
 

@@ -1,7 +1,8 @@
 // Small snapshots and fake rules for the evaluator tests (the real catalog has its own tests).
 import { parseBaseline } from '../../checks/baseline/load';
 import type { Baseline } from '../../checks/baseline/types';
-import type { GroupState, ProjectState, ReadError, Snapshot } from '../../checks/model';
+import type { GroupState, ProjectState, Snapshot } from '../../model/snapshot';
+import type { ReadError } from '../../model/target';
 import type { GlGroup, GlHook, GlProject, GlProtectedBranch, Tier } from '../../gitlab/types';
 import { defineRule, type ProjectSubject, type GroupSubject, type InstanceSubject } from '../../policies/rule';
 

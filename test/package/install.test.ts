@@ -14,7 +14,7 @@ import { promisify } from 'node:util';
 import { parse as parseYaml } from 'yaml';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startSim, type RunningSim } from '../../sim';
-import type { CheckResult } from '../../checks/model';
+import type { CheckResult } from '../../model/result';
 
 const run = promisify(execFile);
 const ROOT = join(__dirname, '..', '..');

@@ -6,7 +6,7 @@ import { CATALOG, ruleById } from '../../policies/catalog';
 import { AREAS, areaParams } from '../../policies/params';
 import { RULE_IDS } from '../../policies/rule-ids';
 import { SCENARIO_HEADINGS, scenarioAnchor } from '../../policies/scenarios';
-import { SEVERITIES } from '../../checks/model';
+import { SEVERITIES } from '../../model/target';
 
 const root = join(__dirname, '..', '..');
 const GUIDE = join(root, '..', 'shared', 'reference', 'responding-to-security-incidents.md');
