@@ -8,7 +8,7 @@ import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startSim, type RunningSim } from '../../sim';
 import { ACME_HARDENED, runCli } from '../helpers/cli';
-import type { CheckResult } from '../../checks/model';
+import type { CheckResult } from '../../model/result';
 import { cliStatus, explain, Workspace, type Run } from './pulumi';
 
 const cli = cliStatus();
