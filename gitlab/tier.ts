@@ -71,7 +71,8 @@ export async function detectGitlab(client: GitlabClient, opts: DetectOptions = {
     if (!isDenied(e)) throw e;
   }
 
-  const info = (tier: Tier, tierSource: GitlabInfo['tierSource']): GitlabInfo => ({ url: client.url, version, tier, tierSource, isAdmin });
+  const edition = isEE ? 'ee' : 'ce';
+  const info = (tier: Tier, tierSource: GitlabInfo['tierSource']): GitlabInfo => ({ url: client.url, version, tier, tierSource, isAdmin, edition });
 
   if (opts.baselineTier) return info(opts.baselineTier, 'baseline');
 
@@ -141,5 +142,19 @@ async function namespaceTier(client: GitlabClient, root: string): Promise<{ tier
   } catch (e) {
     if (!isDenied(e)) throw e;
     return undefined;
+  }
+}
+
+/**
+ * GitLab's `Gitlab.com?` (lib/gitlab.rb): the instance at https://gitlab.com or a subdomain of it. GitLab.com
+ * refuses some values self-managed accepts, such as access level 60 (instance admins) on protected refs
+ * (ProtectedRefAccess.allowed_access_levels).
+ */
+export function isGitlabCom(url: string): boolean {
+  try {
+    const u = new URL(url);
+    return u.protocol === 'https:' && (u.hostname === 'gitlab.com' || /^[a-z0-9-]+\.gitlab\.com$/.test(u.hostname));
+  } catch {
+    return false;
   }
 }

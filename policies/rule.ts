@@ -28,6 +28,10 @@ export interface EvalContext {
   /** Snapshot time (ISO): the only clock a rule may use. */
   now: string;
   isAdmin: boolean;
+  /** CE or EE build; undefined (an older snapshot) counts as EE. */
+  edition?: 'ce' | 'ee';
+  /** The instance is GitLab.com (gitlab/tier.ts `isGitlabCom`). */
+  gitlabCom?: boolean;
 }
 
 /** A finding as a rule produces it; the evaluator adds rule, area, severity, target, revertible and waiver. */

@@ -26,7 +26,7 @@ const ee = { status: 200, body: { version: '17.9.1-ee', revision: 'abc', enterpr
 describe('detectGitlab', () => {
   it('admin with an Ultimate licence', async () => {
     const c = await gitlab({ '/metadata': ee, '/application/settings': { status: 200, body: {} }, '/license': { status: 200, body: { id: 1, plan: 'ultimate', expired: false } } });
-    expect(await detectGitlab(c)).toEqual({ url: c.url, version: '17.9.1-ee', tier: 'ultimate', tierSource: 'license', isAdmin: true });
+    expect(await detectGitlab(c)).toEqual({ url: c.url, version: '17.9.1-ee', tier: 'ultimate', tierSource: 'license', isAdmin: true, edition: 'ee' });
   });
 
   it('a legacy gold licence is ultimate; an expired one is free', async () => {
@@ -48,7 +48,7 @@ describe('detectGitlab', () => {
       '/namespaces/beta': { status: 200, body: { id: 2, full_path: 'beta', kind: 'group', plan: 'premium' } },
     });
     // beta/x is a subgroup: the plan belongs to its top-level namespace beta (Namespace#actual_plan_name).
-    expect(await detectGitlab(c, { topGroups: ['acme', 'beta/x'] })).toEqual({ url: c.url, version: '17.9.1-ee', tier: 'premium', tierSource: 'namespace', isAdmin: false });
+    expect(await detectGitlab(c, { topGroups: ['acme', 'beta/x'] })).toEqual({ url: c.url, version: '17.9.1-ee', tier: 'premium', tierSource: 'namespace', isAdmin: false, edition: 'ee' });
     expect(srv!.requests.some((r) => r.path === '/api/v4/license')).toBe(false);
   });
 
@@ -59,7 +59,7 @@ describe('detectGitlab', () => {
 
   it('CE (no /metadata on old versions): /version, free from the build', async () => {
     const c = await gitlab({ '/version': { status: 200, body: { version: '15.0.0', revision: 'x' } }, '/application/settings': { status: 200, body: {} } });
-    expect(await detectGitlab(c)).toEqual({ url: c.url, version: '15.0.0', tier: 'free', tierSource: 'build', isAdmin: true });
+    expect(await detectGitlab(c)).toEqual({ url: c.url, version: '15.0.0', tier: 'free', tierSource: 'build', isAdmin: true, edition: 'ce' });
     // CE has no licence endpoint worth asking.
     expect(srv!.requests.map((r) => r.path)).toEqual(['/api/v4/metadata', '/api/v4/version', '/api/v4/application/settings']);
   });

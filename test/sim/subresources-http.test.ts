@@ -273,7 +273,7 @@ describe('tier and edition gates over HTTP', () => {
       const owner = new Gitlab({ host: sim.url, token: sim.tokens.owner });
       const b = asBranch(await owner.ProtectedBranches.edit('acme/web', 'main', { allowedToPush: [{ access_level: 30 }], allowForcePush: true } as never));
       expect(b.allow_force_push).toBe(true);
-      expect(b.push_access_levels).toEqual([{ id: expect.any(Number), access_level: 40, access_level_description: 'Maintainers' }]);
+      expect(b.push_access_levels).toEqual([{ id: expect.any(Number), access_level: 40, access_level_description: 'Maintainers', deploy_key_id: null }]);
     } finally {
       await sim.close();
     }
