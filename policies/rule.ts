@@ -84,7 +84,7 @@ export interface Rule<A extends Area = Area> {
   scope: TargetKind[];
   /** Lowest tier where the rule can be judged; per scope where it differs (group hooks are Premium). */
   minTier: Tier | Partial<Record<TargetKind, Tier>>;
-  /** Heading in ../shared/reference/responding-to-security-incidents.md the rule defends. */
+  /** Heading in docs/reference/responding-to-security-incidents.md the rule defends. */
   scenario: string;
   needs: { project?: ProjectRead[]; group?: GroupRead[]; instance?: InstanceRead[] };
   /**
