@@ -1,7 +1,11 @@
 // The data that flows baseline -> collect -> evaluate -> report. Shapes of the JSON report are a contract
 // (../shared/DESIGN.md, "--format json"): extend, never rename.
 import type {
+  GlAdminUser,
   GlApplicationSettings,
+  GlDeployKey,
+  GlMember,
+  GlPushRule,
   GlApprovalRule,
   GlGroup,
   GlHook,
@@ -54,6 +58,8 @@ export type Read<T> = { ok: true; value: T } | { ok: false; error: ReadError };
 export interface InstanceState {
   target: TargetRef; // kind 'instance', path '(instance)', id 0
   settings: Read<GlApplicationSettings>;
+  /** GET /users?admins=true (administrator token). */
+  admins?: Read<GlAdminUser[]>;
 }
 
 export interface GroupState {
@@ -64,6 +70,10 @@ export interface GroupState {
   hooks?: Read<GlHook[]>;
   variables?: Read<GlVariable[]>;
   mrApprovalSetting?: Read<GlMrApprovalSetting>;
+  /** null: the group has no push rule (GET answers 404). */
+  pushRule?: Read<GlPushRule | null>;
+  /** Direct members; 2FA and external flags joined from GET /users when the token is an administrator's. */
+  members?: Read<GlMember[]>;
 }
 
 export interface ProjectState {
@@ -77,6 +87,10 @@ export interface ProjectState {
   hooks?: Read<GlHook[]>;
   variables?: Read<GlVariable[]>;
   jobTokenScope?: Read<GlJobTokenScope>;
+  /** null: the project has no push rule (GET answers `null`). */
+  pushRule?: Read<GlPushRule | null>;
+  members?: Read<GlMember[]>;
+  deployKeys?: Read<GlDeployKey[]>;
 }
 
 export interface GitlabInfo {

@@ -9,7 +9,27 @@ import { authorApproval, committerApproval, minApprovals, overrideInMr, resetOnP
 import { allowedHosts, sslVerification } from './webhooks';
 import { downloadLimit } from './git-abuse';
 import { jobTokenScope, maskedVariables, publicJobs } from './ci';
-import { instanceGitAbuseDownloadLimit, instanceTwoFactorGracePeriod, instanceTwoFactorRequired } from './instance';
+import {
+  instanceAdminMode,
+  instanceDefaultBranchProtection,
+  instanceDefaultVisibility,
+  instanceEmailConfirmation,
+  instanceGitAbuseDownloadLimit,
+  instanceGitPasswordAuth,
+  instanceLocalRequests,
+  instancePatLifetime,
+  instanceRateLimits,
+  instanceRestrictedPublic,
+  instanceRunnerRegistrationToken,
+  instanceSignup,
+  instanceStaleAdmins,
+  instanceTwoFactorGracePeriod,
+  instanceTwoFactorRequired,
+} from './instance';
+import { projectsDeployKeyWrite, projectsDiscussionsResolved, projectsForking, projectsInactive, projectsPipelineMustSucceed } from './projects';
+import { pushRulesCommitterCheck, pushRulesMemberCheck, pushRulesPreventSecrets, pushRulesRejectUnsigned } from './push-rules';
+import { groupsDefaultBranchProtection, groupsPreventForkingOutside, groupsProjectCreation, groupsSubgroupCreation } from './groups';
+import { membersExternalElevated, membersTooManyOwners, membersTwoFactor } from './members';
 
 const ALL = [
   twoFactorRequired,
@@ -33,9 +53,37 @@ const ALL = [
   jobTokenScope,
   publicJobs,
   maskedVariables,
+  projectsForking,
+  projectsPipelineMustSucceed,
+  projectsDiscussionsResolved,
+  projectsInactive,
+  projectsDeployKeyWrite,
+  pushRulesRejectUnsigned,
+  pushRulesPreventSecrets,
+  pushRulesMemberCheck,
+  pushRulesCommitterCheck,
+  groupsPreventForkingOutside,
+  groupsProjectCreation,
+  groupsSubgroupCreation,
+  groupsDefaultBranchProtection,
+  membersTooManyOwners,
+  membersTwoFactor,
+  membersExternalElevated,
   instanceTwoFactorRequired,
   instanceTwoFactorGracePeriod,
   instanceGitAbuseDownloadLimit,
+  instanceSignup,
+  instanceEmailConfirmation,
+  instanceGitPasswordAuth,
+  instanceRateLimits,
+  instanceDefaultBranchProtection,
+  instanceRestrictedPublic,
+  instanceDefaultVisibility,
+  instanceLocalRequests,
+  instancePatLifetime,
+  instanceAdminMode,
+  instanceRunnerRegistrationToken,
+  instanceStaleAdmins,
 ] as unknown as Rule[];
 
 const BY_ID = new Map(ALL.map((r) => [r.id, r] as const));

@@ -11,7 +11,7 @@ import type { Rule } from '../../policies/rule';
 import { planReads, type ReadPlan } from './plan';
 import { forEachPooled } from './pool';
 import { readOf } from './read';
-import { fetchGroupRead, fetchProjectRead } from './reads';
+import { fetchGroupRead, fetchInstanceRead, fetchProjectRead } from './reads';
 import { trimGroup, trimProject } from './trim';
 import { inShard, type Shard } from '../scale/shard';
 
@@ -62,9 +62,11 @@ export async function collect(client: GitlabClient, baseline: Baseline, opts: Co
     tick();
   });
 
-  const instance: InstanceState | undefined = plan.instance.has('settings') && inShard(INSTANCE_TARGET, opts.shard)
-    ? { target: INSTANCE_TARGET, settings: await readOf(() => client.get('/application/settings')) }
-    : undefined;
+  let instance: InstanceState | undefined;
+  if (plan.instance.size > 0 && inShard(INSTANCE_TARGET, opts.shard)) {
+    instance = { target: INSTANCE_TARGET, settings: await fetchInstanceRead(client, 'settings') as InstanceState['settings'] };
+    for (const read of plan.instance) if (read !== 'settings') Object.assign(instance, { [read]: await fetchInstanceRead(client, read) });
+  }
 
   return {
     schemaVersion: 1,
