@@ -5,6 +5,7 @@ const benches: Record<string, () => Promise<(args: string[]) => Promise<void>>> 
   check: async () => (await import('./check')).benchCheck,
   'since-last': async () => (await import('./since-last')).benchSinceLast,
   shard: async () => (await import('./shard')).benchShard,
+  startup: async () => (await import('./startup')).benchStartup,
 };
 
 async function run(): Promise<void> {

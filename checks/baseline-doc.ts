@@ -30,6 +30,10 @@ export const KEY_NOTES: Record<string, string> = {
   waivers: 'Accepted exceptions. A waived finding is still reported (`waived: true`) but does not fail the run.',
   'waivers[].rule': 'A rule id or rule-id glob (`webhooks.*`); a glob that matches no rule is rejected.',
   'waivers[].target': 'A full path or path glob; `(instance)` for instance rules.',
+  'waivers[].object':
+    "Only the finding with this `object` (a hook id, a variable key: the finding's `object` in `check --format json`). Without it the waiver covers every finding of the rule on the target, so a new hook or variable would be waived too.",
+  'waivers[].branch':
+    "Only the finding on this protected branch name or pattern (the finding's `branch`), compared exactly: `release/*` names the protected-branch entry `release/*`, not each release branch.",
   'waivers[].reason': 'Why the exception is accepted (shown in reports). Not empty.',
   'waivers[].expires': 'YYYY-MM-DD (UTC). The waiver applies until the start of that day. An expired waiver is reported and no longer applies.',
   'settings.two-factor.max_grace_period': 'Hours members may sign in without 2FA once it is required (two-factor.grace-period, instance.two-factor-grace-period).',
@@ -119,6 +123,8 @@ function describeType(key: string, s: z.ZodType): string {
     'waivers[].rule': 'a rule id or rule-id glob',
     'waivers[].target': 'a full path or path glob',
     'waivers[].expires': 'a date YYYY-MM-DD',
+    'waivers[].object': 'text (a YAML number is read as text)',
+    'waivers[].branch': 'text',
   };
   return custom[key] ?? describe(s);
 }
@@ -160,8 +166,9 @@ export function baselineMarkdown(): string {
     '<!-- Generated from checks/baseline/schema.ts and policies/params.ts by `npm run docs`; notes in checks/baseline-doc.ts. Do not edit by hand. -->',
     '',
     'A baseline names the GitLab, the targets, a built-in profile, overrides and waivers. It is validated before',
-    'anything is contacted: unknown keys, wrong types, bad globs and past-due dates are rejected with the file, the',
-    'line and the key path. `gitlab-posture init --group PATH` writes a commented one from the live state.',
+    'anything is contacted: unknown keys, wrong types, bad globs and impossible dates are rejected with the file, the',
+    'line and the key path. A waiver past its `expires` date is not an error: every command loads it, reports it under',
+    '"Expired waivers" and no longer applies it. `gitlab-posture init --group PATH` writes a commented one from the live state.',
     '',
     '```yaml',
     'gitlab: { url: https://gitlab.example.com }',

@@ -220,7 +220,7 @@ function judge(
       ...(draft.fixData !== undefined ? { fixData: draft.fixData } : {}),
     };
     finding.revertible = isRevertible(rule, finding, params);
-    const waiver = findWaiver(baseline.waivers, rule.id, target.path, ctx.now);
+    const waiver = findWaiver(baseline.waivers, rule.id, target.path, ctx.now, { object: finding.object, branch: finding.branch });
     if (waiver) {
       finding.waived = true;
       finding.waiver = { reason: waiver.reason, expires: waiver.expires };

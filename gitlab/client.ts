@@ -1,8 +1,8 @@
 // GitlabClient: our requester (retries, limiter, redaction) behind a small REST surface, plus a
 // gitbeaker `Gitlab` instance whose requests go through the same core.
 import { inspect } from 'node:util';
-import { Gitlab } from '@gitbeaker/rest';
-import { createRequesterFn, type RequestHandlerFn, type ResponseBodyTypes } from '@gitbeaker/requester-utils';
+import type { Gitlab } from '@gitbeaker/rest';
+import type { RequestHandlerFn, ResponseBodyTypes } from '@gitbeaker/requester-utils';
 import { Limiter } from './limiter';
 import { pages as paginate, type PageOptions } from './paginate';
 import {
@@ -150,6 +150,9 @@ export class GitlabClient {
    */
   get gitbeaker(): InstanceType<typeof Gitlab<false>> {
     if (!this.#gitbeaker) {
+      // Loaded on first use: gitbeaker is most of the CLI's start-up time, and `--help` or a check never needs it.
+      const { Gitlab: GitlabApi } = require('@gitbeaker/rest') as typeof import('@gitbeaker/rest');
+      const { createRequesterFn } = require('@gitbeaker/requester-utils') as typeof import('@gitbeaker/requester-utils');
       const core = this.#core;
       const handler: RequestHandlerFn = async (endpoint, options) => {
         const o = (options ?? {}) as { method?: string; body?: string | FormData; searchParams?: string; headers?: Record<string, string>; signal?: AbortSignal; asStream?: boolean };
@@ -166,7 +169,7 @@ export class GitlabClient {
         return { status: res.status, headers: res.headers, body: res.body ?? (res.status === 204 ? null : '') } as never;
       };
       const requesterFn = createRequesterFn(async (_svc, reqo) => reqo, handler);
-      this.#gitbeaker = new Gitlab({ host: this.url, requesterFn, queryTimeout: null, rateLimits: {} });
+      this.#gitbeaker = new GitlabApi({ host: this.url, requesterFn, queryTimeout: null, rateLimits: {} });
     }
     return this.#gitbeaker;
   }

@@ -46,7 +46,7 @@ export function gitAbuseFixValue(setting: string, params: Params): number | bool
   return params.max_download_limit;
 }
 
-const GROUP_FIELDS = {
+export const GROUP_FIELDS = {
   limit: 'unique_project_download_limit',
   interval: 'unique_project_download_limit_interval_in_seconds',
   autoBan: 'auto_ban_user_on_excessive_projects_download',

@@ -58,7 +58,7 @@ export const instanceTwoFactorGracePeriod = defineRule({
   fix: (_f, params) => ({ method: 'PUT', path: SETTINGS_PATH, body: { two_factor_grace_period: params.max_grace_period } }),
 });
 
-const INSTANCE_FIELDS = {
+export const INSTANCE_FIELDS = {
   limit: 'max_number_of_repository_downloads',
   interval: 'max_number_of_repository_downloads_within_time_period',
   autoBan: 'auto_ban_user_on_excessive_projects_download',

@@ -2,6 +2,7 @@
 // destinations (Ultimate). The event has no user-agent field, so the sim keeps it in a side table.
 import type { GlAuditEvent, Visibility } from '../gitlab/types';
 import { groupAncestors, type AuditInput, type SimContext } from './kit';
+import { rubyToS } from './ruby-inspect';
 import { nextId, type SimGroup, type SimState, type SimUser } from './state';
 
 export interface AuditAuthor {
@@ -58,7 +59,23 @@ export function streamingGroupOf(state: SimState, event: GlAuditEvent): SimGroup
   return chain[chain.length - 1];
 }
 
-/** Streamed payload: the REST shape plus top-level copies of details, with `id` as a string (gitlab-api.md §4). */
+/**
+ * The event as the REST API serves it. `EE::API::Entities::AuditEvent` exposes `formatted_details`
+ * (`AuditEvents::CommonModel`): `details.merge(details.slice(:from, :to).transform_values(&:to_s))`, so `from`
+ * and `to`, where present, are always strings: "true", "8", "" for nil, "[\"Maintainers\"]" for arrays.
+ * The stored event (state.audit_events) keeps the typed values, as GitLab's details column does.
+ */
+export function restAuditEvent(event: GlAuditEvent): GlAuditEvent {
+  const details = { ...event.details };
+  for (const key of ['from', 'to'] as const) if (key in details) details[key] = rubyToS(details[key]);
+  return { ...event, details };
+}
+
+/**
+ * Streamed payload (gitlab-api.md §4). GitLab streams `audit_event.as_json`
+ * (`AuditEvents::Strategies::ExternalDestinationStrategy#request_body`, ee/lib/audit_events/...), the stored
+ * columns with `details` as stored: unlike the REST API, `from`/`to` keep their types here.
+ */
 export function streamedPayload(event: GlAuditEvent): Record<string, unknown> {
   return {
     ...event,

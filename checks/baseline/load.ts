@@ -36,9 +36,9 @@ export function loadBaseline(file: string, opts: LoadOptions = {}): Baseline {
 }
 
 /**
- * Past-due waivers: by default a load error (DESIGN.md: past-due dates are rejected at load), which is what
- * `gate` uses. DESIGN.md also says an expired waiver "is reported and no longer applies": `check` loads with
- * allowExpiredWaivers, keeps such waivers marked `expired` (never applied) and reports them, so an expiry
+ * Past-due waivers: by default a load error (DESIGN.md: past-due dates are rejected at load). DESIGN.md also says
+ * an expired waiver "is reported and no longer applies": every command (check, gate, revert, …) loads with
+ * allowExpiredWaivers (docs/baseline.md says so), keeps such waivers marked `expired` (never applied) and reports them, so an expiry
  * date passing overnight turns into visible findings instead of a CI run that cannot even start.
  */
 export function parseBaseline(text: string, file: string, opts: LoadOptions = {}): Baseline {
@@ -70,7 +70,15 @@ export function parseBaseline(text: string, file: string, opts: LoadOptions = {}
     params: mergeParams(profile.settings as Record<string, Record<string, unknown>>, userSettings),
     enabled: mergeEnabled(profile.rules, input.rules ?? {}),
     waivers: input.waivers.map(
-      (w): Waiver => ({ rule: w.rule, target: w.target, reason: w.reason.trim(), expires: w.expires, expired: isWaiverExpired(w.expires, now) }),
+      (w): Waiver => ({
+        rule: w.rule,
+        target: w.target,
+        ...(w.object !== undefined ? { object: w.object } : {}),
+        ...(w.branch !== undefined ? { branch: w.branch } : {}),
+        reason: w.reason.trim(),
+        expires: w.expires,
+        expired: isWaiverExpired(w.expires, now),
+      }),
     ),
     raw,
   };

@@ -75,10 +75,18 @@ export const rulesSchema = z
   >)
   .strict();
 
+/** A finding's `object` (hook id, variable key) or `branch`: YAML may read a hook id as a number. */
+const findingKey = (what: string) =>
+  z.union([z.string(), z.number().int().nonnegative()]).transform((v) => String(v)).pipe(z.string().trim().min(1, `a non-empty ${what}`));
+
 export const waiverSchema = z
   .object({
     rule: ruleRef,
     target: pathGlob,
+    /** Only the finding with this `object` (hook id, variable key); absent: every object of the rule on the target. */
+    object: findingKey('object (the finding\'s `object`: hook id, variable key)').optional(),
+    /** Only the finding with this protected branch name or pattern (the finding's `branch`), compared exactly. */
+    branch: findingKey('branch (the finding\'s `branch`: a protected branch name or pattern)').optional(),
     reason: z.string().trim().min(1),
     expires: isoDate,
   })

@@ -10,6 +10,10 @@ export interface Waiver {
   rule: string;
   /** A full path or a path glob (`acme/docs-*`). */
   target: string;
+  /** Only findings with this `object` (hook id, variable key); absent: all of the rule's findings on the target. */
+  object?: string;
+  /** Only findings on this protected branch name or pattern, compared exactly; absent: every branch. */
+  branch?: string;
   reason: string;
   /** YYYY-MM-DD; the waiver applies until the start of that day (UTC). */
   expires: string;

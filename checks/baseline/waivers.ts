@@ -11,9 +11,29 @@ export function isWaiverExpired(expires: string, now: Date | string): boolean {
   return at >= Date.parse(`${expires}T00:00:00Z`);
 }
 
-/** The first waiver that covers this rule on this target and is still in force at `now`. */
-export function findWaiver(waivers: readonly Waiver[], ruleId: string, targetPath: string, now: string): Waiver | undefined {
+/** The one finding (or, with neither key, the whole rule on the target) a waiver is asked about. */
+export interface WaiverScope {
+  object?: string;
+  branch?: string;
+}
+
+/**
+ * Does the waiver's `object`/`branch` take in this scope? A waiver without them covers every finding of the rule;
+ * with them, only the finding naming the same object / branch, so a second hook or a new branch stays reported.
+ * Asked about the whole target (no scope), a narrowed waiver does not cover it.
+ */
+export function waiverCovers(w: Pick<Waiver, 'object' | 'branch'>, scope: WaiverScope): boolean {
+  return (w.object === undefined || w.object === scope.object) && (w.branch === undefined || w.branch === scope.branch);
+}
+
+/** The first waiver that covers this rule on this target (and object/branch) and is still in force at `now`. */
+export function findWaiver(waivers: readonly Waiver[], ruleId: string, targetPath: string, now: string, scope: WaiverScope = {}): Waiver | undefined {
   return waivers.find(
-    (w) => !w.expired && !isWaiverExpired(w.expires, now) && matchesRuleId(w.rule, ruleId) && matchesPath(w.target, targetPath),
+    (w) =>
+      !w.expired &&
+      !isWaiverExpired(w.expires, now) &&
+      matchesRuleId(w.rule, ruleId) &&
+      matchesPath(w.target, targetPath) &&
+      waiverCovers(w, scope),
   );
 }

@@ -8,6 +8,7 @@ import { createProgress } from '../progress';
 import type { CheckResult, ExitCodeValue, Severity, Snapshot } from '../model';
 import { CATALOG } from '../../policies/catalog';
 import { connect } from './connect';
+import { writePrivateFileAtomic } from '../private-file';
 import { readSnapshotFile } from './args';
 import { UsageError, type CliIO } from './io';
 import { writeReport } from './output';
@@ -20,6 +21,8 @@ import { DEFAULT_STATE_DIR, loadState, saveStateAtomic, stateFile } from '../sca
 export interface CheckOptions {
   baseline: string;
   url?: string;
+  /** `--allow-http`: a plain http:// URL on a non-loopback host. */
+  allowHttp?: boolean;
   format?: ReportFormat;
   output?: string;
   failOn: Severity;
@@ -45,7 +48,8 @@ export async function runCheck(opts: CheckOptions, io: CliIO): Promise<ExitCodeV
   const { result, snapshot } = await checkOnce(opts, io);
   // Saved after every live run with --since-last (or an explicit --state-dir), for the next incremental run.
   if (!opts.fromSnapshot && (opts.sinceLast || opts.stateDir)) saveStateAtomic(stateFile(opts.stateDir ?? DEFAULT_STATE_DIR, opts.shard), snapshot);
-  if (opts.saveSnapshot) io.writeFile(opts.saveSnapshot, JSON.stringify(snapshot, null, 2) + '\n');
+  // Settings of every target: for the owner only (0600), like journals and state.
+  if (opts.saveSnapshot) writePrivateFileAtomic(opts.saveSnapshot, JSON.stringify(snapshot, null, 2) + '\n');
   writeReport(io, opts, result);
   return exitCodeFor(result, opts.failOn);
 }
@@ -70,6 +74,7 @@ export async function checkOnce(opts: CheckOptions, io: CliIO): Promise<{ result
   const { client, gitlab } = await connect(
     {
       ...(opts.url ? { url: opts.url } : {}),
+      ...(opts.allowHttp ? { allowHttp: true } : {}),
       ...(opts.concurrency ? { concurrency: opts.concurrency } : {}),
       ...(opts.verbose ? { verbose: true } : {}),
       onEvent: (e) => {

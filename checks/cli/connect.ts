@@ -5,10 +5,13 @@ import { detectGitlab } from '../../gitlab/tier';
 import { formatEvent } from '../../gitlab/events';
 import type { GitlabInfo } from '../model';
 import type { Baseline } from '../baseline/types';
+import type { Command } from 'commander';
 import { UsageError, type CliIO } from './io';
 
 export interface ConnectOptions {
   url?: string;
+  /** `--allow-http`: accept a plain http:// URL to a host that is not loopback. */
+  allowHttp?: boolean;
   concurrency?: number;
   verbose?: boolean;
   runId?: string;
@@ -22,9 +25,20 @@ export interface Connection {
 }
 
 /** The URL comes from --url, GITLAB_URL or the baseline, in that order; the token only from GITLAB_TOKEN. */
-export function resolveUrl(flag: string | undefined, io: CliIO, baseline?: Pick<Baseline, 'gitlab'>): string {
+export function resolveUrl(
+  flag: string | undefined,
+  io: CliIO,
+  baseline?: Pick<Baseline, 'gitlab'>,
+  policy: { allowHttp?: boolean } = {},
+): string {
   const url = flag ?? io.env.GITLAB_URL ?? baseline?.gitlab.url;
   if (!url) throw new UsageError('No GitLab URL: pass --url, set GITLAB_URL, or set gitlab.url in the baseline.');
+  const source = flag !== undefined ? '--url' : io.env.GITLAB_URL !== undefined ? 'GITLAB_URL' : 'gitlab.url in the baseline';
+  return checkUrl(url, source, policy);
+}
+
+/** The checks every URL the tool sends the token to passes: http(s), no credentials, no clear text off this host. */
+export function checkUrl(url: string, source: string, policy: { allowHttp?: boolean } = {}): string {
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -36,7 +50,27 @@ export function resolveUrl(flag: string | undefined, io: CliIO, baseline?: Pick<
   if (parsed.username || parsed.password) {
     throw new UsageError(`GitLab URL ${parsed.protocol}//${parsed.host}: remove the user name and password from the URL; put the token in GITLAB_TOKEN.`);
   }
+  // Every request carries the token in a header: over plain http anyone on the path reads it. Loopback never leaves
+  // the machine (the simulator, a local tunnel); anything else needs https or an explicit --allow-http.
+  if (parsed.protocol === 'http:' && !isLoopback(parsed.hostname) && !policy.allowHttp) {
+    throw new UsageError(
+      `GitLab URL ${parsed.protocol}//${parsed.host} (${source}) is plain http: GITLAB_TOKEN would travel in clear. ` +
+        'Use https://, or pass --allow-http if this network path is trusted.',
+    );
+  }
   return url;
+}
+
+/** localhost, 127.0.0.0/8, ::1 (URL.hostname keeps IPv6 brackets). */
+export function isLoopback(hostname: string): boolean {
+  const h = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  return h === 'localhost' || h.endsWith('.localhost') || /^127(?:\.\d{1,3}){3}$/.test(h) || h === '::1' || /^::ffff:127(?:\.\d{1,3}){3}$/.test(h);
+}
+
+/** `--allow-http` on every command that connects to GitLab. */
+export const ALLOW_HTTP_HELP = 'accept a plain http:// GitLab URL on a non-loopback host (the token travels in clear)';
+export function addAllowHttp(cmd: Command): Command {
+  return cmd.option('--allow-http', ALLOW_HTTP_HELP);
 }
 
 export function requireToken(io: CliIO, scope: 'read_api' | 'api'): string {
@@ -55,7 +89,7 @@ export async function connect(
   baseline: Pick<Baseline, 'gitlab' | 'targets'>,
   scope: 'read_api' | 'api' = 'read_api',
 ): Promise<Connection> {
-  const url = resolveUrl(opts.url, io, baseline);
+  const url = resolveUrl(opts.url, io, baseline, { allowHttp: Boolean(opts.allowHttp) });
   const token = requireToken(io, scope);
   const client = new GitlabClient({
     url,

@@ -9,7 +9,7 @@ import { detectExitCode, ruleProblemsResult, runDetection } from '../../detectio
 import { loadRules, SIGMA_LEVELS, type CompiledRule, type SigmaLevel } from '../../detections/engine';
 import type { DetectResult } from '../../detections/model';
 import { DETECT_FORMATS, renderDetect, type DetectFormat } from '../../detections/report';
-import { connect } from './connect';
+import { connect, ALLOW_HTTP_HELP } from './connect';
 import { repeatable } from './args';
 import { UsageError, type CliIO } from './io';
 
@@ -17,6 +17,7 @@ export interface DetectOptions {
   /** Without one, the whole visible instance is read. */
   baseline?: string;
   url?: string;
+  allowHttp?: boolean;
   /** User rule directories, added to the built-in rules. */
   rules?: string[];
   /** `7d`, `12h`, `30m`, `2w`, or an ISO-8601 date/time. */
@@ -49,7 +50,7 @@ export async function runDetect(opts: DetectOptions, io: CliIO): Promise<0 | 1 |
   } else {
     const baseline: Baseline | undefined = opts.baseline ? loadBaseline(opts.baseline, { now: io.now(), allowExpiredWaivers: true }) : undefined;
     const { client, gitlab } = await connect(
-      { ...(opts.url ? { url: opts.url } : {}) },
+      { ...(opts.url ? { url: opts.url } : {}), ...(opts.allowHttp ? { allowHttp: true } : {}) },
       io,
       baseline ?? { gitlab: {}, targets: { groups: [], projects: [], exclude: [] } },
     );
@@ -72,6 +73,7 @@ export function registerDetect(program: Command, io: CliIO, setExit: (code: 0 | 
     .description('Run Sigma detection rules over GitLab audit events (instance, groups, projects) and report matches.')
     .option('--baseline <file>', 'read the audit events of this baseline\'s targets (default: every top-level group the token can read)')
     .option('--url <url>', 'GitLab URL (default: GITLAB_URL, then gitlab.url in the baseline)')
+    .option('--allow-http', ALLOW_HTTP_HELP)
     .option('--rules <dir>', 'directory of extra Sigma rules (.yml), added to the built-in ones; repeatable', repeatable)
     .option('--since <when>', 'read events since: a duration (30m, 12h, 7d, 2w) or an ISO date', '7d')
     .addOption(new Option('--fail-on <level>', 'lowest Sigma level that fails the run (exit 1)').choices(SIGMA_LEVELS).default('low'))
@@ -96,6 +98,7 @@ Exit codes: 0 no match, 1 a match at or above --fail-on, 2 a rule file is invali
             failOn: o.failOn as SigmaLevel,
             ...(o.baseline ? { baseline: o.baseline as string } : {}),
             ...(o.url ? { url: o.url as string } : {}),
+            ...(o.allowHttp ? { allowHttp: true } : {}),
             ...(o.rules ? { rules: o.rules as string[] } : {}),
             ...(o.format ? { format: o.format as DetectFormat } : {}),
             ...(o.output ? { output: o.output as string } : {}),

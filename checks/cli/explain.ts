@@ -11,7 +11,7 @@ import { parseDuration } from '../duration';
 import { SEVERITIES, type CheckResult, type ExitCodeValue, type Severity, type Snapshot } from '../model';
 import { REPORT_FORMATS, type ReportFormat } from '../report';
 import { checkOnce, type CheckOptions } from './check';
-import { requireToken } from './connect';
+import { requireToken, ALLOW_HTTP_HELP } from './connect';
 import { positiveInt, readSnapshotFile, ruleGlobs } from './args';
 import { UsageError, type CliIO } from './io';
 import { writeReport } from './output';
@@ -64,6 +64,7 @@ export function registerExplain(program: Command, io: CliIO, setExit: (code: Exi
     .description('Check, then name who changed each drifted setting, when and from which IP (audit events, Premium+).')
     .option('--baseline <file>', 'baseline file', 'baseline.yaml')
     .option('--url <url>', 'GitLab URL (default: GITLAB_URL, then gitlab.url in the baseline)')
+    .option('--allow-http', ALLOW_HTTP_HELP)
     .option('--since <window>', 'how far back to read audit events: 30d, 12h, 2w', sinceArg, '30d')
     .addOption(new Option('--format <format>', 'report format (default: table on a terminal, else json)').choices(REPORT_FORMATS))
     .option('--output <file>', 'write the report to a file instead of stdout')
@@ -92,6 +93,7 @@ Exit codes (as check): 0 compliant, 1 findings at or above --fail-on, 2 could no
           failOn: o.failOn as Severity,
           since: o.since as string,
           ...(o.url ? { url: o.url as string } : {}),
+          ...(o.allowHttp ? { allowHttp: true } : {}),
           ...(o.format ? { format: o.format as ReportFormat } : {}),
           ...(o.output ? { output: o.output as string } : {}),
           ...(o.previousSnapshot ? { previousSnapshot: o.previousSnapshot as string } : {}),

@@ -11,7 +11,7 @@ import { collect, enrich } from '../collect';
 import { renderInitBaseline } from '../init';
 import { ExitCode, type CheckResult, type ExitCodeValue } from '../model';
 import { CATALOG } from '../../policies/catalog';
-import { connect, resolveUrl } from './connect';
+import { connect, resolveUrl, ALLOW_HTTP_HELP } from './connect';
 import { UsageError, type CliIO } from './io';
 
 export interface InitOptions {
@@ -19,6 +19,7 @@ export interface InitOptions {
   profile?: ProfileName;
   waiveExisting?: boolean;
   url?: string;
+  allowHttp?: boolean;
   /** Default baseline.yaml. */
   output?: string;
   force?: boolean;
@@ -34,7 +35,7 @@ export async function runInit(opts: InitOptions, io: CliIO): Promise<ExitCodeVal
   }
   const group = opts.group.trim().replace(/^\/+|\/+$/g, '');
   // resolveUrl refuses credentials in the URL, which init would otherwise write into a file meant for review.
-  const url = resolveUrl(opts.url, io);
+  const url = resolveUrl(opts.url, io, undefined, { allowHttp: Boolean(opts.allowHttp) });
   const today = io.now();
 
   // The collector plans its reads from a Baseline: build it from the very text init would write (no waivers),
@@ -43,7 +44,7 @@ export async function runInit(opts: InitOptions, io: CliIO): Promise<ExitCodeVal
   const baseline = parseBaseline(skeleton, output, { now: today });
   const rules = activeRules(CATALOG, baseline);
   const { client, gitlab } = await connect(
-    { url, ...(opts.concurrency ? { concurrency: opts.concurrency } : {}), ...(opts.verbose ? { verbose: true } : {}) },
+    { url, ...(opts.allowHttp ? { allowHttp: true } : {}), ...(opts.concurrency ? { concurrency: opts.concurrency } : {}), ...(opts.verbose ? { verbose: true } : {}) },
     io,
     baseline,
   );
@@ -99,6 +100,7 @@ export function registerInit(program: Command, io: CliIO, setExit: (code: ExitCo
     .addOption(new Option('--profile <profile>', 'built-in profile').choices(PROFILE_NAMES).default('baseline'))
     .option('--waive-existing', 'add a 30-day waiver ("existing exception, review") for each current violation')
     .option('--url <url>', 'GitLab URL (default: GITLAB_URL)')
+    .option('--allow-http', ALLOW_HTTP_HELP)
     .option('--output <file>', 'file to write', 'baseline.yaml')
     .option('--force', 'overwrite --output if it exists')
     .option('--verbose', 'print retries and rate-limit waits to stderr')
@@ -121,6 +123,7 @@ Exit codes: 0 written, 2 could not complete (nothing is written when any target 
             output: o.output as string,
             ...(o.waiveExisting ? { waiveExisting: true } : {}),
             ...(o.url ? { url: o.url as string } : {}),
+            ...(o.allowHttp ? { allowHttp: true } : {}),
             ...(o.force ? { force: true } : {}),
             ...(o.verbose ? { verbose: true } : {}),
           },

@@ -10,6 +10,7 @@ import { redact } from '../../gitlab/redact';
 import { SEVERITIES, ExitCode, type ExitCodeValue, type Severity } from '../model';
 import { REPORT_FORMATS, type ReportFormat } from '../report';
 import { addScaleOptions, runCheck, scaleOptionsOf } from './check';
+import { addAllowHttp } from './connect';
 import { registerMerge } from './merge';
 import { registerRevert } from './revert';
 import { registerUndo } from './undo';
@@ -42,7 +43,7 @@ Exit codes: 0 compliant / nothing to do, 1 findings, 2 could not complete. Docs:
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
 
-  addScaleOptions(program.command('check'))
+  addAllowHttp(addScaleOptions(program.command('check')))
     .description('Check live GitLab (or a saved snapshot) against the baseline and report drift.')
     .option('--baseline <file>', 'baseline file', 'baseline.yaml')
     .option('--url <url>', 'GitLab URL (default: GITLAB_URL, then gitlab.url in the baseline)')
@@ -72,6 +73,7 @@ Exit codes: 0 compliant, 1 findings at or above --fail-on, 2 could not complete 
             baseline: o.baseline as string,
             failOn: o.failOn as Severity,
             ...(o.url ? { url: o.url as string } : {}),
+            ...(o.allowHttp ? { allowHttp: true } : {}),
             ...(o.format ? { format: o.format as ReportFormat } : {}),
             ...(o.output ? { output: o.output as string } : {}),
             ...(o.only ? { only: o.only as string[] } : {}),

@@ -14,13 +14,14 @@ import { applySteps, type ApplyHooks, type StepResult } from '../revert/apply';
 import { toWriteStep } from '../revert/steps';
 import { formatPlan, formatResult } from '../revert/format';
 import { checkOnce } from './check';
-import { requireToken, resolveUrl } from './connect';
+import { requireToken, resolveUrl, ALLOW_HTTP_HELP } from './connect';
 import { positiveInt, ruleGlobs } from './args';
 import { UsageError, type CliIO } from './io';
 
 export interface RevertOptions {
   baseline: string;
   url?: string;
+  allowHttp?: boolean;
   dryRun?: boolean;
   yes?: boolean;
   allowDestructive?: boolean;
@@ -47,7 +48,7 @@ export async function runRevert(opts: RevertOptions, io: CliIO, deps: RevertDeps
   const token = io.env.GITLAB_TOKEN;
   const say = (text: string) => io.stdout(redact(text, token));
   const baseline = loadBaseline(opts.baseline, { now: io.now(), allowExpiredWaivers: true });
-  const url = resolveUrl(opts.url, io, baseline);
+  const url = resolveUrl(opts.url, io, baseline, { allowHttp: Boolean(opts.allowHttp) });
   const runId = newRunId(io.now());
   let writer: GitlabClient | undefined;
   if (!opts.dryRun) {
@@ -61,6 +62,7 @@ export async function runRevert(opts: RevertOptions, io: CliIO, deps: RevertDeps
       baseline: opts.baseline,
       failOn: 'low',
       ...(opts.url ? { url: opts.url } : {}),
+      ...(opts.allowHttp ? { allowHttp: true } : {}),
       ...(opts.only ? { only: opts.only } : {}),
       ...(opts.verbose ? { verbose: true } : {}),
       progress: false,
@@ -91,7 +93,13 @@ export async function runRevert(opts: RevertOptions, io: CliIO, deps: RevertDeps
     }
   }
 
-  const journal = Journal.create(opts.journal ?? DEFAULT_JOURNAL_DIR, runId, token);
+  const journal = Journal.create(opts.journal ?? DEFAULT_JOURNAL_DIR, runId, token, {
+    url,
+    command: 'revert',
+    planned: plan.steps.length,
+    params: baseline.params,
+    now: io.now(),
+  });
   deps.onJournal?.(runId, journal.file);
   say(`Run ${runId}; journal ${journal.file}\n`);
   const client = writer!;
@@ -104,6 +112,7 @@ export async function runRevert(opts: RevertOptions, io: CliIO, deps: RevertDeps
     ...(deps.hooks ? { hooks: deps.hooks } : {}),
     onResult: (r) => say(formatResult(r)),
   });
+  journal.end(io.now());
   return summarize(results, plan, { incomplete, say, journal: journal.file });
 }
 
@@ -161,6 +170,7 @@ export function registerRevert(program: Command, io: CliIO, setExit: (code: 0 | 
     .description('Put drifted settings back to the baseline: plan, journal each write, write, re-read to verify.')
     .option('--baseline <file>', 'baseline file', 'baseline.yaml')
     .option('--url <url>', 'GitLab URL (default: GITLAB_URL, then gitlab.url in the baseline)')
+    .option('--allow-http', ALLOW_HTTP_HELP)
     .option('--dry-run', 'print the plan and write nothing')
     .option('--yes', 'write without asking (needed without a terminal)')
     .option('--allow-destructive', 'also delete/remove (unknown webhooks, named push entries); the journal keeps what it can')
@@ -186,6 +196,7 @@ Exit codes: 0 all planned changes applied and verified, 1 findings remain, 2 a w
           {
             baseline: o.baseline as string,
             ...(o.url ? { url: o.url as string } : {}),
+            ...(o.allowHttp ? { allowHttp: true } : {}),
             ...(o.dryRun ? { dryRun: true } : {}),
             ...(o.yes ? { yes: true } : {}),
             ...(o.allowDestructive ? { allowDestructive: true } : {}),

@@ -1,25 +1,35 @@
 // `gitlab-posture undo JOURNAL_FILE`: put back the before values a revert run journaled, newest first, with the
-// same discipline (its own journal: before, intended, outcome). The server comes from the journal; a different
-// --url / GITLAB_URL is refused rather than writing one server's values into another. Exit 0 when every entry
-// is restored and verified, else 2 (DESIGN.md).
+// same discipline (its own journal: before, intended, outcome). A journal is untrusted input (a CI artifact kept
+// for months), so before any request: the server must be the one the user configured (--url, GITLAB_URL or the
+// baseline's gitlab.url) and pass the same URL checks as every command; the journal must be whole (header and end
+// record) unless --partial; and every step must be a write revert itself could have produced (replayable.ts).
+// Exit 0 when every entry is restored and verified, else 2 (DESIGN.md).
 import { dirname } from 'node:path';
 import type { Command } from 'commander';
 import { GitlabClient, instanceUrl } from '../../gitlab/client';
 import { redact } from '../../gitlab/redact';
+import { loadBaseline } from '../baseline/load';
 import { ExitCode, type ExitCodeValue } from '../model';
-import { Journal, newRunId, readJournal, JournalError } from '../revert/journal';
+import { entriesOf, Journal, newRunId, loadJournal, JournalError, type LoadedJournal } from '../revert/journal';
 import { applySteps, type ApplyHooks, type WriteStep } from '../revert/apply';
 import { readObject, readPathOf } from '../revert/before';
 import { restoreFor, restored, undoCandidates, writeOf, type UndoItem } from '../revert/undo';
+import { paramsFromHeader, replayProblem } from '../revert/replayable';
 import { formatResult, where } from '../revert/format';
+import { terminalSafe } from '../report/common';
 import { requireApiScope } from './revert';
-import { requireToken } from './connect';
+import { ALLOW_HTTP_HELP, requireToken, resolveUrl } from './connect';
 import { UsageError, type CliIO } from './io';
 
 export interface UndoOptions {
   journalFile: string;
   yes?: boolean;
   url?: string;
+  /** Baseline whose gitlab.url names the server. */
+  baseline?: string;
+  allowHttp?: boolean;
+  /** Undo what a journal without its end record (or header) holds, saying so. */
+  partial?: boolean;
   /** Where undo's own journal goes (default: beside the journal it undoes). */
   journal?: string;
 }
@@ -29,24 +39,78 @@ export interface UndoDeps {
   confirm?: (question: string) => Promise<boolean>;
 }
 
+/** Same server: scheme, host, port and path compared after the API suffix and trailing slashes are dropped. */
+function sameServer(a: string, b: string): boolean {
+  try {
+    const x = new URL(instanceUrl(a));
+    const y = new URL(instanceUrl(b));
+    return x.origin === y.origin && x.pathname.replace(/\/+$/, '') === y.pathname.replace(/\/+$/, '');
+  } catch {
+    return false;
+  }
+}
+
+/** The whole journal is judged before GitLab is contacted: any step undo would not replay refuses the file. */
+function checkJournal(j: LoadedJournal, opts: UndoOptions, say: (t: string) => void): void {
+  const file = opts.journalFile;
+  if (j.header?.command === 'undo') {
+    throw new UsageError(`${file} is the journal of an undo run; undo reverses revert and watch runs only. Run revert again to re-apply the baseline.`);
+  }
+  if (j.missing.length > 0) {
+    const what = j.missing.map((m) => `  missing: ${m}`).join('\n');
+    if (!opts.partial) {
+      throw new UsageError(
+        `${file} is not a whole journal:\n${what}\nA cut-off journal may hide writes that were made. Pass --partial to undo the steps it holds anyway.`,
+      );
+    }
+    say(`Partial journal (--partial): undoing only the steps it holds.\n${what}\n`);
+  }
+  const records = j.records;
+  if (records.length === 0) throw new UsageError(`${file}: the journal holds no step records; nothing to undo.`);
+  const server = j.header?.url ?? records[0]!.url;
+  const other = records.find((r) => !sameServer(r.url, server));
+  if (other) throw new UsageError(`${file}:${j.lineOf.get(other)}: record names ${other.url}, the journal ${server}; undo one server at a time.`);
+  const params = paramsFromHeader(j.header?.params);
+  if (j.header && !params) throw new UsageError(`${file}:1: the header's params are not valid baseline parameters; this journal was not written by revert.`);
+  for (const e of entriesOf(records)) {
+    const problem = replayProblem(e, params);
+    if (problem) {
+      throw new UsageError(
+        `${file}:${j.lineOf.get(e.pending)}: refused, not a write revert could have made: ${terminalSafe(problem)}. Nothing was written.`,
+      );
+    }
+  }
+}
+
 export async function runUndo(opts: UndoOptions, io: CliIO, deps: UndoDeps = {}): Promise<ExitCodeValue> {
   const token = io.env.GITLAB_TOKEN;
-  const say = (text: string) => io.stdout(redact(text, token));
-  let records;
+  const say = (text: string) => io.stdout(terminalSafe(redact(text, token)));
+  let j: LoadedJournal;
   try {
-    records = readJournal(opts.journalFile);
+    j = loadJournal(opts.journalFile);
   } catch (err) {
     if (err instanceof JournalError) throw new UsageError(err.message);
     throw err;
   }
-  const url = records[0]!.url;
-  const other = records.find((r) => instanceUrl(r.url) !== instanceUrl(url));
-  if (other) throw new UsageError(`${opts.journalFile}: records name two servers (${url}, ${other.url}); undo one server at a time.`);
-  const asked = opts.url ?? io.env.GITLAB_URL;
-  if (asked && instanceUrl(asked) !== instanceUrl(url)) {
+  checkJournal(j, opts, say);
+  const records = j.records;
+  const journalUrl = j.header?.url ?? records[0]!.url;
+
+  // The server is the user's choice, never the file's: the token goes only where the user pointed it.
+  const baselineFile = opts.baseline;
+  const baseline = baselineFile ? loadBaseline(baselineFile, { now: io.now(), allowExpiredWaivers: true }) : undefined;
+  if (!opts.url && !io.env.GITLAB_URL && !baseline?.gitlab.url) {
     throw new UsageError(
-      `${opts.journalFile} was written against ${url}, but ${opts.url ? '--url' : 'GITLAB_URL'} names ${asked}; ` +
-        'undo writes only to the journal\'s server. Unset GITLAB_URL (or pass --url ' + url + ').',
+      `undo: no GitLab URL configured. ${opts.journalFile} names ${journalUrl}; undo writes only to the server you name: ` +
+        'pass --url, set GITLAB_URL, or --baseline with gitlab.url.',
+    );
+  }
+  const url = resolveUrl(opts.url, io, baseline, { allowHttp: Boolean(opts.allowHttp) });
+  if (!sameServer(url, journalUrl)) {
+    const source = opts.url ? '--url' : io.env.GITLAB_URL ? 'GITLAB_URL' : `gitlab.url in ${baselineFile}`;
+    throw new UsageError(
+      `${opts.journalFile} was written against ${journalUrl}, but ${source} names ${url}; ` +
+        "undo writes only to the server you configured, and only a journal of that server. Check the journal's origin.",
     );
   }
   const runId = newRunId(io.now());
@@ -74,10 +138,11 @@ export async function runUndo(opts: UndoOptions, io: CliIO, deps: UndoDeps = {})
   if (items.length === 0) say('  nothing to restore\n');
   for (const it of items) {
     const p = it.entry.pending;
-    say(`  ${String(p.seq).padStart(3)}. ${where(p)}  ${p.setting}: restore ${it.change.method} ${it.change.path}${it.note ? ` (${it.note})` : ''}\n`);
+    const to = it.change.method === 'POST' && typeof it.change.body?.url === 'string' ? ` to ${it.change.body.url}` : '';
+    say(`  ${String(p.seq).padStart(3)}. ${where(p)}  ${p.setting}: restore ${it.change.method} ${it.change.path}${to}${it.note ? ` (${it.note})` : ''}\n`);
   }
   for (const s of skipped) say(`  ${String(s.entry.pending.seq).padStart(3)}. skipped  ${where(s.entry.pending)}  ${s.entry.pending.setting}: ${s.reason}\n`);
-  const blocked = unreadable > 0 || skipped.some((s) => /not supported|cannot tell/.test(s.reason));
+  const blocked = unreadable > 0 || skipped.some((s) => /not supported|cannot tell/.test(s.reason)) || j.missing.length > 0;
   if (items.length === 0) return blocked ? ExitCode.Incomplete : ExitCode.Ok;
 
   if (!opts.yes) {
@@ -92,7 +157,7 @@ export async function runUndo(opts: UndoOptions, io: CliIO, deps: UndoDeps = {})
     }
   }
 
-  const journal = Journal.create(opts.journal ?? dirname(opts.journalFile), runId, token);
+  const journal = Journal.create(opts.journal ?? dirname(opts.journalFile), runId, token, { url, command: 'undo', planned: items.length, now: io.now() });
   say(`Run ${runId}; journal ${journal.file}\n`);
   const steps: WriteStep[] = items.map((it, i) => {
     const p = it.entry.pending;
@@ -134,6 +199,7 @@ export async function runUndo(opts: UndoOptions, io: CliIO, deps: UndoDeps = {})
       if (note && r.outcome === 'verified') say(`       note: ${note}\n`);
     },
   });
+  journal.end(io.now());
   const ok = results.filter((r) => r.outcome === 'verified').length;
   say(`${ok} of ${results.length} value(s) restored and verified.\n`);
   return ok === results.length && !blocked ? ExitCode.Ok : ExitCode.Incomplete;
@@ -142,17 +208,22 @@ export async function runUndo(opts: UndoOptions, io: CliIO, deps: UndoDeps = {})
 export function registerUndo(program: Command, io: CliIO, setExit: (code: 0 | 1 | 2) => void, deps: UndoDeps = {}): void {
   program
     .command('undo')
-    .description("Restore the before values a revert run journaled, newest first (the server is the journal's).")
+    .description('Restore the before values a revert run journaled, newest first, on the GitLab you configured.')
     .argument('<journal-file>', 'a revert journal (.posture/journal/<run>.jsonl)')
     .option('--yes', 'write without asking (needed without a terminal)')
-    .option('--url <url>', "must match the journal's server when given (as must GITLAB_URL)")
+    .option('--url <url>', 'GitLab URL (default: GITLAB_URL, then gitlab.url in the baseline); must be the journal\'s server')
+    .option('--baseline <file>', 'baseline whose gitlab.url names the server')
+    .option('--allow-http', ALLOW_HTTP_HELP)
+    .option('--partial', 'undo the steps of a journal that lacks its end record (a run that was cut short)')
     .option('--journal <dir>', "where undo's own journal goes (default: beside the one it undoes)")
     .addHelpText(
       'after',
       `
 Examples:
-  GITLAB_TOKEN=glpat-… gitlab-posture undo .posture/journal/20261120T031400Z-3f9a1c.jsonl --yes
+  GITLAB_TOKEN=glpat-… gitlab-posture undo .posture/journal/20261120T031400Z-3f9a1c.jsonl --url https://gitlab.example.com --yes
 
+The journal is checked before GitLab is contacted: its server must be the one you configured, it must be whole
+(or --partial), and each step must be a write revert makes for its rule; anything else is refused with its line.
 Deleted webhooks are recreated from their saved configuration; their secret token cannot be restored.
 Exit codes: 0 every entry restored and verified, 2 otherwise.`,
     )
@@ -163,6 +234,9 @@ Exit codes: 0 every entry restored and verified, 2 otherwise.`,
             journalFile,
             ...(o.yes ? { yes: true } : {}),
             ...(o.url ? { url: o.url as string } : {}),
+            ...(o.baseline ? { baseline: o.baseline as string } : {}),
+            ...(o.allowHttp ? { allowHttp: true } : {}),
+            ...(o.partial ? { partial: true } : {}),
             ...(o.journal ? { journal: o.journal as string } : {}),
           },
           io,

@@ -10,7 +10,7 @@ import { loadRules } from '../../detections/engine';
 import { DEFAULT_JOURNAL_DIR, newRunId } from '../revert/journal';
 import { DEFAULT_STATE_FILE, loadWatchState } from '../watch/state';
 import { DEFAULT_QUEUE_LIMIT, startWatcher, type Watcher, type WatcherConfig } from '../watch/watch';
-import { connect, requireToken } from './connect';
+import { connect, requireToken, ALLOW_HTTP_HELP } from './connect';
 import { requireApiScope } from './revert';
 import { positiveInt, repeatable } from './args';
 import { UsageError, type CliIO } from './io';
@@ -19,6 +19,7 @@ export interface WatchOptions {
   listen: string;
   baseline: string;
   url?: string;
+  allowHttp?: boolean;
   revert?: boolean;
   /** Default .posture/watch-state.json. */
   state?: string;
@@ -64,7 +65,7 @@ export async function runWatch(opts: WatchOptions, io: CliIO, deps: WatchDeps = 
   }
   const gitlabToken = requireToken(io, opts.revert ? 'api' : 'read_api');
   const runId = newRunId(io.now());
-  const { client, gitlab } = await connect({ ...(opts.url ? { url: opts.url } : {}), runId }, io, baseline, opts.revert ? 'api' : 'read_api');
+  const { client, gitlab } = await connect({ ...(opts.url ? { url: opts.url } : {}), ...(opts.allowHttp ? { allowHttp: true } : {}), runId }, io, baseline, opts.revert ? 'api' : 'read_api');
   if (opts.revert) await requireApiScope(client);
   const stateFile = opts.state ?? DEFAULT_STATE_FILE;
   const state = loadWatchState(stateFile);
@@ -141,6 +142,7 @@ export function registerWatch(program: Command, io: CliIO, setExit: (code: 0 | 1
     .requiredOption('--listen <host:port>', 'address to listen on, e.g. 127.0.0.1:8787')
     .option('--baseline <file>', 'baseline file', 'baseline.yaml')
     .option('--url <url>', 'GitLab URL (default: GITLAB_URL, then gitlab.url in the baseline)')
+    .option('--allow-http', ALLOW_HTTP_HELP)
     .option('--revert', 'revert drift an event caused, through the same journaled path as `revert`')
     .option('--state <file>', `last processed event, for catch-up after a restart (default ${DEFAULT_STATE_FILE})`)
     .option('--rules <dir>', 'directory of extra Sigma rules (.yml), added to the built-in ones; repeatable', repeatable)
@@ -167,6 +169,7 @@ Exit codes on Ctrl-C: 0 nothing left to do, 1 drift left in place, 2 a read or w
             listen: o.listen as string,
             baseline: o.baseline as string,
             ...(o.url ? { url: o.url as string } : {}),
+            ...(o.allowHttp ? { allowHttp: true } : {}),
             ...(o.revert ? { revert: true } : {}),
             ...(o.state ? { state: o.state as string } : {}),
             ...(o.rules ? { rules: o.rules as string[] } : {}),

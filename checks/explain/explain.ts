@@ -68,14 +68,15 @@ export async function explainFindings(findings: readonly Finding[], reader: Audi
   );
 }
 
-/** The audit events API is Premium: below it (and on CE) no event can be read at all (gitlab-api.md §4). */
+/** The audit events API is Premium: below it (and on CE) no event can be read at all (docs/gitlab-behaviour.md). */
 function auditBlocked(opts: ExplainOptions): string | undefined {
-  return opts.tier === 'free' ? 'GitLab Free has no audit events API (Premium and above; gitlab-api.md §4)' : undefined;
+  return opts.tier === 'free' ? 'GitLab Free has no audit events API (Premium and above; see docs/gitlab-behaviour.md)' : undefined;
 }
 
 function noEvent(f: Finding, source: AuditSource, since: string): string {
   const what = f.branch ? ` of branch ${f.branch}` : f.object ? ` of ${f.object}` : '';
-  return `no audit event in the last ${since} changed ${f.setting}${what} on ${f.target.path} (looked for ${source.events.join(', ')})`;
+  const text = `no audit event in the last ${since} changed ${f.setting}${what} on ${f.target.path} (looked for ${source.events.join(', ')})`;
+  return source.unauditedPaths ? `${text}; ${source.unauditedPaths}, so it may have been changed there` : text;
 }
 
 function withPrevious(text: string, f: Finding, prev: PreviousState | undefined): string {

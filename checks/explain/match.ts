@@ -3,6 +3,7 @@
 import type { GlAuditEvent } from '../../gitlab/types';
 import type { Explanation, Finding } from '../model';
 import type { AuditSource } from './sources';
+import { negated, settingValue, type ValueKind } from './values';
 
 export function eventNameOf(e: GlAuditEvent): string {
   return e.event_name ?? e.details.event_name ?? '';
@@ -28,10 +29,11 @@ function sameObject(f: Finding, source: AuditSource, e: GlAuditEvent): boolean {
 }
 
 function sameChange(f: Finding, source: AuditSource, e: GlAuditEvent): boolean {
-  const change = e.details.change;
+  const change = typeof e.details.change === 'string' ? e.details.change.trim().toLowerCase() : undefined;
   if (source.changeIsSetting) return change === f.setting;
-  if (source.changes && change !== undefined) return source.changes.includes(change);
-  return true;
+  if (change === undefined) return true;
+  const wanted = source.settingChanges?.[f.setting] ?? source.changes;
+  return wanted ? wanted.includes(change) : true;
 }
 
 /** The newest event that changed this finding's setting on this object, if any. */
@@ -51,8 +53,11 @@ function newer(a: GlAuditEvent, b: GlAuditEvent): boolean {
   return ta !== tb ? ta > tb : a.id > b.id;
 }
 
-function invert(v: unknown): unknown {
-  return typeof v === 'boolean' ? !v : v;
+/** The setting's type: declared by the source, else the type the finding states its values in. */
+function kindOf(f: Finding, source: AuditSource): ValueKind | undefined {
+  if (source.value) return source.value;
+  const sample = typeof f.expected === 'boolean' || typeof f.expected === 'number' ? f.expected : f.actual;
+  return typeof sample === 'boolean' ? 'boolean' : typeof sample === 'number' ? 'integer' : undefined;
 }
 
 export function explanationOf(f: Finding, source: AuditSource, e: GlAuditEvent, author: string): Explanation {
@@ -62,10 +67,15 @@ export function explanationOf(f: Finding, source: AuditSource, e: GlAuditEvent, 
   let to: unknown;
   let note: string | undefined;
   if (d.change !== undefined && ('from' in d || 'to' in d)) {
-    from = source.inverted ? invert(d.from) : d.from;
-    to = source.inverted ? invert(d.to) : d.to;
+    // In the setting's own terms: typed (the REST API sends strings) and un-inverted.
+    const kind = kindOf(f, source);
+    from = settingValue(d.from, kind);
+    to = settingValue(d.to, kind);
+    if (source.inverted) [from, to] = [negated(from), negated(to)];
+    note = source.note;
   } else if (source.implied?.[name]) {
     ({ from, to } = source.implied[name]);
+    note = source.note;
   } else if (source.creations?.includes(name)) {
     // A creation: the object did not exist before; with edits audited, its value now is the value it got then.
     from = null;

@@ -1,4 +1,4 @@
-// The only I/O of `explain`: audit events of one target (gitlab-api.md §4) and usernames. Events are read
+// The only I/O of `explain`: audit events of one target (docs/gitlab-behaviour.md) and usernames. Events are read
 // once per target, streamed page by page and filtered by name as they arrive (the API cannot filter by type).
 import type { GitlabClient } from '../../gitlab/client';
 import type { GlAuditEvent } from '../../gitlab/types';

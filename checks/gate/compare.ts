@@ -5,6 +5,7 @@ import type { Tier } from '../../gitlab/types';
 import { AREAS } from '../../policies/params';
 import { RULE_IDS } from '../../policies/rule-ids';
 import type { Baseline, Waiver } from '../baseline/types';
+import { waiverCovers } from '../baseline/waivers';
 import { isExcluded } from '../globs';
 import { compareParam, DIRECTIONS, type Direction } from './directions';
 
@@ -18,6 +19,7 @@ export type ChangeKind =
   | 'waiver-broadened'
   | 'waiver-removed'
   | 'waiver-shortened'
+  | 'waiver-narrowed'
   | 'target-excluded'
   | 'target-included'
   | 'tier-lowered'
@@ -133,11 +135,13 @@ function show(v: unknown): string {
 // --- waivers -----------------------------------------------------------------------------------------------
 
 /**
- * Waivers are matched by (rule glob, target glob) exactly: a changed glob cannot be proven to match no more
- * than before, so it counts as broadened. A waiver already past its date never applies and is ignored.
+ * Waivers are matched by (rule glob, target glob, object, branch) exactly: a changed glob cannot be proven to match
+ * no more than before, so it counts as broadened. Dropping or changing `object`/`branch` waives more than the one
+ * finding it named (broadened); adding them to a waiver of the whole rule on the target only waives less
+ * (narrowed). A waiver already past its date never applies and is ignored.
  */
 function compareWaivers(base: Baseline, head: Baseline, add: Add): void {
-  const key = (w: Waiver) => `${w.rule}\u0000${w.target}`;
+  const key = (w: Waiver) => [w.rule, w.target, w.object ?? '\u0001', w.branch ?? '\u0001'].join('\u0000');
   const live = (b: Baseline) => {
     const m = new Map<string, { w: Waiver; index: number }>();
     b.waivers.forEach((w, index) => {
@@ -150,22 +154,39 @@ function compareWaivers(base: Baseline, head: Baseline, add: Add): void {
   const before = live(base);
   const after = live(head);
   const matched = new Set<string>();
+  const dropped = (bk: string) => !after.has(bk) && !matched.has(bk);
+  const expiryChange = (old: Waiver, w: Waiver, path: string) => {
+    if (w.expires > old.expires) {
+      add(true, { kind: 'waiver-extended', path: `${path}.expires`, from: old.expires, to: w.expires, message: `Waiver of ${describe(w)} extended from ${old.expires} to ${w.expires}` });
+    } else if (w.expires < old.expires) {
+      add(false, { kind: 'waiver-shortened', path: `${path}.expires`, from: old.expires, to: w.expires, message: `Waiver of ${describe(w)} now ends earlier, on ${w.expires}` });
+    }
+  };
 
+  const narrowedFrom = new Set<string>();
   for (const [k, { w, index }] of after) {
     const old = before.get(k);
     const path = `waivers[${index}]`;
     if (old) {
       matched.add(k);
-      if (w.expires > old.w.expires) {
-        add(true, { kind: 'waiver-extended', path: `${path}.expires`, from: old.w.expires, to: w.expires, message: `Waiver of ${w.rule} on ${w.target} extended from ${old.w.expires} to ${w.expires}` });
-      } else if (w.expires < old.w.expires) {
-        add(false, { kind: 'waiver-shortened', path: `${path}.expires`, from: old.w.expires, to: w.expires, message: `Waiver of ${w.rule} on ${w.target} now ends earlier, on ${w.expires}` });
-      }
+      expiryChange(old.w, w, path);
       continue;
     }
-    // Same rule with another target, or same target with another rule, that the head dropped: a changed glob.
+    // Same rule and target, only object/branch changed: narrower when the old waiver took in everything this one does.
+    const sameFinding = [...before.entries()].filter(([bk, { w: b }]) => dropped(bk) && b.rule === w.rule && b.target === w.target);
+    const wider = sameFinding.find(([, { w: b }]) => waiverCovers(b, { object: w.object, branch: w.branch }));
+    if (wider) {
+      // Several per-object waivers may replace one whole-target waiver: keep it available for the others.
+      narrowedFrom.add(wider[0]);
+      const b = wider[1].w;
+      add(false, { kind: 'waiver-narrowed', path, from: brief(b), to: brief(w), message: `Waiver of ${describe(b)} narrowed to ${describe(w)}` });
+      expiryChange(b, w, path);
+      continue;
+    }
+    // Same rule with another target, or same target with another rule, that the head dropped: a changed glob,
+    // or a waiver that lost or changed its object/branch.
     const replaced = [...before.entries()].find(
-      ([bk, { w: b }]) => !after.has(bk) && !matched.has(bk) && (b.rule === w.rule || b.target === w.target),
+      ([bk, { w: b }]) => dropped(bk) && !narrowedFrom.has(bk) && (b.rule === w.rule || b.target === w.target),
     );
     if (replaced) {
       matched.add(replaced[0]);
@@ -173,18 +194,34 @@ function compareWaivers(base: Baseline, head: Baseline, add: Add): void {
       add(true, {
         kind: 'waiver-broadened',
         path,
-        from: { rule: b.rule, target: b.target, expires: b.expires },
-        to: { rule: w.rule, target: w.target, expires: w.expires },
-        message: `Waiver changed from ${b.rule} on ${b.target} to ${w.rule} on ${w.target} (until ${w.expires}): a changed glob may waive more`,
+        from: brief(b),
+        to: brief(w),
+        message: `Waiver changed from ${describe(b)} to ${describe(w)} (until ${w.expires}): it may waive more`,
       });
       continue;
     }
-    add(true, { kind: 'waiver-added', path, from: null, to: { rule: w.rule, target: w.target, expires: w.expires }, message: `New waiver: ${w.rule} on ${w.target} until ${w.expires} (${w.reason})` });
+    add(true, { kind: 'waiver-added', path, from: null, to: brief(w), message: `New waiver: ${describe(w)} until ${w.expires} (${w.reason})` });
   }
   for (const [k, { w }] of before) {
-    if (after.has(k) || matched.has(k)) continue;
-    add(false, { kind: 'waiver-removed', path: 'waivers', from: { rule: w.rule, target: w.target, expires: w.expires }, to: null, message: `Waiver of ${w.rule} on ${w.target} removed` });
+    if (after.has(k) || matched.has(k) || narrowedFrom.has(k)) continue;
+    add(false, { kind: 'waiver-removed', path: 'waivers', from: brief(w), to: null, message: `Waiver of ${describe(w)} removed` });
   }
+}
+
+/** What a gate change shows of a waiver; object/branch only when the waiver names them. */
+function brief(w: Waiver): Record<string, string> {
+  return {
+    rule: w.rule,
+    target: w.target,
+    ...(w.object !== undefined ? { object: w.object } : {}),
+    ...(w.branch !== undefined ? { branch: w.branch } : {}),
+    expires: w.expires,
+  };
+}
+
+function describe(w: Waiver): string {
+  const scope = [w.object !== undefined ? `object ${w.object}` : '', w.branch !== undefined ? `branch ${w.branch}` : ''].filter(Boolean).join(', ');
+  return `${w.rule} on ${w.target}${scope ? ` (${scope})` : ''}`;
 }
 
 // --- targets -----------------------------------------------------------------------------------------------

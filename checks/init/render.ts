@@ -28,10 +28,15 @@ export interface InitInput {
   today: Date;
 }
 
-/** One waiver per rule + exact target, with every finding it covers (a reviewer reads what is accepted). */
+/**
+ * One waiver per rule + exact target + the finding's object or branch, with every finding it covers (a reviewer
+ * reads what is accepted). Naming the object keeps a *new* weak hook, variable or branch reported.
+ */
 export interface InitWaiver {
   rule: string;
   target: string;
+  object?: string;
+  branch?: string;
   kind: string;
   messages: string[];
 }
@@ -56,10 +61,17 @@ export function addDays(d: Date, days: number): Date {
 export function waiversFor(findings: readonly Finding[]): InitWaiver[] {
   const byKey = new Map<string, InitWaiver>();
   for (const f of findings) {
-    const key = `${f.rule}\u0000${f.target.path}`;
+    const key = [f.rule, f.target.path, f.object ?? '', f.branch ?? ''].join('\u0000');
     let w = byKey.get(key);
     if (!w) {
-      w = { rule: f.rule, target: f.target.path, kind: f.target.kind, messages: [] };
+      w = {
+        rule: f.rule,
+        target: f.target.path,
+        ...(f.object !== undefined ? { object: f.object } : {}),
+        ...(f.branch !== undefined ? { branch: f.branch } : {}),
+        kind: f.target.kind,
+        messages: [],
+      };
       byKey.set(key, w);
     }
     const message = oneLine(f.message);
@@ -71,7 +83,14 @@ export function waiversFor(findings: readonly Finding[]): InitWaiver[] {
   };
   const list = [...byKey.values()];
   for (const w of list) w.messages.sort(compare);
-  return list.sort((a, b) => compare(a.target.toLowerCase(), b.target.toLowerCase()) || order(a.rule) - order(b.rule) || compare(a.rule, b.rule));
+  return list.sort(
+    (a, b) =>
+      compare(a.target.toLowerCase(), b.target.toLowerCase()) ||
+      order(a.rule) - order(b.rule) ||
+      compare(a.rule, b.rule) ||
+      compare(a.object ?? '', b.object ?? '') ||
+      compare(a.branch ?? '', b.branch ?? ''),
+  );
 }
 
 export function renderInitBaseline(input: InitInput): string {
@@ -123,6 +142,8 @@ export function renderInitBaseline(input: InitInput): string {
       out.push(
         `  - rule: ${w.rule}`,
         `    target: ${scalar(w.target)}`,
+        ...(w.object !== undefined ? [`    object: ${scalar(w.object)}`] : []),
+        ...(w.branch !== undefined ? [`    branch: ${scalar(w.branch)}`] : []),
         `    reason: ${scalar(INIT_WAIVER_REASON)}`,
         `    expires: ${scalar(expires)}`,
       );
@@ -132,7 +153,7 @@ export function renderInitBaseline(input: InitInput): string {
     if (waivers.length > 0) {
       out.push(
         '',
-        `# Current violations (${findings.length} finding${findings.length === 1 ? '' : 's'} on ${waivers.length} rule/target pair${waivers.length === 1 ? '' : 's'}):`,
+        `# Current violations (${findings.length} finding${findings.length === 1 ? '' : 's'}; --waive-existing would write ${waivers.length} waiver${waivers.length === 1 ? '' : 's'}):`,
         '# `gitlab-posture check` reports these. Fix them (`gitlab-posture revert`), or run init again with',
         '# --waive-existing to accept them for 30 days.',
       );

@@ -8,7 +8,7 @@ import type { Journal, JournalRecord, Outcome } from './journal';
 import type { Verification } from './verify';
 
 /** The identity of a step in its journal records. */
-export type StepIdentity = Pick<JournalRecord, 'run' | 'seq' | 'url' | 'target' | 'rule' | 'setting' | 'branch' | 'object' | 'undoOf'>;
+export type StepIdentity = Pick<JournalRecord, 'run' | 'seq' | 'url' | 'target' | 'rule' | 'setting' | 'branch' | 'object' | 'undoOf' | 'fixData'>;
 
 export interface WriteStep {
   id: StepIdentity;
@@ -108,9 +108,12 @@ async function applyPhase(steps: readonly WriteStep[], opts: ApplyOptions): Prom
 
 async function applyStep(step: WriteStep, opts: ApplyOptions): Promise<StepResult> {
   const { client, journal } = opts;
+  // fixData goes with the `pending` record only: that is the one undo rebuilds the write from.
+  const { fixData, ...id } = step.id;
   const record = (outcome: Outcome, extra: Partial<JournalRecord> = {}): void =>
     journal.append({
-      ...step.id,
+      ...id,
+      ...(outcome === 'pending' && fixData !== undefined ? { fixData } : {}),
       time: opts.now().toISOString(),
       method: step.change.method,
       path: step.change.path,

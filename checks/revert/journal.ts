@@ -1,10 +1,14 @@
 // The revert journal: one JSON Lines file per run under .posture/journal/ (or --journal DIR). Each record is
 // flushed to disk (fsync) before the write it announces, so a crash at any point leaves a file that says what
 // was and was not applied. Never a token, never a variable value (the writer scrubs both).
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
+// A journal says when it is whole: its first line is a header (run, server, planned step count), its last an end
+// record (steps written). The file is created 0600 with O_EXCL and appended through the one descriptor opened
+// then, so a file swapped in (or a symlink planted) after creation cannot receive the records.
+import { closeSync, fsyncSync, readFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { redact } from '../../gitlab/redact';
 import type { TargetRef } from '../model';
+import { createPrivateFile } from '../private-file';
 
 export type Outcome = 'pending' | 'applied' | 'verified' | 'not_verified' | 'failed';
 
@@ -38,6 +42,36 @@ export interface JournalRecord {
   created?: { id: number };
   /** Set on undo journals: the run and step this record restores. */
   undoOf?: { run: string; seq: number };
+  /** What the rule's fix needed beyond the finding's fields (on `pending`): undo rebuilds the write from it. */
+  fixData?: Record<string, unknown>;
+}
+
+export const JOURNAL_FORMAT = 'gitlab-posture-journal';
+export type JournalCommand = 'revert' | 'undo' | 'watch';
+
+/** First line of every journal. */
+export interface JournalHeader {
+  record: 'header';
+  format: typeof JOURNAL_FORMAT;
+  version: 1;
+  run: string;
+  time: string;
+  url: string;
+  command: JournalCommand;
+  /** Steps the run planned; null when not known in advance (a watch session). */
+  planned: number | null;
+  /** The baseline parameters the fixes were computed with (undo rebuilds each write from them). */
+  params?: unknown;
+}
+
+/** Last line of a journal that was closed normally. */
+export interface JournalEnd {
+  record: 'end';
+  run: string;
+  time: string;
+  url: string;
+  /** Distinct steps (seq) with records in the file. */
+  steps: number;
 }
 
 export const DEFAULT_JOURNAL_DIR = join('.posture', 'journal');
@@ -51,36 +85,83 @@ export function newRunId(now: Date): string {
 export class Journal {
   readonly file: string;
   readonly #token: string | undefined;
+  readonly #header: JournalHeader;
+  #fd: number | undefined;
+  readonly #seqs = new Set<number>();
 
-  private constructor(file: string, token: string | undefined) {
+  private constructor(file: string, fd: number, header: JournalHeader, token: string | undefined) {
     this.file = file;
+    this.#fd = fd;
+    this.#header = header;
     this.#token = token;
   }
 
-  /** Creates `<dir>/<runId>.jsonl`; refuses to reuse an existing file (one file per run). */
-  static create(dir: string, runId: string, token?: string): Journal {
-    mkdirSync(dir, { recursive: true });
+  /** Creates `<dir>/<runId>.jsonl` (0600, dir 0700) and writes its header; refuses an existing file (one per run). */
+  static create(
+    dir: string,
+    runId: string,
+    token: string | undefined,
+    header: { url: string; command: JournalCommand; planned: number | null; params?: unknown; now?: Date },
+  ): Journal {
     const file = join(dir, `${runId}.jsonl`);
-    closeSync(openSync(file, 'wx'));
-    return new Journal(file, token);
+    const fd = createPrivateFile(file);
+    const h: JournalHeader = {
+      record: 'header',
+      format: JOURNAL_FORMAT,
+      version: 1,
+      run: runId,
+      time: (header.now ?? new Date()).toISOString(),
+      url: header.url,
+      command: header.command,
+      planned: header.planned,
+      ...(header.params !== undefined ? { params: header.params } : {}),
+    };
+    const journal = new Journal(file, fd, h, token);
+    journal.#write(h);
+    return journal;
   }
 
   /** Appends one record and flushes it to disk before returning. */
   append(record: JournalRecord): void {
+    this.#seqs.add(record.seq);
+    this.#write(record);
+  }
+
+  /** Writes the end record and closes the file; nothing can be appended after it. */
+  end(now: Date = new Date()): void {
+    if (this.#fd === undefined) return;
+    const end: JournalEnd = { record: 'end', run: this.#header.run, time: now.toISOString(), url: this.#header.url, steps: this.#seqs.size };
+    this.#write(end);
+    closeSync(this.#fd);
+    this.#fd = undefined;
+  }
+
+  #write(record: object): void {
+    if (this.#fd === undefined) throw new JournalError(`${this.file}: the journal is closed (its end record is written).`);
     // The token can only reach a record through an echoed error message; redact catches it and any token-like text.
-    const line = redact(JSON.stringify(record), this.#token) + '\n';
-    const fd = openSync(this.file, 'a');
-    try {
-      writeSync(fd, line);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
+    writeSync(this.#fd, redact(JSON.stringify(record), this.#token) + '\n');
+    fsyncSync(this.#fd);
   }
 }
 
-/** Reads a journal; a half-written last line (crash mid-append) is ignored, any other bad line is an error. */
-export function readJournal(file: string): JournalRecord[] {
+/** A journal as read back: its step records (with their line numbers), header and end, and what is missing. */
+export interface LoadedJournal {
+  file: string;
+  header?: JournalHeader;
+  end?: JournalEnd;
+  records: JournalRecord[];
+  /** 1-based line of each record, for errors that point at it. */
+  lineOf: Map<JournalRecord, number>;
+  /** Why the journal is not whole (no header, no end record, steps missing); empty when it is. */
+  missing: string[];
+}
+
+/**
+ * Reads a journal. A file with any line that is not a journal record is refused outright (JournalError). A half-
+ * written last line (crash mid-append), a missing header or end record, or fewer steps than announced make the
+ * journal partial: `missing` says what is gone, and the caller decides (undo refuses without --partial).
+ */
+export function loadJournal(file: string): LoadedJournal {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -88,23 +169,75 @@ export function readJournal(file: string): JournalRecord[] {
     throw new JournalError(`${file}: cannot read the journal (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}).`);
   }
   const lines = text.split('\n');
-  const records: JournalRecord[] = [];
+  const out: LoadedJournal = { file, records: [], lineOf: new Map(), missing: [] };
+  let halfLine: number | undefined;
+  let firstLine = true;
+  let endLine = 0;
   lines.forEach((line, i) => {
     if (line.trim() === '') return;
+    const n = i + 1;
+    const isLast = lines.slice(i + 1).every((l) => l.trim() === '');
+    let parsed: Record<string, unknown>;
     try {
-      const r = JSON.parse(line) as JournalRecord;
-      if (typeof r.run !== 'string' || typeof r.seq !== 'number' || typeof r.method !== 'string' || typeof r.path !== 'string' || typeof r.url !== 'string') {
-        throw new Error('missing run, seq, url, method or path');
-      }
-      records.push(r);
+      parsed = JSON.parse(line) as Record<string, unknown>;
+      if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not a JSON object');
     } catch (err) {
-      const last = lines.slice(i + 1).every((l) => l.trim() === '');
-      if (last && !line.endsWith('}')) return;
-      throw new JournalError(`${file}:${i + 1}: not a gitlab-posture journal record (${(err as Error).message}).`);
+      if (isLast && !line.endsWith('}')) {
+        halfLine = n;
+        return;
+      }
+      throw new JournalError(`${file}:${n}: not a gitlab-posture journal record (${(err as Error).message}).`);
     }
+    const wasFirst = firstLine;
+    firstLine = false;
+    if (parsed.record === 'header') {
+      if (!wasFirst || out.header) throw new JournalError(`${file}:${n}: a header record may only be the first line.`);
+      if (parsed.format !== JOURNAL_FORMAT || parsed.version !== 1 || typeof parsed.run !== 'string' || typeof parsed.url !== 'string') {
+        throw new JournalError(`${file}:${n}: not a gitlab-posture journal header (format "${JOURNAL_FORMAT}", version 1, run and url expected).`);
+      }
+      if (!(parsed.planned === null || (Number.isInteger(parsed.planned) && (parsed.planned as number) >= 0))) {
+        throw new JournalError(`${file}:${n}: the header's planned step count is ${JSON.stringify(parsed.planned)}; expected a whole number or null.`);
+      }
+      out.header = parsed as unknown as JournalHeader;
+      return;
+    }
+    if (out.end) throw new JournalError(`${file}:${n}: a record after the end record (line ${endLine}).`);
+    if (parsed.record === 'end') {
+      if (!Number.isInteger(parsed.steps)) throw new JournalError(`${file}:${n}: the end record has no step count.`);
+      out.end = parsed as unknown as JournalEnd;
+      endLine = n;
+      return;
+    }
+    const r = parsed as unknown as JournalRecord;
+    if (typeof r.run !== 'string' || !Number.isInteger(r.seq) || typeof r.method !== 'string' || typeof r.path !== 'string' || typeof r.url !== 'string' || typeof r.outcome !== 'string') {
+      throw new JournalError(`${file}:${n}: not a gitlab-posture journal record (missing run, seq, url, method, path or outcome).`);
+    }
+    out.records.push(r);
+    out.lineOf.set(r, n);
   });
-  if (records.length === 0) throw new JournalError(`${file}: the journal has no records; nothing to undo.`);
-  return records;
+  if (!out.header && out.records.length === 0 && !out.end) {
+    throw new JournalError(`${file}: not a gitlab-posture journal (no header record and no step records).`);
+  }
+  if (!out.header) out.missing.push('the header record (line 1: run, server, planned step count)');
+  if (halfLine !== undefined) out.missing.push(`the rest of line ${halfLine} (a record cut off mid-write)`);
+  const steps = new Set(out.records.map((r) => r.seq)).size;
+  if (!out.end) out.missing.push('the end record (the run stopped or the file was cut short)');
+  else if (out.end.steps !== steps) out.missing.push(`steps: the end record counts ${out.end.steps}, the file holds ${steps}`);
+  if (out.header && out.header.planned !== null && out.end && out.header.planned !== steps) {
+    out.missing.push(`steps: the header planned ${out.header.planned}, the file holds ${steps}`);
+  }
+  const run = out.header?.run;
+  for (const r of out.records) {
+    if (run !== undefined && r.run !== run) throw new JournalError(`${file}:${out.lineOf.get(r)}: record of run ${r.run} in the journal of run ${run}.`);
+  }
+  return out;
+}
+
+/** The step records of a journal, whole or not (tests and tools that only read); see loadJournal. */
+export function readJournal(file: string): JournalRecord[] {
+  const j = loadJournal(file);
+  if (j.records.length === 0) throw new JournalError(`${file}: the journal has no step records; nothing to undo.`);
+  return j.records;
 }
 
 export interface JournalEntry {

@@ -36,6 +36,7 @@ export function toWriteStep(s: PlannedStep, ctx: StepContext): WriteStep {
       setting: f.setting,
       ...(f.branch !== undefined ? { branch: f.branch } : {}),
       ...(f.object !== undefined ? { object: f.object } : {}),
+      ...(f.fixData !== undefined ? { fixData: f.fixData } : {}),
     },
     change: s.change,
     serialKey: serialKey(s.change),

@@ -63,6 +63,8 @@ export function restoreFor(entry: JournalEntry, live: unknown): UndoItem | UndoS
   if (before === null) {
     const path = readPathOf(write);
     if (!path) return { entry, reason: `cannot tell which object ${write.method} ${write.path} created; remove it by hand` };
+    // Never a project or group, whatever the journal says (replayable.ts refuses such records before this).
+    if (/^\/(projects|groups)\/[^/?]+(\?.*)?$/.test(path)) return { entry, reason: `undo of ${write.method} ${bare} is not supported: undo never deletes a project or group` };
     return { ...base, change: { method: 'DELETE', path }, readPath: () => path };
   }
   const b = before as Record<string, unknown>;

@@ -1,8 +1,9 @@
 // Where `check --since-last` keeps the previous snapshot: `<state dir>/last-snapshot.json`, replaced atomically
 // (write a temporary file beside it, then rename) so a run killed mid-write never leaves half a snapshot.
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Snapshot } from '../model';
+import { writePrivateFileAtomic } from '../private-file';
 
 export const DEFAULT_STATE_DIR = '.posture';
 
@@ -11,10 +12,7 @@ export function stateFile(dir: string, shard?: { index: number; total: number })
 }
 
 export function saveStateAtomic(file: string, snapshot: Snapshot): void {
-  mkdirSync(join(file, '..'), { recursive: true });
-  const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
-  writeFileSync(tmp, JSON.stringify(snapshot) + '\n', { mode: 0o600 });
-  renameSync(tmp, file);
+  writePrivateFileAtomic(file, JSON.stringify(snapshot) + '\n');
 }
 
 export type LoadedState = { ok: true; snapshot: Snapshot } | { ok: false; missing: boolean; reason: string };

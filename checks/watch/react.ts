@@ -53,17 +53,34 @@ export function ownWriteOf(finding: Finding): OwnWrite {
   };
 }
 
-/** A per-session journal, created on the first write (a watch that never writes leaves no file). */
+/**
+ * A per-session journal, created on the first write (a watch that never writes leaves no file). Its header
+ * cannot know how many steps will come (planned: null); `close` writes the end record when watch stops.
+ */
 export class SessionJournal {
   #journal: Journal | undefined;
   #seq = 0;
-  constructor(private readonly dir: string, private readonly runId: string, private readonly token: string | undefined) {}
+  constructor(
+    private readonly dir: string,
+    private readonly runId: string,
+    private readonly token: string | undefined,
+    private readonly header: { url: string; params: unknown; now: () => Date },
+  ) {}
   get file(): string | undefined {
     return this.#journal?.file;
   }
   open(): Journal {
-    this.#journal ??= Journal.create(this.dir, this.runId, this.token);
+    this.#journal ??= Journal.create(this.dir, this.runId, this.token, {
+      url: this.header.url,
+      command: 'watch',
+      planned: null,
+      params: this.header.params,
+      now: this.header.now(),
+    });
     return this.#journal;
+  }
+  close(): void {
+    this.#journal?.end(this.header.now());
   }
   /** Journal `seq` must be unique in the file across reactions (undo groups records by it). */
   nextSeqBase(count: number): number {

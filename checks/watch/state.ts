@@ -1,7 +1,8 @@
 // What survives a restart: the last processed event and the ids processed recently. Written atomically (temp file
 // + rename in the same directory), so a crash mid-write leaves the previous state, never half a file.
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, join, basename } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { writePrivateFileAtomic } from '../private-file';
 import { UsageError } from '../cli/io';
 
 export const DEFAULT_STATE_FILE = join('.posture', 'watch-state.json');
@@ -56,11 +57,7 @@ export function loadWatchState(file: string): WatchState | undefined {
 }
 
 export function saveWatchState(file: string, state: WatchState): void {
-  const dir = dirname(file);
-  mkdirSync(dir, { recursive: true });
-  const tmp = join(dir, `.${basename(file)}.${process.pid}.tmp`);
-  writeFileSync(tmp, JSON.stringify(state, null, 2) + '\n');
-  renameSync(tmp, file);
+  writePrivateFileAtomic(file, JSON.stringify(state, null, 2) + '\n');
 }
 
 /** The state after processing one event. */

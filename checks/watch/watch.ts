@@ -90,7 +90,7 @@ export async function startWatcher(cfg: WatcherConfig): Promise<Watcher> {
   const seen = new SeenIds(SEEN_CAPACITY);
   for (const id of state.recentIds) seen.add(id);
   const ownWrites = new OwnWrites({ now: () => cfg.now().getTime() });
-  const journal = new SessionJournal(cfg.journalDir, cfg.runId, cfg.gitlabToken);
+  const journal = new SessionJournal(cfg.journalDir, cfg.runId, cfg.gitlabToken, { url: cfg.client.url, params: cfg.baseline.params, now: cfg.now });
   const usernames = new Map<number, string | null>();
   /** created_at of the oldest event refused with 503 since the last recovery. */
   let droppedSince: string | undefined;
@@ -280,6 +280,8 @@ export async function startWatcher(cfg: WatcherConfig): Promise<Watcher> {
         clearTimeout(timer);
         if (!drained) cfg.log(`gitlab-posture watch: ${queue.size} queued event(s) not processed within ${DRAIN_TIMEOUT_MS / 1000}s; the next start catches up on them.`);
         persist();
+        // Only once nothing more can be written: a write still running would land after the end record.
+        if (drained) journal.close();
       })()),
   };
 }

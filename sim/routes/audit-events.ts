@@ -3,6 +3,7 @@
 // or keyset pagination (`pagination=keyset&order_by=id&sort=desc`, opaque cursor in Link rel=next).
 import type { GlAuditEvent } from '../../gitlab/types';
 import { errors, groupRole, projectRole, requireGroup, requireProject, Role, SimHttpError, type Route, type RouteRequest, type SimContext } from '../kit';
+import { restAuditEvent } from '../audit';
 import { checkOffsetLimit, isKeyset, keysetPaginate, paginate } from '../pagination';
 import { runtimeOf } from '../runtime';
 
@@ -25,7 +26,7 @@ function timeFilter(req: RouteRequest, events: GlAuditEvent[]): GlAuditEvent[] {
 }
 
 function list(req: RouteRequest, ctx: SimContext, events: GlAuditEvent[]) {
-  const filtered = timeFilter(req, events);
+  const filtered = timeFilter(req, events).map(restAuditEvent);
   if (isKeyset(req)) {
     // Keyset here is order_by=id, sort=desc only (gitlab-api.md §1.5).
     if ((req.query.get('order_by') ?? 'id') !== 'id' || (req.query.get('sort') ?? 'desc') !== 'desc') {
@@ -42,7 +43,7 @@ function single(req: RouteRequest, events: GlAuditEvent[]) {
   const id = Number(req.params.event_id);
   const event = Number.isInteger(id) ? events.find((e) => e.id === id) : undefined;
   if (!event) throw errors.notFound('AuditEvent');
-  return { status: 200, body: event };
+  return { status: 200, body: restAuditEvent(event) };
 }
 
 function instanceEvents(req: RouteRequest, ctx: SimContext): GlAuditEvent[] {

@@ -61,7 +61,7 @@ export function buildIncident(opts: ScenarioOptions = {}): AcmeWorld {
   rule.approvals_required = 0;
   pastEvent(state, mallory, ATTACKER_IP, at(), {
     ...project(api), event_name: 'update_approval_rules', target_id: rule.id, target_type: 'ApprovalProjectRule', target_details: rule.name,
-    change: 'approvals_required', from: 2, to: 0,
+    change: 'number of required approvals', from: 2, to: 0, // ApprovalRules::Updater's wording
   });
   api.approvals.merge_requests_author_approval = true;
   // Audit::ProjectChangesAuditor logs this column inverted, as "prevent merge request approval from authors".

@@ -39,7 +39,7 @@ describe('matching', () => {
   });
 
   it('reports an event once per matching rule', () => {
-    const both = auditEvent('ci_variable_updated', { details: { change: 'masked', from: true, to: false, target_details: 'DB_PASSWORD' } });
+    const both = auditEvent('ci_variable_updated', { details: { change: 'variable masking', from: 'true', to: 'false', target_details: 'DB_PASSWORD' } });
     const found = findMatches(rules, dedupeEvents([[both], [both]]));
     expect(found.map((m) => m.rule.file).sort()).toEqual(['rules/ci-variable-changed.yml', 'rules/ci-variable-unmasked.yml']);
   });

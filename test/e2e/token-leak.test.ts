@@ -59,7 +59,7 @@ describe('the token never leaves the process', () => {
     const revert = await cli(['revert', '--baseline', baseline, '--yes', '--allow-destructive', '--verbose', '--journal', join(dir, 'journal')]);
     expect(revert.code).toBe(0);
     const journal = filesUnder(join(dir, 'journal')).find((f) => f.endsWith('.jsonl'))!;
-    const undo = await cli(['undo', journal, '--yes', '--journal', join(dir, 'undo-journal')]);
+    const undo = await cli(['undo', journal, '--yes', '--baseline', baseline, '--journal', join(dir, 'undo-journal')]);
     expect(undo.code).toBe(0);
 
     // The run really went through retries and wrote files; then nothing anywhere holds the token.

@@ -49,7 +49,8 @@ describe('explain on the incident scenario', () => {
     expect(got).toEqual([
       ['git-abuse.download-limit', 'acme', 'unique_project_download_limit', 'unavailable'],
       ['two-factor.required', 'acme', 'require_two_factor_authentication', 'mallory', ATTACKER_IP, 'group_require_two_factor_authentication_updated', true, false],
-      ['visibility.group', 'acme', 'visibility', 'mallory', ATTACKER_IP, 'group_visibility_level_updated', 'Private', 'Public'],
+      // The REST API sends from/to as strings (AuditEvents::CommonModel#formatted_details): shown typed, in the setting's terms.
+      ['visibility.group', 'acme', 'visibility', 'mallory', ATTACKER_IP, 'group_visibility_level_updated', 'private', 'public'],
       // Logged inverted by GitLab ("prevent merge request approval from authors": true -> false); shown in the setting's own sense.
       ['mr-approvals.author-approval', 'acme/api', 'merge_requests_author_approval', 'mallory', ATTACKER_IP, 'project_merge_requests_author_approval_updated', false, true],
       ['mr-approvals.min-approvals', 'acme/api', 'approvals_required', 'mallory', ATTACKER_IP, 'update_approval_rules', 2, 0],
@@ -59,11 +60,11 @@ describe('explain on the incident scenario', () => {
       ['ci.masked-variables', 'acme/platform/deploy', 'protected', 'mallory', ATTACKER_IP, 'ci_variable_created', null, false],
       ['ci.public-jobs', 'acme/platform/infra', 'public_jobs', 'unavailable'],
       ['protected-branches.force-push', 'acme/web', 'allow_force_push', 'mallory', ATTACKER_IP, 'protected_branch_allow_force_push_updated', false, true],
-      ['protected-branches.push', 'acme/web', 'push_access_levels', 'mallory', ATTACKER_IP, 'protected_branch_updated', ['Maintainers'], ['Maintainers', 'Developers + Maintainers']],
-      ['visibility.project', 'acme/web', 'visibility', 'mallory', ATTACKER_IP, 'project_visibility_level_updated', 'Private', 'Public'],
+      ['protected-branches.push', 'acme/web', 'push_access_levels', 'mallory', ATTACKER_IP, 'protected_branch_updated', [40], [40, 30]],
+      ['visibility.project', 'acme/web', 'visibility', 'mallory', ATTACKER_IP, 'project_visibility_level_updated', 'private', 'public'],
     ]);
     const byRule = (rule: string) => findings.find((f) => f.rule === rule)!.explanation;
-    expect(byRule('git-abuse.download-limit').unavailable).toBe('GitLab does not audit group Git abuse rate limit settings (no audit event type exists; gitlab-api.md §4)');
+    expect(byRule('git-abuse.download-limit').unavailable).toBe('GitLab does not audit group Git abuse rate limit settings (no audit event type exists; see docs/gitlab-behaviour.md)');
     expect(String(byRule('ci.public-jobs').unavailable)).toMatch(/^GitLab does not audit public_jobs/);
     expect(String(byRule('webhooks.ssl-verification').note)).toMatch(/no webhook edits/);
     // The event ids are the sim's own records of those changes.
@@ -88,7 +89,7 @@ describe('explain on the incident scenario', () => {
       expect(r.stdout).toContain(`changed by mallory at`);
       expect(r.stdout).toContain(`from ${ATTACKER_IP} (project_visibility_level_updated`);
       expect(r.stdout).toContain(`from ${ATTACKER_IP} (group_visibility_level_updated`);
-      expect(r.stdout).toMatch(/Private -(>|&gt;) Public/);
+      expect(r.stdout).toMatch(/"?private"? -(>|&gt;) "?public"?/);
     }
   });
 
@@ -100,7 +101,7 @@ describe('explain on the incident scenario', () => {
     expect(r.code).toBe(1);
     const findings = (JSON.parse(r.stdout) as { findings: JsonFinding[] }).findings;
     expect(findings.length).toBeGreaterThan(3);
-    for (const f of findings) expect(f.explanation).toEqual({ unavailable: 'GitLab Free has no audit events API (Premium and above; gitlab-api.md §4)' });
+    for (const f of findings) expect(f.explanation).toEqual({ unavailable: 'GitLab Free has no audit events API (Premium and above; see docs/gitlab-behaviour.md)' });
     expect(auditCounts(sim)).toEqual({});
   });
 
@@ -122,7 +123,7 @@ describe('explain on the incident scenario', () => {
     const findings = (JSON.parse(r.stdout) as { findings: JsonFinding[] }).findings;
     expect(findings.map((f) => f.explanation.unavailable)).toEqual([
       'no audit event in the last 1d changed visibility on acme (looked for group_visibility_level_updated)',
-      'no audit event in the last 1d changed allow_force_push of branch main on acme/web (looked for protected_branch_allow_force_push_updated, protected_branch_created)',
+      'no audit event in the last 1d changed allow_force_push of branch main on acme/web (looked for protected_branch_allow_force_push_updated, protected_branch_updated, protected_branch_created)',
       'no audit event in the last 1d changed push_access_levels of branch main on acme/web (looked for protected_branch_updated, protected_branch_created)',
       'no audit event in the last 1d changed visibility on acme/web (looked for project_visibility_level_updated)',
     ]);

@@ -3,6 +3,7 @@ import { explainFindings, type AuditReader } from '../../checks/explain';
 import type { Finding, TargetRef } from '../../checks/model';
 import { ForbiddenError } from '../../gitlab/errors';
 import type { GlAuditEvent } from '../../gitlab/types';
+import { parseRubyStringArray, settingValue } from '../../checks/explain/values';
 
 const web: TargetRef = { kind: 'project', path: 'acme/web', id: 12 };
 const api: TargetRef = { kind: 'project', path: 'acme/api', id: 13 };
@@ -36,13 +37,15 @@ function fakeReader(byTarget: Record<string, GlAuditEvent[] | Error>) {
 const opts = { now: new Date('2026-03-01T00:00:00Z'), sinceMs: 30 * 86_400_000, sinceText: '30d', tier: 'ultimate' as const, isAdmin: false };
 
 describe('explainFindings', () => {
+  // Fixtures are REST-shaped: `from`/`to` are strings (AuditEvents::CommonModel#formatted_details), the values
+  // as Audit::ProtectedBranchesChangesAuditor writes them (access levels humanized, so ["Maintainers"]).
   it('takes the newest matching event: right branch, right change; reads each target once', async () => {
     const events = [
-      event('protected_branch_updated', '2026-02-10T00:00:00Z', { target_details: 'main', change: 'allowed to push', from: ['Maintainers'], to: ['Developers + Maintainers'] }),
-      event('protected_branch_updated', '2026-02-20T00:00:00Z', { target_details: 'main', change: 'allowed to merge', from: ['Maintainers'], to: ['Developers + Maintainers'] }),
-      event('protected_branch_updated', '2026-02-25T00:00:00Z', { target_details: 'develop', change: 'allowed to push', from: ['Maintainers'], to: ['No one'] }),
-      event('protected_branch_allow_force_push_updated', '2026-02-11T00:00:00Z', { target_details: 'main', change: 'allow force push', from: false, to: true }),
-      event('protected_branch_allow_force_push_updated', '2026-02-12T00:00:00Z', { target_details: 'main', change: 'allow force push', from: true, to: false }, 99),
+      event('protected_branch_updated', '2026-02-10T00:00:00Z', { target_details: 'main', change: 'allowed to push', from: '["Maintainers"]', to: '["Developers + Maintainers"]' }),
+      event('protected_branch_updated', '2026-02-20T00:00:00Z', { target_details: 'main', change: 'allowed to merge', from: '["Maintainers"]', to: '["Developers + Maintainers"]' }),
+      event('protected_branch_updated', '2026-02-25T00:00:00Z', { target_details: 'develop', change: 'allowed to push', from: '["Maintainers"]', to: '["No one"]' }),
+      event('protected_branch_allow_force_push_updated', '2026-02-11T00:00:00Z', { target_details: 'main', change: 'allow force push', from: 'false', to: 'true' }),
+      event('protected_branch_allow_force_push_updated', '2026-02-12T00:00:00Z', { target_details: 'main', change: 'allow force push', from: 'true', to: 'false' }, 99),
     ];
     const { reader, calls } = fakeReader({ 'acme/web': events });
     const out = await explainFindings(
@@ -50,7 +53,8 @@ describe('explainFindings', () => {
       reader,
       opts,
     );
-    expect(out[0].explanation).toEqual({ event_id: events[0].id, author: 'eve', at: '2026-02-10T00:00:00Z', ip: '192.0.2.1', event_name: 'protected_branch_updated', from: ['Maintainers'], to: ['Developers + Maintainers'] });
+    // Access levels in the setting's own terms (ProtectedRefAccess::HUMAN_ACCESS_LEVELS), booleans as booleans.
+    expect(out[0].explanation).toEqual({ event_id: events[0].id, author: 'eve', at: '2026-02-10T00:00:00Z', ip: '192.0.2.1', event_name: 'protected_branch_updated', from: [40], to: [30] });
     expect(out[1].explanation).toMatchObject({ event_id: events[4].id, author: 'Eve Example', from: true, to: false });
     expect(calls).toEqual([
       { target: 'acme/web', after: '2026-01-30T00:00:00.000Z', names: ['protected_branch_allow_force_push_updated', 'protected_branch_created', 'protected_branch_updated'] },
@@ -69,13 +73,14 @@ describe('explainFindings', () => {
       opts,
     );
     expect(String((out[0].explanation as { unavailable: string }).unavailable)).toMatch(/^its audit events could not be read: GET \/projects\/12\/audit_events -> 403/);
-    expect(out[1].explanation).toMatchObject({ author: 'eve', from: 'Private', to: 'Public' });
+    // Gitlab::VisibilityLevel.level_name in the event; the setting's own value in the explanation.
+    expect(out[1].explanation).toMatchObject({ author: 'eve', from: 'private', to: 'public' });
   });
 
   it('instance settings: the event whose change is the setting; without an admin token, unavailable and unread', async () => {
     const events = [
-      event('application_setting_updated', '2026-02-01T00:00:00Z', { change: 'two_factor_grace_period', from: 8, to: 72 }),
-      event('application_setting_updated', '2026-02-02T00:00:00Z', { change: 'require_two_factor_authentication', from: true, to: false }),
+      event('application_setting_updated', '2026-02-01T00:00:00Z', { change: 'two_factor_grace_period', from: '8', to: '72' }),
+      event('application_setting_updated', '2026-02-02T00:00:00Z', { change: 'require_two_factor_authentication', from: 'true', to: 'false' }),
     ];
     const f = finding({ rule: 'instance.two-factor-required', target: instance, setting: 'require_two_factor_authentication', branch: undefined, expected: true, actual: false });
     const admin = fakeReader({ '(instance)': events });
@@ -90,5 +95,88 @@ describe('explainFindings', () => {
     const out = await explainFindings([finding({ rule: 'ci.public-jobs', setting: 'public_jobs', branch: undefined })], reader, opts);
     expect(calls).toEqual([]);
     expect(String((out[0].explanation as { unavailable: string }).unavailable)).toMatch(/^GitLab does not audit public_jobs/);
+  });
+
+  it('every push wording GitLab has used ("allowed to push", "allowed to push and merge") explains a push finding; merge wording does not', async () => {
+    const events = [
+      event('protected_branch_updated', '2026-02-10T00:00:00Z', { target_details: 'main', change: 'allowed to push', from: '["Maintainers"]', to: '["Developers + Maintainers"]' }),
+      event('protected_branch_updated', '2026-02-14T00:00:00Z', { target_details: 'main', change: 'Allowed to push and merge', from: '["No one"]', to: '["Maintainers", "Developers + Maintainers"]' }),
+      event('protected_branch_updated', '2026-02-20T00:00:00Z', { target_details: 'main', change: 'allowed to merge', from: '["Maintainers"]', to: '["Developers + Maintainers"]' }),
+    ];
+    const { reader } = fakeReader({ 'acme/web': events });
+    const [push] = await explainFindings([finding({})], reader, opts);
+    expect(push.explanation).toMatchObject({ event_id: events[1].id, from: [0], to: [40, 30] });
+    const { reader: older } = fakeReader({ 'acme/web': [events[0], events[2]] });
+    const [old] = await explainFindings([finding({})], older, opts);
+    expect(old.explanation).toMatchObject({ event_id: events[0].id, from: [40], to: [30] });
+  });
+
+  it('older GitLab logged force push as protected_branch_updated ("allow force push"): still the force-push event', async () => {
+    // EE::Audit::ProtectedBranchesChangesAuditor#event_type was protected_branch_updated for every change.
+    const events = [event('protected_branch_updated', '2026-02-10T00:00:00Z', { target_details: 'main', change: 'allow force push', from: 'false', to: 'true' })];
+    const { reader } = fakeReader({ 'acme/web': events });
+    const [f] = await explainFindings([finding({ rule: 'protected-branches.force-push', setting: 'allow_force_push', expected: false, actual: true })], reader, opts);
+    expect(f.explanation).toMatchObject({ event_id: events[0].id, event_name: 'protected_branch_updated', from: false, to: true });
+  });
+
+  it('un-inverts "prevent merge request approval from authors" ("true" -> "false" is author approval false -> true)', async () => {
+    // Audit::ProjectChangesAuditor logs merge_requests_author_approval negated, under this wording.
+    const events = [event('project_merge_requests_author_approval_updated', '2026-02-10T00:00:00Z', { change: 'prevent merge request approval from authors', from: 'true', to: 'false' })];
+    const { reader } = fakeReader({ 'acme/web': events });
+    const [f] = await explainFindings([finding({ rule: 'mr-approvals.author-approval', setting: 'merge_requests_author_approval', branch: undefined, expected: false, actual: true })], reader, opts);
+    expect(f.explanation).toMatchObject({ from: false, to: true });
+  });
+
+  it('a variable update explains only the attribute it changed (masking vs protection)', async () => {
+    const events = [
+      event('ci_variable_updated', '2026-02-10T00:00:00Z', { target_details: 'DEPLOY_TOKEN', change: 'variable masking', from: 'true', to: 'false' }),
+      event('ci_variable_updated', '2026-02-12T00:00:00Z', { target_details: 'DEPLOY_TOKEN', change: 'variable protection', from: 'true', to: 'false' }),
+    ];
+    const { reader } = fakeReader({ 'acme/web': events });
+    const base = { rule: 'ci.masked-variables', branch: undefined, object: 'DEPLOY_TOKEN', expected: true, actual: false } as const;
+    const [masked, prot] = await explainFindings([finding({ ...base, setting: 'masked' }), finding({ ...base, setting: 'protected' })], reader, opts);
+    expect(masked.explanation).toMatchObject({ event_id: events[0].id, from: true, to: false });
+    expect(prot.explanation).toMatchObject({ event_id: events[1].id, from: true, to: false });
+  });
+
+  it('job token scope: GitLab audits only the GraphQL change, so explain says a REST change would not show', async () => {
+    // Mutations::Ci::ProjectCiCdSettingsUpdate audits; PATCH /projects/:id/job_token_scope (Projects::UpdateService) does not.
+    const f = finding({ rule: 'ci.job-token-scope', setting: 'inbound_enabled', branch: undefined, expected: true, actual: false });
+    const events = [event('secure_ci_job_token_inbound_disabled', '2026-02-10T00:00:00Z', { custom_message: 'Secure ci_job_token was disabled for inbound' })];
+    const [found] = await explainFindings([f], fakeReader({ 'acme/web': events }).reader, opts);
+    expect(found.explanation).toMatchObject({ event_id: events[0].id, from: true, to: false });
+    expect(String((found.explanation as { note?: string }).note)).toContain('a later change through the REST API (PATCH /projects/:id/job_token_scope) would not show');
+    const [none] = await explainFindings([f], fakeReader({}).reader, opts);
+    expect((none.explanation as { unavailable: string }).unavailable).toBe(
+      'no audit event in the last 30d changed inbound_enabled on acme/web (looked for secure_ci_job_token_inbound_disabled); ' +
+        'GitLab does not audit changes made through the REST API (PATCH /projects/:id/job_token_scope), only through GraphQL, so it may have been changed there',
+    );
+  });
+});
+
+// AuditEvents::CommonModel#formatted_details sends `details.from/to` through Ruby's to_s: what each stored type
+// becomes, and what explain makes of it in the setting's own terms. Streamed events keep the stored types.
+describe('settingValue', () => {
+  it.each([
+    ['boolean "true"', 'true', 'boolean', true],
+    ['boolean "false"', 'false', 'boolean', false],
+    ['typed boolean (streamed)', false, 'boolean', false],
+    ['nil.to_s is ""', '', 'boolean', null],
+    ['integer "8"', '8', 'integer', 8],
+    ['typed integer (streamed)', 8, 'integer', 8],
+    ['visibility level name', 'Internal', 'visibility', 'internal'],
+    ['access levels (Array#to_s)', '["Maintainers", "Developers + Maintainers"]', 'access-levels', [40, 30]],
+    ['"No one" and "Admins"', '["No one", "Admins"]', 'access-levels', [0, 60]],
+    ['a user entry stays its name', '["Maintainers", "Jane Doe"]', 'access-levels', [40, 'Jane Doe']],
+    ['typed array (streamed)', ['Maintainers'], 'access-levels', [40]],
+    ['unparsable text is kept', 'yes', 'boolean', 'yes'],
+  ] as const)('%s', (_name, raw, kind, want) => {
+    expect(settingValue(raw, kind)).toEqual(want);
+  });
+
+  it('parses Ruby array inspect text only', () => {
+    expect(parseRubyStringArray('["a \\"b\\"", "c"]')).toEqual(['a "b"', 'c']);
+    expect(parseRubyStringArray('Maintainers')).toBeUndefined();
+    expect(parseRubyStringArray('[1, 2]')).toBeUndefined();
   });
 });

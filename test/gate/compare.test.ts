@@ -162,6 +162,64 @@ describe('gate: waivers', () => {
     expect(expired.weakenings).toEqual([]);
   });
 
+  // DESIGN.md baseline: a waiver with `object`/`branch` covers only the finding naming them.
+  const scoped = (rule: string, target: string, scope: string, expires = '2026-03-01') =>
+    `  - { rule: ${rule}, target: "${target}", ${scope}, reason: docs, expires: ${expires} }\n`;
+
+  it('object or branch dropped is broadened: the waiver now takes in every hook / branch', () => {
+    const r = gate(waivers(scoped('webhooks.ssl-verification', 'acme/api', 'object: "168"')), waivers(w('webhooks.ssl-verification', 'acme/api', '2026-03-01')));
+    expect(brief(r.weakenings)).toEqual([
+      {
+        kind: 'waiver-broadened',
+        path: 'waivers[0]',
+        from: { rule: 'webhooks.ssl-verification', target: 'acme/api', object: '168', expires: '2026-03-01' },
+        to: { rule: 'webhooks.ssl-verification', target: 'acme/api', expires: '2026-03-01' },
+      },
+    ]);
+    expect(r.weakenings[0]!.message).toBe(
+      'Waiver changed from webhooks.ssl-verification on acme/api (object 168) to webhooks.ssl-verification on acme/api (until 2026-03-01): it may waive more',
+    );
+    const branch = gate(waivers(scoped('protected-branches.force-push', 'acme/web', 'branch: main')), waivers(w('protected-branches.force-push', 'acme/web', '2026-03-01')));
+    expect(branch.weakenings.map((x) => x.kind)).toEqual(['waiver-broadened']);
+  });
+
+  it('another object is a weakening (a different hook is waived)', () => {
+    const r = gate(waivers(scoped('webhooks.ssl-verification', 'acme/api', 'object: 168')), waivers(scoped('webhooks.ssl-verification', 'acme/api', 'object: 169')));
+    expect(brief(r.weakenings)).toEqual([
+      {
+        kind: 'waiver-broadened',
+        path: 'waivers[0]',
+        from: { rule: 'webhooks.ssl-verification', target: 'acme/api', object: '168', expires: '2026-03-01' },
+        to: { rule: 'webhooks.ssl-verification', target: 'acme/api', object: '169', expires: '2026-03-01' },
+      },
+    ]);
+  });
+
+  it('a whole-target waiver split into per-object waivers is narrowed, not a weakening', () => {
+    const r = gate(
+      waivers(w('ci.masked-variables', 'acme/deploy', '2026-03-01')),
+      waivers(scoped('ci.masked-variables', 'acme/deploy', 'object: AWS_SECRET'), scoped('ci.masked-variables', 'acme/deploy', 'object: DB_PASSWORD')),
+    );
+    expect(r.weakenings).toEqual([]);
+    expect(brief(r.strengthenings)).toEqual([
+      {
+        kind: 'waiver-narrowed',
+        path: 'waivers[0]',
+        from: { rule: 'ci.masked-variables', target: 'acme/deploy', expires: '2026-03-01' },
+        to: { rule: 'ci.masked-variables', target: 'acme/deploy', object: 'AWS_SECRET', expires: '2026-03-01' },
+      },
+      {
+        kind: 'waiver-narrowed',
+        path: 'waivers[1]',
+        from: { rule: 'ci.masked-variables', target: 'acme/deploy', expires: '2026-03-01' },
+        to: { rule: 'ci.masked-variables', target: 'acme/deploy', object: 'DB_PASSWORD', expires: '2026-03-01' },
+      },
+    ]);
+    // Narrowed but extended: the later date is still a weakening.
+    const later = gate(waivers(w('ci.masked-variables', 'acme/deploy', '2026-03-01')), waivers(scoped('ci.masked-variables', 'acme/deploy', 'object: AWS_SECRET', '2026-09-01')));
+    expect(later.weakenings.map((x) => x.kind)).toEqual(['waiver-extended']);
+  });
+
   it('renewing an expired base waiver is a weakening (it had stopped applying)', () => {
     const r = gate(waivers(w('visibility.project', 'acme/docs-site', '2025-12-01')), waivers(w('visibility.project', 'acme/docs-site', '2026-12-01')));
     expect(r.weakenings.map((x) => x.kind)).toEqual(['waiver-added']);

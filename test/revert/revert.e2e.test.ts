@@ -200,7 +200,7 @@ describe('undo', () => {
     expect(r.code).toBe(1);
     expect(touchedState()).not.toEqual(before);
 
-    const u = await run(['undo', file, '--yes'], env);
+    const u = await run(['undo', file, '--yes', '--baseline', baseline], env);
     expect(u.stderr).toBe('');
     expect(u.code).toBe(0);
     expect(u.stdout).toContain('12 of 12 value(s) restored and verified.');
@@ -227,7 +227,7 @@ describe('undo', () => {
     let file = '';
     await run(['revert', '--baseline', baseline, '--yes', '--allow-destructive', '--journal', dir, '--only', 'webhooks.*'], env, { onJournal: (_id, f) => void (file = f) });
     expect(project('acme/api').hooks.some((h) => h.url === EXFIL_HOOK_URL)).toBe(false);
-    const u = await run(['undo', file, '--yes'], env);
+    const u = await run(['undo', file, '--yes', '--baseline', baseline], env);
     expect(u.code).toBe(0);
     expect(u.stdout).toContain("the hook's secret token cannot be read back");
     const hook = project('acme/api').hooks.find((h) => h.url === EXFIL_HOOK_URL)!;
@@ -239,7 +239,7 @@ describe('undo', () => {
     await run(['revert', '--baseline', baseline, '--yes', '--journal', dir, '--only', 'visibility.*'], env, { onJournal: (_id, f) => void (file = f) });
     expect([group('acme').visibility, project('acme/web').visibility]).toEqual(['private', 'private']);
     const events = sim.state.audit_events.length;
-    const u = await run(['undo', file, '--yes'], env);
+    const u = await run(['undo', file, '--yes', '--baseline', baseline], env);
     expect(u.stderr).toBe('');
     expect(u.code).toBe(0);
     expect(u.stdout).toContain('2 of 2 value(s) restored and verified.');
@@ -254,7 +254,7 @@ describe('undo', () => {
     expect([group('acme').visibility, project('acme/web').visibility]).toEqual(['public', 'private']);
     // Someone closes acme by hand; GitLab now refuses to make acme/web public again (gitlab-api.md §3.3).
     group('acme').visibility = 'private';
-    const u = await run(['undo', file, '--yes'], env);
+    const u = await run(['undo', file, '--yes', '--baseline', baseline], env);
     expect(u.code).toBe(2);
     expect(u.stdout).toMatch(/FAILED  acme\/web  visibility  PUT \/projects\/\d+\n\s+PUT \/projects\/\d+ -> 400/);
     expect(project('acme/web').visibility).toBe('private');
@@ -266,8 +266,13 @@ describe('undo', () => {
       onJournal: (_id, f) => void (file = f),
       hooks: { beforeWrite: (s) => { if (s.id.rule === 'protected-branches.push') throw new Error('simulated crash'); } },
     });
-    const u = await run(['undo', file, '--yes'], env);
-    expect(u.code).toBe(0);
+    // The crash left no end record: undo refuses the cut-off journal, and with --partial undoes what it holds.
+    const refused = await run(['undo', file, '--yes', '--baseline', baseline], env);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('missing: the end record');
+    const u = await run(['undo', file, '--yes', '--baseline', baseline, '--partial'], env);
+    expect(u.code).toBe(2);
+    expect(u.stdout).toContain('Partial journal (--partial): undoing only the steps it holds.');
     expect(u.stdout).toContain('skipped  acme/web [branch main]  push_access_levels: the write never happened');
     expect(project('acme/web').protected_branches.find((b) => b.name === 'main')!.allow_force_push).toBe(true);
   });

@@ -49,21 +49,23 @@ describe('planRevert', () => {
   });
 });
 
+const HEADER = { url: 'http://gl', command: 'revert' as const, planned: null };
+
 describe('journal', () => {
   const rec = (seq: number, outcome: JournalRecord['outcome']): JournalRecord => ({
-    run: 'r', seq, time: `2026-01-01T00:00:0${seq}Z`, url: 'http://gl', target: api, rule: 'x', setting: 's', method: 'PUT', path: '/p', outcome,
+    run: 'run1', seq, time: `2026-01-01T00:00:0${seq}Z`, url: 'http://gl', target: api, rule: 'x', setting: 's', method: 'PUT', path: '/p', outcome,
   });
 
   it('appends flushed lines, redacts token-looking text, ignores a torn last line', () => {
     const dir = mkdtempSync(join(tmpdir(), 'journal-'));
-    const j = Journal.create(dir, 'run1', 'sekret-token-123');
+    const j = Journal.create(dir, 'run1', 'sekret-token-123', HEADER);
     j.append({ ...rec(1, 'pending'), error: 'echo sekret-token-123 and glpat-abcdefghijklmnop' });
     j.append(rec(1, 'applied'));
-    writeFileSync(j.file, readFileSync(j.file, 'utf8') + '{"run":"r","seq":2,');
+    writeFileSync(j.file, readFileSync(j.file, 'utf8') + '{"run":"run1","seq":2,');
     const records = readJournal(j.file);
     expect(records.map((r) => r.outcome)).toEqual(['pending', 'applied']);
     expect(readFileSync(j.file, 'utf8')).not.toMatch(/sekret-token-123|glpat-abc/);
-    expect(() => Journal.create(dir, 'run1')).toThrow();
+    expect(() => Journal.create(dir, 'run1', undefined, HEADER)).toThrow();
   });
 
   it('groups records by step with the last outcome', () => {
@@ -123,7 +125,7 @@ describe('restoreFor', () => {
 });
 
 describe('applySteps: the re-read decides, not the answer', () => {
-  const journalIn = () => Journal.create(mkdtempSync(join(tmpdir(), 'apply-')), 'run-apply');
+  const journalIn = () => Journal.create(mkdtempSync(join(tmpdir(), 'apply-')), 'run-apply', undefined, HEADER);
   const step = (verified: boolean): WriteStep => ({
     id: { run: 'run-apply', seq: 1, url: 'http://gl', target: api, rule: 'protected-branches.push', setting: 'push_access_levels', branch: 'main' },
     change: { method: 'PATCH', path: '/projects/13/protected_branches/main', body: { allowed_to_push: [{ id: 12, _destroy: true }, { access_level: 40 }] } },

@@ -39,7 +39,7 @@ describe('visibility writes in a valid order', () => {
     expect(order).toEqual(['acme/web', 'acme']);
 
     const file = join(journal, readdirSync(journal).find((f) => f.endsWith('.jsonl'))!);
-    const undo = await runCli(['undo', file, '--yes'], env);
+    const undo = await runCli(['undo', file, '--yes', '--baseline', baseline], env);
     expect(undo.code).toBe(0);
     expect(visibilityOf('acme')).toBe('public');
     expect(visibilityOf('acme/web')).toBe('public');

@@ -3,6 +3,7 @@ import { Gitlab } from '@gitbeaker/rest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningSim } from '../../sim';
 import { raw, withSim } from './helpers';
+import { findPythonGitlab, runPythonGitlab } from '../helpers/python-gitlab';
 
 let sim: RunningSim;
 const api = (token: string) => new Gitlab({ host: sim.url, token });
@@ -136,12 +137,12 @@ describe('projects', () => {
 });
 
 describe('audit events, version, namespaces, users, settings', () => {
-  it('AuditEvents.all for a project returns the incident events with author, ip, from/to', async () => {
+  it('AuditEvents.all for a project returns the incident events with author, ip, from/to (strings, as GitLab sends them)', async () => {
     const events = (await api(sim.tokens.owner).AuditEvents.all({ projectId: 'acme/api' })) as unknown as { event_name: string; details: Record<string, unknown> }[];
     const names = events.map((e) => e.event_name);
     expect(names).toEqual(expect.arrayContaining(['update_approval_rules', 'project_merge_requests_author_approval_updated', 'webhook_created']));
     const author = events.find((e) => e.event_name === 'project_merge_requests_author_approval_updated')!;
-    expect(author.details).toMatchObject({ author_name: 'Mallory Attacker', ip_address: '203.0.113.9', change: 'prevent merge request approval from authors', from: true, to: false });
+    expect(author.details).toMatchObject({ author_name: 'Mallory Attacker', ip_address: '203.0.113.9', change: 'prevent merge request approval from authors', from: 'true', to: 'false' });
   });
 
   it('AuditEvents.show by id, and instance events for the admin', async () => {
@@ -196,5 +197,62 @@ describe('audit events, version, namespaces, users, settings', () => {
   it('GET /version', async () => {
     const r = await raw(sim, '/version', { token: sim.tokens.developer });
     expect(r.json).toEqual({ version: '17.11.2-ee', revision: sim.state.revision });
+  });
+});
+
+// AuditEvents::CommonModel#formatted_details, which EE::API::Entities::AuditEvent exposes as `details`:
+// `details.merge(details.slice(:from, :to).transform_values(&:to_s))`. Stored values keep their types (and so does
+// the streamed payload, `audit_event.as_json`: test/sim/server.test.ts); the REST API sends Ruby's to_s of each.
+describe('audit event details over REST (item: from/to are strings)', () => {
+  type Ev = { id: number; event_name: string; details: Record<string, unknown> };
+  // The incident's own events (mallory's): earlier tests in this file add more on the same objects.
+  const byName = (events: Ev[], name: string) => events.find((e) => e.event_name === name && e.details.author_name === 'Mallory Attacker')!;
+
+  it('booleans, integers, level names and arrays arrive as Ruby to_s text; the stored event stays typed', async () => {
+    const web = (await raw(sim, '/projects/acme%2Fweb/audit_events', { token: sim.tokens.owner })).json as Ev[];
+    expect(byName(web, 'protected_branch_updated').details).toMatchObject({ change: 'allowed to push', from: '["Maintainers"]', to: '["Maintainers", "Developers + Maintainers"]' });
+    expect(byName(web, 'protected_branch_allow_force_push_updated').details).toMatchObject({ change: 'allow force push', from: 'false', to: 'true' });
+    expect(byName(web, 'project_visibility_level_updated').details).toMatchObject({ change: 'visibility_level', from: 'Private', to: 'Public' });
+    const apiEvents = (await raw(sim, '/projects/acme%2Fapi/audit_events', { token: sim.tokens.owner })).json as Ev[];
+    expect(byName(apiEvents, 'update_approval_rules').details).toMatchObject({ change: 'number of required approvals', from: '2', to: '0' });
+    // Only present keys are converted: an event without from/to gets none.
+    const hook = byName(apiEvents, 'webhook_created');
+    expect('from' in hook.details || 'to' in hook.details).toBe(false);
+    const stored = sim.state.audit_events.find((e) => e.id === byName(web, 'protected_branch_updated').id)!;
+    expect([stored.details.from, stored.details.to]).toEqual([['Maintainers'], ['Maintainers', 'Developers + Maintainers']]);
+  });
+
+  it('nil becomes "" and the single-event route formats the same way', async () => {
+    const project = sim.state.projects.find((p) => p.path_with_namespace === 'acme/docs-site')!;
+    const id = 990_001;
+    sim.state.audit_events.push({
+      id, author_id: sim.state.users[0]!.id, entity_id: project.id, entity_type: 'Project', created_at: new Date().toISOString(), event_name: 'project_default_branch_updated',
+      details: { event_name: 'project_default_branch_updated', change: 'default_branch', from: null, to: 'main', target_details: 'acme/docs-site' },
+    });
+    try {
+      const one = (await raw(sim, `/projects/${project.id}/audit_events/${id}`, { token: sim.tokens.owner })).json as Ev;
+      expect(one.details).toMatchObject({ from: '', to: 'main' });
+      const all = (await raw(sim, `/audit_events/${id}`, { token: sim.tokens.admin })).json as Ev;
+      expect(all.details).toMatchObject({ from: '', to: 'main' });
+    } finally {
+      sim.state.audit_events = sim.state.audit_events.filter((e) => e.id !== id);
+    }
+  });
+
+  const py = findPythonGitlab();
+  it.skipIf(!py.python)(`python-gitlab reads them as strings too, and walks keyset pages by Link header${py.reason ? ` (skipped: ${py.reason})` : ''}`, async () => {
+    const out = (await runPythonGitlab(sim.url, sim.tokens.owner, [
+      "p = gl.projects.get('acme/web')",
+      'evs = p.audit_events.list(all=True)',
+      "out([{'event_name': e.attributes.get('event_name'), 'from': e.attributes['details'].get('from'), 'to': e.attributes['details'].get('to')} for e in evs])",
+    ].join('\n'))) as { event_name: string; from?: unknown; to?: unknown }[];
+    expect(out.find((e) => e.event_name === 'protected_branch_allow_force_push_updated')).toEqual({ event_name: 'protected_branch_allow_force_push_updated', from: 'false', to: 'true' });
+    expect(out.find((e) => e.event_name === 'protected_branch_updated')).toMatchObject({ from: '["Maintainers"]', to: '["Maintainers", "Developers + Maintainers"]' });
+
+    const ids = (await runPythonGitlab(sim.url, sim.tokens.admin, [
+      "evs = gl.audit_events.list(pagination='keyset', order_by='id', sort='desc', per_page=3, all=True)",
+      'out([e.id for e in evs])',
+    ].join('\n'))) as number[];
+    expect(ids).toEqual(sim.state.audit_events.map((e) => e.id).sort((a, b) => b - a));
   });
 });

@@ -94,7 +94,7 @@ describe('incident', () => {
       ['project_visibility_level_updated', 'acme/web', 'visibility_level', 'Private', 'Public'],
       ['protected_branch_allow_force_push_updated', 'main', 'allow force push', false, true],
       ['protected_branch_updated', 'main', 'allowed to push', ['Maintainers'], ['Maintainers', 'Developers + Maintainers']],
-      ['update_approval_rules', 'All members', 'approvals_required', 2, 0],
+      ['update_approval_rules', 'All members', 'number of required approvals', 2, 0],
       ['project_merge_requests_author_approval_updated', 'acme/api', 'prevent merge request approval from authors', true, false],
       ['webhook_created', `Hook ${hook.id}`, undefined, undefined, undefined],
       ['ci_variable_created', 'AWS_SECRET_ACCESS_KEY', undefined, undefined, undefined],

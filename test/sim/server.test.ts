@@ -393,6 +393,8 @@ describe('state files and streaming', () => {
       expect(got.headers['x-gitlab-event-streaming-token']).toBe('verify-me-123');
       expect(got.headers['x-gitlab-audit-event-type']).toBe('group_require_two_factor_authentication_updated');
       const event = sim.state.audit_events[sim.state.audit_events.length - 1];
+      // GitLab streams `audit_event.as_json` (AuditEvents::Strategies::ExternalDestinationStrategy#request_body):
+      // details as stored, so from/to keep their types here, unlike the REST API's formatted_details strings.
       expect(got.body).toMatchObject({
         id: String(event.id),
         event_type: 'group_require_two_factor_authentication_updated',

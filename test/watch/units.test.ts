@@ -143,7 +143,8 @@ describe('OwnWrites', () => {
       entityType: 'Project', entityId: 12, eventNames: ['project_merge_requests_author_approval_updated'], to: 'true',
     });
     expect(ownWriteOf(f({ rule: 'protected-branches.force-push', area: 'protected-branches', setting: 'allow_force_push', branch: 'main', expected: false, actual: true }))).toEqual({
-      entityType: 'Project', entityId: 12, eventNames: ['protected_branch_allow_force_push_updated', 'protected_branch_created'], targetDetails: 'main', to: 'false',
+      // Older GitLab logged force-push changes as protected_branch_updated (EE::Audit::ProtectedBranchesChangesAuditor).
+      entityType: 'Project', entityId: 12, eventNames: ['protected_branch_allow_force_push_updated', 'protected_branch_updated', 'protected_branch_created'], targetDetails: 'main', to: 'false',
     });
   });
 });
@@ -254,7 +255,8 @@ describe('affectedRules', () => {
   it.each([
     ['project_visibility_level_updated', 'Project', ['visibility.project']],
     ['group_visibility_level_updated', 'Group', ['visibility.group']],
-    ['protected_branch_updated', 'Project', ['protected-branches.deploy-key-push', 'protected-branches.merge', 'protected-branches.push']],
+    // Older GitLab logged force-push and code-owner changes as protected_branch_updated too.
+    ['protected_branch_updated', 'Project', ['protected-branches.code-owner-approval', 'protected-branches.deploy-key-push', 'protected-branches.force-push', 'protected-branches.merge', 'protected-branches.push']],
     ['webhook_created', 'Group', ['webhooks.allowed-hosts', 'webhooks.ssl-verification']],
     ['repository_download_operation', 'Project', []],
   ] as const)('%s on a %s', (name, type, want) => {
