@@ -62,11 +62,7 @@ export async function collect(client: GitlabClient, baseline: Baseline, opts: Co
     tick();
   });
 
-  let instance: InstanceState | undefined;
-  if (plan.instance.size > 0 && inShard(INSTANCE_TARGET, opts.shard)) {
-    instance = { target: INSTANCE_TARGET, settings: await fetchInstanceRead(client, 'settings') as InstanceState['settings'] };
-    for (const read of plan.instance) if (read !== 'settings') Object.assign(instance, { [read]: await fetchInstanceRead(client, read) });
-  }
+  const instance = inShard(INSTANCE_TARGET, opts.shard) ? await readInstance(client, plan.instance) : undefined;
 
   return {
     schemaVersion: 1,
@@ -112,6 +108,14 @@ export async function enrich(
   }
   await forEachPooled(work, width, (job) => job());
   return work.length;
+}
+
+/** The instance's reads (settings first, then e.g. the administrators); undefined when no instance rule runs. */
+export async function readInstance(client: GitlabClient, reads: ReadPlan['instance']): Promise<InstanceState | undefined> {
+  if (reads.size === 0) return undefined;
+  const instance: InstanceState = { target: INSTANCE_TARGET, settings: (await fetchInstanceRead(client, 'settings')) as InstanceState['settings'] };
+  for (const read of reads) if (read !== 'settings') Object.assign(instance, { [read]: await fetchInstanceRead(client, read) });
+  return instance;
 }
 
 export async function readGroupAreas(client: GitlabClient, state: GroupState, reads: ReadPlan['group']): Promise<void> {

@@ -173,16 +173,20 @@ export function addGroup(state: SimState, path: string, parent: SimGroup | null,
     group.unique_project_download_limit_allowlist = [];
     group.unique_project_download_limit_alertlist = [];
     group.auto_ban_user_on_excessive_projects_download = true;
-    group.push_rule = hardenedPushRule(state, createdAt);
+    group.push_rule = hardenedPushRule(group.id, createdAt);
   }
   state.groups.push(group);
   return group;
 }
 
-/** A push rule with every check the hardened profile asks for (policies/push-rules.ts). */
-export function hardenedPushRule(state: SimState, createdAt: string): GlPushRule {
+/**
+ * A push rule with every check the hardened profile asks for (policies/push-rules.ts). Its id is its owner's: push
+ * rules are numbered apart from groups and projects, and taking no id from the shared counter keeps every other
+ * scenario id where tests and docs expect it.
+ */
+export function hardenedPushRule(ownerId: number, createdAt: string): GlPushRule {
   return {
-    id: nextId(state),
+    id: ownerId,
     created_at: createdAt,
     commit_message_regex: null,
     commit_message_negative_regex: null,
@@ -268,7 +272,7 @@ export function addProject(state: SimState, group: SimGroup, path: string, creat
     job_token_scope: { inbound_enabled: true, outbound_enabled: false, allowlist: [], groups_allowlist: [] },
     deploy_keys: [],
     branches: ['main'],
-    push_rule: hardenedPushRule(state, createdAt),
+    push_rule: hardenedPushRule(id, createdAt),
   };
   state.projects.push(project);
   return project;
