@@ -5,6 +5,7 @@ const benches: Record<string, () => Promise<(args: string[]) => Promise<void>>> 
   check: async () => (await import('./check')).benchCheck,
   'since-last': async () => (await import('./since-last')).benchSinceLast,
   shard: async () => (await import('./shard')).benchShard,
+  matching: async () => (await import('./matching')).benchMatching,
   startup: async () => (await import('./startup')).benchStartup,
 };
 

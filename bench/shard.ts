@@ -10,7 +10,7 @@ import { detectGitlab } from '../gitlab/tier';
 import { evaluate } from '../checks/evaluate';
 import { collect } from '../checks/collect';
 import { mergeReports } from '../checks/scale/merge';
-import type { CheckResult } from '../checks/model';
+import type { CheckResult } from '../model/result';
 import { CATALOG } from '../policies/catalog';
 import { printTable } from './report';
 import { argValue, startBenchWorld } from './setup';

@@ -8,7 +8,7 @@ import { detectGitlab } from '../gitlab/tier';
 import { evaluate } from '../checks/evaluate';
 import { collect, enrich } from '../checks/collect';
 import { collectSinceLast, scopeKeyOf } from '../checks/scale/incremental';
-import type { Snapshot } from '../checks/model';
+import type { Snapshot } from '../model/snapshot';
 import { CATALOG } from '../policies/catalog';
 import { printTable } from './report';
 import { startBenchWorld } from './setup';

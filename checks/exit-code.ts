@@ -1,6 +1,7 @@
 // The exit code a CI gate can trust (DESIGN.md, "Exit codes"): 2 when anything could not be read (it wins
 // over findings: a partial run is never "just findings"), 1 for an unwaived finding at or above --fail-on.
-import { ExitCode, SEVERITIES, type CheckResult, type ExitCodeValue, type Severity } from './model';
+import { ExitCode, type CheckResult, type ExitCodeValue } from '../model/result';
+import { SEVERITIES, type Severity } from '../model/target';
 
 export function exitCodeFor(result: Pick<CheckResult, 'summary' | 'findings'>, failOn: Severity = 'low'): ExitCodeValue {
   if (!result.summary.complete) return ExitCode.Incomplete;

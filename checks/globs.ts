@@ -1,21 +1,21 @@
 // Globs on GitLab full paths (`acme/sandbox/**`) and rule ids (`webhooks.*`), used by targets.exclude,
-// waivers and --only. picomatch silently treats a malformed glob as a literal (or a never-matching regex),
-// so a typo would quietly exclude nothing: isValidGlob/globProblem reject them before anything runs.
+// waivers and --only. A malformed glob would silently match as a literal (or nothing), so a typo would
+// quietly exclude nothing: isValidGlob/globProblem reject them before anything runs.
 import picomatch from 'picomatch';
+import { PathGlob } from './path-glob';
 
 // GitLab resolves full paths case-insensitively (`Acme/Web` and `acme/web` are the same project), so a
-// baseline written in another case must still match. `dot`: a path segment may start with a dot.
-const PATH_OPTIONS = { nocase: true, dot: true } as const;
-
-const compiled = new Map<string, (s: string) => boolean>();
+// baseline written in another case must still match; a path segment may start with a dot. Matching is
+// checks/path-glob.ts (linear); picomatch only scans a glob to tell a pattern from a plain name.
+const compiled = new Map<string, PathGlob>();
 
 function matcherFor(glob: string): (s: string) => boolean {
   let m = compiled.get(glob);
   if (!m) {
-    m = picomatch(glob, PATH_OPTIONS);
-    compiled.set(glob, m);
+    m = new PathGlob(glob);
+    if (compiled.size < 10_000) compiled.set(glob, m);
   }
-  return m;
+  return (s) => m.test(s);
 }
 
 /**

@@ -1,7 +1,8 @@
 // The one order of a check result (findings, skipped, errors, evaluated pairs): by target path, then rule and
 // object. The evaluator and `merge` both sort with it, so a merged sharded run equals a single run byte for byte.
 import { compareText } from './baseline/targets';
-import type { CheckResult, TargetRef } from './model';
+import type { CheckResult } from '../model/result';
+import type { TargetRef } from '../model/target';
 
 const targetKey = (t: TargetRef) => `${t.path}\u0000${t.kind}`;
 

@@ -1,14 +1,13 @@
 // The rule catalog as data, markdown and JSON: `gitlab-posture rules` prints it and `npm run docs` writes
 // docs/rules.md from it (test/docs fails when the file is stale). Pure: catalog + built-in profiles in, text out.
 import type { Tier } from '../gitlab/types';
-import type { Severity, TargetKind } from './model';
+import type { Severity, TargetKind } from '../model/target';
 import { loadProfile } from './baseline/load';
 import { isOn, PROFILE_NAMES } from './baseline/schema';
 import type { ProfileName } from './baseline/types';
 import { CATALOG } from '../policies/catalog';
 import { areaParams, type Area } from '../policies/params';
 import { minTierFor, type Rule } from '../policies/rule';
-import { isRuleId, type RuleId } from '../policies/rule-ids';
 import { scenarioAnchor } from '../policies/scenarios';
 import { LEGITIFY_POLICIES, NOT_COVERED } from '../policies/legitify';
 
@@ -17,65 +16,6 @@ export type RulesFormat = (typeof RULES_FORMATS)[number];
 
 /** GitLab's "Responding to security incidents" guide, whose headings rules name as `scenario`. */
 export const INCIDENT_GUIDE_URL = 'https://docs.gitlab.com/security/responding_to_security_incidents/';
-
-/**
- * Which of its area's parameters each rule reads (policies/<area>.ts). Rules take the whole area's params, so
- * this is written down here; test/docs checks every rule is listed and every key exists in its area.
- */
-export const RULE_PARAMS: Record<RuleId, string[]> = {
-  'two-factor.required': [],
-  'two-factor.grace-period': ['max_grace_period'],
-  'visibility.group': ['max_group_visibility'],
-  'visibility.project': ['max_project_visibility'],
-  'protected-branches.default-protected': ['branches'],
-  'protected-branches.push': ['branches', 'push_access_level'],
-  'protected-branches.merge': ['branches', 'merge_access_level'],
-  'protected-branches.force-push': ['branches', 'allow_force_push'],
-  'protected-branches.code-owner-approval': ['branches'],
-  'protected-branches.deploy-key-push': ['branches', 'allow_deploy_key_push'],
-  'mr-approvals.min-approvals': ['min_approvals'],
-  'mr-approvals.author-approval': [],
-  'mr-approvals.committer-approval': [],
-  'mr-approvals.reset-on-push': [],
-  'mr-approvals.override-in-mr': [],
-  'webhooks.ssl-verification': [],
-  'webhooks.allowed-hosts': ['allowed_hosts'],
-  'git-abuse.download-limit': ['max_download_limit', 'max_interval_seconds', 'auto_ban'],
-  'ci.job-token-scope': [],
-  'ci.public-jobs': [],
-  'ci.masked-variables': ['secret_patterns', 'require_protected'],
-  'projects.forking': ['max_forking_access_level'],
-  'projects.pipeline-must-succeed': [],
-  'projects.discussions-resolved': [],
-  'projects.inactive': ['inactive_months'],
-  'projects.deploy-key-write': [],
-  'push-rules.reject-unsigned-commits': [],
-  'push-rules.prevent-secrets': [],
-  'push-rules.member-check': [],
-  'push-rules.committer-check': [],
-  'groups.prevent-forking-outside': [],
-  'groups.project-creation': ['max_project_creation_level'],
-  'groups.subgroup-creation': ['max_subgroup_creation_level'],
-  'groups.default-branch-protection': ['default_branch_push_access_level', 'default_branch_merge_access_level'],
-  'members.too-many-owners': ['max_owners', 'max_maintainers'],
-  'members.two-factor': ['max_hours_without_two_factor'],
-  'members.external-elevated': ['max_external_access_level'],
-  'instance.two-factor-required': [],
-  'instance.two-factor-grace-period': ['max_grace_period'],
-  'instance.git-abuse-download-limit': ['max_download_limit', 'max_interval_seconds', 'auto_ban'],
-  'instance.signup': [],
-  'instance.email-confirmation': ['min_email_confirmation'],
-  'instance.git-password-auth': [],
-  'instance.rate-limits': [],
-  'instance.default-branch-protection': ['default_branch_push_access_level', 'default_branch_merge_access_level'],
-  'instance.restricted-public': [],
-  'instance.default-visibility': [],
-  'instance.local-requests': [],
-  'instance.pat-lifetime': ['max_pat_lifetime_days'],
-  'instance.admin-mode': [],
-  'instance.runner-registration-token': [],
-  'instance.stale-admins': ['stale_admin_months'],
-};
 
 export interface RuleParamDoc {
   key: string;
@@ -109,7 +49,6 @@ export function ruleDocs(catalog: readonly Rule[] = CATALOG): RuleDoc[] {
     const area = rule.area as Area;
     const schema = areaParams[area];
     const defaults = schema.parse({}) as Record<string, unknown>;
-    const keys = isRuleId(rule.id) ? RULE_PARAMS[rule.id] : Object.keys(defaults);
     return {
       id: rule.id,
       area: rule.area,
@@ -119,7 +58,7 @@ export function ruleDocs(catalog: readonly Rule[] = CATALOG): RuleDoc[] {
       scope: [...rule.scope],
       minTier: Object.fromEntries(rule.scope.map((k) => [k, minTierFor(rule, k)])),
       requiresAdmin: rule.requiresAdmin ?? false,
-      params: keys.map((key) => ({
+      params: rule.params.map((key) => ({
         key,
         default: defaults[key],
         profiles: Object.fromEntries(

@@ -3,7 +3,7 @@
 import type { GitlabClient } from '../gitlab/client';
 import type { GlAuditEvent } from '../gitlab/types';
 import type { Baseline } from '../checks/baseline/types';
-import { levelRank, matchEvent, type CompiledRule, type RuleLoadProblem, type SigmaLevel } from './engine';
+import { evaluateEvent, levelRank, RULE_STEP_BUDGET, type CompiledRule, type RuleLoadProblem, type SigmaLevel } from './engine';
 import { INSTANCE_SCOPE, planScopes, readAllScopes, readScopeEvents, resolveAuthors } from './collect';
 import { scopeLabel, type DetectError, type DetectMatch, type DetectResult } from './model';
 
@@ -19,11 +19,27 @@ export function dedupeEvents(lists: readonly (readonly GlAuditEvent[])[]): GlAud
   return [...byId.values()].sort((a, b) => b.id - a.id);
 }
 
-/** Each (rule, event) pair once; ordered by event (newest first), then rule file. */
-export function findMatches(rules: readonly CompiledRule[], events: readonly GlAuditEvent[]): RawMatch[] {
+/**
+ * Each (rule, event) pair once; ordered by event (newest first), then rule file. Pairs whose evaluation ran
+ * out of its step budget go to `overBudget` (when given): those events were not judged by that rule.
+ */
+export function findMatches(rules: readonly CompiledRule[], events: readonly GlAuditEvent[], overBudget?: RawMatch[], stepLimit = RULE_STEP_BUDGET): RawMatch[] {
   const out: RawMatch[] = [];
-  for (const event of events) for (const rule of matchEvent(rules, event)) out.push({ rule, event });
+  for (const event of events) {
+    const result = evaluateEvent(rules, event, stepLimit);
+    for (const rule of result.matched) out.push({ rule, event });
+    for (const rule of result.overBudget) overBudget?.push({ rule, event });
+  }
   return out;
+}
+
+/** The error reported for a (rule, event) evaluation that exceeded its budget. */
+export function overBudgetError(m: RawMatch, stepLimit = RULE_STEP_BUDGET): DetectError {
+  return {
+    scope: 'rules',
+    file: m.rule.file,
+    message: `ran out of its matching budget (${stepLimit.toLocaleString('en-US')} steps) on audit event ${m.event.id}; that event was not judged by this rule`,
+  };
 }
 
 function eventScope(entityType: string): DetectMatch['event']['scope'] {
@@ -116,7 +132,9 @@ export async function runDetection(client: GitlabClient, opts: RunDetectionOptio
     }
   }
   const events = dedupeEvents(lists);
-  const raw = findMatches(opts.rules, events);
+  const overBudget: RawMatch[] = [];
+  const raw = findMatches(opts.rules, events, overBudget);
+  errors.push(...overBudget.map(overBudgetError));
   // Usernames only for the authors of matched events: one request per distinct author, not per event.
   const authors = await resolveAuthors(client, raw.map((m) => m.event.author_id));
   const matches = raw.map((m) => toMatch(m, authors));
@@ -124,7 +142,7 @@ export async function runDetection(client: GitlabClient, opts: RunDetectionOptio
     schemaVersion: 1,
     gitlab: { url: client.url },
     since: opts.since.toISOString(),
-    summary: { events: events.length, rules: opts.rules.length, matches: matches.length, unreadable, complete: unreadable.length === 0 },
+    summary: { events: events.length, rules: opts.rules.length, matches: matches.length, unreadable, complete: unreadable.length === 0 && overBudget.length === 0 },
     matches,
     errors,
   };

@@ -1,7 +1,7 @@
 // Typed errors for every way a GitLab request can fail. They carry method, path (with query, never a
 // token), status and GitLab's own message, never headers: the token lives there. The message reads
 // like STYLE.md's: `GET /projects/acme%2Fweb/hooks -> 403: 403 Forbidden. hooks need Maintainer. Use …`
-import type { ReadError, ReadErrorKind } from '../checks/model';
+import type { ReadError, ReadErrorKind } from '../model/target';
 import { redact } from './redact';
 
 /** The error fields of a GitLab JSON error body; `message` may be a string, an array or an object (gitlab-api.md §1.4). */
@@ -192,6 +192,17 @@ export function forbiddenNeeds(method: string, path: string): string | undefined
   return undefined;
 }
 
+/**
+ * GitLab names an expired or revoked token in the 401 body (`{"error":"invalid_token","error_description":…}`,
+ * lib/api/api_guard.rb; docs/gitlab-behaviour.md); an unknown one is a plain `401 Unauthorized`.
+ */
+function unauthorizedHint(body: GitlabErrorBody | undefined): string {
+  const description = body?.error === 'invalid_token' && typeof body.error_description === 'string' ? body.error_description : '';
+  if (/expired/i.test(description)) return 'The token has expired. Create a new token and set GITLAB_TOKEN to it.';
+  if (/revoked/i.test(description)) return 'The token was revoked. Create a new token and set GITLAB_TOKEN to it.';
+  return 'The token is invalid, expired or revoked. Set GITLAB_TOKEN to a valid token.';
+}
+
 /** The typed error for a non-2xx answer that we will not (or no longer) retry. */
 export function errorFromResponse(
   method: string,
@@ -205,9 +216,7 @@ export function errorFromResponse(
   const gitlabMessage = flattenGitlabMessage(errBody ?? (typeof body === 'string' ? body : undefined));
   const base = { method, path, status, gitlabMessage, body: errBody, attempts: opts.attempts, secret: opts.secret };
   const target = targetOf(path);
-  if (status === 401) {
-    return new UnauthorizedError({ ...base, hint: 'The token is invalid, expired or revoked. Set GITLAB_TOKEN to a valid token.' });
-  }
+  if (status === 401) return new UnauthorizedError({ ...base, hint: unauthorizedHint(errBody) });
   if (status === 403) {
     if (errBody?.error === 'insufficient_scope') {
       const scope = typeof errBody.scope === 'string' ? errBody.scope : 'api';

@@ -1,6 +1,6 @@
 // Which GitLab we are talking to: version, tier and whether the token is an admin (gitlab-api.md §2).
 // Called once per run; rules above the detected tier are reported as skipped, never passed or failed.
-import type { GitlabInfo } from '../checks/model';
+import type { GitlabInfo } from '../model/snapshot';
 import type { GlMetadata, GlNamespace, Tier } from './types';
 import { enc, type GitlabClient } from './client';
 import { GitlabError } from './errors';
@@ -95,7 +95,7 @@ export async function detectGitlab(client: GitlabClient, opts: DetectOptions = {
     let inferred: Tier | undefined;
     for (const path of opts.topGroups ?? []) {
       try {
-        const group = await client.get<Record<string, unknown>>(`/groups/${enc(path)}`);
+        const group = await client.get<Record<string, unknown>>(`/groups/${enc(path)}`, { with_projects: false });
         const tier: Tier = 'unique_project_download_limit' in group ? 'ultimate' : 'ip_restriction_ranges' in group ? 'premium' : 'free';
         if (inferred === undefined || TIER_RANK[tier] < TIER_RANK[inferred]) inferred = tier;
       } catch (e) {

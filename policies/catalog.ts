@@ -1,99 +1,46 @@
-// The rule catalog: every rule of policies/rule-ids.ts, in that order. The CLI, the provider and the
-// CrossGuard pack all judge with these.
+// The rule catalog: every area file's `rules`, in this order. The CLI, the provider and the CrossGuard pack all
+// judge with these. A new rule goes into its area file's `rules` list; nothing here changes.
 import type { Rule } from './rule';
-import { RULE_IDS, type RuleId } from './rule-ids';
-import { twoFactorGracePeriod, twoFactorRequired } from './two-factor';
-import { visibilityGroup, visibilityProject } from './visibility';
-import { codeOwnerApproval, defaultProtected, deployKeyPush, forcePush, merge, push } from './protected-branches';
-import { authorApproval, committerApproval, minApprovals, overrideInMr, resetOnPush } from './mr-approvals';
-import { allowedHosts, sslVerification } from './webhooks';
-import { downloadLimit } from './git-abuse';
-import { jobTokenScope, maskedVariables, publicJobs } from './ci';
-import {
-  instanceAdminMode,
-  instanceDefaultBranchProtection,
-  instanceDefaultVisibility,
-  instanceEmailConfirmation,
-  instanceGitAbuseDownloadLimit,
-  instanceGitPasswordAuth,
-  instanceLocalRequests,
-  instancePatLifetime,
-  instanceRateLimits,
-  instanceRestrictedPublic,
-  instanceRunnerRegistrationToken,
-  instanceSignup,
-  instanceStaleAdmins,
-  instanceTwoFactorGracePeriod,
-  instanceTwoFactorRequired,
-} from './instance';
-import { projectsDeployKeyWrite, projectsDiscussionsResolved, projectsForking, projectsInactive, projectsPipelineMustSucceed } from './projects';
-import { pushRulesCommitterCheck, pushRulesMemberCheck, pushRulesPreventSecrets, pushRulesRejectUnsigned } from './push-rules';
-import { groupsDefaultBranchProtection, groupsPreventForkingOutside, groupsProjectCreation, groupsSubgroupCreation } from './groups';
-import { membersExternalElevated, membersTooManyOwners, membersTwoFactor } from './members';
+import * as twoFactor from './two-factor';
+import * as visibility from './visibility';
+import * as protectedBranches from './protected-branches';
+import * as mrApprovals from './mr-approvals';
+import * as webhooks from './webhooks';
+import * as gitAbuse from './git-abuse';
+import * as ci from './ci';
+import * as projects from './projects';
+import * as pushRules from './push-rules';
+import * as groups from './groups';
+import * as members from './members';
+import * as instance from './instance';
 
-const ALL = [
-  twoFactorRequired,
-  twoFactorGracePeriod,
-  visibilityGroup,
-  visibilityProject,
-  defaultProtected,
-  push,
-  merge,
-  forcePush,
-  codeOwnerApproval,
-  deployKeyPush,
-  minApprovals,
-  authorApproval,
-  committerApproval,
-  resetOnPush,
-  overrideInMr,
-  sslVerification,
-  allowedHosts,
-  downloadLimit,
-  jobTokenScope,
-  publicJobs,
-  maskedVariables,
-  projectsForking,
-  projectsPipelineMustSucceed,
-  projectsDiscussionsResolved,
-  projectsInactive,
-  projectsDeployKeyWrite,
-  pushRulesRejectUnsigned,
-  pushRulesPreventSecrets,
-  pushRulesMemberCheck,
-  pushRulesCommitterCheck,
-  groupsPreventForkingOutside,
-  groupsProjectCreation,
-  groupsSubgroupCreation,
-  groupsDefaultBranchProtection,
-  membersTooManyOwners,
-  membersTwoFactor,
-  membersExternalElevated,
-  instanceTwoFactorRequired,
-  instanceTwoFactorGracePeriod,
-  instanceGitAbuseDownloadLimit,
-  instanceSignup,
-  instanceEmailConfirmation,
-  instanceGitPasswordAuth,
-  instanceRateLimits,
-  instanceDefaultBranchProtection,
-  instanceRestrictedPublic,
-  instanceDefaultVisibility,
-  instanceLocalRequests,
-  instancePatLifetime,
-  instanceAdminMode,
-  instanceRunnerRegistrationToken,
-  instanceStaleAdmins,
-] as unknown as Rule[];
+const AREA_RULES = [
+  twoFactor.rules,
+  visibility.rules,
+  protectedBranches.rules,
+  mrApprovals.rules,
+  webhooks.rules,
+  gitAbuse.rules,
+  ci.rules,
+  projects.rules,
+  pushRules.rules,
+  groups.rules,
+  members.rules,
+  instance.rules,
+] as const;
 
-const BY_ID = new Map(ALL.map((r) => [r.id, r] as const));
+/** Every rule id, as a literal union built from the rules themselves. */
+export type RuleId = (typeof AREA_RULES)[number][number]['id'];
 
-/** All rules, in RULE_IDS order. */
-export const CATALOG: Rule[] = RULE_IDS.map((id) => {
-  const rule = BY_ID.get(id);
-  if (!rule) throw new Error(`policies/catalog.ts: rule id ${id} of policies/rule-ids.ts has no rule; add it to ALL`);
-  return rule;
-});
+/** All rules, area by area. */
+export const CATALOG: Rule[] = (AREA_RULES as unknown as readonly (readonly Rule[])[]).flat();
+
+const BY_ID = new Map(CATALOG.map((r) => [r.id, r] as const));
+if (BY_ID.size !== CATALOG.length) {
+  const seen = new Set<string>();
+  const dup = CATALOG.find((r) => (seen.has(r.id) ? true : (seen.add(r.id), false)));
+  throw new Error(`policies/catalog.ts: rule id ${dup?.id} is defined twice`);
+}
 
 export function ruleById(id: RuleId | string): Rule | undefined {
   return BY_ID.get(id);

@@ -1,7 +1,7 @@
 // CI/CD: job token scope (gitlab-api.md §3.9), public job logs (§3.3) and secret-looking variables (§3.8).
 // Variable values are never read into the snapshot nor written by a fix: only the masked/protected flags.
 import type { GlVariable } from '../gitlab/types';
-import type { Finding } from '../checks/model';
+import type { Finding } from '../model/result';
 import { defineRule, type FindingDraft } from './rule';
 import type { AreaParams } from './params';
 import { SCENARIOS } from './scenarios';
@@ -14,6 +14,20 @@ export const jobTokenScope = defineRule({
   description:
     "Without the inbound allowlist, a CI job token leaked from any other project's job can read this project's repository and packages.",
   severity: 'medium',
+  params: [],
+  audit: {
+    events: ['secure_ci_job_token_inbound_disabled'],
+    match: 'entity',
+    implied: { secure_ci_job_token_inbound_disabled: { from: true, to: false } },
+    note: 'GitLab audits this setting only when it is changed through GraphQL; a later change through the REST API (PATCH /projects/:id/job_token_scope) would not show',
+    unauditedPaths: 'GitLab does not audit changes made through the REST API (PATCH /projects/:id/job_token_scope), only through GraphQL',
+  },
+  guards: {
+    ProjectSecurity: {
+      fields: ['ci_inbound_job_token_scope_enabled'],
+      declared: (i) => (i.ci_inbound_job_token_scope_enabled === true ? {} : null),
+    },
+  },
   scope: ['project'],
   minTier: 'free',
   scenario: SCENARIOS.exposedJobToken,
@@ -40,6 +54,11 @@ export const publicJobs = defineRule({
   description:
     'Public pipelines let non-members read job logs and artifacts, where unmasked secrets and internal details end up.',
   severity: 'high',
+  params: [],
+  audit: {
+    unavailable: 'GitLab does not audit public_jobs (public pipelines): it is not one of the project settings GitLab audits (see docs/gitlab-behaviour.md)',
+  },
+  guards: { ProjectSecurity: { fields: ['public_jobs'], declared: (i) => (i.public_jobs === false ? {} : null) } },
   scope: ['project'],
   minTier: 'free',
   scenario: SCENARIOS.ciSecretsExposed,
@@ -106,6 +125,22 @@ export const maskedVariables = defineRule({
   description:
     'An unmasked secret is printed in clear in any job log that echoes it. Masking fails in GitLab when the value does not meet the masking requirements (8+ characters, one line); such a fix must be done by hand.',
   severity: 'high',
+  params: ['secret_patterns', 'require_protected'],
+  audit: {
+    events: ['ci_variable_created', 'ci_variable_updated', 'ci_group_variable_created', 'ci_group_variable_updated'],
+    match: 'variable',
+    creations: ['ci_variable_created', 'ci_group_variable_created'],
+    // An update names the attribute it changed; a masking change does not explain a protection finding.
+    settingChanges: { masked: ['variable masking', 'masked'], protected: ['variable protection', 'protected'] },
+    value: 'boolean',
+  },
+  guards: {
+    VariableProtection: {
+      fields: ['masked', 'protected'],
+      // The declared key is the only "secret pattern", so the rule judges exactly this variable.
+      declared: (i) => (i.masked === true || i.protected === true ? { secret_patterns: [i.key], require_protected: i.protected === true } : null),
+    },
+  },
   scope: ['group', 'project'],
   minTier: 'free',
   scenario: SCENARIOS.ciSecretsExposed,
@@ -121,3 +156,6 @@ export const maskedVariables = defineRule({
       ? { method: 'PUT', path: variablePath(f), body: { [f.setting]: true } }
       : missingFixData(f, "the variable's environment scope"),
 });
+
+/** This file's rules, in catalog order (policies/catalog.ts gathers every area's list). */
+export const rules = [jobTokenScope, publicJobs, maskedVariables] as const;

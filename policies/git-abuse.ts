@@ -59,6 +59,21 @@ export const downloadLimit = defineRule({
   description:
     'A stolen account or token often clones every repository it can reach; the Git abuse limit notices and bans such bulk downloads.',
   severity: 'medium',
+  params: ['max_download_limit', 'max_interval_seconds', 'auto_ban'],
+  audit: { unavailable: 'GitLab does not audit group Git abuse rate limit settings (no audit event type exists; see docs/gitlab-behaviour.md)' },
+  guards: {
+    GroupSecurity: {
+      fields: ['unique_project_download_limit', 'unique_project_download_limit_interval_in_seconds', 'auto_ban_user_on_excessive_projects_download'],
+      declared: (i) =>
+        i.unique_project_download_limit !== undefined && i.unique_project_download_limit_interval_in_seconds !== undefined
+          ? {
+              max_download_limit: i.unique_project_download_limit,
+              max_interval_seconds: i.unique_project_download_limit_interval_in_seconds,
+              auto_ban: i.auto_ban_user_on_excessive_projects_download === true,
+            }
+          : null,
+    },
+  },
   scope: ['group'],
   minTier: 'ultimate',
   scenario: SCENARIOS.hardening,
@@ -77,3 +92,6 @@ export const downloadLimit = defineRule({
   },
   fix: (f, params) => ({ method: 'PUT', path: `/groups/${f.target.id}`, body: { [f.setting]: gitAbuseFixValue(f.setting, params) } }),
 });
+
+/** This file's rules, in catalog order (policies/catalog.ts gathers every area's list). */
+export const rules = [downloadLimit] as const;

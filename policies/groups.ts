@@ -17,6 +17,8 @@ export const groupsPreventForkingOutside = defineRule({
   description:
     'Forks to personal or other namespaces take code out of the group, its members, its audit events and its protections. The setting lives on the top-level group and covers every subgroup.',
   severity: 'medium',
+  params: [],
+  audit: { unavailable: 'namespace setting changes are not matched to an event name yet' },
   scope: ['group'],
   minTier: 'premium',
   scenario: SCENARIOS.credentialExposure,
@@ -49,6 +51,8 @@ export const groupsProjectCreation = defineRule({
   description:
     'Whoever may create projects in a group may create public ones, add their own webhooks and CI variables there, and move code out of review.',
   severity: 'low',
+  params: ['max_project_creation_level'],
+  audit: { events: ['group_project_creation_level_updated'], match: 'entity' },
   scope: ['group'],
   minTier: 'free',
   scenario: SCENARIOS.misconfiguredSettings,
@@ -76,6 +80,8 @@ export const groupsSubgroupCreation = defineRule({
   title: 'Only trusted roles create subgroups',
   description: 'A subgroup creator becomes its Owner and can loosen its settings, add members and invite other groups.',
   severity: 'low',
+  params: ['max_subgroup_creation_level'],
+  audit: { unavailable: 'GitLab does not audit subgroup_creation_level under an event name of its own' },
   scope: ['group'],
   minTier: 'free',
   scenario: SCENARIOS.misconfiguredSettings,
@@ -150,6 +156,8 @@ export const groupsDefaultBranchProtection = defineRule({
   description:
     "The group's default branch protection is what every new project gets before anyone configures it; a weak default leaves new repositories open to direct and force pushes.",
   severity: 'medium',
+  params: ['default_branch_push_access_level', 'default_branch_merge_access_level'],
+  audit: { unavailable: 'namespace setting changes are not matched to an event name yet' },
   scope: ['group'],
   minTier: 'free',
   scenario: SCENARIOS.misconfiguredSettings,
@@ -162,3 +170,6 @@ export const groupsDefaultBranchProtection = defineRule({
   },
   fix: (f, params) => ({ method: 'PUT', path: `/groups/${f.target.id}`, body: { default_branch_protection_defaults: branchProtectionDefaultsFor(params) } }),
 });
+
+/** This file's rules, in catalog order (policies/catalog.ts gathers every area's list). */
+export const rules = [groupsPreventForkingOutside, groupsProjectCreation, groupsSubgroupCreation, groupsDefaultBranchProtection] as const;

@@ -1,5 +1,6 @@
 // Instance application settings (gitlab-api.md §3.2): administrator token only, self-managed and Dedicated.
 // Same semantics as the group rules of the area, with the instance's field names.
+import { applicationSetting } from './audit';
 import { defineRule, type FindingDraft, type InstanceSubject } from './rule';
 import { gitAbuseFixValue, judgeGitAbuse } from './git-abuse';
 import { branchProtectionDefaultsFor, judgeBranchProtectionDefaults } from './groups';
@@ -14,6 +15,8 @@ export const instanceTwoFactorRequired = defineRule({
   title: 'The instance requires two-factor authentication',
   description: 'Instance-wide 2FA covers every user, including those outside the checked groups and administrators.',
   severity: 'critical',
+  params: [],
+  audit: applicationSetting('boolean'),
   scope: ['instance'],
   minTier: 'free',
   scenario: SCENARIOS.compromisedAccount,
@@ -39,6 +42,8 @@ export const instanceTwoFactorGracePeriod = defineRule({
   title: 'The instance two-factor grace period is short',
   description: 'During the grace period users may sign in without a second factor; a long one delays instance-wide 2FA.',
   severity: 'medium',
+  params: ['max_grace_period'],
+  audit: applicationSetting('integer'),
   scope: ['instance'],
   minTier: 'free',
   scenario: SCENARIOS.compromisedAccount,
@@ -71,6 +76,8 @@ export const instanceGitAbuseDownloadLimit = defineRule({
   description:
     'The instance-wide Git abuse limit notices and bans any user who downloads many unique projects in a short time, wherever they are.',
   severity: 'medium',
+  params: ['max_download_limit', 'max_interval_seconds', 'auto_ban'],
+  audit: applicationSetting(),
   scope: ['instance'],
   minTier: 'ultimate',
   scenario: SCENARIOS.hardening,
@@ -115,6 +122,8 @@ export const instanceSignup = defineRule({
   description:
     'With open sign-up anyone who reaches the instance gets an account and sees every internal project. Turn sign-up off, or require administrator approval or an allowed e-mail domain.',
   severity: 'high',
+  params: [],
+  audit: applicationSetting('boolean'),
   scope: ['instance'],
   minTier: 'free',
   scenario: SCENARIOS.compromisedInstance,
@@ -140,6 +149,8 @@ export const instanceEmailConfirmation = defineRule({
   description:
     'Without confirmation a new account can claim a colleague\'s or a partner\'s address, and with it the trust (and group membership rules) tied to that domain.',
   severity: 'medium',
+  params: ['min_email_confirmation'],
+  audit: applicationSetting(),
   scope: ['instance'],
   minTier: 'free',
   scenario: SCENARIOS.compromisedAccount,
@@ -169,6 +180,8 @@ export const instanceGitPasswordAuth = defineRule({
   description:
     'A password accepted by git over HTTP(S) skips two-factor authentication: a phished password clones every repository. Tokens are required instead.',
   severity: 'medium',
+  params: [],
+  audit: applicationSetting('boolean'),
   scope: ['instance'],
   minTier: 'free',
   scenario: SCENARIOS.compromisedAccount,
@@ -195,6 +208,8 @@ export const instanceRateLimits = defineRule({
   description:
     'Rate limits slow credential stuffing, token brute force and bulk scraping with a stolen token; without them one client can read the instance as fast as it answers.',
   severity: 'low',
+  params: [],
+  audit: applicationSetting('boolean'),
   scope: ['instance'],
   minTier: 'free',
   scenario: SCENARIOS.compromisedInstance,
@@ -222,6 +237,8 @@ export const instanceDefaultBranchProtection = defineRule({
   description:
     'The instance default branch protection applies to every group and personal project that sets none of its own; a weak one leaves new repositories open to direct and force pushes.',
   severity: 'medium',
+  params: ['default_branch_push_access_level', 'default_branch_merge_access_level'],
+  audit: { unavailable: 'the finding names one key inside default_branch_protection_defaults, which the event reports as a whole' },
   scope: ['instance'],
   minTier: 'free',
   scenario: SCENARIOS.misconfiguredSettings,
@@ -243,6 +260,8 @@ export const instanceRestrictedPublic = defineRule({
   description:
     'With `public` in restricted_visibility_levels only administrators can create public projects, groups and snippets, so one mistaken click cannot publish code to the internet.',
   severity: 'high',
+  params: [],
+  audit: applicationSetting(),
   scope: ['instance'],
   minTier: 'free',
   scenario: SCENARIOS.credentialExposure,
@@ -270,6 +289,8 @@ export const instanceDefaultVisibility = defineRule({
   title: 'New projects and groups are not public by default',
   description: 'A public default publishes every project or group whose creator does not change the pre-selected visibility.',
   severity: 'high',
+  params: [],
+  audit: applicationSetting(),
   scope: ['instance'],
   minTier: 'free',
   scenario: SCENARIOS.credentialExposure,
@@ -295,6 +316,8 @@ export const instanceLocalRequests = defineRule({
   description:
     "A webhook or integration URL on the local network turns GitLab into a proxy into the internal network (SSRF), including GitLab's own API and cloud metadata endpoints.",
   severity: 'high',
+  params: [],
+  audit: applicationSetting('boolean'),
   scope: ['instance'],
   minTier: 'free',
   scenario: SCENARIOS.compromisedInstance,
@@ -323,6 +346,8 @@ export const instancePatLifetime = defineRule({
   description:
     'A leaked long-lived token works until it expires; the instance maximum lifetime caps every personal, group and project access token.',
   severity: 'medium',
+  params: ['max_pat_lifetime_days'],
+  audit: applicationSetting('integer'),
   scope: ['instance'],
   minTier: 'ultimate',
   scenario: SCENARIOS.credentialExposure,
@@ -357,6 +382,8 @@ export const instanceAdminMode = defineRule({
   description:
     'With admin mode an administrator re-authenticates before using admin rights, and an admin token needs the admin_mode scope, so a stolen session or ordinary token is not an admin one.',
   severity: 'medium',
+  params: [],
+  audit: applicationSetting('boolean'),
   scope: ['instance'],
   minTier: 'free',
   scenario: SCENARIOS.compromisedInstance,
@@ -373,6 +400,8 @@ export const instanceRunnerRegistrationToken = defineRule({
   description:
     'Registration tokens are shared secrets that register runners, which then receive jobs and their secrets; GitLab replaced them with runner authentication tokens created by an authenticated user.',
   severity: 'medium',
+  params: [],
+  audit: applicationSetting('boolean'),
   scope: ['instance'],
   minTier: 'free',
   scenario: SCENARIOS.compromisedInstance,
@@ -392,6 +421,8 @@ export const instanceStaleAdmins = defineRule({
   description:
     'An administrator who has not been active for months is an unwatched account with every right on the instance; demote or block it.',
   severity: 'medium',
+  params: ['stale_admin_months'],
+  audit: { unavailable: 'inactivity is the absence of events: there is no change to explain' },
   scope: ['instance'],
   minTier: 'free',
   scenario: SCENARIOS.compromisedAccount,
@@ -420,3 +451,22 @@ export const instanceStaleAdmins = defineRule({
   // Demoting or blocking a person is a decision for people, not drift to revert.
   fix: (f) => ({ manual: `Demote (PUT /users/:id admin=false) or block administrator ${f.object ?? ''} after checking with them.` }),
 });
+
+/** This file's rules, in catalog order (policies/catalog.ts gathers every area's list). */
+export const rules = [
+  instanceTwoFactorRequired,
+  instanceTwoFactorGracePeriod,
+  instanceGitAbuseDownloadLimit,
+  instanceSignup,
+  instanceEmailConfirmation,
+  instanceGitPasswordAuth,
+  instanceRateLimits,
+  instanceDefaultBranchProtection,
+  instanceRestrictedPublic,
+  instanceDefaultVisibility,
+  instanceLocalRequests,
+  instancePatLifetime,
+  instanceAdminMode,
+  instanceRunnerRegistrationToken,
+  instanceStaleAdmins,
+] as const;

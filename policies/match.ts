@@ -3,22 +3,21 @@
 // `release/1.0` and `release/foo/bar`); everything else is literal and case-sensitive (GitLab
 // ProtectedRef::WildcardMatcher). When several protections match a branch, the most permissive one wins
 // (gitlab-org/gitlab#299278, #358910), so every matching protection is judged, not only the exact one.
+import { starPattern, type Wildcard } from '../checks/wildcard';
 import type { GlProtectedBranch } from '../gitlab/types';
 
-const patternCache = new Map<string, RegExp>();
+// Patterns come from baselines (editable through merge requests) and names from anyone who can push a branch:
+// matched by checks/wildcard.ts in linear time, never by a backtracking regular expression.
+const patternCache = new Map<string, Wildcard>();
 
-function globRegExp(pattern: string, flags = ''): RegExp {
-  const key = `${flags}:${pattern}`;
-  let re = patternCache.get(key);
-  if (!re) {
-    const body = pattern
-      .split('*')
-      .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
-      .join('.*');
-    re = new RegExp(`^${body}$`, flags);
-    patternCache.set(key, re);
+function globOf(pattern: string, caseInsensitive: boolean): Wildcard {
+  const key = `${caseInsensitive ? 'i' : 's'}:${pattern}`;
+  let w = patternCache.get(key);
+  if (!w) {
+    w = starPattern(pattern, caseInsensitive);
+    if (patternCache.size < 10_000) patternCache.set(key, w);
   }
-  return re;
+  return w;
 }
 
 export function isWildcard(pattern: string): boolean {
@@ -27,7 +26,7 @@ export function isWildcard(pattern: string): boolean {
 
 /** Does the protected-branch name or wildcard `pattern` apply to branch `name`? */
 export function branchMatches(pattern: string, name: string): boolean {
-  return isWildcard(pattern) ? globRegExp(pattern).test(name) : pattern === name;
+  return isWildcard(pattern) ? globOf(pattern, false).test(name) : pattern === name;
 }
 
 /**
@@ -74,7 +73,7 @@ export function relevantProtections(
  */
 export function hostMatches(glob: string, url: URL): boolean {
   const target = /:\d+$/.test(glob) ? hostWithPort(url) : url.hostname;
-  return globRegExp(glob.toLowerCase(), 'i').test(target.toLowerCase());
+  return globOf(glob, true).test(target);
 }
 
 function hostWithPort(url: URL): string {

@@ -22,6 +22,8 @@ export const membersTooManyOwners = defineRule({
   description:
     'Owners and Maintainers can change protections, webhooks and CI variables; every extra one is another account whose compromise undoes the baseline. Only direct members count: inherited ones are counted on the group that grants them.',
   severity: 'low',
+  params: ['max_owners', 'max_maintainers'],
+  audit: { unavailable: 'a count of members has no single change to explain' },
   scope: ['group', 'project'],
   minTier: 'free',
   scenario: SCENARIOS.compromisedAccount,
@@ -55,6 +57,8 @@ export const membersTwoFactor = defineRule({
   description:
     'A group that requires 2FA still admits members without it during their grace period, and a grace period that never ends in practice leaves a password-only account with access. Counted from when the member joined.',
   severity: 'high',
+  params: ['max_hours_without_two_factor'],
+  audit: { unavailable: "a member's missing 2FA is not a change of a setting" },
   scope: ['group'],
   minTier: 'free',
   scenario: SCENARIOS.compromisedAccount,
@@ -84,6 +88,8 @@ export const membersExternalElevated = defineRule({
   description:
     'External users are contractors and partners the instance treats as outsiders; a Maintainer or Owner role gives them control over protections, members and secrets anyway.',
   severity: 'medium',
+  params: ['max_external_access_level'],
+  audit: { unavailable: 'member role changes are not matched to findings yet' },
   scope: ['group', 'project'],
   minTier: 'free',
   scenario: SCENARIOS.compromisedAccount,
@@ -105,3 +111,6 @@ export const membersExternalElevated = defineRule({
   },
   fix: (f) => ({ manual: `Lower the role of external user ${f.object ?? ''} on ${f.target.path} (PUT /${f.target.kind}s/${f.target.id}/members/:user_id) after checking with its owners.` }),
 });
+
+/** This file's rules, in catalog order (policies/catalog.ts gathers every area's list). */
+export const rules = [membersTooManyOwners, membersTwoFactor, membersExternalElevated] as const;

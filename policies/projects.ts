@@ -16,6 +16,10 @@ export const projectsForking = defineRule({
     'A fork copies the code, its history and any secret committed to it into a namespace the project no longer controls. ' +
     'forking_access_level `private` lets only members fork; a public project can always be forked by anyone who can see it.',
   severity: 'low',
+  params: ['max_forking_access_level'],
+  // Audit::ProjectFeatureChangesAuditor logs project_feature_forking_access_level_updated with the stored numbers
+  // (0/10/20), not the API's words; reading them back is not implemented yet.
+  audit: { unavailable: 'GitLab logs forking_access_level changes with stored numbers (0, 10, 20) that explain does not translate yet' },
   scope: ['project'],
   minTier: 'free',
   scenario: SCENARIOS.credentialExposure,
@@ -54,6 +58,8 @@ export const projectsPipelineMustSucceed = defineRule({
   description:
     'Without "Pipelines must succeed" a merge request can be merged while its tests, secret detection or other security jobs fail or are still running.',
   severity: 'medium',
+  params: [],
+  audit: { events: ['project_only_allow_merge_if_pipeline_succeeds_updated'], match: 'entity', value: 'boolean' },
   scope: ['project'],
   minTier: 'free',
   scenario: SCENARIOS.misconfiguredSettings,
@@ -68,6 +74,8 @@ export const projectsDiscussionsResolved = defineRule({
   title: 'Merge requests need all threads resolved',
   description: 'A merge request that can merge with open threads lets a reviewer\'s objection, often a security remark, be ignored.',
   severity: 'low',
+  params: [],
+  audit: { events: ['project_only_allow_merge_if_all_discussions_are_resolved_updated'], match: 'entity', value: 'boolean' },
   scope: ['project'],
   minTier: 'free',
   scenario: SCENARIOS.misconfiguredSettings,
@@ -84,6 +92,8 @@ export const projectsInactive = defineRule({
   description:
     'A project nobody works on still holds code, CI variables, deploy keys and webhooks, and its dependencies are no longer patched. Archive it (read-only) or delete it.',
   severity: 'low',
+  params: ['inactive_months'],
+  audit: { unavailable: 'inactivity is the absence of events: there is no change to explain' },
   scope: ['project'],
   minTier: 'free',
   scenario: SCENARIOS.hardening,
@@ -127,6 +137,8 @@ export const projectsDeployKeyWrite = defineRule({
   description:
     'A deploy key with write access is an SSH key, often on a CI host, that can push to every unprotected branch without a user behind it; a stolen one rewrites code silently.',
   severity: 'medium',
+  params: [],
+  audit: { unavailable: 'GitLab audits adding and removing deploy keys, not a later change of their write access' },
   scope: ['project'],
   minTier: 'free',
   scenario: SCENARIOS.credentialExposure,
@@ -136,3 +148,6 @@ export const projectsDeployKeyWrite = defineRule({
   fix: (f) =>
     f.object ? { method: 'PUT', path: `/projects/${f.target.id}/deploy_keys/${f.object}`, body: { can_push: false } } : { manual: 'the finding names no deploy key' },
 });
+
+/** This file's rules, in catalog order (policies/catalog.ts gathers every area's list). */
+export const rules = [projectsForking, projectsPipelineMustSucceed, projectsDiscussionsResolved, projectsInactive, projectsDeployKeyWrite] as const;

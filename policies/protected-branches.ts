@@ -5,8 +5,10 @@
 // Fixes PATCH in place (additive: `{id, access_level}` updates, `{id, _destroy: true}` removes, quirk 4) and never
 // unprotect + re-protect, which would open a window with no protection and drop the branch from approval rules.
 import type { GlAccessLevelEntry, GlProtectedBranch } from '../gitlab/types';
-import type { Finding } from '../checks/model';
+import type { Finding } from '../model/result';
 import type { Area, AreaParams } from './params';
+import { BRANCH_UPDATED, branchEvents, CODE_OWNER_EVENTS, FORCE_PUSH_EVENTS, MERGE_ACCESS_CHANGES, PUSH_ACCESS_CHANGES } from './audit';
+import type { ProtectedBranchInputs } from '../model/resources';
 import { defineRule, type Fix, type FindingDraft, type Subject } from './rule';
 import { patternCovers, relevantProtections, requiredBranches } from './match';
 import { SCENARIOS } from './scenarios';
@@ -124,6 +126,18 @@ const common = {
   scenario: SCENARIOS.misconfiguredSettings,
 };
 
+/** The parameters a ProtectedBranch resource declares; undeclared levels default to Maintainer for the POST that
+ * protects a missing branch (never weaker). */
+function branchParams(i: ProtectedBranchInputs) {
+  return {
+    branches: [i.name],
+    push_access_level: (i.push_access_level ?? 40) as 0 | 30 | 40 | 60,
+    merge_access_level: (i.merge_access_level ?? 40) as 0 | 30 | 40 | 60,
+    allow_force_push: i.allow_force_push ?? false,
+    allow_deploy_key_push: true,
+  };
+}
+
 export const defaultProtected = defineRule({
   ...common,
   id: 'protected-branches.default-protected',
@@ -131,6 +145,14 @@ export const defaultProtected = defineRule({
   description:
     'An unprotected default branch lets any Developer push, force-push or delete it, bypassing review and the approvals that guard production code.',
   severity: 'high',
+  params: ['branches'],
+  // The ProtectedBranch resource exists to protect its branch; a missing protection is created with the declared levels.
+  audit: {
+    events: ['protected_branch_removed'],
+    match: 'branch',
+    implied: { protected_branch_removed: { from: true, to: false } },
+  },
+  guards: { ProtectedBranch: { fields: ['name'], declared: (i) => branchParams(i) } },
   minTier: 'free',
   needs: { project: ['project', 'protectedBranches'] },
   evaluate: (s, params) => {
@@ -168,6 +190,9 @@ export const push = defineRule({
   description:
     'Direct pushes skip merge requests, approvals and pipelines; a push level below Maintainer, or a named user or group, widens who can change protected code unreviewed.',
   severity: 'high',
+  params: ['branches', 'push_access_level'],
+  audit: branchEvents([BRANCH_UPDATED], PUSH_ACCESS_CHANGES, 'access-levels'),
+  guards: { ProtectedBranch: { fields: ['push_access_level'], declared: (i) => (i.push_access_level !== undefined ? branchParams(i) : null) } },
   minTier: 'free',
   needs: { project: ['project', 'protectedBranches'] },
   evaluate: accessRule('push_access_levels', (p) => p.push_access_level, 'push to'),
@@ -180,6 +205,9 @@ export const merge = defineRule({
   title: 'Only allowed roles can merge into protected branches',
   description: 'Whoever can merge decides what lands on the branch once approvals are met; a lower merge level widens that circle.',
   severity: 'medium',
+  params: ['branches', 'merge_access_level'],
+  audit: branchEvents([BRANCH_UPDATED], MERGE_ACCESS_CHANGES, 'access-levels'),
+  guards: { ProtectedBranch: { fields: ['merge_access_level'], declared: (i) => (i.merge_access_level !== undefined ? branchParams(i) : null) } },
   minTier: 'free',
   needs: { project: ['project', 'protectedBranches'] },
   evaluate: accessRule('merge_access_levels', (p) => p.merge_access_level, 'merge into'),
@@ -192,6 +220,9 @@ export const forcePush = defineRule({
   title: 'Protected branches refuse force push',
   description: 'Force push rewrites history on a protected branch: reviewed commits can be replaced and evidence of a change erased.',
   severity: 'high',
+  params: ['branches', 'allow_force_push'],
+  audit: branchEvents(FORCE_PUSH_EVENTS, ['allow force push'], 'boolean'),
+  guards: { ProtectedBranch: { fields: ['allow_force_push'], declared: (i) => (i.allow_force_push !== undefined ? branchParams(i) : null) } },
   minTier: 'free',
   needs: { project: ['project', 'protectedBranches'] },
   evaluate: (s, params) =>
@@ -216,6 +247,14 @@ export const codeOwnerApproval = defineRule({
   title: 'Protected branches require code owner approval',
   description: 'Code owner approval makes the owners of the touched files approve, so an approval from an unrelated member is not enough.',
   severity: 'medium',
+  params: ['branches'],
+  audit: branchEvents(CODE_OWNER_EVENTS, ['code owner approval required'], 'boolean'),
+  guards: {
+    ProtectedBranch: {
+      fields: ['code_owner_approval_required'],
+      declared: (i) => (i.code_owner_approval_required === true ? branchParams(i) : null),
+    },
+  },
   minTier: 'premium',
   needs: { project: ['project', 'protectedBranches'] },
   evaluate: (s, params) => {
@@ -246,6 +285,8 @@ export const deployKeyPush = defineRule({
   description:
     'A deploy key with push access writes to the branch with no user, no 2FA and no review; a leaked key is a direct path to production code.',
   severity: 'high',
+  params: ['branches', 'allow_deploy_key_push'],
+  audit: branchEvents([BRANCH_UPDATED], PUSH_ACCESS_CHANGES, 'access-levels'),
   minTier: 'free',
   needs: { project: ['project', 'protectedBranches'] },
   evaluate: (s, params) =>
@@ -266,3 +307,6 @@ export const deployKeyPush = defineRule({
         ),
   fix: (f) => accessFix(f, 'allowed_to_push'),
 });
+
+/** This file's rules, in catalog order (policies/catalog.ts gathers every area's list). */
+export const rules = [defaultProtected, push, merge, forcePush, codeOwnerApproval, deployKeyPush] as const;

@@ -3,7 +3,7 @@
 // ee/lib/api/group_push_rule.rb (GET answers 404 without a rule); entity ee/lib/api/entities/group_push_rule.rb,
 // where commit_committer_check and reject_unsigned_commits appear only where their licence feature is available.
 // A group's push rule is copied to projects created afterwards, so each project is judged on its own rule.
-import type { Finding } from '../checks/model';
+import type { Finding } from '../model/result';
 import type { GlPushRule } from '../gitlab/types';
 import { defineRule, type Change, type FindingDraft, type Rule, type Subject } from './rule';
 import { SCENARIOS } from './scenarios';
@@ -24,13 +24,27 @@ function pushRuleFix(f: Finding): Change | { manual: string } {
   return { method: f.fixData.exists ? 'PUT' : 'POST', path: `/${owner}/${f.target.id}/push_rule`, body: { [f.setting]: true } };
 }
 
-function pushRuleRule(id: string, key: PushRuleKey, title: string, description: string, what: string, severity: Rule['severity'], scenario: string) {
+const EVENT_COLUMN: Record<PushRuleKey, string> = {
+  reject_unsigned_commits: 'reject_unsigned_commits',
+  prevent_secrets: 'prevent_secrets',
+  member_check: 'reject_member_check',
+  commit_committer_check: 'commit_committer_check',
+};
+
+function pushRuleEvents(key: PushRuleKey): string[] {
+  return [`group_push_rules_${EVENT_COLUMN[key]}_updated`, `project_push_rules_${EVENT_COLUMN[key]}_updated`];
+}
+
+function pushRuleRule<const Id extends string>(id: Id, key: PushRuleKey, title: string, description: string, what: string, severity: Rule['severity'], scenario: string) {
   return defineRule({
     id,
     area: 'push-rules',
     title,
     description,
     severity,
+    params: [],
+    // Audit::PushRules::GroupPushRulesChangesAuditor EVENT_TYPE_PER_ATTR; the project auditor uses `project_`.
+    audit: { events: pushRuleEvents(key), match: 'entity', value: 'boolean' },
     scope: ['group', 'project'],
     minTier: 'premium',
     scenario,
@@ -95,3 +109,6 @@ export const pushRulesCommitterCheck = pushRuleRule(
   'low',
   SCENARIOS.compromisedAccount,
 );
+
+/** This file's rules, in catalog order (policies/catalog.ts gathers every area's list). */
+export const rules = [pushRulesRejectUnsigned, pushRulesPreventSecrets, pushRulesMemberCheck, pushRulesCommitterCheck] as const;

@@ -2,8 +2,12 @@
 // into errors and tier gaps into skips), takes its clock from the snapshot, and never logs or fetches.
 // `fix` describes the write as data; checks/revert journals, applies and verifies it.
 import type { Tier } from '../gitlab/types';
-import type { Finding, GroupState, InstanceState, ProjectState, Read, Severity, TargetKind } from '../checks/model';
+import type { Finding } from '../model/result';
+import type { GroupState, InstanceState, ProjectState } from '../model/snapshot';
+import type { Read, Severity, TargetKind } from '../model/target';
 import type { Area, AreaParams } from './params';
+import type { Source } from './audit';
+import type { InputsOf, ResourceType } from '../model/resources';
 
 /** Replace each Read<T> with T: what a rule sees once the evaluator has checked its reads. */
 type Unwrapped<S> = { [K in keyof S]-?: NonNullable<S[K]> extends Read<infer T> ? T : S[K] };
@@ -19,7 +23,8 @@ export type GroupRead = Exclude<keyof GroupState, 'target' | 'topLevel'>;
 export type InstanceRead = Exclude<keyof InstanceState, 'target'>;
 
 export interface EvalContext {
-  tier: Tier;
+  /** Absent where the caller gated tiers itself (policies/run.ts RunContext). */
+  tier?: Tier;
   /** Snapshot time (ISO): the only clock a rule may use. */
   now: string;
   isAdmin: boolean;
@@ -41,10 +46,30 @@ export interface Change {
   destructive?: boolean;
   /** What the journal must say cannot be restored by undo (e.g. a hook's secret token). */
   unrecoverable?: string;
+  /** What else the write changes, and why GitLab needs it (shown under the step in the revert plan). */
+  note?: string;
 }
 
 export type Fix = Change | { manual: string };
 
+/**
+ * A Pulumi resource input this rule guards (provider diff, CrossGuard). `fields`: the inputs the rule judges
+ * (CrossGuard applies the rule when one is declared). `declared`: the rule's parameters as the inputs declare them,
+ * or null when the inputs do not ask for it. `settings`: which finding settings the resource manages (a rule may
+ * report more, e.g. plain-HTTP hooks).
+ */
+export interface ResourceGuard<I> {
+  fields: (keyof I & string)[];
+  declared: (inputs: I) => Record<string, unknown> | null;
+  settings?: string[];
+}
+
+export type ResourceGuards = { [T in ResourceType]?: ResourceGuard<InputsOf[T]> };
+
+/**
+ * Everything about a rule sits on the rule: adding one touches its area file, its tests and the profiles only
+ * (test/policies/rule-shape.test.ts lists what a rule must declare).
+ */
 export interface Rule<A extends Area = Area> {
   id: string;
   area: A;
@@ -66,11 +91,18 @@ export interface Rule<A extends Area = Area> {
   enrich?: { project?: ProjectRead[]; group?: GroupRead[] };
   /** Instance rules need an administrator's token. */
   requiresAdmin?: boolean;
+  /** Which of its area's parameters (`settings.<area>`) the rule reads: `rules` and docs/rules.md list them. */
+  params: readonly (keyof AreaParams<A> & string)[];
+  /** The audit events that can explain a finding (`explain`, `watch`), or why none can. */
+  audit: Source;
+  /** The Pulumi resource inputs this rule guards, per resource type; absent when no resource manages its setting. */
+  guards?: ResourceGuards;
   evaluate: (subject: Subject, params: AreaParams<A>, ctx: EvalContext) => RuleOutcome;
   fix: (finding: Finding, params: AreaParams<A>) => Fix;
 }
 
-export function defineRule<A extends Area>(rule: Rule<A>): Rule<A> {
+/** Keeps the literal id, so the catalog's RuleId union is built from the rules themselves. */
+export function defineRule<A extends Area, const Id extends string>(rule: Rule<A> & { id: Id }): Rule<A> & { id: Id } {
   return rule;
 }
 

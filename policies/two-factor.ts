@@ -10,6 +10,9 @@ export const twoFactorRequired = defineRule({
   description:
     'Without enforced 2FA a phished or reused password is enough to take over a member account and everything it can reach.',
   severity: 'critical',
+  params: [],
+  audit: { events: ['group_require_two_factor_authentication_updated'], match: 'entity', value: 'boolean' },
+  guards: { GroupSecurity: { fields: ['require_two_factor_authentication'], declared: (i) => (i.require_two_factor_authentication === true ? {} : null) } },
   scope: ['group'],
   minTier: 'free',
   scenario: SCENARIOS.compromisedAccount,
@@ -35,6 +38,14 @@ export const twoFactorGracePeriod = defineRule({
   description:
     'During the grace period members may keep signing in without a second factor, so a long one delays the protection 2FA gives.',
   severity: 'medium',
+  params: ['max_grace_period'],
+  audit: { events: ['group_two_factor_grace_period_updated'], match: 'entity', value: 'integer' },
+  guards: {
+    GroupSecurity: {
+      fields: ['two_factor_grace_period'],
+      declared: (i) => (i.two_factor_grace_period !== undefined ? { max_grace_period: i.two_factor_grace_period } : null),
+    },
+  },
   scope: ['group'],
   minTier: 'free',
   scenario: SCENARIOS.compromisedAccount,
@@ -52,3 +63,6 @@ export const twoFactorGracePeriod = defineRule({
   },
   fix: (f, params) => ({ method: 'PUT', path: `/groups/${f.target.id}`, body: { two_factor_grace_period: params.max_grace_period } }),
 });
+
+/** This file's rules, in catalog order (policies/catalog.ts gathers every area's list). */
+export const rules = [twoFactorRequired, twoFactorGracePeriod] as const;

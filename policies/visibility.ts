@@ -18,6 +18,15 @@ export const visibilityGroup = defineRule({
     'A group that is more open than intended exposes its name, members and subgroups, and lets its projects be made as open. ' +
     'Making a group more private than one of its projects fails in GitLab: fix the projects first.',
   severity: 'high',
+  params: ['max_group_visibility'],
+  // Both auditors log the level's name ("Public"), `Gitlab::VisibilityLevel.level_name`.
+  audit: { events: ['group_visibility_level_updated'], match: 'entity', value: 'visibility' },
+  guards: {
+    GroupSecurity: {
+      fields: ['visibility'],
+      declared: (i) => (i.visibility ? { max_group_visibility: i.visibility, max_project_visibility: 'public' } : null),
+    },
+  },
   scope: ['group'],
   minTier: 'free',
   scenario: SCENARIOS.misconfiguredSettings,
@@ -43,6 +52,15 @@ export const visibilityProject = defineRule({
   description:
     'A project that is more open than intended exposes its code, issues and (with public jobs) CI logs, often to the whole internet.',
   severity: 'high',
+  params: ['max_project_visibility'],
+  // Both auditors log the level's name ("Public"), `Gitlab::VisibilityLevel.level_name`.
+  audit: { events: ['project_visibility_level_updated'], match: 'entity', value: 'visibility' },
+  guards: {
+    ProjectSecurity: {
+      fields: ['visibility'],
+      declared: (i) => (i.visibility ? { max_group_visibility: 'public', max_project_visibility: i.visibility } : null),
+    },
+  },
   scope: ['project'],
   minTier: 'free',
   scenario: SCENARIOS.misconfiguredSettings,
@@ -60,3 +78,6 @@ export const visibilityProject = defineRule({
   },
   fix: (f, params) => ({ method: 'PUT', path: `/projects/${f.target.id}`, body: { visibility: params.max_project_visibility } }),
 });
+
+/** This file's rules, in catalog order (policies/catalog.ts gathers every area's list). */
+export const rules = [visibilityGroup, visibilityProject] as const;

@@ -2,7 +2,7 @@
 // the hook by id and host only: a hook URL can carry a secret in its path or query (chat webhooks). The full URL
 // rides only in fixData of ssl findings, because the PUT needs it; reporters should not print fixData.
 import type { GlHook } from '../gitlab/types';
-import type { Finding } from '../checks/model';
+import type { Finding } from '../model/result';
 import { defineRule, type FindingDraft, type Subject } from './rule';
 import { hostMatches, parseUrl } from './match';
 import { missingFixData } from './fix-data';
@@ -15,6 +15,14 @@ const common = {
   scenario: SCENARIOS.misconfiguredSettings,
   needs: { group: ['hooks' as const], project: ['hooks' as const] },
 };
+
+// GitLab audits no webhook update (only webhook_created / webhook_destroyed): the hook's creation is the only record.
+const HOOK_CREATED = {
+  events: ['webhook_created'],
+  match: 'hook',
+  creations: ['webhook_created'],
+  creationNote: 'GitLab audits no webhook edits: this is the hook being created; a later edit would not show',
+} as const;
 
 function hooksOf(s: Subject): { hooks: GlHook[]; owner: string } | null {
   if (s.kind === 'project') return { hooks: s.hooks, owner: `project ${s.project.path_with_namespace}` };
@@ -38,6 +46,16 @@ export const sslVerification = defineRule({
   description:
     'Hook payloads carry code, merge request and pipeline data plus the secret token; without verified TLS anyone on the path can read or redirect them.',
   severity: 'high',
+  params: [],
+  audit: HOOK_CREATED,
+  guards: {
+    Webhook: {
+      fields: ['enable_ssl_verification'],
+      declared: (i) => (i.enable_ssl_verification === true ? {} : null),
+      // Plain-HTTP hooks are a check finding with a manual fix; the resource manages the verification flag only.
+      settings: ['enable_ssl_verification'],
+    },
+  },
   evaluate: (s) => {
     const of = hooksOf(s);
     if (!of) return [];
@@ -88,6 +106,8 @@ export const allowedHosts = defineRule({
   description:
     'An attacker with Maintainer access can add a hook to exfiltrate code pushes, merge requests and CI data to a host they control.',
   severity: 'high',
+  params: ['allowed_hosts'],
+  audit: HOOK_CREATED,
   evaluate: (s, params) => {
     if (params.allowed_hosts.length === 0) return { skip: 'no allowlist' };
     const of = hooksOf(s);
@@ -114,3 +134,6 @@ export const allowedHosts = defineRule({
     unrecoverable: "the hook's secret token cannot be read back",
   }),
 });
+
+/** This file's rules, in catalog order (policies/catalog.ts gathers every area's list). */
+export const rules = [sslVerification, allowedHosts] as const;

@@ -13,8 +13,8 @@ import type {
   GlProtectedBranch,
   GlVariable,
 } from '../gitlab/types';
-import type { TargetRef } from '../checks/model';
-import type { Outputs, ResourceType } from './types';
+import type { TargetRef } from '../model/target';
+import type { Outputs, ResourceType } from '../model/resources';
 
 /** The live objects a resource is judged on; `null` where the object does not exist (yet). */
 export interface LiveOf {
@@ -179,6 +179,8 @@ export function outputsOf<T extends ResourceType>(type: T, inputs: Record<string
           ...pick(r, ['id', 'name', 'rule_type', 'approvals_required', 'applies_to_all_protected_branches']),
           protected_branches: r.protected_branches.map((p) => ({ name: p.name })),
           users: r.users.map((u) => ({ id: u.id })),
+          // min-approvals tells a rule that can block a merge by its eligible approvers (an invalid rule blocks nothing).
+          ...(Array.isArray(r.eligible_approvers) ? { eligible_approvers: r.eligible_approvers.map((u) => ({ id: u.id })) } : {}),
           groups: r.groups.map((g) => ({ id: g.id })),
         })),
         protected_branches: l.protectedBranches.map((p) => p.name),

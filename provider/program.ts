@@ -7,7 +7,8 @@ import type { Baseline } from '../checks/baseline/types';
 import { loadBaseline } from '../checks/baseline/load';
 import { findWaiver } from '../checks/baseline/waivers';
 import { resolveTargets } from '../checks/collect';
-import type { GitlabInfo, TargetKind } from '../checks/model';
+import type { GitlabInfo } from '../model/snapshot';
+import type { TargetKind } from '../model/target';
 import { GitlabClient } from '../gitlab/client';
 import { detectGitlab } from '../gitlab/tier';
 import { toReadError } from '../gitlab/errors';
@@ -19,7 +20,7 @@ import { looksSecret } from '../policies/ci';
 import { allowedHosts } from '../policies/webhooks';
 import type { RuleId } from '../policies/rule-ids';
 import { ApprovalRule, GroupSecurity, ProjectSecurity, ProtectedBranch, VariableProtection, Webhook } from './resources';
-import type { ResourceType } from './types';
+import type { ResourceType } from '../model/resources';
 
 export interface TargetSummary {
   kind: 'group' | 'project';

@@ -3,12 +3,7 @@
 // gets the `version` input (PROVIDER_VERSION) so an upgrade re-writes its state with the current provider.
 import * as pulumi from '@pulumi/pulumi';
 import { providerFor } from './serializable';
-import {
-  PROVIDER_VERSION,
-  RESOURCE_MODULE,
-  type InputsOf,
-  type ResourceType,
-} from './types';
+import { PROVIDER_VERSION, RESOURCE_MODULE, type InputsOf, type ResourceType } from '../model/resources';
 
 /** Each input may be an Output (e.g. a secret hook URL). */
 export type Args<T> = { [K in keyof T]: pulumi.Input<T[K]> };

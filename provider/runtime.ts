@@ -13,8 +13,8 @@ import { GitlabError } from '../gitlab/errors';
 import type { Change } from '../policies/rule';
 import { fieldsOf, judge, type Drift } from './judge';
 import { liveFromOutputs, outputsOf, readLive, type LiveOf } from './live';
-import type { AnyInputs, InputsOf, ResourceType } from './types';
-import { RESOURCE_TYPES } from './types';
+import type { AnyInputs, InputsOf, ResourceType } from '../model/resources';
+import { RESOURCE_TYPES } from '../model/resources';
 
 /** Where `configure` keeps the stack's GitLab settings: a process global, never a property of the serialized provider. */
 const CONFIG_SLOT = Symbol.for('gitlab-posture/provider-config');

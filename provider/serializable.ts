@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type * as pulumi from '@pulumi/pulumi';
-import type { ResourceType } from './types';
+import type { ResourceType } from '../model/resources';
 
 /** provider/runtime.ts under ts-node/tsx/vitest, provider/runtime.js in a compiled build. */
 export const RUNTIME_FILE = [join(__dirname, 'runtime.ts'), join(__dirname, 'runtime.js')].find((f) => existsSync(f)) ?? join(__dirname, 'runtime.ts');

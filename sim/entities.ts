@@ -1,8 +1,7 @@
 // Response entities for groups, projects and users: which keys appear depends on edition, licence tier,
 // role and top-level-ness, the way GitLab's Grape entities decide it (gitlab-api.md §2, §3.1, §3.3, §3.10).
 import { TIERS, type Tier } from '../gitlab/types';
-import { INSTANCE_HOST } from './scenarios/build';
-import { groupRole, projectRole, Role, type SimContext } from './kit';
+import { groupRole, projectRole, Role, webUrl, type SimContext } from './kit';
 import type { SimGroup, SimProject, SimState, SimUser } from './state';
 
 export function atLeastTier(state: SimState, tier: Tier): boolean {
@@ -14,7 +13,7 @@ export function groupEntity(ctx: SimContext, g: SimGroup): Record<string, unknow
   const { state } = ctx;
   const out: Record<string, unknown> = {
     id: g.id,
-    web_url: g.web_url ?? `${INSTANCE_HOST}/groups/${g.full_path}`,
+    web_url: webUrl(ctx, 'group', g.full_path),
     name: g.name,
     path: g.path,
     description: '',
@@ -126,7 +125,7 @@ export class RoleCache {
   }
 }
 
-function projectSimple(p: SimProject): Record<string, unknown> {
+function projectSimple(ctx: Pick<SimContext, 'baseUrl'>, p: SimProject): Record<string, unknown> {
   return {
     id: p.id,
     description: null,
@@ -138,9 +137,9 @@ function projectSimple(p: SimProject): Record<string, unknown> {
     default_branch: p.default_branch,
     tag_list: [],
     topics: [],
-    ssh_url_to_repo: `git@gitlab.acme.example:${p.path_with_namespace}.git`,
-    http_url_to_repo: `${INSTANCE_HOST}/${p.path_with_namespace}.git`,
-    web_url: p.web_url ?? `${INSTANCE_HOST}/${p.path_with_namespace}`,
+    ssh_url_to_repo: `git@${new URL(ctx.baseUrl).hostname}:${p.path_with_namespace}.git`,
+    http_url_to_repo: `${webUrl(ctx, 'project', p.path_with_namespace)}.git`,
+    web_url: webUrl(ctx, 'project', p.path_with_namespace),
     readme_url: null,
     forks_count: 0,
     avatar_url: null,
@@ -154,14 +153,14 @@ function projectSimple(p: SimProject): Record<string, unknown> {
       full_path: p.namespace.full_path,
       parent_id: p.namespace.parent_id ?? null,
       avatar_url: null,
-      web_url: `${INSTANCE_HOST}/groups/${p.namespace.full_path}`,
+      web_url: webUrl(ctx, 'group', p.namespace.full_path),
     },
   };
 }
 
 /** Project entity; `simple` is the `simple=true` listing shape. `role` is the caller's effective role. */
 export function projectEntity(ctx: SimContext, p: SimProject, role: number, simple = false): Record<string, unknown> {
-  const out = projectSimple(p);
+  const out = projectSimple(ctx, p);
   if (simple) return out;
   const { state } = ctx;
   Object.assign(out, {
@@ -216,7 +215,7 @@ function groupAccess(ctx: SimContext, p: SimProject): { access_level: number; no
 }
 
 /** Users API entity; admins see `is_admin` and `email` (UserWithAdmin), others the public shape. */
-export function userEntity(viewer: SimUser, u: SimUser): Record<string, unknown> {
+export function userEntity(ctx: Pick<SimContext, 'baseUrl'>, viewer: SimUser, u: SimUser): Record<string, unknown> {
   const out: Record<string, unknown> = {
     id: u.id,
     username: u.username,
@@ -224,7 +223,7 @@ export function userEntity(viewer: SimUser, u: SimUser): Record<string, unknown>
     state: u.state,
     locked: false,
     avatar_url: null,
-    web_url: `${INSTANCE_HOST}/${u.username}`,
+    web_url: webUrl(ctx, 'user', u.username),
   };
   if (viewer.is_admin || viewer.id === u.id) out.email = u.email;
   if (viewer.is_admin) {

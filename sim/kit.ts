@@ -29,6 +29,11 @@ export interface SimContext {
   /** Id of the presented token (for `/personal_access_tokens/self`); never the secret. */
   tokenId?: number;
   ip: string;
+  /**
+   * The URL the sim is served at (`http://127.0.0.1:PORT`): GitLab builds `web_url` and clone URLs from its own
+   * configured URL (`Gitlab.config.gitlab.url`, i.e. where it is served), so the sim's links lead back to the sim.
+   */
+  baseUrl: string;
   now: () => Date;
   /** Record an audit event for an accepted change (author, ip and time filled in). */
   audit: (event: AuditInput) => void;
@@ -68,10 +73,17 @@ export class SimHttpError extends Error {
   constructor(
     readonly status: number,
     readonly body: unknown,
+    readonly headers: Record<string, string> = {},
   ) {
     super(typeof body === 'string' ? body : JSON.stringify(body));
   }
 }
+
+/** lib/api/api_guard.rb `oauth2_bearer_token_error_handler`: the descriptions for Expired/RevokedError. */
+export const INVALID_TOKEN_DESCRIPTIONS = {
+  expired: 'Token is expired. You can either do re-authorization or token refresh.',
+  revoked: 'Token was revoked. You have to re-authorize from the user.',
+} as const;
 
 export const errors = {
   unknownRoute: () => new SimHttpError(404, { error: '404 Not Found' }),
@@ -81,6 +93,16 @@ export const errors = {
   recordNotFound: () => new SimHttpError(404, { message: '404 Not found' }),
   forbidden: () => new SimHttpError(403, { message: '403 Forbidden' }),
   unauthorized: () => new SimHttpError(401, { message: '401 Unauthorized' }),
+  /**
+   * An expired or revoked token: Rack::OAuth2::Server::Resource::Bearer::Unauthorized renders the error as JSON and
+   * as a WWW-Authenticate challenge (realm "Protected by OAuth 2.0", rack-oauth2's DEFAULT_REALM).
+   */
+  invalidToken: (why: keyof typeof INVALID_TOKEN_DESCRIPTIONS) =>
+    new SimHttpError(
+      401,
+      { error: 'invalid_token', error_description: INVALID_TOKEN_DESCRIPTIONS[why] },
+      { 'WWW-Authenticate': `Bearer realm="Protected by OAuth 2.0", error="invalid_token", error_description="${INVALID_TOKEN_DESCRIPTIONS[why]}"` },
+    ),
   insufficientScope: (scope: string) =>
     new SimHttpError(403, {
       error: 'insufficient_scope',
@@ -177,6 +199,11 @@ export function parseIntParam(value: unknown, field: string): number {
   const n = typeof value === 'number' ? value : Number(String(value));
   if (!Number.isInteger(n)) throw errors.badParam(`${field} is invalid`);
   return n;
+}
+
+/** `web_url` of a group (`/groups/<full_path>`), a project or a user (`/<path>`), under the served URL. */
+export function webUrl(ctx: Pick<SimContext, 'baseUrl'>, kind: 'group' | 'project' | 'user', path: string): string {
+  return kind === 'group' ? `${ctx.baseUrl}/groups/${path}` : `${ctx.baseUrl}/${path}`;
 }
 
 /** Role descriptions GitLab shows on protected-branch entries (gitlab-api.md §3.4). */

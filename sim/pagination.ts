@@ -5,9 +5,35 @@ import { SimHttpError, type RouteRequest, type RouteResult } from './kit';
 const MAX_PER_PAGE = 100;
 const TOTALS_CAP = 10_000;
 
+/**
+ * `page` and `per_page` as GitLab's `:pagination` params take them (lib/api/pagination_params.rb:
+ * `optional :page, type: Integer, default: 1` and `optional :per_page, type: Integer, default: 20,
+ * except_values: [0]`, with the `only_positive_pagination_values` flag off, its default). Grape answers 400 with
+ * every failed param in one message ("page is invalid, per_page has a value not allowed"); a page below 1 is page 1
+ * and a negative per_page the default 20 (Kaminari), more than 100 is 100.
+ */
+export function paginationParams(req: RouteRequest): { page: number; perPage: number } {
+  const errs: string[] = [];
+  const page = grapeInteger(req.query.get('page'));
+  const perPage = grapeInteger(req.query.get('per_page'));
+  if (page === 'invalid') errs.push('page is invalid');
+  if (perPage === 'invalid') errs.push('per_page is invalid');
+  else if (perPage === 0) errs.push('per_page has a value not allowed');
+  if (errs.length > 0) throw new SimHttpError(400, { error: errs.join(', ') });
+  return {
+    page: typeof page === 'number' && page > 0 ? page : 1,
+    perPage: typeof perPage === 'number' && perPage > 0 ? Math.min(perPage, MAX_PER_PAGE) : 20,
+  };
+}
+
+/** Grape `Integer` coercion (dry-types `Params::Integer`, Ruby `Integer(s, 10)`): absent, a number, or invalid. */
+function grapeInteger(raw: string | null): number | undefined | 'invalid' {
+  if (raw === null || raw === '') return undefined;
+  return /^\s*[+-]?\d+(_\d+)*\s*$/.test(raw) ? Number(raw.trim().replace(/_/g, '')) : 'invalid';
+}
+
 export function perPageOf(req: RouteRequest): number {
-  const n = Number(req.query.get('per_page') ?? 20);
-  return Number.isInteger(n) && n > 0 ? Math.min(n, MAX_PER_PAGE) : 20;
+  return paginationParams(req).perPage;
 }
 
 function pageLink(req: RouteRequest, page: number, perPage: number, rel: string): string {
@@ -18,9 +44,7 @@ function pageLink(req: RouteRequest, page: number, perPage: number, rel: string)
 }
 
 export function paginate<T>(req: RouteRequest, items: readonly T[]): RouteResult {
-  const perPage = perPageOf(req);
-  const pageParam = Number(req.query.get('page') ?? 1);
-  const page = Number.isInteger(pageParam) && pageParam > 0 ? pageParam : 1;
+  const { page, perPage } = paginationParams(req);
   const total = items.length;
   const totalPages = Math.max(1, Math.ceil(total / perPage));
   const slice = items.slice((page - 1) * perPage, page * perPage);
@@ -55,10 +79,9 @@ export const OFFSET_PAGINATION_LIMIT = 50_000;
  * (gitlab-api.md §1.4). `typeName` is the model name GitLab puts in the message (`Project`, `AuditEvent`).
  */
 export function checkOffsetLimit(req: RouteRequest, typeName: string, limit: number): void {
+  const { page, perPage } = paginationParams(req);
   if (limit <= 0) return;
-  const pageParam = Number(req.query.get('page') ?? 1);
-  const page = Number.isInteger(pageParam) && pageParam > 0 ? pageParam : 1;
-  const offset = (page - 1) * perPageOf(req);
+  const offset = (page - 1) * perPage;
   if (offset > limit) {
     throw new SimHttpError(405, {
       error: `Offset pagination has a maximum allowed offset of ${limit} for requests that return objects of type ${typeName}. Remaining records can be retrieved using keyset pagination.`,

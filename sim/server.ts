@@ -183,7 +183,7 @@ export async function startSim(opts: SimOptions = {}): Promise<RunningSim> {
     try {
       if (!match) throw errors.unknownRoute();
       const auth = authenticate(presented);
-      if (!auth) throw errors.unauthorized();
+      if ('failure' in auth) throw auth.failure;
       const { user, token } = auth;
       const ctx: SimContext = {
         state,
@@ -191,6 +191,7 @@ export async function startSim(opts: SimOptions = {}): Promise<RunningSim> {
         scopes: token.scopes,
         tokenId: token.id,
         ip: clientIp(req),
+        baseUrl,
         now,
         audit: (input: AuditInput) => recordAudit(input, user, clientIp(req), String(req.headers['user-agent'] ?? '')),
       };
@@ -204,7 +205,7 @@ export async function startSim(opts: SimOptions = {}): Promise<RunningSim> {
       const result = await match.route.handler(routeReq, ctx);
       send(result.status, result.body, result.headers);
     } catch (err) {
-      if (err instanceof SimHttpError) send(err.status, err.body);
+      if (err instanceof SimHttpError) send(err.status, err.body, err.headers);
       else {
         internalErrors.push(err instanceof Error ? err.message : String(err));
         send(500, { message: '500 Internal Server Error' });
@@ -227,13 +228,19 @@ export async function startSim(opts: SimOptions = {}): Promise<RunningSim> {
     return undefined;
   }
 
-  function authenticate(presented: string | undefined): { user: SimUser; token: SimToken } | undefined {
-    if (!presented) return undefined;
+  /**
+   * GitLab's answers (lib/api/api_guard.rb, Gitlab::Auth::AuthFinders): an unknown token raises UnauthorizedError
+   * (`{"message":"401 Unauthorized"}`); a known one is validated by AccessTokenValidationService, expiry before
+   * revocation, and answered as an OAuth2 `invalid_token` error.
+   */
+  function authenticate(presented: string | undefined): { user: SimUser; token: SimToken } | { failure: SimHttpError } {
+    if (!presented) return { failure: errors.unauthorized() };
     const token = state.tokens.find((t) => t.token === presented);
-    if (!token || token.revoked) return undefined;
-    if (token.expires_at && token.expires_at < now().toISOString().slice(0, 10)) return undefined;
+    if (!token) return { failure: errors.unauthorized() };
+    if (token.expires_at && token.expires_at < now().toISOString().slice(0, 10)) return { failure: errors.invalidToken('expired') };
+    if (token.revoked) return { failure: errors.invalidToken('revoked') };
     const user = state.users.find((u) => u.id === token.user_id);
-    if (!user || user.state !== 'active') return undefined;
+    if (!user || user.state !== 'active') return { failure: errors.unauthorized() };
     return { user, token };
   }
 

@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isMap, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
+import { MAX_ALIAS_COUNT, toJsBounded, YamlAliasError } from '../yaml-aliases';
 import { z } from 'zod';
 import { AREAS, areaParams, type AllParams, type Area } from '../../policies/params';
 import { RULE_IDS, type RuleId } from '../../policies/rule-ids';
@@ -170,7 +171,22 @@ function parseYaml(text: string, file: string): ParsedYaml | { issues: BaselineI
       ],
     };
   }
-  return { doc, lines, raw: doc.toJS() };
+  try {
+    return { doc, lines, raw: toJsBounded(doc, text) };
+  } catch (err) {
+    if (!(err instanceof YamlAliasError)) throw err;
+    return {
+      issues: [
+        makeIssue({
+          file,
+          keyPath: '',
+          ...(err.line !== undefined ? { line: err.line } : {}),
+          expected: `at most ${MAX_ALIAS_COUNT} alias expansions`,
+          text: 'too many aliases: the anchors and aliases (&a / *a) expand to a huge document (a YAML alias bomb); write the values out instead',
+        }),
+      ],
+    };
+  }
 }
 
 /** `waivers:` with nothing after it is YAML null: read an empty optional section as absent. */

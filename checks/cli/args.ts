@@ -1,7 +1,7 @@
 // Flag values shared by several commands: parsed once, with the same words in every error.
 import { readFileSync } from 'node:fs';
 import { InvalidArgumentError } from 'commander';
-import type { Snapshot } from '../model';
+import type { Snapshot } from '../../model/snapshot';
 import { UsageError } from './io';
 
 /** `--concurrency`, `--queue-limit`: commander names the flag in front of the message. */

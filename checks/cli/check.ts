@@ -5,13 +5,17 @@ import { exitCodeFor } from '../exit-code';
 import { collect, enrich } from '../collect';
 import type { ReportFormat } from '../report';
 import { createProgress } from '../progress';
-import type { CheckResult, ExitCodeValue, Severity, Snapshot } from '../model';
+import type { CheckResult, ExitCodeValue } from '../../model/result';
+import type { Severity } from '../../model/target';
+import type { Snapshot } from '../../model/snapshot';
 import { CATALOG } from '../../policies/catalog';
 import { connect } from './connect';
 import { writePrivateFileAtomic } from '../private-file';
+import { terminalSafe } from '../safe-text';
 import { readSnapshotFile } from './args';
 import { UsageError, type CliIO } from './io';
 import { writeReport } from './output';
+import { assertWritableFile } from './output-paths';
 import { parseShard, type Shard } from '../scale/shard';
 import { parseDuration } from '../duration';
 import { InvalidArgumentError, type Command } from 'commander';
@@ -45,6 +49,8 @@ export interface CheckOptions {
 }
 
 export async function runCheck(opts: CheckOptions, io: CliIO): Promise<ExitCodeValue> {
+  assertWritableFile('--output', opts.output);
+  assertWritableFile('--save-snapshot', opts.saveSnapshot);
   const { result, snapshot } = await checkOnce(opts, io);
   // Saved after every live run with --since-last (or an explicit --state-dir), for the next incremental run.
   if (!opts.fromSnapshot && (opts.sinceLast || opts.stateDir)) saveStateAtomic(stateFile(opts.stateDir ?? DEFAULT_STATE_DIR, opts.shard), snapshot);
@@ -87,7 +93,7 @@ export async function checkOnce(opts: CheckOptions, io: CliIO): Promise<{ result
     baseline,
   );
   let started = false;
-  const say = (text: string) => io.stderr(`gitlab-posture: ${text}\n`);
+  const say = (text: string) => io.stderr(terminalSafe(`gitlab-posture: ${text}\n`));
   let reread: { groups: Set<number>; projects: Set<number> } | undefined;
   let snapshot: Snapshot | undefined;
   if (opts.sinceLast) {

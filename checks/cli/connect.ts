@@ -3,10 +3,11 @@ import { GitlabClient } from '../../gitlab/client';
 import type { ClientEvent } from '../../gitlab/requester';
 import { detectGitlab } from '../../gitlab/tier';
 import { formatEvent } from '../../gitlab/events';
-import type { GitlabInfo } from '../model';
+import type { GitlabInfo } from '../../model/snapshot';
 import type { Baseline } from '../baseline/types';
 import type { Command } from 'commander';
 import { UsageError, type CliIO } from './io';
+import { terminalSafe } from '../safe-text';
 
 export interface ConnectOptions {
   url?: string;
@@ -98,7 +99,7 @@ export async function connect(
     ...(opts.runId ? { runId: opts.runId } : {}),
     onEvent: (e) => {
       opts.onEvent?.(e);
-      if (opts.verbose && e.type !== 'request') io.stderr(`gitlab-posture: ${formatEvent(e, token)}\n`);
+      if (opts.verbose && e.type !== 'request') io.stderr(terminalSafe(`gitlab-posture: ${formatEvent(e, token)}\n`));
     },
   });
   const gitlab = await detectGitlab(client, {

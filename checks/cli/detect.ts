@@ -1,6 +1,7 @@
 // `gitlab-posture detect`: Sigma rules (built-in + --rules DIR) over audit events of the instance and the
 // baseline's targets (DESIGN.md "detect"). Exit 0 no match, 1 a match at/above --fail-on, 2 a rule file did not
 // load or a group/project's events could not be read. Unreadable instance events (non-admin) are listed only.
+import { assertWritableFile } from './output-paths';
 import { parseDuration } from '../duration';
 import { Command, Option } from 'commander';
 import { loadBaseline } from '../baseline/load';
@@ -9,6 +10,7 @@ import { detectExitCode, ruleProblemsResult, runDetection } from '../../detectio
 import { loadRules, SIGMA_LEVELS, type CompiledRule, type SigmaLevel } from '../../detections/engine';
 import type { DetectResult } from '../../detections/model';
 import { DETECT_FORMATS, renderDetect, type DetectFormat } from '../../detections/report';
+import { jsonSafe } from '../safe-text';
 import { connect, ALLOW_HTTP_HELP } from './connect';
 import { repeatable } from './args';
 import { UsageError, type CliIO } from './io';
@@ -41,6 +43,7 @@ export function parseSince(value: string, now: Date): Date {
 }
 
 export async function runDetect(opts: DetectOptions, io: CliIO): Promise<0 | 1 | 2> {
+  assertWritableFile('--output', opts.output);
   const since = parseSince(opts.since, io.now());
   const loaded = loadRules(opts.rules ?? []);
   let result: DetectResult;
@@ -63,8 +66,10 @@ export async function runDetect(opts: DetectOptions, io: CliIO): Promise<0 | 1 |
 function writeDetectReport(io: CliIO, opts: Pick<DetectOptions, 'format' | 'output'>, result: DetectResult, rules: readonly CompiledRule[]): void {
   const format = opts.format ?? (!opts.output && io.stdoutIsTTY ? 'table' : 'json');
   const text = renderDetect(format, result, { rules, generatedAt: io.now().toISOString(), toolVersion: require('../../package.json').version as string });
-  if (opts.output) io.writeFile(opts.output, text);
-  else io.stdout(text);
+  // JSON and SARIF keep C1 and U+2028/2029 raw unless escaped; the table and Markdown sanitize their cells.
+  const safe = format === 'json' || format === 'sarif' ? jsonSafe(text) : text;
+  if (opts.output) io.writeFile(opts.output, safe);
+  else io.stdout(safe);
 }
 
 export function registerDetect(program: Command, io: CliIO, setExit: (code: 0 | 1 | 2) => void): void {

@@ -1,5 +1,6 @@
 // `gitlab-posture explain`: check, then name who changed each drifted setting, when and from where (audit
 // events), or say why that cannot be known. Exit codes are check's (DESIGN.md "CLI (contract)").
+import { assertWritableFile } from './output-paths';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { GitlabClient } from '../../gitlab/client';
 import { CATALOG } from '../../policies/catalog';
@@ -8,7 +9,9 @@ import { evaluate } from '../evaluate';
 import { exitCodeFor } from '../exit-code';
 import { clientAuditReader, explainFindings, type PreviousState } from '../explain';
 import { parseDuration } from '../duration';
-import { SEVERITIES, type CheckResult, type ExitCodeValue, type Severity, type Snapshot } from '../model';
+import { SEVERITIES, type Severity } from '../../model/target';
+import { type CheckResult, type ExitCodeValue } from '../../model/result';
+import { type Snapshot } from '../../model/snapshot';
 import { REPORT_FORMATS, type ReportFormat } from '../report';
 import { checkOnce, type CheckOptions } from './check';
 import { requireToken, ALLOW_HTTP_HELP } from './connect';
@@ -24,6 +27,7 @@ export interface ExplainCliOptions extends CheckOptions {
 }
 
 export async function runExplain(opts: ExplainCliOptions, io: CliIO): Promise<{ code: ExitCodeValue; result: CheckResult }> {
+  assertWritableFile('--output', opts.output);
   const sinceText = opts.since ?? '30d';
   const sinceMs = parseDuration(sinceText);
   if (sinceMs === undefined) throw new UsageError(`--since ${sinceText}: expected a number and a unit m, h, d or w, e.g. --since 30d`);

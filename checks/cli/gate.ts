@@ -5,7 +5,7 @@ import { BaselineError, type BaselineIssue } from '../baseline/errors';
 import { loadBaseline } from '../baseline/load';
 import type { Baseline } from '../baseline/types';
 import { compareBaselines, GATE_FORMATS, renderGate, type GateFormat, type GateResult } from '../gate';
-import { ExitCode, type ExitCodeValue } from '../model';
+import { ExitCode, type ExitCodeValue } from '../../model/result';
 import type { CliIO } from './io';
 
 export interface GateOptions {

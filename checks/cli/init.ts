@@ -1,6 +1,7 @@
 // `gitlab-posture init --group PATH`: read the live group under the chosen profile and write a commented
 // baseline.yaml (checks/init renders it). An incomplete read means the file cannot be trusted (a waiver list
 // missing what could not be read would look clean): nothing is written and the exit code is 2.
+import { assertWritableFile } from './output-paths';
 import { existsSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { parseBaseline } from '../baseline/load';
@@ -9,9 +10,10 @@ import type { ProfileName } from '../baseline/types';
 import { activeRules, evaluate } from '../evaluate';
 import { collect, enrich } from '../collect';
 import { renderInitBaseline } from '../init';
-import { ExitCode, type CheckResult, type ExitCodeValue } from '../model';
+import { ExitCode, type CheckResult, type ExitCodeValue } from '../../model/result';
 import { CATALOG } from '../../policies/catalog';
 import { connect, resolveUrl, ALLOW_HTTP_HELP } from './connect';
+import { terminalSafe } from '../safe-text';
 import { UsageError, type CliIO } from './io';
 
 export interface InitOptions {
@@ -30,6 +32,7 @@ export interface InitOptions {
 export async function runInit(opts: InitOptions, io: CliIO): Promise<ExitCodeValue> {
   const output = opts.output ?? 'baseline.yaml';
   const profile = opts.profile ?? 'baseline';
+  assertWritableFile('--output', output);
   if (existsSync(output) && !opts.force) {
     throw new UsageError(`init: ${output} already exists; pass --force to overwrite it, or --output to write another file.`);
   }
@@ -54,12 +57,12 @@ export async function runInit(opts: InitOptions, io: CliIO): Promise<ExitCodeVal
 
   if (!result.summary.complete) {
     const lines = result.errors.map((e) => `  ${e.target.path}: ${e.message}`);
-    io.stderr(
+    io.stderr(terminalSafe(
       `gitlab-posture: init: ${result.errors.length} target(s) of ${group} could not be read; ${output} was not written ` +
         '(a baseline from partial data would hide what could not be read):\n' +
         lines.join('\n') +
         '\nUse a token with the Owner role on the group (read_api scope), or fix the errors above, and run init again.\n',
-    );
+    ));
     return ExitCode.Incomplete;
   }
 

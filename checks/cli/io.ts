@@ -15,10 +15,29 @@ export interface CliIO {
   now: () => Date;
 }
 
+/**
+ * `gitlab-posture check | head`: once the reader is gone, further output is dropped (EPIPE) and the command still
+ * ends with its own exit code, instead of an unhandled 'error' event and a stack trace. Other errors still throw.
+ */
+const closed = new WeakSet<NodeJS.WriteStream>();
+const watched = new WeakSet<NodeJS.WriteStream>();
+function writerFor(stream: NodeJS.WriteStream): (text: string) => void {
+  if (!watched.has(stream)) {
+    watched.add(stream);
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EPIPE' || e.code === 'ERR_STREAM_DESTROYED') closed.add(stream);
+      else throw e;
+    });
+  }
+  return (text) => {
+    if (!closed.has(stream) && !stream.destroyed) stream.write(text);
+  };
+}
+
 export function processIO(): CliIO {
   return {
-    stdout: (t) => void process.stdout.write(t),
-    stderr: (t) => void process.stderr.write(t),
+    stdout: writerFor(process.stdout),
+    stderr: writerFor(process.stderr),
     env: process.env,
     stdoutIsTTY: Boolean(process.stdout.isTTY),
     stderrIsTTY: Boolean(process.stderr.isTTY),

@@ -7,7 +7,8 @@ import { BaselineError } from '../baseline/errors';
 import { UnknownRuleError } from '../evaluate';
 import { GitlabError } from '../../gitlab/errors';
 import { redact } from '../../gitlab/redact';
-import { SEVERITIES, ExitCode, type ExitCodeValue, type Severity } from '../model';
+import { SEVERITIES, type Severity } from '../../model/target';
+import { ExitCode, type ExitCodeValue } from '../../model/result';
 import { REPORT_FORMATS, type ReportFormat } from '../report';
 import { addScaleOptions, runCheck, scaleOptionsOf } from './check';
 import { addAllowHttp } from './connect';
@@ -21,6 +22,7 @@ import { registerInit } from './init';
 import { registerRules } from './rules';
 import { registerWatch } from './watch';
 import { processIO, UsageError, type CliIO } from './io';
+import { terminalSafe } from '../safe-text';
 
 export const VERSION: string = require('../../package.json').version;
 
@@ -106,7 +108,8 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<Exi
   let code: ExitCodeValue = ExitCode.Ok;
   const verbose = argv.includes('--verbose');
   const token = io.env.GITLAB_TOKEN;
-  const say = (text: string) => io.stderr(redact(text, token) + '\n');
+  // Error messages quote GitLab's answers and file contents: no raw control character reaches the terminal.
+  const say = (text: string) => io.stderr(terminalSafe(redact(text, token)) + '\n');
   try {
     await buildProgram(io, (c) => (code = c)).parseAsync(argv, { from: 'user' });
     return code;

@@ -3,7 +3,8 @@
 import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { exitCodeFor } from '../exit-code';
-import { SEVERITIES, type CheckResult, type ExitCodeValue, type Severity } from '../model';
+import { SEVERITIES, type Severity } from '../../model/target';
+import { type CheckResult, type ExitCodeValue } from '../../model/result';
 import { REPORT_FORMATS, type ReportFormat } from '../report';
 import { mergeReports, MergeError, parseShardReport } from '../scale/merge';
 import { UsageError, type CliIO } from './io';

@@ -1,6 +1,6 @@
 // Where a report goes: --output FILE or stdout; table on a terminal, JSON otherwise (DESIGN.md).
 import { render, type ReportFormat } from '../report';
-import type { CheckResult } from '../model';
+import type { CheckResult } from '../../model/result';
 import { CATALOG } from '../../policies/catalog';
 import type { CliIO } from './io';
 

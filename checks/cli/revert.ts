@@ -7,7 +7,7 @@ import { GitlabClient } from '../../gitlab/client';
 import { GitlabError } from '../../gitlab/errors';
 import { redact } from '../../gitlab/redact';
 import { loadBaseline } from '../baseline/load';
-import { ExitCode, type ExitCodeValue } from '../model';
+import { ExitCode, type ExitCodeValue } from '../../model/result';
 import { planRevert, type Plan } from '../revert/plan';
 import { DEFAULT_JOURNAL_DIR, Journal, newRunId } from '../revert/journal';
 import { applySteps, type ApplyHooks, type StepResult } from '../revert/apply';
@@ -17,6 +17,7 @@ import { checkOnce } from './check';
 import { requireToken, resolveUrl, ALLOW_HTTP_HELP } from './connect';
 import { positiveInt, ruleGlobs } from './args';
 import { UsageError, type CliIO } from './io';
+import { terminalSafe } from '../safe-text';
 
 export interface RevertOptions {
   baseline: string;
@@ -46,7 +47,8 @@ export const DEFAULT_WRITE_CONCURRENCY = 2;
 
 export async function runRevert(opts: RevertOptions, io: CliIO, deps: RevertDeps = {}): Promise<ExitCodeValue> {
   const token = io.env.GITLAB_TOKEN;
-  const say = (text: string) => io.stdout(redact(text, token));
+  // Plans and results quote GitLab values: never a raw control character on the terminal.
+  const say = (text: string) => io.stdout(terminalSafe(redact(text, token)));
   const baseline = loadBaseline(opts.baseline, { now: io.now(), allowExpiredWaivers: true });
   const url = resolveUrl(opts.url, io, baseline, { allowHttp: Boolean(opts.allowHttp) });
   const runId = newRunId(io.now());
@@ -71,7 +73,7 @@ export async function runRevert(opts: RevertOptions, io: CliIO, deps: RevertDeps
   );
   const plan = planRevert(result.findings, baseline.params, { allowDestructive: Boolean(opts.allowDestructive) });
   say(formatPlan(plan, url, Boolean(opts.dryRun)));
-  for (const e of result.errors) io.stderr(redact(`gitlab-posture: could not check ${e.target.path}: ${e.message}\n`, token));
+  for (const e of result.errors) io.stderr(terminalSafe(redact(`gitlab-posture: could not check ${e.target.path}: ${e.message}\n`, token)));
   const remaining = plan.manual.length + plan.needsDestructive.length;
   const incomplete = !result.summary.complete;
 

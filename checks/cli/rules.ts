@@ -1,6 +1,6 @@
 // `gitlab-posture rules [--format markdown|json]`: the rule catalog, offline (no GitLab, no token).
 import { Command, Option } from 'commander';
-import { ExitCode, type ExitCodeValue } from '../model';
+import { ExitCode, type ExitCodeValue } from '../../model/result';
 import { renderRules, RULES_FORMATS, type RulesFormat } from '../rules-doc';
 import type { CliIO } from './io';
 

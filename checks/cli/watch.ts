@@ -14,6 +14,7 @@ import { connect, requireToken, ALLOW_HTTP_HELP } from './connect';
 import { requireApiScope } from './revert';
 import { positiveInt, repeatable } from './args';
 import { UsageError, type CliIO } from './io';
+import { jsonSafe, terminalSafe } from '../safe-text';
 
 export interface WatchOptions {
   listen: string;
@@ -82,8 +83,8 @@ export async function runWatch(opts: WatchOptions, io: CliIO, deps: WatchDeps = 
     queueLimit: opts.queueLimit ?? DEFAULT_QUEUE_LIMIT,
     ...(deps.maxBodyBytes ? { maxBodyBytes: deps.maxBodyBytes } : {}),
     now: io.now,
-    emit: (line) => io.stdout(say(JSON.stringify(line)) + '\n'),
-    log: (text) => io.stderr(say(text) + '\n'),
+    emit: (line) => io.stdout(jsonSafe(say(JSON.stringify(line))) + '\n'),
+    log: (text) => io.stderr(terminalSafe(say(text)) + '\n'),
     ...(deps.beforeProcess ? { beforeProcess: deps.beforeProcess } : {}),
   });
   io.stderr(

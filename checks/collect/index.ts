@@ -6,7 +6,9 @@ import { enc } from '../../gitlab/client';
 import type { GlGroup, GlProject } from '../../gitlab/types';
 import type { Baseline } from '../baseline/types';
 import { selectTargets } from '../baseline/targets';
-import type { GitlabInfo, GroupState, InstanceState, ProjectState, Snapshot, TargetErrorEntry, TargetRef } from '../model';
+import type { GitlabInfo, GroupState, InstanceState, ProjectState, Snapshot } from '../../model/snapshot';
+import type { TargetErrorEntry } from '../../model/result';
+import type { TargetRef } from '../../model/target';
 import type { Rule } from '../../policies/rule';
 import { planReads, type ReadPlan } from './plan';
 import { forEachPooled } from './pool';
@@ -169,7 +171,8 @@ export async function resolveTargets(client: GitlabClient, baseline: Baseline): 
  * top-level group). A failed read is an error on that group, and the caller skips it.
  */
 export async function readTargetGroup(client: GitlabClient, path: string, errors: TargetErrorEntry[]): Promise<GlGroup | undefined> {
-  const top = await readOf(() => client.get<GlGroup>(`/groups/${enc(path)}`));
+  // GroupDetail embeds up to 100 projects unless with_projects=false (lib/api/groups.rb): never wanted here.
+  const top = await readOf(() => client.get<GlGroup>(`/groups/${enc(path)}`, { with_projects: false }));
   if (top.ok) return trimGroup(top.value);
   errors.push({ target: { kind: 'group', path, id: 0 }, message: top.error.message });
   return undefined;

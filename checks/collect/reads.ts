@@ -2,7 +2,7 @@
 import type { GitlabClient } from '../../gitlab/client';
 import { ForbiddenError, NotFoundError } from '../../gitlab/errors';
 import type { GlMember, GlPushRule, GlVariable } from '../../gitlab/types';
-import type { Read } from '../model';
+import type { Read } from '../../model/target';
 import type { GroupRead, InstanceRead, ProjectRead } from '../../policies/rule';
 import { readOf } from './read';
 
@@ -125,6 +125,7 @@ export function fetchProjectRead<K extends ProjectRead>(client: GitlabClient, id
 }
 
 export function fetchGroupRead<K extends GroupRead>(client: GitlabClient, id: number, read: K): Promise<Read<unknown>> {
-  if (read === 'group') return readOf(() => client.get(`/groups/${id}`));
+  // with_projects=false: GroupDetail otherwise embeds up to 100 projects (lib/api/groups.rb).
+  if (read === 'group') return readOf(() => client.get(`/groups/${id}`, { with_projects: false }));
   return readOf(() => groupReads[read as Exclude<GroupRead, 'group'>](client, id));
 }

@@ -2,7 +2,8 @@
 // event can be named. Audit events are read once per target that has a finding an event could explain.
 import { toReadError } from '../../gitlab/errors';
 import type { GlAuditEvent, Tier } from '../../gitlab/types';
-import type { Finding, TargetRef } from '../model';
+import type { Finding } from '../../model/result';
+import type { TargetRef } from '../../model/target';
 import { explanationOf, findEvent } from './match';
 import { comparePrevious, type PreviousState } from './previous';
 import type { AuditReader } from './read';

@@ -2,4 +2,4 @@ export { explainFindings, type ExplainOptions } from './explain';
 export { explanationOf, findEvent, eventNameOf } from './match';
 export { comparePrevious, type PreviousState } from './previous';
 export { auditPath, clientAuditReader, type AuditReader } from './read';
-export { AUDIT_SOURCES, sourceOf, type AuditSource, type ObjectMatch, type Source } from './sources';
+export { sourceOf, type AuditSource, type ObjectMatch, type Source } from './sources';

@@ -1,7 +1,7 @@
 // Pure: which audit event explains a finding, and what the explanation says. The events come in already
 // read (checks/explain/read.ts); no client, no clock here.
 import type { GlAuditEvent } from '../../gitlab/types';
-import type { Explanation, Finding } from '../model';
+import type { Explanation, Finding } from '../../model/result';
 import type { AuditSource } from './sources';
 import { negated, settingValue, type ValueKind } from './values';
 

@@ -1,6 +1,8 @@
 // Fallback when no audit event can say who changed a setting: compare with a snapshot saved earlier
 // (`check --save-snapshot`). Pure: the old snapshot and its evaluation come in.
-import type { CheckResult, Finding, GroupState, ProjectState, Read, Snapshot } from '../model';
+import type { CheckResult, Finding } from '../../model/result';
+import type { GroupState, ProjectState, Snapshot } from '../../model/snapshot';
+import type { Read } from '../../model/target';
 import { fingerprint } from '../report/common';
 
 export interface PreviousState {

@@ -2,7 +2,7 @@
 // once per target, streamed page by page and filtered by name as they arrive (the API cannot filter by type).
 import type { GitlabClient } from '../../gitlab/client';
 import type { GlAuditEvent } from '../../gitlab/types';
-import type { TargetRef } from '../model';
+import type { TargetRef } from '../../model/target';
 import { eventNameOf } from './match';
 
 export interface AuditReader {

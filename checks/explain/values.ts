@@ -3,14 +3,9 @@
 // "" for nil and Ruby's inspect text for arrays: docs/gitlab-behaviour.md, "Audit events"); streamed events keep
 // the stored types. Both are accepted here. A value that does not parse is kept as GitLab wrote it.
 
-/** The type of a setting as a finding states it. */
-export type ValueKind =
-  | 'boolean'
-  | 'integer'
-  /** Auditors log visibility by level name ("Private"); the setting is the API's lower-case value. */
-  | 'visibility'
-  /** Protected-branch auditors log access levels humanized (["Maintainers"]); the setting is the levels ([40]). */
-  | 'access-levels';
+import type { ValueKind } from '../../policies/audit';
+
+export type { ValueKind };
 
 /** `ProtectedRefAccess::HUMAN_ACCESS_LEVELS`: what `humanize` writes for a role entry. */
 const HUMAN_ACCESS_LEVELS: Readonly<Record<string, number>> = {

@@ -1,7 +1,8 @@
 // Gate results as text: a table for the terminal, JSON for tools, Markdown for an MR comment. The check
 // reporters take a CheckResult; a gate result is a different thing (a baseline diff), so it gets its own.
-import { formatValue, plural, terminalSafe } from '../report/common';
+import { formatValue, oneLine, plural } from '../report/common';
 import { mdCell } from '../report/markdown';
+import { jsonSafe } from '../safe-text';
 import type { GateChange, GateResult } from './compare';
 
 export const GATE_FORMATS = ['table', 'json', 'markdown'] as const;
@@ -29,7 +30,7 @@ function verdict(r: GateResult): string {
 }
 
 function renderJson(r: GateResult): string {
-  return (
+  return jsonSafe(
     JSON.stringify(
       {
         schemaVersion: 1,
@@ -47,9 +48,10 @@ function renderJson(r: GateResult): string {
 
 function renderTable(r: GateResult): string {
   const line = (c: GateChange) =>
-    `  ${c.kind.padEnd(16)} ${terminalSafe(c.path)}: ${terminalSafe(formatValue(c.from, 40))} -> ${terminalSafe(formatValue(c.to, 40))}\n` +
-    `  ${''.padEnd(16)} ${terminalSafe(c.message)}`;
-  const out = [`gitlab-posture gate: ${terminalSafe(r.base)} -> ${terminalSafe(r.head)}`, verdict(r), ''];
+    `  ${c.kind.padEnd(16)} ${oneLine(c.path)}: ${oneLine(formatValue(c.from, 40))} -> ${oneLine(formatValue(c.to, 40))}\n` +
+    `  ${''.padEnd(16)} ${oneLine(c.message)}`;
+  // Values stay on their own line: a waiver reason cannot print a second verdict line.
+  const out = [`gitlab-posture gate: ${oneLine(r.base)} -> ${oneLine(r.head)}`, verdict(r), ''];
   if (r.weakenings.length > 0) out.push('Weakenings (each fails the gate):', ...r.weakenings.map(line), '');
   if (r.strengthenings.length > 0) out.push('Strengthenings:', ...r.strengthenings.map(line), '');
   return out.join('\n') + '\n';

@@ -2,7 +2,8 @@
 // collects and evaluates, this only writes text, so the same findings always give the same file (apart from
 // the dates passed in). The text must load with checks/baseline (the init test round-trips it).
 import { stringify } from 'yaml';
-import type { Finding, GitlabInfo, SkippedEntry } from '../model';
+import type { Finding, SkippedEntry } from '../../model/result';
+import type { GitlabInfo } from '../../model/snapshot';
 import type { ProfileName } from '../baseline/types';
 import { loadProfile } from '../baseline/load';
 import { AREAS } from '../../policies/params';

@@ -2,7 +2,8 @@
 // have no source line, so every issue points at the baseline file they are judged against, line 1.
 // Waived findings are left out (accepted risk); unreadable targets are issues too, so an MR widget never
 // shows "no issues" for a target nobody could read.
-import type { CheckResult, Severity } from '../model';
+import type { CheckResult } from '../../model/result';
+import type { Severity } from '../../model/target';
 import { compareErrors, compareFindings, fingerprint, sorted, type ReportContext } from './common';
 import { createHash } from 'node:crypto';
 

@@ -1,7 +1,8 @@
 // What every reporter shares: the rule metadata it may show, the render context, stable ordering and
 // value formatting. Reporters make no decisions: they never filter by severity or pick exit codes.
 import { createHash } from 'node:crypto';
-import type { Finding, Severity, SkippedEntry, TargetErrorEntry, TargetRef } from '../model';
+import type { Finding, SkippedEntry, TargetErrorEntry } from '../../model/result';
+import type { Severity, TargetRef } from '../../model/target';
 import type { Rule } from '../../policies/rule';
 
 /** The parts of a catalog rule a report shows (policies/catalog.ts `CATALOG` satisfies RuleMeta[]). */
@@ -62,14 +63,8 @@ export function compareErrors(a: TargetErrorEntry, b: TargetErrorEntry): number 
 
 export const sorted = <T>(items: readonly T[], by: (a: T, b: T) => number): T[] => [...items].sort(by);
 
-/**
- * Text from GitLab (hook URLs, variable keys, messages quoting them) without control characters, so a value
- * cannot drive the terminal (ANSI escapes) or fake extra lines.
- */
-export function terminalSafe(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/g, '\ufffd');
-}
+// Text from GitLab (hook URLs, variable keys, messages quoting them) goes through the one sanitizer.
+export { terminalSafe, oneLine } from '../safe-text';
 
 /** A value as one short line: strings bare, everything else as JSON. */
 export function formatValue(value: unknown, max = 80): string {

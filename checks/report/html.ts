@@ -2,8 +2,9 @@
 // and JS only, pinned by a Content-Security-Policy with their hashes, so even a value that slipped past
 // escaping could not run or load anything. Every interpolated value goes through `esc` (a hook URL can hold
 // `<script>`). Rows carry data-severity / data-area for the filters (and tests).
+import { htmlSafe } from '../safe-text';
 import { createHash } from 'node:crypto';
-import type { CheckResult, Finding } from '../model';
+import type { CheckResult, Finding } from '../../model/result';
 import {
   compareBySeverity,
   compareErrors,
@@ -20,14 +21,7 @@ import {
   type RuleMeta,
 } from './common';
 
-export function esc(value: unknown): string {
-  return String(value)
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
-}
+export const esc = htmlSafe;
 
 const CSS = `
 :root { --crit: #8b0000; --high: #c62828; --med: #b26a00; --low: #1565c0; --muted: #666; }

@@ -1,6 +1,6 @@
 // One entry point for every report format: CheckResult -> text. Reporters make no decisions (no severity
 // filtering, no exit codes); the CLI picks the format and writes the string.
-import type { CheckResult } from '../model';
+import type { CheckResult } from '../../model/result';
 import { renderCodeQuality } from './codequality';
 import type { ReportContext } from './common';
 import { renderHtml } from './html';
@@ -9,6 +9,7 @@ import { renderJunit } from './junit';
 import { renderMarkdown } from './markdown';
 import { renderSarif } from './sarif';
 import { renderTable } from './table';
+import { jsonSafe } from '../safe-text';
 
 export const REPORT_FORMATS = ['table', 'json', 'sarif', 'junit', 'codequality', 'markdown', 'html'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
@@ -31,7 +32,9 @@ export function render(format: ReportFormat, result: CheckResult, ctx: ReportCon
   if (!renderer) {
     throw new Error(`unknown report format "${String(format)}": use one of ${REPORT_FORMATS.join(', ')}`);
   }
-  return renderer(result, ctx);
+  const text = renderer(result, ctx);
+  // JSON keeps DEL, C1 and U+2028/2029 raw; escaped, a report file shown in a terminal cannot be driven by them.
+  return format === 'json' || format === 'sarif' || format === 'codequality' ? jsonSafe(text) : text;
 }
 
 export type { ReportContext, RuleMeta } from './common';

@@ -1,6 +1,7 @@
 // `--format json`: the DESIGN.md contract shape, rebuilt key by key so key order never depends on how the
 // evaluator happened to build its objects, and findings in report order so two runs diff cleanly.
-import type { CheckResult, Finding, SkippedEntry, TargetErrorEntry, TargetRef } from '../model';
+import type { CheckResult, Finding, SkippedEntry, TargetErrorEntry } from '../../model/result';
+import type { TargetRef } from '../../model/target';
 import { compareErrors, compareFindings, compareSkipped, sorted, type ReportContext } from './common';
 
 const target = (t: TargetRef): TargetRef => ({ kind: t.kind, path: t.path, id: t.id });

@@ -1,7 +1,8 @@
 // `--format junit`: for GitLab's MR test widget (artifacts:reports:junit). One testsuite per area, one testcase
 // per rule x target (classname = target path, name = rule id): failure = unwaived findings, skipped = skipped
 // or waived, error = the target could not be read. Passing pairs come from `result.evaluated` when present.
-import type { CheckResult, Finding, TargetRef } from '../model';
+import type { CheckResult, Finding } from '../../model/result';
+import type { TargetRef } from '../../model/target';
 import { areaOf, compareFindings, describeExplanation, formatValue, sorted, type ReportContext } from './common';
 import { writeXml, type XmlNode } from './xml';
 

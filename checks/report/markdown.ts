@@ -1,6 +1,7 @@
 // `--format markdown`: an MR comment or CI job summary. Errors come first (an unread target means the result
 // cannot be trusted), then unwaived findings by severity, then waived/skipped collapsed in <details>.
-import type { CheckResult, Finding } from '../model';
+import type { CheckResult, Finding } from '../../model/result';
+import { markdownSafe } from '../safe-text';
 import {
   compareBySeverity,
   compareErrors,
@@ -14,19 +15,8 @@ import {
   type ReportContext,
 } from './common';
 
-/** A table cell: no raw HTML (comments render it), no pipes or newlines that would break the row. */
-export function mdCell(text: string, inHtml = false): string {
-  const escaped = text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/\|/g, '\\|')
-    .replace(/\r?\n/g, ' ');
-  // Inside raw HTML (<code>) a backslash would show, and GitLab does not resolve mentions in code. Elsewhere a
-  // backtick would open a code span, and "@name" from a GitLab value (a hook URL, a variable key, an attacker's
-  // text) would notify that user when the report is posted as an MR comment: a zero-width space breaks it.
-  return inHtml ? escaped : escaped.replace(/`/g, '\\`').replace(/@(?=[\w.-])/g, '@\u200b');
-}
+/** A table cell or list item: the one Markdown sanitizer (checks/safe-text.ts). */
+export const mdCell = markdownSafe;
 
 const code = (text: string): string => (text === '' ? '' : `<code>${mdCell(text, true)}</code>`);
 

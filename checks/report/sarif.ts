@@ -1,7 +1,8 @@
 // `--format sarif`: SARIF 2.1.0 for code-scanning dashboards. A GitLab setting has no file or line, so results
 // carry logical locations only (the target's full path); a physicalLocation with a web URL is not valid SARIF.
 import type * as Sarif from 'sarif';
-import type { CheckResult, Finding, Severity, TargetRef } from '../model';
+import type { CheckResult, Finding } from '../../model/result';
+import type { Severity, TargetRef } from '../../model/target';
 import {
   compareErrors,
   compareFindings,

@@ -1,7 +1,8 @@
 // `--format table` (the default on a terminal): findings grouped by target, then skipped collapsed to one
 // line per reason, then read errors in full (they decide whether the run can be trusted), then one summary line.
 import Table from 'cli-table3';
-import type { CheckResult, Finding, Severity } from '../model';
+import type { CheckResult, Finding } from '../../model/result';
+import type { Severity } from '../../model/target';
 import {
   compareBySeverity,
   compareErrors,
@@ -13,6 +14,7 @@ import {
   plural,
   sorted,
   terminalSafe,
+  oneLine,
   unreadableTargets,
   type ReportContext,
 } from './common';
@@ -41,7 +43,8 @@ export function renderTable(result: CheckResult, ctx: ReportContext): string {
     ctx.color ? `${ANSI[style][0]}${text}${ANSI[style][1]}` : text;
   const out: string[] = [];
   const g = result.gitlab;
-  out.push(`GitLab ${g.url} (${g.version}, ${g.tier})${ctx.generatedAt ? ` — ${ctx.generatedAt}` : ''}`);
+  // The version string is whatever the server answered: as untrusted as any other GitLab value.
+  out.push(oneLine(`GitLab ${g.url} (${g.version}, ${g.tier})${ctx.generatedAt ? ` — ${ctx.generatedAt}` : ''}`));
 
   const byTarget = new Map<string, Finding[]>();
   // Grouped by target; inside a target the most severe first.

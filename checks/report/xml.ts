@@ -11,7 +11,9 @@ export function escapeXml(text: string): string {
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
     .replace(/"/g, '&quot;')
-    .replace(/'/g, '&apos;');
+    .replace(/'/g, '&apos;')
+    // Allowed in XML 1.0 but terminal controls or line separators: character references, never raw.
+    .replace(/[\r\u007f-\u009f\u2028\u2029]/g, (c) => `&#x${c.charCodeAt(0).toString(16)};`);
 }
 
 export interface XmlNode {

@@ -1,21 +1,23 @@
 // Plan and outcome as text for the terminal: target, setting, actual -> expected, method path. No decisions here.
-import type { Finding } from '../model';
+import type { Finding } from '../../model/result';
+import { oneLine } from '../safe-text';
 import type { Change } from '../../policies/rule';
 import type { Plan } from './plan';
 import type { StepResult } from './apply';
 
+// Branch names, hook ids, paths and values come from GitLab or from a journal file: one line each, no controls.
 export function where(f: Pick<Finding, 'target' | 'branch' | 'object'>): string {
   const extra = f.branch !== undefined ? ` [branch ${f.branch}]` : f.object !== undefined ? ` [${f.object}]` : '';
-  return `${f.target.path}${extra}`;
+  return oneLine(`${f.target.path}${extra}`);
 }
 
 function value(v: unknown): string {
-  const s = JSON.stringify(v) ?? 'undefined';
+  const s = oneLine(JSON.stringify(v) ?? 'undefined');
   return s.length > 60 ? `${s.slice(0, 57)}...` : s;
 }
 
 function change(c: Change): string {
-  return `${c.method} ${c.path}`;
+  return oneLine(`${c.method} ${c.path}`);
 }
 
 export function formatPlan(plan: Plan, url: string, dryRun: boolean): string {
@@ -24,22 +26,23 @@ export function formatPlan(plan: Plan, url: string, dryRun: boolean): string {
   if (plan.steps.length === 0) out.push('  nothing to write');
   for (const s of plan.steps) {
     const f = s.finding;
-    out.push(`  ${String(s.seq).padStart(3)}. ${where(f)}  ${f.setting}: ${value(f.actual)} -> ${value(f.expected)}  ${change(s.change)}${s.change.destructive ? '  (destructive)' : ''}`);
+    out.push(`  ${String(s.seq).padStart(3)}. ${where(f)}  ${oneLine(f.setting)}: ${value(f.actual)} -> ${value(f.expected)}  ${change(s.change)}${s.change.destructive ? '  (destructive)' : ''}`);
+    if (s.change.note) out.push(`       ${oneLine(s.change.note)}`);
   }
   if (plan.superseded.length > 0) {
     out.push('Resolved by a deletion above:');
-    for (const s of plan.superseded) out.push(`  ${where(s.finding)}  ${s.finding.rule} ${s.finding.setting} (step ${s.by})`);
+    for (const s of plan.superseded) out.push(`  ${where(s.finding)}  ${s.finding.rule} ${oneLine(s.finding.setting)} (step ${s.by})`);
   }
   if (plan.needsDestructive.length > 0) {
     out.push('Left alone, needs --allow-destructive:');
     for (const n of plan.needsDestructive) {
       out.push(`  ${where(n.finding)}  ${n.finding.setting}: ${value(n.finding.actual)} -> ${value(n.finding.expected)}  ${change(n.change)}`);
-      if (n.change.unrecoverable) out.push(`      undo cannot restore: ${n.change.unrecoverable}`);
+      if (n.change.unrecoverable) out.push(`      undo cannot restore: ${oneLine(n.change.unrecoverable)}`);
     }
   }
   if (plan.manual.length > 0) {
     out.push('Not revertible here (fix by hand):');
-    for (const m of plan.manual) out.push(`  ${where(m.finding)}  ${m.finding.rule} ${m.finding.setting}: ${m.reason}`);
+    for (const m of plan.manual) out.push(`  ${where(m.finding)}  ${m.finding.rule} ${oneLine(m.finding.setting)}: ${oneLine(m.reason)}`);
   }
   return out.join('\n') + '\n';
 }
@@ -48,7 +51,7 @@ const LABEL: Record<StepResult['outcome'], string> = { verified: 'verified', not
 
 export function formatResult(r: StepResult): string {
   const id = r.step.id;
-  const head = `  ${String(id.seq).padStart(3)}. ${LABEL[r.outcome]}  ${where(id)}  ${id.setting}  ${r.step.change.method} ${r.step.change.path}`;
+  const head = `  ${String(id.seq).padStart(3)}. ${LABEL[r.outcome]}  ${where(id)}  ${oneLine(id.setting)}  ${change(r.step.change)}`;
   const why = r.error ?? r.detail;
-  return why ? `${head}\n       ${why}\n` : `${head}\n`;
+  return why ? `${head}\n       ${oneLine(why)}\n` : `${head}\n`;
 }

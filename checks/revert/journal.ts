@@ -7,7 +7,7 @@
 import { closeSync, fsyncSync, readFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { redact } from '../../gitlab/redact';
-import type { TargetRef } from '../model';
+import type { TargetRef } from '../../model/target';
 import { createPrivateFile } from '../private-file';
 
 export type Outcome = 'pending' | 'applied' | 'verified' | 'not_verified' | 'failed';

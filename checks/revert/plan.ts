@@ -1,7 +1,7 @@
 // CheckResult -> Plan: the writes that bring each unwaived finding back to the baseline, as data. Pure: the rule's
 // `fix` decides the write (policies/), this file only sorts findings into "write", "needs --allow-destructive",
 // "manual" and "superseded" (a finding on an object another step deletes).
-import type { Finding } from '../model';
+import type { Finding } from '../../model/result';
 import type { Change, Rule } from '../../policies/rule';
 import type { AllParams, Area } from '../../policies/params';
 import { ruleById } from '../../policies/catalog';

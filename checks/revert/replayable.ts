@@ -4,7 +4,7 @@
 // the record says was sent. The `before` value undo would write back must fit that write: an object for an
 // update, nothing for a create, the same hook for a hook delete, a value of the written field's type. Pure.
 import { z } from 'zod';
-import type { Finding } from '../model';
+import type { Finding } from '../../model/result';
 import type { Change, Fix, Rule } from '../../policies/rule';
 import { areaParams, AREAS, type AllParams, type Area } from '../../policies/params';
 import { ruleById } from '../../policies/catalog';
@@ -34,7 +34,8 @@ export function paramsFromHeader(value: unknown): AllParams | undefined {
   if (value === null || typeof value !== 'object') return undefined;
   const out: Record<string, unknown> = {};
   for (const area of AREAS) {
-    const parsed = (areaParams[area] as z.ZodType).safeParse((value as Record<string, unknown>)[area]);
+    // An area the header does not name (a journal of an older version) gets its defaults.
+    const parsed = (areaParams[area] as z.ZodType).safeParse((value as Record<string, unknown>)[area] ?? {});
     if (!parsed.success) return undefined;
     out[area] = parsed.data;
   }

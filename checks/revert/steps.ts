@@ -4,7 +4,7 @@
 import type { GitlabClient } from '../../gitlab/client';
 import { ruleById } from '../../policies/catalog';
 import type { AllParams } from '../../policies/params';
-import type { GitlabInfo } from '../model';
+import type { GitlabInfo } from '../../model/snapshot';
 import type { WriteStep } from './apply';
 import { readObject, readPathOf } from './before';
 import { serialKey, type PlannedStep } from './plan';

@@ -3,11 +3,15 @@
 // answers 201 with the old values, quirk 1; a licence-gated key dropped with 200, quirk 3) still shows the
 // finding: it is `not_verified`, never "done".
 import type { GitlabClient } from '../../gitlab/client';
-import type { Finding, GitlabInfo, Read } from '../model';
-import type { EvalContext, Rule, Subject } from '../../policies/rule';
+import type { Finding } from '../../model/result';
+import type { GitlabInfo } from '../../model/snapshot';
+import type { Read } from '../../model/target';
+import type { GlGroup } from '../../gitlab/types';
+import type { Rule } from '../../policies/rule';
+import { readsNeeded, runRule, type TargetState } from '../../policies/run';
 import type { AllParams, Area } from '../../policies/params';
 import { fetchGroupRead, fetchProjectRead } from '../collect/reads';
-import { readOf } from '../collect/read';
+import { readOf, valueOf } from '../collect/read';
 
 export interface Verification {
   verified: boolean;
@@ -15,20 +19,17 @@ export interface Verification {
   detail?: string;
 }
 
-const BASE_READ = { instance: 'settings', group: 'group', project: 'project' } as const;
-
 export async function verifyFinding(
   client: GitlabClient,
   finding: Finding,
   rule: Rule,
   params: AllParams,
-  gitlab: Pick<GitlabInfo, 'tier' | 'isAdmin'>,
+  gitlab: Pick<GitlabInfo, 'tier' | 'tierSource' | 'isAdmin'>,
   now: Date,
 ): Promise<Verification> {
   const { kind, id } = finding.target;
-  const needed = [...new Set([BASE_READ[kind], ...((rule.needs[kind] as string[] | undefined) ?? [])])];
-  const subject: Record<string, unknown> = { kind, target: finding.target };
-  for (const key of needed) {
+  const state: Record<string, unknown> = { target: finding.target };
+  for (const key of readsNeeded(rule, kind)) {
     const read: Read<unknown> =
       kind === 'project'
         ? await fetchProjectRead(client, id, key as never)
@@ -36,18 +37,19 @@ export async function verifyFinding(
           ? await fetchGroupRead(client, id, key as never)
           : await readOf(() => client.get('/application/settings'));
     if (!read.ok) return { verified: false, detail: `could not re-read to verify: ${read.error.message}` };
-    subject[key] = read.value;
+    state[key] = read;
   }
-  if (kind === 'group') subject.topLevel = (subject.group as { parent_id: number | null }).parent_id === null;
-  const ctx: EvalContext = { tier: gitlab.tier, isAdmin: gitlab.isAdmin, now: now.toISOString() };
-  let outcome: ReturnType<Rule['evaluate']>;
-  try {
-    outcome = rule.evaluate(subject as unknown as Subject, params[rule.area as Area] as never, ctx);
-  } catch (err) {
-    return { verified: false, detail: `rule ${rule.id} failed on the re-read: ${(err as Error).message}` };
-  }
-  if (!Array.isArray(outcome)) return { verified: false, detail: `rule ${rule.id} cannot judge the re-read: ${outcome.skip}` };
-  const still = outcome.find(
+  if (kind === 'group') state.topLevel = (valueOf(state.group as Read<GlGroup>) as GlGroup).parent_id === null;
+  const verdict = runRule(rule, state as unknown as TargetState, params[rule.area as Area], {
+    tier: gitlab.tier,
+    ...(gitlab.tierSource ? { tierSource: gitlab.tierSource } : {}),
+    isAdmin: gitlab.isAdmin,
+    now: now.toISOString(),
+  });
+  if (verdict.kind === 'failed') return { verified: false, detail: `rule ${rule.id} failed on the re-read: ${verdict.message}` };
+  if (verdict.kind === 'skipped') return { verified: false, detail: `rule ${rule.id} cannot judge the re-read: ${verdict.reason}` };
+  if (verdict.kind === 'unread') return { verified: false, detail: `could not re-read to verify: ${verdict.reads.map((r) => r.message).join('; ')}` };
+  const still = verdict.findings.find(
     (d) => d.setting === finding.setting && (d.branch ?? null) === (finding.branch ?? null) && (d.object ?? null) === (finding.object ?? null),
   );
   if (!still) return { verified: true };

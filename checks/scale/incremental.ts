@@ -14,7 +14,9 @@ import { planReads, type ReadPlan } from '../collect/plan';
 import { forEachPooled } from '../collect/pool';
 import { readOf } from '../collect/read';
 import { trimGroup, trimProject } from '../collect/trim';
-import type { GitlabInfo, GroupState, InstanceState, ProjectState, Read, Snapshot, TargetErrorEntry } from '../model';
+import type { GitlabInfo, GroupState, InstanceState, ProjectState, Snapshot } from '../../model/snapshot';
+import type { Read } from '../../model/target';
+import type { TargetErrorEntry } from '../../model/result';
 import { effectOf, forcesFullPass } from './audit-changes';
 
 export const DEFAULT_FULL_EVERY_MS = 24 * 3_600_000;

@@ -2,7 +2,8 @@
 // existing reporters render in any format. Pure: the CLI reads the files. A missing shard is an error entry
 // (the run is incomplete, exit 2), never a smaller "clean" instance.
 import { sortResultLists } from '../result-order';
-import type { CheckResult, Finding, SkippedEntry, TargetErrorEntry, TargetRef } from '../model';
+import type { CheckResult, Finding, SkippedEntry, TargetErrorEntry } from '../../model/result';
+import type { TargetRef } from '../../model/target';
 
 export class MergeError extends Error {
   override name = 'MergeError';

@@ -1,7 +1,7 @@
 // `check --shard I/N`: a deterministic slice of the targets, so N CI jobs (GitLab `parallel: N`) split one
 // instance between them and `merge` puts the reports back together. The slice depends on the target's id
 // alone (FNV-1a of the decimal id), never on listing order, so every shard agrees without talking to the others.
-import type { TargetRef } from '../model';
+import type { TargetRef } from '../../model/target';
 
 export interface Shard {
   /** 1-based, as GitLab's CI_NODE_INDEX. */

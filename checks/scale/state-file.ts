@@ -2,7 +2,7 @@
 // (write a temporary file beside it, then rename) so a run killed mid-write never leaves half a snapshot.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Snapshot } from '../model';
+import type { Snapshot } from '../../model/snapshot';
 import { writePrivateFileAtomic } from '../private-file';
 
 export const DEFAULT_STATE_DIR = '.posture';

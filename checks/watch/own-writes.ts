@@ -11,7 +11,7 @@ import type { GlAuditEvent } from '../../gitlab/types';
 export interface OwnWrite {
   entityType: GlAuditEvent['entity_type'];
   entityId: number;
-  /** Event names the write can produce (from the explain table, checks/explain/sources.ts). */
+  /** Event names the write can produce (from the rule's audit source, rule.audit). */
   eventNames: readonly string[];
   /** The branch / variable key / hook the write was about, when the event names it in target_details. */
   targetDetails?: string;

@@ -4,7 +4,9 @@
 import type { GitlabClient } from '../../gitlab/client';
 import type { GlAuditEvent } from '../../gitlab/types';
 import type { Baseline } from '../baseline/types';
-import type { Finding, GitlabInfo, TargetKind } from '../model';
+import type { Finding } from '../../model/result';
+import type { GitlabInfo } from '../../model/snapshot';
+import type { TargetKind } from '../../model/target';
 import { planRevert, type Plan } from '../revert/plan';
 import { Journal } from '../revert/journal';
 import { applySteps, type StepResult, type WriteStep } from '../revert/apply';

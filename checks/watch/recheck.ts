@@ -1,5 +1,5 @@
 // One audit event -> which rules it can affect -> a snapshot of just that target -> the evaluator's result.
-// The event -> rules mapping is the explain table (checks/explain/sources.ts) read backwards, so watch and explain
+// The event -> rules mapping is the rules' own audit sources (rule.audit, as explain reads them) read backwards, so watch and explain
 // can never disagree about which event changes what. Reads are the collector's own per-area reads.
 import type { GitlabClient } from '../../gitlab/client';
 import type { GlAuditEvent, GlGroup, GlProject } from '../../gitlab/types';
@@ -11,17 +11,18 @@ import { planReads } from '../collect/plan';
 import { readOf } from '../collect/read';
 import { fetchGroupRead, fetchProjectRead } from '../collect/reads';
 import { trimGroup, trimProject } from '../collect/trim';
-import { AUDIT_SOURCES } from '../explain/sources';
-import type { CheckResult, GitlabInfo, GroupState, ProjectState, Snapshot, TargetKind, TargetRef } from '../model';
+import type { CheckResult } from '../../model/result';
+import type { GitlabInfo, GroupState, ProjectState, Snapshot } from '../../model/snapshot';
+import type { TargetKind, TargetRef } from '../../model/target';
 import type { Rule } from '../../policies/rule';
 import { CATALOG } from '../../policies/catalog';
 
 /** event_name -> rule ids whose setting that event can change. */
 export function rulesByEvent(): Map<string, string[]> {
   const map = new Map<string, string[]>();
-  for (const [ruleId, source] of Object.entries(AUDIT_SOURCES)) {
-    if ('unavailable' in source) continue;
-    for (const name of source.events) map.set(name, [...(map.get(name) ?? []), ruleId]);
+  for (const { id, audit } of CATALOG) {
+    if ('unavailable' in audit) continue;
+    for (const name of audit.events) map.set(name, [...(map.get(name) ?? []), id]);
   }
   return map;
 }

@@ -4,9 +4,11 @@ import type { GitlabClient } from '../../gitlab/client';
 import { redact } from '../../gitlab/redact';
 import type { GlAuditEvent } from '../../gitlab/types';
 import type { Baseline } from '../baseline/types';
-import type { Finding, GitlabInfo, TargetRef } from '../model';
-import { matchEvent, type CompiledRule } from '../../detections/engine';
-import { toMatch } from '../../detections/detect';
+import type { Finding } from '../../model/result';
+import type { GitlabInfo } from '../../model/snapshot';
+import type { TargetRef } from '../../model/target';
+import { evaluateEvent, type CompiledRule } from '../../detections/engine';
+import { overBudgetError, toMatch } from '../../detections/detect';
 import { readMissedEvents } from './catch-up';
 import { OwnWrites } from './own-writes';
 import { BoundedQueue } from './queue';
@@ -27,6 +29,8 @@ export interface WatcherConfig {
   gitlab: GitlabInfo;
   baseline: Baseline;
   rules: readonly CompiledRule[];
+  /** Matching steps allowed per (rule, event); tests lower it (detections/engine/budget.ts). */
+  ruleStepLimit?: number;
   verificationToken: string;
   /** GITLAB_TOKEN, only to keep it out of every line printed. */
   gitlabToken: string | undefined;
@@ -132,7 +136,11 @@ export async function startWatcher(cfg: WatcherConfig): Promise<Watcher> {
 
   async function handle(event: GlAuditEvent, via: 'stream' | 'catch-up'): Promise<void> {
     // Detections see every event, ours included: they only report, so they cannot loop.
-    const matched = matchEvent(cfg.rules, event);
+    const { matched, overBudget } = evaluateEvent(cfg.rules, event, cfg.ruleStepLimit);
+    for (const rule of overBudget) {
+      stats.errors++;
+      cfg.emit({ type: 'error', event_id: event.id, rule: rule.file, message: overBudgetError({ rule, event }, cfg.ruleStepLimit).message });
+    }
     if (matched.length > 0) {
       const author = event.author_id > 0 ? await usernameOf(event.author_id) : null;
       const authors = new Map<number, string | null>([[event.author_id, author]]);

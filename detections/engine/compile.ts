@@ -66,7 +66,7 @@ export function compileRule(doc: unknown, file: string, source: CompiledRule['so
   try {
     // A list of conditions is their union (Sigma: each one alone would be a separate query).
     const compiled = (conditions as string[]).map((c) => compileCondition(c, selections));
-    matches = compiled.length === 1 ? compiled[0] : (e) => compiled.some((p) => p(e));
+    matches = compiled.length === 1 ? compiled[0] : (e, b) => compiled.some((p) => p(e, b));
   } catch (err) {
     if (err instanceof ConditionSyntaxError) throw new RuleLoadError(file, `detection.${err.message}`);
     throw err;
@@ -96,7 +96,7 @@ function compileSelection(body: unknown): EventPredicate {
       throw new FieldSyntaxError('keyword lists (plain values without a field name) are not supported; name the field, e.g. "event_name: [a, b]"');
     }
     const maps = body.map((b) => compileMap(b as Record<string, unknown>));
-    return (e) => maps.some((m) => m(e));
+    return (e, budget) => maps.some((m) => m(e, budget));
   }
   if (body !== null && typeof body === 'object') return compileMap(body as Record<string, unknown>);
   throw new FieldSyntaxError(`expected a map of fields or a list of maps, got ${body === null ? 'null' : typeof body}`);
@@ -106,5 +106,5 @@ function compileMap(map: Record<string, unknown>): EventPredicate {
   const entries = Object.entries(map);
   if (entries.length === 0) throw new FieldSyntaxError('empty map (it would match every event)');
   const fields = entries.map(([key, value]) => compileField(key, value));
-  return (e) => fields.every((f) => f(e));
+  return (e, budget) => fields.every((f) => f(e, budget));
 }

@@ -2,10 +2,12 @@
 //   expr    := and ('or' and)*
 //   and     := unary ('and' unary)*
 //   unary   := 'not' unary | primary
-//   primary := '(' expr ')' | ('1' | 'all') 'of' (NAME_PATTERN | 'them') | NAME
-// Aggregations (`| count() by …`), `near` and anything else are refused with the construct named, so a
-// rule never compiles into something that silently matches nothing.
-import { wildcardRegExp } from './fields';
+//   primary := '(' expr ')' | ('1' | 'any' | 'all') 'of' (NAME_PATTERN | 'them') | NAME
+// As in pySigma (sigma/conditions.py ConditionSelector), `any of` is `1 of`, and both `them` and a name
+// pattern leave out selections whose name starts with `_`. Aggregations (`| count() by …`), `near` and
+// anything else are refused with the construct named, so a rule never compiles into something that silently
+// matches nothing.
+import { starPattern } from '../../checks/wildcard';
 import type { AuditEventLike, EventPredicate } from './types';
 
 export class ConditionSyntaxError extends Error {}
@@ -34,7 +36,7 @@ function tokenize(text: string): Token[] {
   return tokens;
 }
 
-const KEYWORDS = new Set(['and', 'or', 'not', 'of', 'them', 'all', '1']);
+const KEYWORDS = new Set(['and', 'or', 'not', 'of', 'them', 'all', 'any', '1']);
 
 /** Compiles a condition against named selections into one predicate. */
 export function compileCondition(text: string, selections: ReadonlyMap<string, EventPredicate>): EventPredicate {
@@ -51,7 +53,7 @@ export function compileCondition(text: string, selections: ReadonlyMap<string, E
       pos += 1;
       parts.push(and());
     }
-    return parts.length === 1 ? parts[0] : (e) => parts.some((p) => p(e));
+    return parts.length === 1 ? parts[0] : (e, b) => parts.some((p) => p(e, b));
   };
   const and = (): EventPredicate => {
     const parts = [unary()];
@@ -59,13 +61,13 @@ export function compileCondition(text: string, selections: ReadonlyMap<string, E
       pos += 1;
       parts.push(unary());
     }
-    return parts.length === 1 ? parts[0] : (e) => parts.every((p) => p(e));
+    return parts.length === 1 ? parts[0] : (e, b) => parts.every((p) => p(e, b));
   };
   const unary = (): EventPredicate => {
     if (isWord(peek(), 'not')) {
       pos += 1;
       const inner = unary();
-      return (e) => !inner(e);
+      return (e, b) => !inner(e, b);
     }
     return primary();
   };
@@ -81,14 +83,14 @@ export function compileCondition(text: string, selections: ReadonlyMap<string, E
     }
     if (t.kind === 'rparen') throw new ConditionSyntaxError(`${where}: unexpected ")" at position ${t.at + 1}`);
     const word = t.text.toLowerCase();
-    if (word === '1' || word === 'all' || (/^\d+$/.test(word) && isWord(tokens[pos + 1], 'of'))) {
-      if (word !== '1' && word !== 'all') throw new ConditionSyntaxError(`${where}: "${t.text} of" is not supported; use "1 of" or "all of"`);
+    if (word === '1' || word === 'all' || word === 'any' || (/^\d+$/.test(word) && isWord(tokens[pos + 1], 'of'))) {
+      if (word !== '1' && word !== 'all' && word !== 'any') throw new ConditionSyntaxError(`${where}: "${t.text} of" is not supported; use "1 of", "any of" or "all of"`);
       if (!isWord(tokens[pos + 1], 'of')) throw new ConditionSyntaxError(`${where}: "${t.text}" must be followed by "of"`);
       const target = tokens[pos + 2];
       if (!target || target.kind !== 'word') throw new ConditionSyntaxError(`${where}: "${t.text} of" needs a selection pattern or "them"`);
       pos += 3;
       const chosen = quantified(target.text);
-      return word === 'all' ? (e) => chosen.every((p) => p(e)) : (e) => chosen.some((p) => p(e));
+      return word === 'all' ? (e, b) => chosen.every((p) => p(e, b)) : (e, b) => chosen.some((p) => p(e, b));
     }
     if (word === 'near') throw new ConditionSyntaxError(`${where}: "near" (temporal correlation) is not supported`);
     if (KEYWORDS.has(word)) throw new ConditionSyntaxError(`${where}: unexpected "${t.text}" at position ${t.at + 1}`);
@@ -98,15 +100,18 @@ export function compileCondition(text: string, selections: ReadonlyMap<string, E
     return sel;
   };
   const quantified = (pattern: string): EventPredicate[] => {
+    // Sigma / pySigma: selections starting with "_" are never part of "them" or of a pattern.
+    const candidates = [...selections.keys()].filter((n) => !n.startsWith('_'));
     let names: string[];
-    if (pattern.toLowerCase() === 'them') {
-      // Sigma: "them" covers every selection except those whose name starts with an underscore.
-      names = [...selections.keys()].filter((n) => !n.startsWith('_'));
-    } else {
-      const re = wildcardRegExp(pattern, true);
-      names = [...selections.keys()].filter((n) => re.test(n));
+    if (pattern.toLowerCase() === 'them') names = candidates;
+    else {
+      const glob = starPattern(pattern, false);
+      names = candidates.filter((n) => glob.test(n));
     }
-    if (names.length === 0) throw new ConditionSyntaxError(`${where}: "${pattern}" matches no selection`);
+    if (names.length === 0) {
+      const hidden = pattern.startsWith('_') ? ' (selections starting with "_" are left out of "of"; name them directly)' : '';
+      throw new ConditionSyntaxError(`${where}: "${pattern}" matches no selection${hidden}`);
+    }
     return names.map((n) => selections.get(n)!);
   };
 

@@ -1,18 +1,27 @@
 // Field lookup and Sigma value matching: wildcards, modifiers, case-insensitivity.
 //
-// Semantics (Sigma specification, "Detection" and "Value modifiers"), with the choices this engine makes:
-// - Strings match case-insensitively; `*` is any run of characters, `?` one character, `\*` `\?` `\\` are
-//   literals, and a backslash before anything else is itself a literal. `|cased` makes a value case-sensitive.
-// - `|re` is a JavaScript regular expression, case-sensitive unless it starts with `(?i)` or has `|re|i`;
-//   `|re|m` and `|re|s` add the multiline and dot-all flags.
-// - A field holding an array (audit events keep `from`/`to` as arrays, gitlab-api.md §4) matches when any of
-//   its elements matches; with `|all` every value must match some element.
-// - `null` matches a missing or null field; `|exists: true|false` tests presence (null counts as absent).
+// Semantics (Sigma specification v2, "Detection" and "Sigma Modifiers"; pySigma as the reference), with the
+// choices this engine makes:
+// - Strings match case-insensitively; `*` is any run of characters, `?` one character (an astral character
+//   is one), `\*` `\?` `\\` are literals, and a backslash before anything else or at the end is itself a
+//   literal. `|cased` makes a value case-sensitive. Matching is linear (checks/wildcard.ts), never a regex.
+// - `|re` is Sigma's regular-expression subset, run by a linear-time engine (regex.ts); case-sensitive unless
+//   it starts with `(?i)` or has `|re|i`; `|re|m` and `|re|s` add the multiline and dot-all flags.
+// - String modifiers (contains, startswith, endswith, re, cidr, cased) take strings: a number or boolean
+//   value is refused with the advice to quote it. A number value matches a number, or text equal to its
+//   decimal form ("10", not "0xa", "10.0" or " 10 "); a boolean matches a boolean or "true"/"false".
+// - A field holding an array matches when any of its elements matches; with `|all` every value must match
+//   some element.
+// - `null` matches a missing or null field; `|exists: true|false` tests presence (a null value is present).
 // - Extension (not in Sigma): `|hour` and `|weekday` turn an ISO-8601 timestamp into its UTC hour (0-23) or
 //   UTC weekday (0 = Sunday … 6 = Saturday) before comparing, e.g. `created_at|hour|lt: 7`. They exist for
 //   "outside working hours" rules; GitLab stores created_at in UTC.
+// - Every comparison is counted against the rule's step budget (budget.ts).
 import { BlockList, isIP } from 'node:net';
-import type { AuditEventLike } from './types';
+import { StepBudget } from './budget';
+import { compileSigmaRegex, RegexSubsetError, type SigmaRegex } from './regex';
+import { sigmaWildcard } from './sigma-string';
+import type { AuditEventLike, EventPredicate } from './types';
 
 export type Scalar = string | number | boolean | null;
 
@@ -77,28 +86,6 @@ function parseFieldKey(key: string): FieldSpec {
   return spec;
 }
 
-/** A Sigma wildcard pattern as an anchored RegExp. */
-export function wildcardRegExp(pattern: string, cased = false): RegExp {
-  let src = '';
-  for (let i = 0; i < pattern.length; i += 1) {
-    const c = pattern[i];
-    if (c === '\\') {
-      const next = pattern[i + 1];
-      if (next === '*' || next === '?' || next === '\\') {
-        src += escapeRe(next);
-        i += 1;
-      } else src += '\\\\';
-    } else if (c === '*') src += '.*';
-    else if (c === '?') src += '.';
-    else src += escapeRe(c);
-  }
-  return new RegExp(`^${src}$`, cased ? 's' : 'is');
-}
-
-function escapeRe(c: string): string {
-  return c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-}
-
 /** Event values as the strings patterns compare against; objects never match a string. */
 function asText(v: unknown): string | undefined {
   if (typeof v === 'string') return v;
@@ -106,9 +93,12 @@ function asText(v: unknown): string | undefined {
   return undefined;
 }
 
+const DECIMAL = /^-?\d+(\.\d+)?$/;
+
+/** A number for lt/lte/gt/gte: a JSON number, or a string in plain decimal notation (the REST API's "72"). */
 function asNumber(v: unknown): number | undefined {
   if (typeof v === 'number' && Number.isFinite(v)) return v;
-  if (typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v))) return Number(v);
+  if (typeof v === 'string' && DECIMAL.test(v)) return Number(v);
   return undefined;
 }
 
@@ -121,7 +111,9 @@ function transformed(v: unknown, t: Transform | undefined): unknown {
   return t === 'hour' ? d.getUTCHours() : d.getUTCDay();
 }
 
-type ValueTest = (v: unknown) => boolean;
+type ValueTest = (v: unknown, budget: StepBudget) => boolean;
+
+const STRING_MODIFIERS = new Set(['contains', 'startswith', 'endswith', 're', 'cidr']);
 
 function compileValue(spec: FieldSpec, key: string, value: Scalar): ValueTest {
   const where = `field "${key}"`;
@@ -133,9 +125,14 @@ function compileValue(spec: FieldSpec, key: string, value: Scalar): ValueTest {
     if (spec.match) throw new FieldSyntaxError(`${where}: null cannot be combined with "${spec.match}"`);
     return (v) => v === null || v === undefined;
   }
+  // Sigma's string modifiers apply to strings only (pySigma refuses them on numbers and booleans).
+  if (typeof value !== 'string' && ((spec.match && STRING_MODIFIERS.has(spec.match)) || spec.cased)) {
+    const mod = spec.match && STRING_MODIFIERS.has(spec.match) ? spec.match : 'cased';
+    throw new FieldSyntaxError(`${where}: ${mod} applies to strings, got the ${typeof value} ${JSON.stringify(value)}; quote it ('${String(value)}') to match its text`);
+  }
   if (spec.match === 'lt' || spec.match === 'lte' || spec.match === 'gt' || spec.match === 'gte') {
-    const n = asNumber(value);
-    if (n === undefined || typeof value === 'boolean') throw new FieldSyntaxError(`${where}: ${spec.match} takes a number, got ${JSON.stringify(value)}`);
+    const n = typeof value === 'number' ? value : typeof value === 'string' ? asNumber(value) : undefined;
+    if (n === undefined || !Number.isFinite(n)) throw new FieldSyntaxError(`${where}: ${spec.match} takes a number, got ${JSON.stringify(value)}`);
     const op = spec.match;
     return (v) => {
       const x = asNumber(v);
@@ -144,27 +141,22 @@ function compileValue(spec: FieldSpec, key: string, value: Scalar): ValueTest {
     };
   }
   if (spec.match === 're') {
-    if (typeof value !== 'string') throw new FieldSyntaxError(`${where}: re takes a string, got ${JSON.stringify(value)}`);
-    let source = value;
-    let flags = spec.reFlags;
-    if (source.startsWith('(?i)')) {
-      source = source.slice(4);
-      if (!flags.includes('i')) flags += 'i';
-    }
-    let re: RegExp;
+    let re: SigmaRegex;
     try {
-      re = new RegExp(source, flags);
+      re = compileSigmaRegex(value as string, spec.reFlags);
     } catch (err) {
-      throw new FieldSyntaxError(`${where}: invalid regular expression ${JSON.stringify(value)} (${(err as Error).message})`);
+      if (err instanceof RegexSubsetError) throw new FieldSyntaxError(`${where}: regular expression ${JSON.stringify(value)}: ${err.message}`);
+      throw err;
     }
-    return (v) => {
+    return (v, budget) => {
       const s = asText(v);
-      return s !== undefined && re.test(s);
+      if (s === undefined) return false;
+      budget.spend(s.length * re.weight);
+      return re.test(s);
     };
   }
   if (spec.match === 'cidr') {
-    if (typeof value !== 'string') throw new FieldSyntaxError(`${where}: cidr takes a network like 203.0.113.0/24, got ${JSON.stringify(value)}`);
-    const block = cidrBlock(value, where);
+    const block = cidrBlock(value as string, where);
     return (v) => {
       if (typeof v !== 'string') return false;
       const ip = v.trim();
@@ -173,25 +165,23 @@ function compileValue(spec: FieldSpec, key: string, value: Scalar): ValueTest {
     };
   }
   if (spec.transform) {
-    const n = asNumber(value);
-    if (n === undefined || typeof value === 'boolean') throw new FieldSyntaxError(`${where}: ${spec.transform} compares numbers, got ${JSON.stringify(value)}`);
-    return (v) => v === n;
+    if (typeof value !== 'number') throw new FieldSyntaxError(`${where}: ${spec.transform} compares numbers, got ${JSON.stringify(value)}`);
+    return (v) => v === value;
   }
   if (typeof value === 'boolean') {
     return (v) => v === value || (typeof v === 'string' && v.toLowerCase() === String(value));
   }
   if (typeof value === 'number') {
-    return (v) => v === value || (typeof v === 'string' && v.trim() !== '' && Number(v) === value);
+    // Compared as text where the event holds text: 10 matches "10", never "0xa", "10.0" or " 10 ".
+    const text = String(value);
+    return (v) => v === value || v === text;
   }
   if (typeof value !== 'string') throw new FieldSyntaxError(`${where}: expected a string, number, boolean or null, got ${typeof value}`);
-  let pattern = value;
-  if (spec.match === 'contains') pattern = `*${value}*`;
-  else if (spec.match === 'startswith') pattern = `${value}*`;
-  else if (spec.match === 'endswith') pattern = `*${value}`;
-  const re = wildcardRegExp(pattern, spec.cased);
-  return (v) => {
+  const placement = spec.match === 'contains' || spec.match === 'startswith' || spec.match === 'endswith' ? spec.match : 'exact';
+  const pattern = sigmaWildcard(value, placement, spec.cased);
+  return (v, budget) => {
     const s = asText(v);
-    return s !== undefined && re.test(s);
+    return s !== undefined && pattern.test(s, budget);
   };
 }
 
@@ -208,7 +198,7 @@ function cidrBlock(value: string, where: string): BlockList {
 }
 
 /** One `field|modifiers: value(s)` entry of a selection map -> a predicate on the event. */
-export function compileField(key: string, raw: unknown): (event: AuditEventLike) => boolean {
+export function compileField(key: string, raw: unknown): EventPredicate {
   const spec = parseFieldKey(key);
   const values = Array.isArray(raw) ? raw : [raw];
   if (values.length === 0) throw new FieldSyntaxError(`field "${key}" has an empty list of values`);
@@ -219,15 +209,13 @@ export function compileField(key: string, raw: unknown): (event: AuditEventLike)
     if (values.length !== 1) throw new FieldSyntaxError(`field "${key}": exists takes a single true or false`);
     compileValue(spec, key, values[0] as Scalar);
     const want = values[0] as boolean;
-    return (event) => {
-      const v = fieldValue(event, spec.field);
-      return (v !== undefined && v !== null) === want;
-    };
+    // Sigma: exists checks presence only, "be it empty or null".
+    return (event) => (fieldValue(event, spec.field) !== undefined) === want;
   }
   const tests = values.map((v) => compileValue(spec, key, v as Scalar));
-  const matchesOne = (test: ValueTest, v: unknown): boolean => (Array.isArray(v) ? v.some((x) => test(x)) : test(v));
-  return (event) => {
+  const matchesOne = (test: ValueTest, v: unknown, budget: StepBudget): boolean => (Array.isArray(v) ? v.some((x) => test(x, budget)) : test(v, budget));
+  return (event, budget = new StepBudget()) => {
     const v = transformed(fieldValue(event, spec.field), spec.transform);
-    return spec.all ? tests.every((t) => matchesOne(t, v)) : tests.some((t) => matchesOne(t, v));
+    return spec.all ? tests.every((t) => matchesOne(t, v, budget)) : tests.some((t) => matchesOne(t, v, budget));
   };
 }

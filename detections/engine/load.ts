@@ -4,6 +4,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { compileRule } from './compile';
+import { toJsBounded, YamlAliasError } from '../../checks/yaml-aliases';
 import { RuleLoadError } from './errors';
 import type { CompiledRule, RuleLoadProblem } from './types';
 
@@ -20,7 +21,14 @@ export function parseRule(text: string, file: string, source: CompiledRule['sour
   if (docs.length !== 1) throw new RuleLoadError(file, `${docs.length} YAML documents; put one Sigma rule per file (rule collections with "---" are not supported)`);
   const doc = docs[0];
   if (doc.errors.length > 0) throw new RuleLoadError(file, `YAML: ${doc.errors[0].message.split('\n')[0]}`);
-  return compileRule(doc.toJS(), file, source);
+  let raw: unknown;
+  try {
+    raw = toJsBounded(doc, text);
+  } catch (err) {
+    if (err instanceof YamlAliasError) throw new RuleLoadError(err.line !== undefined ? `${file}:${err.line}` : file, 'too many aliases (a YAML alias bomb: anchors and aliases expand to a huge document)');
+    throw err;
+  }
+  return compileRule(raw, file, source);
 }
 
 export function loadRuleFile(path: string, shownAs: string, source: CompiledRule['source']): CompiledRule {

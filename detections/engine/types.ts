@@ -1,5 +1,6 @@
 // Shapes of a loaded Sigma rule and of a match. Rules are data (detections/rules/*.yml); the matcher is pure.
 import type { GlAuditEvent } from '../../gitlab/types';
+import type { StepBudget } from './budget';
 
 /** Sigma levels, weakest first (Sigma specification "level"). */
 export const SIGMA_LEVELS = ['informational', 'low', 'medium', 'high', 'critical'] as const;
@@ -11,8 +12,8 @@ export type SigmaStatus = (typeof SIGMA_STATUSES)[number];
 /** What an event must look like to be matched: the REST audit-event shape, or anything with the same fields. */
 export type AuditEventLike = GlAuditEvent | Record<string, unknown>;
 
-/** A predicate over one event. */
-export type EventPredicate = (event: AuditEventLike) => boolean;
+/** A predicate over one event; every comparison is counted on the budget (a fresh one when not given). */
+export type EventPredicate = (event: AuditEventLike, budget?: StepBudget) => boolean;
 
 export interface RuleMeta {
   title: string;

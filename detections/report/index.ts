@@ -63,7 +63,7 @@ function renderTable(result: DetectResult): string {
         terminalSafe(where(m)),
         terminalSafe(m.event.author ?? '?'),
         terminalSafe(m.event.ip_address ?? ''),
-        m.event.created_at,
+        terminalSafe(m.event.created_at),
       ]);
     }
     out.push(table.toString());

@@ -9,7 +9,7 @@ import { loadProfile } from '../../checks/baseline/load';
 import { areaParams, type Area } from '../params';
 import type { GlApprovalRule, GlProtectedBranch, Visibility } from '../../gitlab/types';
 import { fieldsOf, GUARDS, judge, type Drift, type LiveOf, type RuleGuard } from '../../provider/judge';
-import { RESOURCE_TYPES, typeToken, type ResourceType } from '../../provider/types';
+import { RESOURCE_TYPES, typeToken, type ResourceType } from '../../model/resources';
 
 /** Baseline parameters per area: the hardened profile, which the built-in examples and the demo use. */
 function hardenedParams(): Record<Area, Record<string, unknown>> {
@@ -66,7 +66,7 @@ export function liveFromInputs<T extends ResourceType>(type: T, i: Record<string
       return { project: project(i.project, i.name), branch } as never;
     }
     case 'ApprovalRule': {
-      const rule = { id: 1, name: 'declared', rule_type: 'any_approver', approvals_required: i.approvals_required ?? 0, users: [], groups: [], protected_branches: [], applies_to_all_protected_branches: false } as unknown as GlApprovalRule;
+      const rule = { id: 1, name: 'declared', rule_type: 'any_approver', approvals_required: i.approvals_required ?? 0, eligible_approvers: [], users: [], groups: [], protected_branches: [], applies_to_all_protected_branches: false } as unknown as GlApprovalRule;
       return { project: project(i.project), approvalRules: [rule], protectedBranches: [] } as never;
     }
     case 'Webhook':

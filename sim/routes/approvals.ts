@@ -5,6 +5,7 @@ import type { GlApprovalRule, GlLockedSetting, GlProjectApprovals, GlProtectedBr
 import { paginate } from '../pagination';
 import {
   errors,
+  SimHttpError,
   groupAncestors,
   parseBool,
   parseIntParam,
@@ -134,13 +135,21 @@ function writableFlags(state: SimState, project: SimProject, wanted: Partial<Sim
   return out;
 }
 
-function checkSelectiveRemovals(project: SimProject, next: Partial<SimApprovalFlags>): void {
+/**
+ * MergeRequest::ApprovalRemovalSettings: selective code-owner removals and reset-on-push are mutually exclusive; a
+ * value not sent is the project's current one. POST /approvals renders it as a model error on `base` (400,
+ * `render_validation_error!`); the settings PUT (MergeRequestApprovalSettings::UpdateService) as a plain 400
+ * message worded in settings terms.
+ */
+function removalSettingsValid(project: SimProject, next: Partial<SimApprovalFlags>): boolean {
   const selective = next.selective_code_owner_removals ?? project.approvals.selective_code_owner_removals;
   const reset = next.reset_approvals_on_push ?? project.approvals.reset_approvals_on_push;
-  if (selective && reset) {
-    throw errors.validation({
-      selective_code_owner_removals: ['can only be enabled when reset_approvals_on_push is disabled'],
-    });
+  return !(selective && reset);
+}
+
+function checkSelectiveRemovals(project: SimProject, next: Partial<SimApprovalFlags>): void {
+  if (!removalSettingsValid(project, next)) {
+    throw errors.validation({ base: ['selective_code_owner_removals can only be enabled when reset_approvals_on_push is disabled'] });
   }
 }
 
@@ -198,6 +207,10 @@ function ruleBranches(state: SimState, project: SimProject, ids: number[]): GlPr
   return out;
 }
 
+function isActiveUser(state: SimState, id: number): boolean {
+  return state.users.find((u) => u.id === id)?.state === 'active';
+}
+
 function userBasic(state: SimState, id: number) {
   const u = state.users.find((x) => x.id === id);
   return u ? { id: u.id, username: u.username, name: u.name, state: u.state } : undefined;
@@ -211,12 +224,14 @@ export function serializeRule(state: SimState, project: SimProject, rule: SimApp
     .map((g) => ({ id: g.id, name: g.name, path: g.path, full_path: g.full_path, full_name: g.full_name ?? g.name }));
   const groupMembers = rule.group_ids.flatMap((gid) => state.groups.find((g) => g.id === gid)?.members.map((m) => m.user_id) ?? []);
   const eligibleIds = [...new Set([...rule.user_ids, ...groupMembers])];
+  // ApprovalRuleLike#approvers: users and group members, active ones only (filter_inactive_approvers).
+  const active = (id: number) => isActiveUser(state, id);
   return {
     id: rule.id,
     name: rule.name,
     rule_type: rule.rule_type,
     report_type: rule.report_type,
-    eligible_approvers: eligibleIds.map((id) => userBasic(state, id)).filter((u) => u !== undefined),
+    eligible_approvers: eligibleIds.filter(active).map((id) => userBasic(state, id)).filter((u) => u !== undefined),
     approvals_required: rule.approvals_required,
     users,
     groups,
@@ -239,7 +254,8 @@ function idList(req: RouteRequest, key: string): number[] | undefined {
 
 /** user_ids plus usernames, resolved; undefined when neither was sent. */
 function ruleUsers(req: RouteRequest, state: SimState): number[] | undefined {
-  const ids = idList(req, 'user_ids');
+  // The API declares `users` renamed to `user_ids` (`as:`); clients send either.
+  const ids = idList(req, 'user_ids') ?? idList(req, 'users');
   const names = arrayParam(paramOf(req, 'usernames'))?.map(String);
   if (ids === undefined && names === undefined) return undefined;
   const fromNames = (names ?? []).map((n) => state.users.find((u) => u.username === n)?.id).filter((id): id is number => id !== undefined);
@@ -268,7 +284,15 @@ function createRule(req: RouteRequest, ctx: SimContext) {
   const missing = ['name', 'approvals_required'].filter((k) => !hasParam(req, k) || paramOf(req, k) === '');
   if (missing.length > 0) throw errors.badParam(missing.map((k) => `${k} is missing`).join(', '));
   const name = String(paramOf(req, 'name'));
-  const ruleType = hasParam(req, 'rule_type') ? String(paramOf(req, 'rule_type')) : 'regular';
+  const userIds = ruleUsers(req, ctx.state);
+  const groupIds = idList(req, 'group_ids') ?? idList(req, 'groups');
+  // ApprovalRules::CreateService#handle_any_approver_rule_creation: no user_ids and no group_ids makes the rule
+  // any_approver (reverse_merge: a rule_type that was sent wins); `approvers_present?` looks at user_ids, group_ids
+  // and usernames.
+  const sent = (v: unknown[] | undefined) => (v ?? []).length > 0;
+  const approversPresent =
+    sent(idList(req, 'user_ids') ?? idList(req, 'users')) || sent(groupIds) || sent(arrayParam(paramOf(req, 'usernames')));
+  const ruleType = hasParam(req, 'rule_type') ? String(paramOf(req, 'rule_type')) : approversPresent ? 'regular' : 'any_approver';
   if (!(RULE_TYPES as readonly string[]).includes(ruleType)) throw errors.badParam('rule_type does not have a valid value');
   if (project.approval_rules.some((r) => r.name === name)) throw errors.validation({ name: ['has already been taken'] });
   // A project has at most one catch-all rule.
@@ -284,8 +308,8 @@ function createRule(req: RouteRequest, ctx: SimContext) {
     rule_type: ruleType as SimApprovalRule['rule_type'],
     report_type: hasParam(req, 'report_type') ? String(paramOf(req, 'report_type')) : null,
     approvals_required: approvalsRequired(req),
-    user_ids: ruleUsers(req, ctx.state) ?? [],
-    group_ids: (idList(req, 'group_ids') ?? []).filter((id) => ctx.state.groups.some((g) => g.id === id)),
+    user_ids: userIds ?? [],
+    group_ids: (groupIds ?? []).filter((id) => ctx.state.groups.some((g) => g.id === id)),
     // applies_to_all_protected_branches: true ignores branch ids (§3.6).
     protected_branch_ids: appliesToAll ? [] : (ruleBranchIds(req, ctx.state, project) ?? []),
     applies_to_all_protected_branches: appliesToAll,
@@ -316,7 +340,7 @@ function updateRule(req: RouteRequest, ctx: SimContext) {
     ? parseBool(paramOf(req, 'applies_to_all_protected_branches'), 'applies_to_all_protected_branches')
     : false;
   const users = ruleUsers(req, ctx.state);
-  const groups = idList(req, 'group_ids');
+  const groups = idList(req, 'group_ids') ?? idList(req, 'groups');
   const branchIds = appliesToAll ? undefined : ruleBranchIds(req, ctx.state, project);
 
   const oldRequired = rule.approvals_required;
@@ -462,7 +486,9 @@ function putGroupSettings(req: RouteRequest, ctx: SimContext) {
 function putProjectSettings(req: RouteRequest, ctx: SimContext) {
   const project = requireProject(ctx, req.params.id!, Role.Maintainer);
   const changes = writableFlags(ctx.state, project, settingsWanted(req));
-  checkSelectiveRemovals(project, changes);
+  if (!removalSettingsValid(project, changes)) {
+    throw new SimHttpError(400, { message: 'selective_code_owner_removals can only be enabled when retain_approvals_on_push is enabled' });
+  }
   applyProjectFlags(ctx, project, changes);
   return { status: 200, body: projectSettingsBody(ctx.state, project) };
 }

@@ -12,6 +12,7 @@ import {
   requireProject,
   Role,
   SimHttpError,
+  webUrl,
   type AuditInput,
   type Route,
   type RouteRequest,
@@ -46,8 +47,8 @@ function patchScope(req: RouteRequest, ctx: SimContext) {
   return { status: 204 };
 }
 
-function projectBasic(p: SimProject) {
-  return { id: p.id, name: p.name, path: p.path, path_with_namespace: p.path_with_namespace, namespace: p.namespace, web_url: p.web_url };
+function projectBasic(ctx: SimContext, p: SimProject) {
+  return { id: p.id, name: p.name, path: p.path, path_with_namespace: p.path_with_namespace, namespace: p.namespace, web_url: webUrl(ctx, 'project', p.path_with_namespace) };
 }
 
 function addProject(req: RouteRequest, ctx: SimContext) {
@@ -142,7 +143,7 @@ export const routes: Route[] = [
     handler: (req, ctx) => {
       const p = source(ctx, req);
       const targets = p.job_token_scope.allowlist.map((id) => ctx.state.projects.find((x) => x.id === id)).filter((x): x is SimProject => !!x);
-      return paginate(req, targets.map(projectBasic));
+      return paginate(req, targets.map((t) => projectBasic(ctx, t)));
     },
   },
   { method: 'POST', pattern: `${B}/allowlist`, handler: addProject },
@@ -155,7 +156,7 @@ export const routes: Route[] = [
       const groups = p.job_token_scope.groups_allowlist
         .map((id) => ctx.state.groups.find((g) => g.id === id))
         .filter((g) => g !== undefined)
-        .map((g) => ({ id: g.id, name: g.name, path: g.path, full_path: g.full_path, web_url: g.web_url }));
+        .map((g) => ({ id: g.id, name: g.name, path: g.path, full_path: g.full_path, web_url: webUrl(ctx, 'group', g.full_path) }));
       return paginate(req, groups);
     },
   },

@@ -1,6 +1,6 @@
 // [Group and project members API] direct members (lib/api/members.rb, entity lib/api/entities/member.rb): any
 // role that can see the group or project may list them.
-import { INSTANCE_HOST } from '../scenarios/build';
+import { webUrl } from '../kit';
 import { errors, groupAncestors, parseIntParam, requireGroup, requireProject, type Route, type SimContext } from '../kit';
 import { paginate } from '../pagination';
 import type { SimMember } from '../state';
@@ -15,7 +15,7 @@ function memberEntity(ctx: SimContext, m: SimMember): Record<string, unknown> | 
     state: u.state,
     locked: false,
     avatar_url: null,
-    web_url: `${INSTANCE_HOST}/${u.username}`,
+    web_url: webUrl(ctx, 'user', u.username),
     access_level: m.access_level,
     created_at: m.created_at ?? null,
     expires_at: null,

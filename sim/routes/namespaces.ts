@@ -1,8 +1,7 @@
 // [Namespaces API] `GET /namespaces/:id` (gitlab-api.md §2): `plan` tells a GitLab.com group's tier; on
 // self-managed it reads `default` and the licence (`/license`) is what counts.
-import { canSeeGroup, errors, groupByRef, groupRole, Role, type Route } from '../kit';
+import { canSeeGroup, errors, groupByRef, groupRole, Role, webUrl, type Route } from '../kit';
 import { runtimeOf } from '../runtime';
-import { INSTANCE_HOST } from '../scenarios/build';
 
 export const routes: Route[] = [
   {
@@ -21,7 +20,7 @@ export const routes: Route[] = [
         full_path: g.full_path,
         parent_id: g.parent_id,
         avatar_url: null,
-        web_url: g.web_url ?? `${INSTANCE_HOST}/groups/${g.full_path}`,
+        web_url: webUrl(ctx, 'group', g.full_path),
       };
       if (role >= Role.Owner) {
         body.members_count_with_descendants = g.members.length;

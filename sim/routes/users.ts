@@ -9,7 +9,8 @@ export const routes: Route[] = [
     // honoured for administrators only and ignored for others.
     method: 'GET',
     pattern: '/users',
-    handler: (req, { state, user }) => {
+    handler: (req, ctx) => {
+      const { state, user } = ctx;
       const q = req.query;
       if (q.get('external') !== null && !user.is_admin) throw errors.forbidden();
       let users = state.users;
@@ -21,26 +22,27 @@ export const routes: Route[] = [
         if (tf === 'disabled') users = users.filter((u) => u.two_factor_enabled !== true);
         if (q.get('external') !== null && parseBool(q.get('external'), 'external')) users = users.filter((u) => u.external === true);
       }
-      return paginate(req, users.map((u) => userEntity(user, u)));
+      return paginate(req, users.map((u) => userEntity(ctx, user, u)));
     },
   },
   {
     method: 'GET',
     pattern: '/user',
-    handler: (_req, { user }) => ({
+    handler: (_req, ctx) => ({
       status: 200,
-      body: { ...userEntity(user, user), created_at: null, two_factor_enabled: true, external: false, private_profile: false },
+      body: { ...userEntity(ctx, ctx.user, ctx.user), created_at: null, two_factor_enabled: true, external: false, private_profile: false },
     }),
   },
   {
     method: 'GET',
     pattern: '/users/:id',
-    handler: (req, { state, user }) => {
+    handler: (req, ctx) => {
+      const { state, user } = ctx;
       if (!/^\d+$/.test(req.params.id)) throw errors.notFound('User');
       const id = parseIntParam(req.params.id, 'id');
       const found = state.users.find((u) => u.id === id);
       if (!found) throw errors.notFound('User');
-      return { status: 200, body: userEntity(user, found) };
+      return { status: 200, body: userEntity(ctx, user, found) };
     },
   },
   {

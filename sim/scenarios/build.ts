@@ -258,7 +258,9 @@ export function addProject(state: SimState, group: SimGroup, path: string, creat
       {
         id: nextId(state),
         name: 'All members',
-        rule_type: 'regular',
+        // A rule with no users and no groups is any_approver: GitLab creates no other kind
+        // (ApprovalRules::CreateService#handle_any_approver_rule_creation).
+        rule_type: 'any_approver',
         report_type: null,
         approvals_required: 2,
         user_ids: [],

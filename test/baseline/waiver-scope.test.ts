@@ -3,7 +3,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startSim, type RunningSim } from '../../sim';
-import type { CheckResult } from '../../checks/model';
+import type { CheckResult } from '../../model/result';
 import { runCli, tempDir, writeBaseline } from '../helpers/cli';
 import { BaselineError } from '../../checks/baseline/errors';
 import { parseBaseline } from '../../checks/baseline/load';

@@ -77,7 +77,8 @@ function postureCalls(name: string): Call[] {
         i += 1;
       }
     }
-    calls.push({ job: name, command: w[at + 1], options });
+    // `gitlab-posture --version` after the install proves the bin runs; it is no command.
+    if (w[at + 1] !== '--version') calls.push({ job: name, command: w[at + 1], options });
   }
   return calls;
 }
@@ -202,6 +203,48 @@ describe('ci/gitlab-ci.yml job graph', () => {
   it('gate needs no token: it compares files only', () => {
     const [gate] = postureCalls('posture:gate');
     expect([...gate.options.keys()].sort()).toEqual(['--base', '--format', '--head', '--output']);
+  });
+});
+
+describe('ci/*.yml install only what exists (test/package/install.test.ts runs the steps against a tarball)', () => {
+  const read = (f: string) => parse(readFileSync(join(__dirname, '..', '..', 'ci', f), 'utf8')) as Record<string, Job>;
+
+  it('every npm install names the scoped package at the pinned version, or the pinned clone; never a public name', () => {
+    for (const file of ['gitlab-ci.yml', 'parallel-check.yml']) {
+      const text = readFileSync(join(__dirname, '..', '..', 'ci', file), 'utf8');
+      const installs = text.split('\n').filter((l) => /\bnpm (install|i|ci)\b/.test(l) && !l.trim().startsWith('#'));
+      expect(installs.map((l) => l.trim()), file).toEqual([
+        'npm install --global --no-audit --no-fund "${POSTURE_NPM_SCOPE}/gitlab-posture@${POSTURE_VERSION}"',
+        '(cd /tmp/gitlab-posture && npm ci --no-audit --no-fund)',
+        'npm install --global --no-audit --no-fund /tmp/gitlab-posture',
+      ]);
+      expect(text, file).toContain('--branch "v${POSTURE_VERSION}"');
+      expect(text, file).not.toMatch(/npx\s+gitlab-posture|"gitlab-posture@/);
+      // An exact version: a range would install whatever was published last.
+      expect((read(file).variables as Record<string, string>).POSTURE_VERSION, file).toMatch(/^\d+\.\d+\.\d+$/);
+    }
+  });
+
+  it('both job templates share one install step, and the scope check comes before any install', () => {
+    const main = (read('gitlab-ci.yml')['.posture'] as Job).before_script as string[];
+    const parallel = (read('parallel-check.yml')['.posture'] as Job).before_script as string[];
+    expect(parallel).toEqual(main);
+    const step = main[0]!;
+    expect(step.indexOf('@?*) ;;')).toBeLessThan(step.indexOf('npm install'));
+    expect(main.at(-1)).toBe('gitlab-posture --version');
+  });
+
+  it('the release job runs on version tags only, tests before publishing, and publishes under the scope', () => {
+    const release = read('release.yml')['posture:release'] as Job;
+    expect(release.rules).toEqual([{ if: '$CI_COMMIT_TAG =~ /^v\\d+\\.\\d+\\.\\d+$/' }]);
+    const script = (release.script as string[]).join('\n');
+    expect(script.indexOf('npm test')).toBeLessThan(script.indexOf('npm publish'));
+    expect(script).toContain('npm pkg set name="${POSTURE_NPM_SCOPE}/gitlab-posture"');
+    expect(script).toContain('"${CI_API_V4_URL}/projects/${CI_PROJECT_ID}/packages/npm/"');
+    // The repository's own pipeline is the release.
+    expect(parse(readFileSync(join(__dirname, '..', '..', '.gitlab-ci.yml'), 'utf8'))).toEqual({ include: [{ local: 'ci/release.yml' }] });
+    // package.json stays private: only the release's renamed copy is publishable.
+    expect(JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')).private).toBe(true);
   });
 });
 

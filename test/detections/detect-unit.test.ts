@@ -3,8 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseSince } from '../../checks/cli/detect';
 import { UsageError } from '../../checks/cli/io';
-import { dedupeEvents, detectExitCode, findMatches, toMatch } from '../../detections/detect';
-import { loadRules } from '../../detections/engine';
+import { dedupeEvents, detectExitCode, findMatches, overBudgetError, toMatch, type RawMatch } from '../../detections/detect';
+import { loadRules, parseRule } from '../../detections/engine';
 import type { DetectResult } from '../../detections/model';
 import { renderDetect } from '../../detections/report';
 import { auditEvent } from './fixtures/events';
@@ -42,6 +42,27 @@ describe('matching', () => {
     const both = auditEvent('ci_variable_updated', { details: { change: 'variable masking', from: 'true', to: 'false', target_details: 'DB_PASSWORD' } });
     const found = findMatches(rules, dedupeEvents([[both], [both]]));
     expect(found.map((m) => m.rule.file).sort()).toEqual(['rules/ci-variable-changed.yml', 'rules/ci-variable-unmasked.yml']);
+  });
+
+  it('a rule that runs out of its step budget is set aside and reported, not counted as a non-match', () => {
+    const huge = auditEvent('ci_variable_updated', { details: { change: 'variable masking', from: 'true', to: 'false', custom_message: 'x'.repeat(100_000) } });
+    const overBudget: RawMatch[] = [];
+    // 100,000 steps just to read custom_message: below that limit only rules that never look at it finish.
+    const found = findMatches(rules, [huge], overBudget, 50_000);
+    expect(found.map((m) => m.rule.file)).toEqual(['rules/ci-variable-changed.yml', 'rules/ci-variable-unmasked.yml']);
+    expect(overBudget).toEqual([]);
+    const user = parseRule(
+      `title: t\nid: 33333333-2222-4333-8444-555555555555\nstatus: test\nlevel: low\nlogsource: { product: gitlab }\ntags: [attack.t1098]\ndetection:\n  sel:\n    details.custom_message|contains: needle\n  condition: sel\n`,
+      'mine.yml',
+    );
+    findMatches([user], [huge], overBudget, 50_000);
+    expect(overBudget.map((m) => [m.rule.file, m.event.id])).toEqual([['mine.yml', huge.id]]);
+    expect(overBudgetError(overBudget[0], 50_000)).toEqual({
+      scope: 'rules',
+      file: 'mine.yml',
+      message: `ran out of its matching budget (50,000 steps) on audit event ${huge.id}; that event was not judged by this rule`,
+    });
+    expect(detectExitCode(result({ errors: [overBudgetError(overBudget[0])] }), 'low')).toBe(2);
   });
 
   it('author is the username when known, else details.author_name (user gone)', () => {
@@ -91,6 +112,6 @@ describe('reports escape attacker-written fields', () => {
     const text = renderDetect('markdown', r, { rules });
     expect(text).not.toContain('<img');
     expect(text).not.toContain('\u001b');
-    expect(text).toContain(`| medium | Webhook added (review its host) | webhook_created #${evil.id} (Hook 1\ufffd[2J\\| &lt;img src=x&gt;) | project acme/web | mallory |`);
+    expect(text).toContain(`| medium | Webhook added (review its host) | webhook_created #${evil.id} (Hook 1\ufffd&#91;2J\\| &lt;img src=x&gt;) | project acme/web | mallory |`);
   });
 });

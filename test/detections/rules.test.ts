@@ -1,5 +1,7 @@
 // Each shipped rule fires on its positive events and on none of its negative ones. The events are shaped as
 // GitLab's auditors write them (the fixture's `source` names the GitLab class, shown in the test name).
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadRules, matchEvent } from '../../detections/engine';
 import type { GlAuditEvent } from '../../gitlab/types';
@@ -16,6 +18,12 @@ describe('shipped rules', () => {
     expect(rules.length).toBe(Object.keys(RULE_FIXTURES).length);
     expect(new Set(rules.map((r) => r.id)).size).toBe(rules.length);
     for (const r of rules) expect(r.tags.some((t) => /^attack\.t\d{4}/.test(t))).toBe(true);
+  });
+
+  it('detections/README.md lists every shipped rule with its level and title', () => {
+    const readme = readFileSync(join(__dirname, '../../detections/README.md'), 'utf8');
+    const rows = [...readme.matchAll(/^\| `([\w-]+\.yml)` \| (\w+) \| (.+) \|$/gm)].map((m) => [`rules/${m[1]}`, m[2], m[3]]);
+    expect(rows.sort()).toEqual(rules.map((r) => [r.file, r.level, r.title]).sort());
   });
 
   it('every shipped rule has fixtures, and every fixture names a shipped rule', () => {

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startSim, type RunningSim } from '../../sim';
 import { ACME_HARDENED, runCli, tempDir, writeBaseline } from '../helpers/cli';
-import type { CheckResult } from '../../checks/model';
+import type { CheckResult } from '../../model/result';
 
 let sim: RunningSim | undefined;
 afterEach(async () => {

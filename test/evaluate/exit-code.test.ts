@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { exitCodeFor } from '../../checks/exit-code';
-import type { Finding, Severity } from '../../checks/model';
+import type { Finding } from '../../model/result';
+import type { Severity } from '../../model/target';
 
 const finding = (severity: Severity, waived = false) => ({ severity, waived }) as Finding;
 const result = (findings: Finding[], complete = true) => ({

@@ -1,7 +1,8 @@
 // Small snapshots and fake rules for the evaluator tests (the real catalog has its own tests).
 import { parseBaseline } from '../../checks/baseline/load';
 import type { Baseline } from '../../checks/baseline/types';
-import type { GroupState, ProjectState, ReadError, Snapshot } from '../../checks/model';
+import type { GroupState, ProjectState, Snapshot } from '../../model/snapshot';
+import type { ReadError } from '../../model/target';
 import type { GlGroup, GlHook, GlProject, GlProtectedBranch, Tier } from '../../gitlab/types';
 import { defineRule, type ProjectSubject, type GroupSubject, type InstanceSubject } from '../../policies/rule';
 
@@ -61,6 +62,8 @@ export const forcePush = defineRule({
   scope: ['project'],
   minTier: 'free',
   scenario: 's',
+  params: [],
+  audit: { unavailable: 'a test rule' },
   needs: { project: ['protectedBranches'] },
   evaluate: (s) =>
     (s as ProjectSubject).protectedBranches
@@ -78,6 +81,8 @@ export const resetOnPush = defineRule({
   scope: ['project'],
   minTier: 'premium',
   scenario: 's',
+  params: [],
+  audit: { unavailable: 'a test rule' },
   needs: { project: ['approvals'] },
   evaluate: (s) =>
     (s as ProjectSubject).approvals.reset_approvals_on_push
@@ -95,6 +100,8 @@ export const twoFactor = defineRule({
   scope: ['group'],
   minTier: 'free',
   scenario: 's',
+  params: [],
+  audit: { unavailable: 'a test rule' },
   needs: { group: [] },
   evaluate: (s) =>
     (s as GroupSubject).group.require_two_factor_authentication
@@ -113,6 +120,8 @@ export const sslVerification = defineRule({
   scope: ['group', 'project'],
   minTier: { group: 'premium' },
   scenario: 's',
+  params: [],
+  audit: { unavailable: 'a test rule' },
   needs: { group: ['hooks'], project: ['hooks'] },
   evaluate: (s) =>
     (s as ProjectSubject | GroupSubject).hooks
@@ -131,6 +140,8 @@ export const allowedHosts = defineRule({
   scope: ['project'],
   minTier: 'free',
   scenario: 's',
+  params: [],
+  audit: { unavailable: 'a test rule' },
   needs: { project: ['hooks'] },
   evaluate: (_s, params) => (params.allowed_hosts.length === 0 ? { skip: 'no allowlist' } : []),
   fix: () => ({ manual: 'n/a' }),
@@ -145,6 +156,8 @@ export const instanceTwoFactor = defineRule({
   scope: ['instance'],
   minTier: 'free',
   scenario: 's',
+  params: [],
+  audit: { unavailable: 'a test rule' },
   requiresAdmin: true,
   needs: { instance: ['settings'] },
   evaluate: (s) =>

@@ -3,7 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseBaseline } from '../../checks/baseline/load';
 import { evaluate } from '../../checks/evaluate';
-import type { Read, Snapshot } from '../../checks/model';
+import type { Read } from '../../model/target';
+import type { Snapshot } from '../../model/snapshot';
 import { CATALOG } from '../../policies/catalog';
 import {
   approvalRule,

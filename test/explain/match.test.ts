@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { explainFindings, type AuditReader } from '../../checks/explain';
-import type { Finding, TargetRef } from '../../checks/model';
+import type { Finding } from '../../model/result';
+import type { TargetRef } from '../../model/target';
 import { ForbiddenError } from '../../gitlab/errors';
 import type { GlAuditEvent } from '../../gitlab/types';
 import { parseRubyStringArray, settingValue } from '../../checks/explain/values';

@@ -17,6 +17,16 @@ describe('errorFromResponse', () => {
     expect(toReadError(e)).toEqual({ kind: 'unauthorized', status: 401, method: 'GET', path: '/groups/acme', message: e.message });
   });
 
+  // lib/api/api_guard.rb: ExpiredError / RevokedError become OAuth2 invalid_token bodies with these descriptions.
+  it.each([
+    ['expired', 'Token is expired. You can either do re-authorization or token refresh.', 'The token has expired. Create a new token and set GITLAB_TOKEN to it.'],
+    ['revoked', 'Token was revoked. You have to re-authorize from the user.', 'The token was revoked. Create a new token and set GITLAB_TOKEN to it.'],
+  ])('401: %s token (invalid_token) says which', (_n, description, hint) => {
+    const e = errorFromResponse('GET', '/version', 401, { error: 'invalid_token', error_description: description });
+    expect(e).toBeInstanceOf(UnauthorizedError);
+    expect(e.message).toBe(`GET /version -> 401: invalid_token: ${description} ${hint}`);
+  });
+
   it('403 on project hooks names the role', () => {
     const e = errorFromResponse('GET', '/projects/acme%2Fweb/hooks', 403, { message: '403 Forbidden' }) as ForbiddenError;
     expect(e).toBeInstanceOf(ForbiddenError);

@@ -3,7 +3,7 @@
 import type * as pulumi from '@pulumi/pulumi';
 import { startSim, type RunningSim, type SimOptions } from '../../sim';
 import { providerFor } from '../../provider/serializable';
-import type { ResourceType } from '../../provider/types';
+import type { ResourceType } from '../../model/resources';
 
 export async function simWithProvider(opts: SimOptions) {
   const sim = await startSim(opts);

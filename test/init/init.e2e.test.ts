@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { startSim, type RunningSim } from '../../sim';
 import { loadBaseline } from '../../checks/baseline/load';
 import { runCli, tempDir } from '../helpers/cli';
-import type { CheckResult } from '../../checks/model';
+import type { CheckResult } from '../../model/result';
 
 let sim: RunningSim | undefined;
 afterEach(async () => {

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseBaseline } from '../../checks/baseline/load';
 import { renderInitBaseline, safeUrl, waiversFor } from '../../checks/init';
-import type { Finding } from '../../checks/model';
+import type { Finding } from '../../model/result';
 
 const TODAY = new Date('2026-03-10T23:59:00Z');
 

@@ -1,6 +1,7 @@
 // Builders for rule tests: small subjects with GitLab-shaped defaults, the baseline params, and a finding
 // as the evaluator would complete it (so a test can call `fix` on what `evaluate` returned).
-import type { Finding, TargetRef } from '../../checks/model';
+import type { Finding } from '../../model/result';
+import type { TargetRef } from '../../model/target';
 import type {
   GlAccessLevelEntry,
   GlApplicationSettings,

@@ -2,7 +2,7 @@
 // and a declared hook that was deleted in GitLab. The provider methods are called as the Pulumi engine would.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { simWithProvider, type RunningSim } from '../helpers/pulumi-provider';
-import type { ResourceType } from '../../provider/types';
+import type { ResourceType } from '../../model/resources';
 import type * as pulumi from '@pulumi/pulumi';
 
 describe('apply order: a group is made private only after the projects in it', () => {

@@ -1,7 +1,7 @@
 // The dynamic provider's methods called directly, as the Pulumi engine would, against the simulator.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newEvents, simWithProvider, type RunningSim } from '../helpers/pulumi-provider';
-import type { ResourceType } from '../../provider/types';
+import type { ResourceType } from '../../model/resources';
 import type * as pulumi from '@pulumi/pulumi';
 
 let sim: RunningSim;

@@ -9,7 +9,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import * as pulumi from '@pulumi/pulumi';
 import { providerFor } from '../../provider/serializable';
-import { RESOURCE_TYPES } from '../../provider/types';
+import { RESOURCE_TYPES } from '../../model/resources';
 import { simWithProvider, type RunningSim } from '../helpers/pulumi-provider';
 
 let sim: RunningSim;

@@ -1,6 +1,7 @@
 // A small check result across areas and severities: a waived finding, skipped checks, an unreadable target,
 // `explain` explanations and a webhook URL carrying <script> (every reporter must escape it).
-import type { CheckResult, Finding, TargetRef } from '../../checks/model';
+import type { CheckResult, Finding } from '../../model/result';
+import type { TargetRef } from '../../model/target';
 import type { RuleMeta } from '../../checks/report';
 
 export const XSS_URL = 'https://evil.example/<script>alert("x")</script>?a=1&b=2';

@@ -203,3 +203,15 @@ describe('item 3: a journal says when it is whole', () => {
     expect(readdirSync(dir).filter((f) => f.endsWith('.jsonl'))).toHaveLength(1);
   });
 });
+
+describe('item 7: journal text never drives the terminal', () => {
+  it('escape sequences in a record reach undo output as U+FFFD, never raw', async () => {
+    const { file, lines } = await journalOf('ci.public-jobs');
+    for (const l of lines) if (l.target) l.target = { ...(l.target as object), path: 'acme/platform/infra\u001b]0;pwned\u0007\u001b[2J\r' };
+    save(file, lines);
+    const u = await run(['undo', file, '--yes', '--baseline', baseline], env);
+    expect(u.code).toBe(0);
+    expect(u.stdout).toContain('1. acme/platform/infra\ufffd]0;pwned\ufffd\ufffd[2J   public_jobs: restore PUT /projects/');
+    expect(u.stdout + u.stderr).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
+  });
+});

@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { Finding } from '../../checks/model';
+import type { Finding } from '../../model/result';
 import type { AllParams } from '../../policies/params';
 import { planRevert } from '../../checks/revert/plan';
 import { Journal, entriesOf, readJournal, newRunId, type JournalRecord } from '../../checks/revert/journal';

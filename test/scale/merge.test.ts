@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startSim, type RunningSim } from '../../sim';
 import { ACME_HARDENED, runCli, tempDir, writeBaseline } from '../helpers/cli';
-import type { CheckResult } from '../../checks/model';
+import type { CheckResult } from '../../model/result';
 import { mergeReports } from '../../checks/scale/merge';
 
 let sim: RunningSim | undefined;

@@ -7,7 +7,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startSim, type RunningSim } from '../../sim';
 import { addProject } from '../../sim/scenarios/build';
 import { ACME_HARDENED, runCli, tempDir, writeBaseline } from '../helpers/cli';
-import type { CheckResult, Snapshot } from '../../checks/model';
+import type { CheckResult } from '../../model/result';
+import type { Snapshot } from '../../model/snapshot';
 import type { GlAuditEvent } from '../../gitlab/types';
 import { planChanges } from '../../checks/scale/incremental';
 

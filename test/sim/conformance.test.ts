@@ -3,6 +3,8 @@ import { Gitlab } from '@gitbeaker/rest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningSim } from '../../sim';
 import { raw, withSim } from './helpers';
+import type { GlApprovalRule } from '../../gitlab/types';
+import { isInvalidRule } from '../../policies/mr-approvals';
 import { findPythonGitlab, runPythonGitlab } from '../helpers/python-gitlab';
 
 let sim: RunningSim;
@@ -200,6 +202,76 @@ describe('audit events, version, namespaces, users, settings', () => {
   });
 });
 
+// Approval rules and settings as GitLab validates them (issue 13, items 4, 6, 7). A fresh sim: these tests write.
+describe('approval rules and approval settings (GitLab EE validations)', () => {
+  let own: RunningSim;
+  beforeAll(async () => {
+    own = await withSim({ scenario: 'hardened' });
+  });
+  afterAll(async () => {
+    await own.close();
+  });
+  const send = (method: string, path: string, body: unknown) =>
+    raw(own, path, { method, token: own.tokens.maintainer, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+  // ApprovalProjectRule: validates :rule_type, uniqueness: { scope: :project_id }, if: :any_approver?;
+  // ApprovalRules::CreateService#handle_any_approver_rule_creation: no user_ids/group_ids/usernames -> any_approver.
+  it('a rule created without approvers is any_approver, and a project holds only one', async () => {
+    const second = await send('POST', '/projects/acme%2Fweb/approval_rules', { name: 'Second', approvals_required: 1 });
+    expect(second.status).toBe(400);
+    expect(second.json).toEqual({ message: { rule_type: ['any-approver for the project already exists'] } });
+    const web = own.state.projects.find((p) => p.path_with_namespace === 'acme/web')!;
+    expect(web.approval_rules.map((r) => r.rule_type)).toEqual(['any_approver']);
+
+    const del = await raw(own, `/projects/acme%2Fweb/approval_rules/${web.approval_rules[0]!.id}`, { method: 'DELETE', token: own.tokens.maintainer });
+    expect(del.status).toBe(204);
+    const created = await send('POST', '/projects/acme%2Fweb/approval_rules', { name: 'Reviewers', approvals_required: 2 });
+    expect(created.status).toBe(201);
+    expect(created.json).toMatchObject({ name: 'Reviewers', rule_type: 'any_approver', approvals_required: 2, users: [], groups: [], eligible_approvers: [] });
+    const withUsers = await send('POST', '/projects/acme%2Fweb/approval_rules', { name: 'Security', approvals_required: 1, usernames: ['bob'] });
+    expect(withUsers.json).toMatchObject({ rule_type: 'regular' });
+    const explicit = await send('POST', '/projects/acme%2Fweb/approval_rules', { name: 'Explicit', approvals_required: 1, rule_type: 'regular' });
+    expect(explicit.json).toMatchObject({ rule_type: 'regular' });
+  });
+
+  // ApprovalRuleLike#approvers = (users | group_users) filtered to active users; the entity serves it as eligible_approvers.
+  // ApprovalWrappedRule#invalid_rule?: approvals_required > approvers.size -> the rule counts as approved.
+  it('eligible_approvers are the active users and group members: a blocked approver leaves a 2-of-2 rule invalid', async () => {
+    const rule = await send('POST', '/projects/acme%2Fapi/approval_rules', { name: 'Pair', approvals_required: 2, usernames: ['bob', 'dave'] });
+    expect(rule.status).toBe(201);
+    const id = (rule.json as { id: number }).id;
+    const names = async () => {
+      const r = await raw(own, `/projects/acme%2Fapi/approval_rules/${id}`, { token: own.tokens.maintainer });
+      return (r.json as GlApprovalRule).eligible_approvers.map((u) => u.username);
+    };
+    expect(await names()).toEqual(['bob', 'dave']);
+    own.state.users.find((u) => u.username === 'dave')!.state = 'blocked';
+    expect(await names()).toEqual(['bob']);
+    const served = (await raw(own, `/projects/acme%2Fapi/approval_rules/${id}`, { token: own.tokens.maintainer })).json as GlApprovalRule;
+    expect(isInvalidRule(served)).toBe(true);
+    own.state.users.find((u) => u.username === 'dave')!.state = 'active';
+  });
+
+  // MergeRequest::ApprovalRemovalSettings#mutually_exclusive_settings; POST /approvals renders it with
+  // render_validation_error! (400, errors on base); the settings PUT with render_api_error!(message, 400).
+  it('reset_approvals_on_push and selective_code_owner_removals are mutually exclusive', async () => {
+    const base = { message: { base: ['selective_code_owner_removals can only be enabled when reset_approvals_on_push is disabled'] } };
+    const on = await send('POST', '/projects/acme%2Fdocs-site/approvals', { selective_code_owner_removals: true });
+    expect([on.status, on.json]).toEqual([400, base]);
+    const swap = await send('POST', '/projects/acme%2Fdocs-site/approvals', { reset_approvals_on_push: false, selective_code_owner_removals: true });
+    expect(swap.status).toBe(201);
+    expect(swap.json).toMatchObject({ reset_approvals_on_push: false, selective_code_owner_removals: true });
+    const resetAlone = await send('POST', '/projects/acme%2Fdocs-site/approvals', { reset_approvals_on_push: true });
+    expect([resetAlone.status, resetAlone.json]).toEqual([400, base]);
+    const put = await send('PUT', '/projects/acme%2Fdocs-site/merge_request_approval_setting', { retain_approvals_on_push: false });
+    expect([put.status, put.json]).toEqual([400, { message: 'selective_code_owner_removals can only be enabled when retain_approvals_on_push is enabled' }]);
+    // What mr-approvals.reset-on-push's fix sends: both flags in one write.
+    const fix = await send('POST', '/projects/acme%2Fdocs-site/approvals', { reset_approvals_on_push: true, selective_code_owner_removals: false });
+    expect(fix.status).toBe(201);
+    expect(fix.json).toMatchObject({ reset_approvals_on_push: true, selective_code_owner_removals: false });
+  });
+});
+
 // AuditEvents::CommonModel#formatted_details, which EE::API::Entities::AuditEvent exposes as `details`:
 // `details.merge(details.slice(:from, :to).transform_values(&:to_s))`. Stored values keep their types (and so does
 // the streamed payload, `audit_event.as_json`: test/sim/server.test.ts); the REST API sends Ruby's to_s of each.
@@ -254,5 +326,87 @@ describe('audit event details over REST (item: from/to are strings)', () => {
       'out([e.id for e in evs])',
     ].join('\n'))) as number[];
     expect(ids).toEqual(sim.state.audit_events.map((e) => e.id).sort((a, b) => b - a));
+  });
+});
+
+// Simulator protocol as GitLab's own code answers it.
+describe('authentication failures (lib/api/api_guard.rb, Gitlab::Auth::AuthFinders)', () => {
+  it.each([
+    ['expired', { revoked: false, expires_at: '2020-01-01' }, 'Token is expired. You can either do re-authorization or token refresh.'],
+    ['revoked', { revoked: true, expires_at: null }, 'Token was revoked. You have to re-authorize from the user.'],
+  ])('a %s token: 401 invalid_token with GitLab\'s description and the OAuth2 challenge', async (name, over, description) => {
+    const alice = sim.state.users.find((u) => u.username === 'alice')!;
+    const token = `glpat-conformance-${name}`;
+    sim.state.tokens.push({ id: 99_000 + sim.state.tokens.length, token, name, user_id: alice.id, scopes: ['api'], created_at: '2019-01-01T00:00:00Z', ...over });
+    for (const bearer of [false, true]) {
+      const r = await raw(sim, '/groups/acme', { token, bearer });
+      expect(r.status).toBe(401);
+      expect(r.json).toEqual({ error: 'invalid_token', error_description: description });
+      // Rack::OAuth2::Server::Resource::Bearer::Unauthorized#finish (realm: rack-oauth2's DEFAULT_REALM).
+      expect(r.headers.get('www-authenticate')).toBe(`Bearer realm="Protected by OAuth 2.0", error="invalid_token", error_description="${description}"`);
+      expect(r.text).not.toContain(token);
+    }
+    await expect(api(token).Groups.show('acme')).rejects.toMatchObject({ cause: { response: { status: 401 } } });
+  });
+
+  it('an unknown token is UnauthorizedError: {"message":"401 Unauthorized"}', async () => {
+    const r = await raw(sim, '/groups/acme', { token: 'glpat-never-issued' });
+    expect([r.status, r.json]).toEqual([401, { message: '401 Unauthorized' }]);
+  });
+});
+
+describe('web_url follows the URL GitLab is served at (Gitlab.config.gitlab.url)', () => {
+  it('groups, projects, namespaces and users link back to this server', async () => {
+    const g = (await api(sim.tokens.owner).Groups.show('acme')) as unknown as { web_url: string; projects: { path_with_namespace: string; web_url: string }[] };
+    expect(g.web_url).toBe(`${sim.url}/groups/acme`);
+    expect(g.projects.find((p) => p.path_with_namespace === 'acme/web')!.web_url).toBe(`${sim.url}/acme/web`);
+    const p = (await api(sim.tokens.maintainer).Projects.show('acme/web')) as unknown as Record<string, unknown>;
+    expect(p).toMatchObject({ web_url: `${sim.url}/acme/web`, http_url_to_repo: `${sim.url}/acme/web.git`, ssh_url_to_repo: 'git@127.0.0.1:acme/web.git', namespace: { web_url: `${sim.url}/groups/acme` } });
+    const ns = (await raw(sim, '/namespaces/acme', { token: sim.tokens.owner })).json as { web_url: string };
+    expect(ns.web_url).toBe(`${sim.url}/groups/acme`);
+    const me = (await raw(sim, '/user', { token: sim.tokens.owner })).json as { web_url: string };
+    expect(me.web_url).toBe(`${sim.url}/alice`);
+    // A link GitLab hands out is one the client can follow on the same server.
+    expect(new URL(p.web_url as string).origin).toBe(new URL(sim.apiUrl).origin);
+  });
+});
+
+// lib/api/pagination_params.rb (`page`/`per_page` are Grape Integers, per_page `except_values: [0]`) with the
+// only_positive_pagination_values flag off (its default); the texts are those of GitLab's request specs.
+describe('pagination parameters (Grape validation, API::PaginationParams)', () => {
+  it.each([
+    ['page=a', '?page=a', 'page is invalid'],
+    ['per_page=a', '?per_page=a', 'per_page is invalid'],
+    ['per_page=0', '?per_page=0', 'per_page has a value not allowed'],
+    ['page=1.5', '?page=1.5', 'page is invalid'],
+    ['both bad', '?page=x&per_page=0', 'page is invalid, per_page has a value not allowed'],
+  ])('%s -> 400', async (_name, query, error) => {
+    for (const path of ['/groups/acme/projects', '/projects/acme%2Fweb/audit_events']) {
+      const r = await raw(sim, `${path}${query}`, { token: sim.tokens.owner });
+      expect([r.status, r.json]).toEqual([400, { error }]);
+    }
+  });
+
+  it.each([
+    ['page=0 is page 1', '?page=0', '1', '20'],
+    ['page=-3 is page 1', '?page=-3', '1', '20'],
+    ['per_page=-1 is the default 20', '?per_page=-1', '1', '20'],
+    ['per_page=500 is clamped to 100', '?per_page=500', '1', '100'],
+    ['" 2 " is 2 (Ruby Integer())', '?per_page=%202%20', '1', '2'],
+  ])('%s', async (_name, query, page, perPage) => {
+    const r = await raw(sim, `/groups/acme/projects${query}`, { token: sim.tokens.owner });
+    expect([r.status, r.headers.get('x-page'), r.headers.get('x-per-page')]).toEqual([200, page, perPage]);
+  });
+
+  const py = findPythonGitlab();
+  it.skipIf(!py.python)(`python-gitlab sees GitLab's 400 for per_page=0${py.reason ? ` (skipped: ${py.reason})` : ''}`, async () => {
+    const out = await runPythonGitlab(sim.url, sim.tokens.owner, [
+      'try:',
+      "    gl.groups.get('acme', lazy=True).projects.list(per_page=0)",
+      "    out('no error')",
+      'except gitlab.exceptions.GitlabListError as e:',
+      "    out({'code': e.response_code, 'message': e.error_message})",
+    ].join('\n'));
+    expect(out).toEqual({ code: 400, message: 'per_page has a value not allowed' });
   });
 });

@@ -153,6 +153,7 @@ export function makeFixture(opts: { tier?: Tier; edition?: 'ee' | 'ce' } = {}): 
         user: o.as ?? bob,
         scopes: o.scopes ?? ['api'],
         ip: '203.0.113.9',
+        baseUrl: 'http://127.0.0.1',
         now: () => new Date('2026-01-01T00:00:00Z'),
         audit: (e) => audits.push(e),
       };

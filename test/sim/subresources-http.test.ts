@@ -146,7 +146,8 @@ describe('subresources over HTTP (hardened, Ultimate EE)', () => {
     const after = await maint.MergeRequestApprovals.showApprovalRule('acme/api', rule.id);
     expect(after.protected_branches).toEqual([]);
 
-    const all = await maint.MergeRequestApprovals.createApprovalRule('acme/api', 'Protected', 1, { appliesToAllProtectedBranches: true });
+    // With approvers: a rule without any would be the project's second any_approver rule (refused, 400).
+    const all = await maint.MergeRequestApprovals.createApprovalRule('acme/api', 'Protected', 1, { appliesToAllProtectedBranches: true, usernames: ['bob'] });
     const put = await maint.MergeRequestApprovals.editApprovalRule('acme/api', all.id, 'Protected', 3);
     expect([put.approvals_required, put.applies_to_all_protected_branches]).toEqual([3, false]);
     expect(eventsNamed(sim, 'update_approval_rules').at(-1)?.details).toMatchObject({ change: 'number of required approvals', from: 1, to: 3 });

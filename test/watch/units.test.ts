@@ -13,7 +13,7 @@ import {
 import { RECENT_IDS_KEPT } from '../../checks/watch/state';
 import { parseListen } from '../../checks/cli/watch';
 import { UsageError } from '../../checks/cli/io';
-import type { Finding } from '../../checks/model';
+import type { Finding } from '../../model/result';
 import { tempDir } from '../helpers/cli';
 import { post } from '../helpers/watch-io';
 
