@@ -12,6 +12,7 @@ import { readsNeeded, runRule, type TargetState } from '../../policies/run';
 import type { AllParams, Area } from '../../policies/params';
 import { fetchGroupRead, fetchProjectRead } from '../collect/reads';
 import { readOf, valueOf } from '../collect/read';
+import { getApplicationSettings } from '../../gitlab/instance';
 
 export interface Verification {
   verified: boolean;
@@ -35,7 +36,7 @@ export async function verifyFinding(
         ? await fetchProjectRead(client, id, key as never)
         : kind === 'group'
           ? await fetchGroupRead(client, id, key as never)
-          : await readOf(() => client.get('/application/settings'));
+          : await readOf(() => getApplicationSettings(client));
     if (!read.ok) return { verified: false, detail: `could not re-read to verify: ${read.error.message}` };
     state[key] = read;
   }

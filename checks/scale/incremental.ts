@@ -4,7 +4,10 @@
 // and, for group entities, by listing the groups again on every run (one page per 100 groups).
 import { createHash } from 'node:crypto';
 import type { GitlabClient } from '../../gitlab/client';
-import { enc } from '../../gitlab/client';
+import { listAuditEvents } from '../../gitlab/audit-events';
+import { descendantGroupPages } from '../../gitlab/groups';
+import { getApplicationSettings } from '../../gitlab/instance';
+import { getProject, groupProjectPages } from '../../gitlab/projects';
 import type { GlAuditEvent, GlGroup, GlProject } from '../../gitlab/types';
 import { tierAtLeast, type Rule } from '../../policies/rule';
 import type { Baseline } from '../baseline/types';
@@ -13,7 +16,6 @@ import { groupRef, INSTANCE_TARGET, projectRef, readGroupAreas, readProjectAreas
 import { planReads, type ReadPlan } from '../collect/plan';
 import { forEachPooled } from '../collect/pool';
 import { readOf } from '../collect/read';
-import { trimGroup, trimProject } from '../collect/trim';
 import type { GitlabInfo, GroupState, InstanceState, ProjectState, Snapshot } from '../../model/snapshot';
 import type { Read } from '../../model/target';
 import type { TargetErrorEntry } from '../../model/result';
@@ -141,22 +143,22 @@ type EventsRead =
  * one request per project at least. A project whose events cannot be read is re-read fully instead.
  */
 export async function readEventsSince(client: GitlabClient, prev: Snapshot, createdAfter: string, isAdmin: boolean, width: number): Promise<EventsRead> {
-  const keyset = { keyset: { orderBy: 'id', sort: 'desc' as const }, readAhead: 1 };
+  const one = { readAhead: 1 };
   const query = { created_after: createdAfter };
   if (isAdmin) {
-    const read = await readOf(() => client.all<GlAuditEvent>('/audit_events', query, keyset));
+    const read = await readOf(() => listAuditEvents(client, { kind: 'instance' }, query, one));
     if (read.ok) return { ok: true, events: read.value, unreadableProjects: new Set(), notes: ['audit events: one instance-wide read (admin token)'] };
     return { ok: false, reason: `instance audit events could not be read: ${read.error.message}` };
   }
   const events: GlAuditEvent[] = [];
   for (const g of prev.groups) {
-    const read = await readOf(() => client.all<GlAuditEvent>(`/groups/${g.target.id}/audit_events`, query, keyset));
+    const read = await readOf(() => listAuditEvents(client, { kind: 'group', id: g.target.id }, query, one));
     if (!read.ok) return { ok: false, reason: `audit events of group ${g.target.path} could not be read: ${read.error.message}` };
     events.push(...read.value);
   }
   const unreadable = new Set<number>();
   await forEachPooled(prev.projects, width, async (p) => {
-    const read = await readOf(() => client.all<GlAuditEvent>(`/projects/${p.target.id}/audit_events`, query, keyset));
+    const read = await readOf(() => listAuditEvents(client, { kind: 'project', id: p.target.id }, query, one));
     if (read.ok) events.push(...read.value);
     else unreadable.add(p.target.id);
   });
@@ -210,10 +212,10 @@ export async function collectSinceLast(client: GitlabClient, baseline: Baseline,
   }
   const dropped: number[] = [];
   await forEachPooled(entityRereads, width, async (state) => {
-    const fresh = await readOf(() => client.get<GlProject>(`/projects/${state.target.id}`));
+    const fresh = await readOf(() => getProject(client, state.target.id));
     // A 404 after a deletion event: the project is gone and drops out. A 404 without one stays an error.
     if (!fresh.ok && fresh.error.status === 404 && changes.gone.has(state.target.id)) dropped.push(state.target.id);
-    state.project = fresh.ok ? { ok: true, value: trimProject(fresh.value) } : fresh;
+    state.project = fresh;
     if (fresh.ok) state.target = projectRef(fresh.value);
   });
   for (const p of listing.newProjects) {
@@ -226,7 +228,7 @@ export async function collectSinceLast(client: GitlabClient, baseline: Baseline,
   kept.sort((a, b) => (a.target.path < b.target.path ? -1 : a.target.path > b.target.path ? 1 : 0));
 
   const instance: InstanceState | undefined = plan.instance.has('settings')
-    ? { target: INSTANCE_TARGET, settings: await readOf(() => client.get('/application/settings')) }
+    ? { target: INSTANCE_TARGET, settings: await readOf(() => getApplicationSettings(client)) }
     : undefined;
 
   const reusedProjects = kept.length - reread.projects.size;
@@ -311,14 +313,18 @@ async function listSince(client: GitlabClient, baseline: Baseline, prev: Snapsho
     if (!top) continue;
     groups.push(top);
     const target = groupRef(top);
-    const subgroups = await readOf(() => client.all<GlGroup>(`/groups/${top.id}/descendant_groups`, { per_page: 100 }));
-    if (subgroups.ok) groups.push(...subgroups.value.map(trimGroup));
+    const subgroups = await readOf(async () => {
+      const out: GlGroup[] = [];
+      for await (const page of descendantGroupPages(client, top.id)) out.push(...page);
+      return out;
+    });
+    if (subgroups.ok) groups.push(...subgroups.value);
     else errors.push({ target, message: `listing subgroups failed: ${subgroups.error.message}` });
     const newest = await readOf(async () => {
       const out: GlProject[] = [];
-      const query = { include_subgroups: true, with_shared: false, order_by: 'id', sort: 'desc', per_page: 100 };
-      for await (const page of client.pages<GlProject>(`/groups/${top.id}/projects`, query, { readAhead: 1 })) {
-        for (const p of page) if (p.id > maxKnown && !known.has(p.id)) out.push(trimProject(p));
+      // Newest first: stop at the first page that reaches an id the previous snapshot knew.
+      for await (const page of groupProjectPages(client, top.id, { sort: 'desc' }, { readAhead: 1 })) {
+        for (const p of page) if (p.id > maxKnown && !known.has(p.id)) out.push(p);
         if (page.length === 0 || page.some((p) => p.id <= maxKnown)) break;
       }
       return out;
@@ -328,9 +334,9 @@ async function listSince(client: GitlabClient, baseline: Baseline, prev: Snapsho
   }
   const droppedIds = new Set<number>();
   for (const path of baseline.targets.projects) {
-    const project = await readOf(() => client.get<GlProject>(`/projects/${enc(path)}`));
+    const project = await readOf(() => getProject(client, path));
     if (project.ok) {
-      if (!known.has(project.value.id)) fresh.push(trimProject(project.value));
+      if (!known.has(project.value.id)) fresh.push(project.value);
     } else errors.push({ target: { kind: 'project', path, id: 0 }, message: project.error.message });
   }
   const selected = selectTargets(baseline, groups, fresh);
