@@ -11,6 +11,7 @@ import type { GroupState, InstanceState, ProjectState, Snapshot } from '../model
 import type { TargetKind, TargetRef } from '../model/target';
 import type { Rule } from '../policies/rule';
 import { gateOf, runRule, type RunContext } from '../policies/run';
+import { isGitlabCom } from '../gitlab/tier';
 import { isRuleId } from '../policies/rule-ids';
 import { CATALOG } from '../policies/catalog';
 import type { Area } from '../policies/params';
@@ -59,7 +60,7 @@ type AnyState = InstanceState | GroupState | ProjectState;
 export function evaluate(snapshot: Snapshot, baseline: Baseline, opts: EvaluateOptions = {}): CheckResult {
   const rules = activeRules(opts.rules ?? CATALOG, baseline, opts.only);
   const { tier, tierSource, isAdmin } = snapshot.gitlab;
-  const ctx: RunContext = { tier, tierSource, now: snapshot.takenAt, isAdmin };
+  const ctx: RunContext = { tier, tierSource, now: snapshot.takenAt, isAdmin, ...contextOf(snapshot.gitlab) };
   const findings: Finding[] = [];
   const skipped: SkippedEntry[] = [];
   // Every (rule, target) actually judged, so JUnit can list passing cases too.
@@ -158,3 +159,7 @@ function collectorBug(read: string, ruleId: string): string {
 }
 
 
+/** What rules learn of the instance besides tier and role: the edition and whether it is GitLab.com. */
+export function contextOf(gitlab: Pick<Snapshot['gitlab'], 'url' | 'edition'>): Pick<RunContext, 'edition' | 'gitlabCom'> {
+  return { ...(gitlab.edition ? { edition: gitlab.edition } : {}), ...(isGitlabCom(gitlab.url) ? { gitlabCom: true } : {}) };
+}

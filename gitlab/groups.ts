@@ -39,3 +39,8 @@ export function listTopLevelGroups(client: GitlabClient, opts: { admin: boolean;
   else query.min_access_level = opts.minAccessLevel;
   return client.all<GlGroup>('/groups', query);
 }
+
+/** GET /groups?min_access_level: the groups where the token has at least that role, descendants included. */
+export function listGroupsWithAccess(client: GitlabClient, minAccessLevel: number): Promise<GlGroup[]> {
+  return client.all<GlGroup>('/groups', { min_access_level: minAccessLevel, per_page: 100 }).then((gs) => gs.map(trimGroup));
+}

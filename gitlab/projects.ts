@@ -30,3 +30,10 @@ export async function* groupProjectPages(client: GitlabClient, groupId: number, 
   const query = { include_subgroups: true, with_shared: false, order_by: 'id', sort: 'asc', per_page: 100, ...extra };
   for await (const page of client.pages<GlProject>(`/groups/${groupId}/projects`, query, opts)) yield page.map(trimProject);
 }
+
+/** The token's own access on a project (`permissions` of GET /projects/:id): the higher of project and group access. */
+export async function getProjectAccessLevel(client: GitlabClient, id: number): Promise<number> {
+  type Access = { access_level?: number } | null;
+  const p = await client.get<{ permissions?: { project_access?: Access; group_access?: Access } }>(`/projects/${id}`);
+  return Math.max(p.permissions?.project_access?.access_level ?? 0, p.permissions?.group_access?.access_level ?? 0);
+}

@@ -8,8 +8,22 @@ import { GitlabError } from './errors';
 export interface DetectOptions {
   /** The baseline's `gitlab.tier`: when given it wins. */
   baselineTier?: Tier;
-  /** Full paths of the top-level target groups (GitLab.com: their namespace plan is the tier). */
+  /**
+   * Full paths of the target groups and projects. Only their top-level namespaces count: a plan belongs to the
+   * top-level namespace (GitLab.com), and licence-gated group keys appear only there, so `acme`, `acme/platform`
+   * and `acme/api` all get acme's tier.
+   */
   topGroups?: string[];
+}
+
+/** A tier that could not be told: no pinned tier, no readable licence, plan or top-level group. Exit 2, never a guess. */
+export class TierUndeterminedError extends Error {
+  override name = 'TierUndeterminedError';
+}
+
+/** `acme/platform/api` -> `acme`; distinct, in first-seen order. */
+export function topLevelNamespaces(paths: readonly string[]): string[] {
+  return [...new Set(paths.map((p) => p.split('/')[0]!.trim()).filter(Boolean))];
 }
 
 const TIER_RANK: Record<Tier, number> = { free: 0, premium: 1, ultimate: 2 };
@@ -57,7 +71,8 @@ export async function detectGitlab(client: GitlabClient, opts: DetectOptions = {
     if (!isDenied(e)) throw e;
   }
 
-  const info = (tier: Tier, tierSource: GitlabInfo['tierSource']): GitlabInfo => ({ url: client.url, version, tier, tierSource, isAdmin });
+  const edition = isEE ? 'ee' : 'ce';
+  const info = (tier: Tier, tierSource: GitlabInfo['tierSource']): GitlabInfo => ({ url: client.url, version, tier, tierSource, isAdmin, edition });
 
   if (opts.baselineTier) return info(opts.baselineTier, 'baseline');
 
@@ -74,37 +89,72 @@ export async function detectGitlab(client: GitlabClient, opts: DetectOptions = {
     }
   }
 
-  // GitLab.com: the plan of each top-level group; several groups -> the lowest, so no rule is evaluated
-  // on a group whose plan lacks it.
+  // Per top-level namespace of the targets: its plan (GitLab.com; `plan` is shown to Owners, ee/lib/ee/api/entities
+  // Namespace `expose :plan, if: can_admin_namespace`), else on EE the licence-gated keys of that group, which
+  // GitLab omits below the top level (ee/lib/ee/api/entities/group_detail.rb). Several namespaces -> the lowest
+  // tier, so no rule is evaluated on a namespace whose plan lacks it.
+  // A CE build has no paid features at all.
+  if (!isEE) return info('free', 'build');
+  const roots = topLevelNamespaces(opts.topGroups ?? []);
   let lowest: Tier | undefined;
-  for (const group of opts.topGroups ?? []) {
-    try {
-      const ns = await client.get<GlNamespace>(`/namespaces/${enc(group)}`);
-      const tier = planToTier(ns.plan);
-      if (tier && (lowest === undefined || TIER_RANK[tier] < TIER_RANK[lowest])) lowest = tier;
-    } catch (e) {
-      if (!isDenied(e)) throw e;
+  let source: GitlabInfo['tierSource'] = 'namespace';
+  const unknown: string[] = [];
+  for (const root of roots) {
+    const found = await namespaceTier(client, root);
+    if (!found) {
+      // A listed group that cannot be read is an error on that target already (exit 2); only a namespace
+      // *above* the targets leaves their tier unknown.
+      if (!(opts.topGroups ?? []).includes(root)) unknown.push(root);
+      continue;
+    }
+    if (lowest === undefined || TIER_RANK[found.tier] < TIER_RANK[lowest]) {
+      lowest = found.tier;
+      source = found.source;
     }
   }
-  if (lowest) return info(lowest, 'namespace');
-
-  // Self-managed without an admin token: licence-gated keys of the top-level group itself tell the tier,
-  // because GitLab omits them below it (gitlab-api.md §2): Git-abuse keys -> Ultimate, IP restriction ->
-  // Premium. Absence proves nothing (role or feature flag), so with no group to read we fall through.
-  if (isEE) {
-    let inferred: Tier | undefined;
-    for (const path of opts.topGroups ?? []) {
-      try {
-        const group = await client.get<Record<string, unknown>>(`/groups/${enc(path)}`, { with_projects: false });
-        const tier: Tier = 'unique_project_download_limit' in group ? 'ultimate' : 'ip_restriction_ranges' in group ? 'premium' : 'free';
-        if (inferred === undefined || TIER_RANK[tier] < TIER_RANK[inferred]) inferred = tier;
-      } catch (e) {
-        if (!isDenied(e)) throw e;
-      }
-    }
-    if (inferred) return info(inferred, 'group');
+  if (unknown.length > 0) {
+    throw new TierUndeterminedError(
+      `could not determine the GitLab tier of ${unknown.join(', ')}: the token is not an administrator (no /license), ` +
+        `sees no plan on /namespaces/${enc(unknown[0]!)} and cannot read the top-level group. Rules above Free would be ` +
+        `skipped without cause, so nothing was checked. Set gitlab.tier (free, premium or ultimate) in the baseline.`,
+    );
   }
+  if (lowest) return info(lowest, source);
 
   // CE build, or EE without licence information we could read: Free.
   return info('free', 'build');
+}
+
+/** One top-level namespace's tier, or undefined when nothing the token may read tells it. */
+async function namespaceTier(client: GitlabClient, root: string): Promise<{ tier: Tier; source: 'namespace' | 'group' } | undefined> {
+  try {
+    const ns = await client.get<GlNamespace>(`/namespaces/${enc(root)}`);
+    const tier = planToTier(ns.plan);
+    if (tier) return { tier, source: 'namespace' };
+  } catch (e) {
+    if (!isDenied(e)) throw e;
+  }
+  try {
+    const group = await client.get<Record<string, unknown>>(`/groups/${enc(root)}`, { with_projects: false });
+    // Git-abuse keys -> Ultimate, IP restriction -> Premium; on EE their absence on a readable top-level group is Free.
+    const tier: Tier = 'unique_project_download_limit' in group ? 'ultimate' : 'ip_restriction_ranges' in group ? 'premium' : 'free';
+    return { tier, source: 'group' };
+  } catch (e) {
+    if (!isDenied(e)) throw e;
+    return undefined;
+  }
+}
+
+/**
+ * GitLab's `Gitlab.com?` (lib/gitlab.rb): the instance at https://gitlab.com or a subdomain of it. GitLab.com
+ * refuses some values self-managed accepts, such as access level 60 (instance admins) on protected refs
+ * (ProtectedRefAccess.allowed_access_levels).
+ */
+export function isGitlabCom(url: string): boolean {
+  try {
+    const u = new URL(url);
+    return u.protocol === 'https:' && (u.hostname === 'gitlab.com' || /^[a-z0-9-]+\.gitlab\.com$/.test(u.hostname));
+  } catch {
+    return false;
+  }
 }

@@ -54,6 +54,11 @@ export interface GitlabInfo {
    */
   tierSource: 'baseline' | 'license' | 'namespace' | 'group' | 'build';
   isAdmin: boolean;
+  /**
+   * CE or EE build (/metadata `enterprise`, else the version suffix). CE declares fewer write parameters (a
+   * protected-branch PATCH drops access-level entries): fixes depend on it. Absent in older snapshots: EE assumed.
+   */
+  edition?: 'ce' | 'ee';
 }
 
 /** Everything the evaluator needs; saved with --save-snapshot, read with --from-snapshot. Never holds a token. */

@@ -41,7 +41,7 @@ function countsTowardMinimum(rule: GlApprovalRule): boolean {
  * (users and group members, ApprovalRuleLike#approvers), as the API serves it.
  */
 export function isInvalidRule(rule: Pick<GlApprovalRule, 'rule_type' | 'approvals_required' | 'eligible_approvers'>): boolean {
-  return rule.rule_type !== 'any_approver' && rule.approvals_required > rule.eligible_approvers.length;
+  return rule.rule_type !== 'any_approver' && rule.approvals_required > (rule.eligible_approvers ?? []).length;
 }
 
 /** Would the rule still block a merge with `required` approvals? (Raising it past its approvers voids it.) */
@@ -75,7 +75,8 @@ export const minApprovals = defineRule({
     if (s.kind !== 'project' || !s.project.default_branch) return [];
     const branch = s.project.default_branch;
     const covering = s.approvalRules.filter((r) => countsTowardMinimum(r) && ruleCoversBranch(r, branch, s.protectedBranches));
-    if (covering.some((r) => !Array.isArray(r.eligible_approvers))) {
+    // Only regular rules can be invalid; any_approver rules need no approver list.
+    if (covering.some((r) => r.rule_type !== 'any_approver' && !Array.isArray(r.eligible_approvers))) {
       return { skip: 'eligible_approvers not returned by GET /projects/:id/approval_rules: cannot tell which rules can block a merge' };
     }
     // Only rules that can block a merge count; the strongest of them decides. Rules scoped to other branches
@@ -107,7 +108,7 @@ export const minApprovals = defineRule({
                       rule_id: best.id,
                       name: best.name,
                       rule_type: best.rule_type,
-                      eligible: best.eligible_approvers.length,
+                      ...(Array.isArray(best.eligible_approvers) ? { eligible: best.eligible_approvers.length } : {}),
                       applies_to_all_protected_branches: best.applies_to_all_protected_branches,
                       user_ids: best.users.map((u) => u.id),
                       group_ids: best.groups.map((g) => g.id),

@@ -1,15 +1,19 @@
-// Protected branches (gitlab-api.md §3.4, §3.5). The required branches are params.branches with `default`
-// standing for the project's default branch. Every protection matching a required branch is judged: when
-// several match, GitLab lets the most permissive one win (policies/match.ts). Group-level protections show up
-// with `inherited: true`; they protect, but can only be changed on the group, so their fixes are manual.
-// Fixes PATCH in place (additive: `{id, access_level}` updates, `{id, _destroy: true}` removes, quirk 4) and never
-// unprotect + re-protect, which would open a window with no protection and drop the branch from approval rules.
+// Protected branches (GitLab behaviours in docs/gitlab-behaviour.md, Protected branches). The required branches
+// are params.branches with `default` standing for the project's default branch. Push, merge and force push follow
+// the most permissive matching protection (ProtectedRef.protected_ref_accessible_to?, ProtectedBranch.allow_force_push?),
+// so every protection matching a required branch is judged; code owner approval follows the most restrictive one
+// (EE ProtectedBranch.branch_requires_code_owner_approval?: any matching protection that requires it), so it is
+// judged per required branch. Group-level protections show up with `inherited: true`; they protect, but can only be
+// changed on the group, so their fixes are manual. Fixes PATCH in place (additive: `{id, access_level}` updates,
+// `{id, _destroy: true}` removes) and never unprotect + re-protect, which would open a window with no protection and
+// drop the branch from approval rules. GitLab CE's PATCH drops access-level entries (API::Helpers::ProtectedBranchesHelpers
+// declares none), so on CE those fixes are manual.
 import type { GlAccessLevelEntry, GlProtectedBranch } from '../gitlab/types';
 import type { Finding } from '../model/result';
 import type { Area, AreaParams } from './params';
 import { BRANCH_UPDATED, branchEvents, CODE_OWNER_EVENTS, FORCE_PUSH_EVENTS, MERGE_ACCESS_CHANGES, PUSH_ACCESS_CHANGES } from './audit';
 import type { ProtectedBranchInputs } from '../model/resources';
-import { defineRule, type Fix, type FindingDraft, type Subject } from './rule';
+import { defineRule, type EvalContext, type Fix, type FindingDraft, type Subject } from './rule';
 import { patternCovers, relevantProtections, requiredBranches } from './match';
 import { SCENARIOS } from './scenarios';
 import { missingFixData } from './fix-data';
@@ -41,8 +45,41 @@ function pathOf(f: Pick<Finding, 'target' | 'branch'>): string {
 function inheritedManual(branch: string | undefined): { manual: string } {
   return {
     manual:
-      `Protected branch ${branch} is inherited from a group-level protection (gitlab-api.md §3.5); change it on the ` +
+      `Protected branch ${branch} is inherited from a group-level protection (docs/gitlab-behaviour.md, Protected branches); change it on the ` +
       `top-level group with PATCH /groups/:id/protected_branches/${encodeURIComponent(branch ?? '')}.`,
+  };
+}
+
+/**
+ * GitLab CE: PATCH /projects/:id/protected_branches/:name declares `allow_force_push` and, inside `allowed_to_push`,
+ * only `deploy_key_id` (lib/api/helpers/protected_branches_helpers.rb; `optional_params_ee` is empty): access-level
+ * entries, ids and `_destroy` are dropped and the call still answers 200. Writing it would be "applied" and then
+ * not verified, so the fix is manual.
+ */
+function ceManual(branch: string | undefined): { manual: string } {
+  return {
+    manual:
+      `GitLab CE ignores access-level changes in PATCH /projects/:id/protected_branches/${encodeURIComponent(branch ?? '')} ` +
+      '(it declares only allow_force_push and deploy-key entries, API::Helpers::ProtectedBranchesHelpers, and answers 200); ' +
+      'change who can push/merge in Settings > Repository > Protected branches, or unprotect and protect the branch again ' +
+      'with push_access_level/merge_access_level (it is unprotected in between). See docs/gitlab-behaviour.md, Protected branches.',
+  };
+}
+
+/** GitLab.com refuses access level 60 on protected refs (ProtectedRefAccess.allowed_access_levels excludes ADMIN there). */
+function adminLevelManual(what: string): { manual: string } {
+  return {
+    manual:
+      `GitLab.com refuses access level 60 (instance admins) for ${what} (ProtectedRefAccess.allowed_access_levels); ` +
+      'set the baseline to 40 (Maintainers) or 0 (No one). See docs/gitlab-behaviour.md, Protected branches.',
+  };
+}
+
+/** What a fix must know of the instance, carried in fixData because `fix` sees only the finding. */
+function instanceData(ctx: EvalContext | undefined, levels: readonly number[]): { ce?: true; gitlab_com_admin?: true } {
+  return {
+    ...(ctx?.edition === 'ce' ? { ce: true as const } : {}),
+    ...(ctx?.gitlabCom && levels.includes(60) ? { gitlab_com_admin: true as const } : {}),
   };
 }
 
@@ -59,7 +96,7 @@ function inheritedData(p: GlProtectedBranch): { inherited?: true } {
  * floor or stricter would remain) raises the first one to the floor — so the branch never ends with no role entry
  * and never gets a duplicate level (422 "has already been taken").
  */
-function weakRoleFinding(p: GlProtectedBranch, list: AccessList, floor: number, verb: string): FindingDraft | null {
+function weakRoleFinding(p: GlProtectedBranch, list: AccessList, floor: number, verb: string, ctx?: EvalContext): FindingDraft | null {
   const roles = p[list].filter(isRoleEntry);
   const weak = roles.filter((e) => strictness(e.access_level) < strictness(floor));
   if (weak.length === 0) return null;
@@ -76,12 +113,12 @@ function weakRoleFinding(p: GlProtectedBranch, list: AccessList, floor: number, 
     message:
       `${describeLevel(weakest.access_level)} can ${verb} protected branch ${p.name}; ` +
       `the baseline allows only ${describeLevel(floor)} (${floor}) or stricter`,
-    fixData: { changes, ...inheritedData(p) },
+    fixData: { changes, ...inheritedData(p), ...instanceData(ctx, [floor]) },
   };
 }
 
 /** `{user_id}` / `{group_id}` entries grant a named user or group more than a role floor above Developer does. */
-function userGroupFindings(p: GlProtectedBranch, list: AccessList, floor: number, verb: string): FindingDraft[] {
+function userGroupFindings(p: GlProtectedBranch, list: AccessList, floor: number, verb: string, ctx?: EvalContext): FindingDraft[] {
   if (strictness(floor) <= 30) return [];
   return p[list]
     .filter((e) => e.user_id != null || e.group_id != null)
@@ -97,13 +134,15 @@ function userGroupFindings(p: GlProtectedBranch, list: AccessList, floor: number
         message:
           `${who[0]!.toUpperCase()}${who.slice(1)}${named} can ${verb} protected branch ${p.name} through a ` +
           `${e.user_id != null ? 'user' : 'group'} entry; the baseline allows only ${describeLevel(floor)} (${floor}) or stricter roles`,
-        fixData: { changes: [{ id: e.id, _destroy: true }], ...inheritedData(p) },
+        fixData: { changes: [{ id: e.id, _destroy: true }], ...inheritedData(p), ...instanceData(ctx, []) },
       };
     });
 }
 
 function accessFix(f: Finding, key: 'allowed_to_push' | 'allowed_to_merge'): Fix {
   if (f.fixData?.inherited) return inheritedManual(f.branch);
+  if (f.fixData?.ce) return ceManual(f.branch);
+  if (f.fixData?.gitlab_com_admin) return adminLevelManual(`${key} on protected branch ${f.branch}`);
   const changes = f.fixData?.changes as AccessChange[] | undefined;
   // Without the entry ids an empty PATCH would "succeed" and change nothing: refuse instead.
   if (!Array.isArray(changes) || changes.length === 0) return missingFixData(f, 'access-level entry ids');
@@ -113,10 +152,10 @@ function accessFix(f: Finding, key: 'allowed_to_push' | 'allowed_to_merge'): Fix
 }
 
 function accessRule(list: AccessList, floorOf: (p: Params) => number, verb: string) {
-  return (s: Subject, params: Params): FindingDraft[] =>
+  return (s: Subject, params: Params, ctx?: EvalContext): FindingDraft[] =>
     protections(s, params).flatMap((p) => {
-      const role = weakRoleFinding(p, list, floorOf(params), verb);
-      return [...(role ? [role] : []), ...userGroupFindings(p, list, floorOf(params), verb)];
+      const role = weakRoleFinding(p, list, floorOf(params), verb, ctx);
+      return [...(role ? [role] : []), ...userGroupFindings(p, list, floorOf(params), verb, ctx)];
     });
 }
 
@@ -155,9 +194,11 @@ export const defaultProtected = defineRule({
   guards: { ProtectedBranch: { fields: ['name'], declared: (i) => branchParams(i) } },
   minTier: 'free',
   needs: { project: ['project', 'protectedBranches'] },
-  evaluate: (s, params) => {
+  evaluate: (s, params, ctx) => {
     if (s.kind !== 'project') return [];
     const def = s.project.default_branch;
+    // POST declares push_access_level and merge_access_level on CE too; only GitLab.com refuses level 60.
+    const gitlabCom = ctx?.gitlabCom && [params.push_access_level, params.merge_access_level].includes(60) ? { fixData: { gitlab_com_admin: true } } : {};
     return requiredBranches(params.branches, def)
       .filter((r) => !s.protectedBranches.some((p) => patternCovers(p.name, r)))
       .map((r) => ({
@@ -169,9 +210,10 @@ export const defaultProtected = defineRule({
           r === def
             ? `Default branch ${r} of project ${s.project.path_with_namespace} is not protected`
             : `No protected branch rule of project ${s.project.path_with_namespace} covers ${r}`,
+        ...gitlabCom,
       }));
   },
-  fix: (f, params) => ({
+  fix: (f, params) => f.fixData?.gitlab_com_admin ? adminLevelManual(`protecting ${f.branch}`) : ({
     method: 'POST',
     path: `/projects/${f.target.id}/protected_branches`,
     body: {
@@ -258,24 +300,55 @@ export const codeOwnerApproval = defineRule({
   minTier: 'premium',
   needs: { project: ['project', 'protectedBranches'] },
   evaluate: (s, params) => {
-    const ps = protections(s, params);
-    // Licence-gated key: absent below Premium, which is not false (gitlab-api.md §2, quirk 3).
-    if (ps.some((p) => p.code_owner_approval_required === undefined)) {
-      return { skip: 'code_owner_approval_required not returned (needs Premium)' };
-    }
-    return ps
-      .filter((p) => !p.code_owner_approval_required)
-      .map((p) => ({
+    if (s.kind !== 'project') return [];
+    const findings: FindingDraft[] = [];
+    for (const r of requiredBranches(params.branches, s.project.default_branch)) {
+      // Every protection that applies to all of r; an unprotected r is protected-branches.default-protected's finding.
+      const covering = s.protectedBranches.filter((p) => patternCovers(p.name, r));
+      if (covering.length === 0) continue;
+      // Licence-gated key: absent below Premium, which is not false (docs/gitlab-behaviour.md, Protected branches).
+      if (covering.some((p) => p.code_owner_approval_required === undefined)) {
+        return { skip: 'code_owner_approval_required not returned (needs Premium)' };
+      }
+      // The most restrictive wins (EE ProtectedBranch.branch_requires_code_owner_approval?): one covering
+      // protection that requires code owners is enough, a `*` without them beside it changes nothing.
+      if (covering.some((p) => p.code_owner_approval_required)) continue;
+      // Turn it on for r alone: on its own protection, or on a new one named r. Never on a wildcard that also
+      // matches other branches, which would require code owners on every branch it matches.
+      const own = covering.find((p) => p.name === r);
+      findings.push({
         setting: 'code_owner_approval_required',
-        branch: p.name,
+        branch: r,
         expected: true,
         actual: false,
-        message: `Protected branch ${p.name} does not require code owner approval`,
-        ...(p.inherited ? { fixData: { inherited: true } } : {}),
-      }));
+        message: own
+          ? `Protected branch ${r} does not require code owner approval`
+          : `No protection covering ${r} requires code owner approval (covered by ${covering.map((p) => p.name).join(', ')})`,
+        ...(own?.inherited ? { fixData: { inherited: true } } : own ? {} : { fixData: { protect: true } }),
+      });
+    }
+    return findings;
   },
-  fix: (f) =>
-    f.fixData?.inherited ? inheritedManual(f.branch) : { method: 'PATCH', path: pathOf(f), body: { code_owner_approval_required: true } },
+  fix: (f, params) => {
+    if (f.fixData?.inherited) return inheritedManual(f.branch);
+    if (f.fixData?.protect) {
+      // A protection named for the branch: push, merge and force push still follow the most permissive match, so
+      // the wildcard's rights are unchanged; code owners are required for this branch only. Level 60 becomes 40
+      // (GitLab.com refuses 60, and the wildcard decides who pushes anyway).
+      return {
+        method: 'POST',
+        path: `/projects/${f.target.id}/protected_branches`,
+        body: {
+          name: f.branch,
+          push_access_level: params.push_access_level === 60 ? 40 : params.push_access_level,
+          merge_access_level: params.merge_access_level === 60 ? 40 : params.merge_access_level,
+          allow_force_push: false,
+          code_owner_approval_required: true,
+        },
+      };
+    }
+    return { method: 'PATCH', path: pathOf(f), body: { code_owner_approval_required: true } };
+  },
 });
 
 export const deployKeyPush = defineRule({
@@ -289,7 +362,7 @@ export const deployKeyPush = defineRule({
   audit: branchEvents([BRANCH_UPDATED], PUSH_ACCESS_CHANGES, 'access-levels'),
   minTier: 'free',
   needs: { project: ['project', 'protectedBranches'] },
-  evaluate: (s, params) =>
+  evaluate: (s, params, ctx) =>
     params.allow_deploy_key_push
       ? []
       : protections(s, params).flatMap((p) =>
@@ -302,7 +375,7 @@ export const deployKeyPush = defineRule({
               expected: null,
               actual: { deploy_key_id: e.deploy_key_id },
               message: `Deploy key ${e.deploy_key_id} (${e.access_level_description}) can push to protected branch ${p.name}`,
-              fixData: { changes: [{ id: e.id, _destroy: true }], ...inheritedData(p) },
+              fixData: { changes: [{ id: e.id, _destroy: true }], ...inheritedData(p), ...instanceData(ctx, []) },
             })),
         ),
   fix: (f) => accessFix(f, 'allowed_to_push'),

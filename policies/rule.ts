@@ -28,6 +28,10 @@ export interface EvalContext {
   /** Snapshot time (ISO): the only clock a rule may use. */
   now: string;
   isAdmin: boolean;
+  /** CE or EE build; undefined (an older snapshot) counts as EE. */
+  edition?: 'ce' | 'ee';
+  /** The instance is GitLab.com (gitlab/tier.ts `isGitlabCom`). */
+  gitlabCom?: boolean;
 }
 
 /** A finding as a rule produces it; the evaluator adds rule, area, severity, target, revertible and waiver. */
@@ -80,7 +84,7 @@ export interface Rule<A extends Area = Area> {
   scope: TargetKind[];
   /** Lowest tier where the rule can be judged; per scope where it differs (group hooks are Premium). */
   minTier: Tier | Partial<Record<TargetKind, Tier>>;
-  /** Heading in ../shared/reference/responding-to-security-incidents.md the rule defends. */
+  /** Heading in docs/reference/responding-to-security-incidents.md the rule defends. */
   scenario: string;
   needs: { project?: ProjectRead[]; group?: GroupRead[]; instance?: InstanceRead[] };
   /**

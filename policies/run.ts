@@ -21,6 +21,10 @@ export interface RunContext {
   isAdmin: boolean;
   /** The clock a rule may use (ISO): the snapshot's time, or the re-read's. */
   now: string;
+  /** CE or EE build (fixes differ: a CE protected-branch PATCH drops access levels); absent counts as EE. */
+  edition?: 'ce' | 'ee';
+  /** The instance is GitLab.com (it refuses access level 60 on protected refs). */
+  gitlabCom?: boolean;
 }
 
 export type Verdict =
@@ -75,7 +79,13 @@ export function runRule(rule: Rule, state: TargetState, params: unknown, ctx: Ru
   }
   let outcome: ReturnType<Rule['evaluate']>;
   try {
-    outcome = rule.evaluate(subject as unknown as Subject, params as never, { ...(ctx.tier ? { tier: ctx.tier } : {}), now: ctx.now, isAdmin: ctx.isAdmin });
+    outcome = rule.evaluate(subject as unknown as Subject, params as never, {
+      ...(ctx.tier ? { tier: ctx.tier } : {}),
+      now: ctx.now,
+      isAdmin: ctx.isAdmin,
+      ...(ctx.edition ? { edition: ctx.edition } : {}),
+      ...(ctx.gitlabCom !== undefined ? { gitlabCom: ctx.gitlabCom } : {}),
+    });
   } catch (err) {
     return { kind: 'failed', message: (err as Error).message };
   }

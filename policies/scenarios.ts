@@ -1,4 +1,4 @@
-// Headings of ../shared/reference/responding-to-security-incidents.md (GitLab's "Responding to security
+// Headings of docs/reference/responding-to-security-incidents.md (GitLab's "Responding to security
 // incidents" guide) that rules name as the scenario they defend against. The catalog test checks every
 // rule's `scenario` is one of these and that each is a real heading of the guide.
 

@@ -1,4 +1,4 @@
-// Project and group webhooks (gitlab-api.md §3.7; group hooks are Premium). Messages, expected and actual name
+// Project and group webhooks (GitLab behaviours in docs/gitlab-behaviour.md, Webhooks; group hooks are Premium). Messages, expected and actual name
 // the hook by id and host only: a hook URL can carry a secret in its path or query (chat webhooks). The full URL
 // rides only in fixData of ssl findings, because the PUT needs it; reporters should not print fixData.
 import type { GlHook } from '../gitlab/types';
@@ -35,8 +35,32 @@ function hookPath(f: Finding): string {
   return `/${scope}/${f.target.id}/hooks/${f.object}`;
 }
 
+/** GitLab's URL-variable reference (app/models/hooks/web_hook.rb VARIABLE_REFERENCE_RE): `{name}` in a hook URL. */
+const VARIABLE_REFERENCE_RE = /\{([A-Za-z]+[0-9]*(?:[._-][A-Za-z0-9]+)*)\}/g;
+const SENTINEL = 'x0urlvariablex0';
+
+/**
+ * A hook URL as GitLab returns it: masked parts stay `{name}` templates (the values live in url_variables and are
+ * interpolated only when the hook fires, WebHook#interpolated_url), and the whole URL may be one. `host` is null
+ * when a variable stands for any of the host or port, or the URL cannot be parsed at all.
+ */
+export function readHookUrl(raw: string): { url: URL | null; maskedHost: boolean; maskedScheme: boolean; variables: string[] } {
+  const variables = [...raw.matchAll(VARIABLE_REFERENCE_RE)].map((m) => m[1]!);
+  if (variables.length === 0) return { url: parseUrl(raw), maskedHost: false, maskedScheme: false, variables };
+  const probe = parseUrl(raw.replace(VARIABLE_REFERENCE_RE, SENTINEL));
+  if (!probe) return { url: null, maskedHost: true, maskedScheme: true, variables };
+  return {
+    url: probe,
+    maskedHost: probe.host.includes(SENTINEL) || probe.protocol.includes(SENTINEL),
+    maskedScheme: probe.protocol.includes(SENTINEL),
+    variables,
+  };
+}
+
 function hostOf(raw: string): string {
-  return parseUrl(raw)?.host || '(unparseable URL)';
+  const read = readHookUrl(raw);
+  if (read.maskedHost) return '(masked host)';
+  return read.url?.host || '(unparseable URL)';
 }
 
 export const sslVerification = defineRule({
@@ -62,7 +86,9 @@ export const sslVerification = defineRule({
     return of.hooks.flatMap((h): FindingDraft[] => {
       const host = hostOf(h.url);
       const out: FindingDraft[] = [];
-      if (parseUrl(h.url)?.protocol === 'http:') {
+      const read = readHookUrl(h.url);
+      // A masked scheme cannot be judged here; allowed-hosts reports the masked URL.
+      if (!read.maskedScheme && read.url?.protocol === 'http:') {
         // Certificate verification is moot over plain HTTP; only the receiver's URL can change that.
         out.push({
           setting: 'url',
@@ -80,7 +106,8 @@ export const sslVerification = defineRule({
           expected: true,
           actual: false,
           message: `Webhook ${h.id} of ${of.owner} to ${host} does not verify TLS certificates`,
-          // PUT requires `url`; sending the same URL keeps the hook's secret token (quirk 5).
+          // PUT requires `url`; sending the same URL (a masked one as its template) keeps the hook's secret token
+          // and URL variables, which GitLab resets only when the URL changes (WebHook#reset_token, #reset_url_variables).
           fixData: { url: h.url },
         });
       }
@@ -92,7 +119,7 @@ export const sslVerification = defineRule({
       ? {
           manual:
             `Webhook ${f.object} sends over plain HTTP: move the receiver to https and update the hook URL; ` +
-            'changing the URL drops the secret token, so set it again in the same request (gitlab-api.md §3.7).',
+            'changing the URL drops the secret token, so set it again in the same request (docs/gitlab-behaviour.md, Webhooks).',
         }
       : typeof f.fixData?.url === 'string'
         ? { method: 'PUT', path: hookPath(f), body: { url: f.fixData.url, enable_ssl_verification: true } }
@@ -113,7 +140,24 @@ export const allowedHosts = defineRule({
     const of = hooksOf(s);
     if (!of) return [];
     return of.hooks.flatMap((h): FindingDraft[] => {
-      const url = parseUrl(h.url);
+      const read = readHookUrl(h.url);
+      if (read.maskedHost) {
+        // The host hides behind URL variables whose values GitLab never returns: it cannot be judged, and a
+        // hook that may well be allowed is never planned for deletion on that ground.
+        return [
+          {
+            setting: 'url',
+            object: String(h.id),
+            expected: params.allowed_hosts,
+            actual: '(masked host)',
+            message:
+              `Webhook ${h.id} of ${of.owner} has its host masked by URL variables (${read.variables.map((v) => `{${v}}`).join(', ')}): ` +
+              'it cannot be judged against the allowed hosts; check the hook in GitLab',
+            fixData: { masked_host: true },
+          },
+        ];
+      }
+      const url = read.url;
       if (url && params.allowed_hosts.some((g) => hostMatches(g, url))) return [];
       const host = url?.host || '(unparseable URL)';
       return [
@@ -127,12 +171,19 @@ export const allowedHosts = defineRule({
       ];
     });
   },
-  fix: (f) => ({
-    method: 'DELETE',
-    path: hookPath(f),
-    destructive: true,
-    unrecoverable: "the hook's secret token cannot be read back",
-  }),
+  fix: (f) =>
+    f.fixData?.masked_host
+      ? {
+          manual:
+            `Webhook ${f.object}'s host is masked by URL variables, whose values GitLab does not return: open the hook in ` +
+            'GitLab, check where it sends, and delete it there if the host is not allowed (docs/gitlab-behaviour.md, Webhooks).',
+        }
+      : {
+          method: 'DELETE',
+          path: hookPath(f),
+          destructive: true,
+          unrecoverable: "the hook's secret token cannot be read back",
+        },
 });
 
 /** This file's rules, in catalog order (policies/catalog.ts gathers every area's list). */

@@ -172,6 +172,8 @@ export function outputsOf<T extends ResourceType>(type: T, inputs: Record<string
           // min-approvals tells a rule that can block a merge by its eligible approvers (an invalid rule blocks nothing).
           ...(Array.isArray(r.eligible_approvers) ? { eligible_approvers: r.eligible_approvers.map((u) => ({ id: u.id })) } : {}),
           groups: r.groups.map((g) => ({ id: g.id })),
+          // A regular rule with fewer eligible approvers than it requires blocks nothing (mr-approvals.min-approvals).
+          eligible_approvers: (r.eligible_approvers ?? []).map((u) => ({ id: u.id })),
         })),
         protected_branches: l.protectedBranches.map((p) => p.name),
       };

@@ -63,7 +63,7 @@ type Gate = (rule: RuleId) => boolean;
 export async function declarePosture(opts: DeclareOptions): Promise<ProgramSummary> {
   const { baseline, client } = opts;
   const now = (opts.now ?? new Date()).toISOString();
-  const info = opts.gitlab ?? (await detectGitlab(client, { baselineTier: baseline.gitlab.tier, topGroups: baseline.targets.groups }));
+  const info = opts.gitlab ?? (await detectGitlab(client, { baselineTier: baseline.gitlab.tier, topGroups: [...baseline.targets.groups, ...baseline.targets.projects] }));
   const resolved = await resolveTargets(client, baseline);
   if (resolved.errors.length > 0) {
     // Declaring only what could be read would look like a complete program; refuse instead.

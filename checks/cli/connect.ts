@@ -104,7 +104,7 @@ export async function connect(
   });
   const gitlab = await detectGitlab(client, {
     ...(baseline.gitlab.tier ? { baselineTier: baseline.gitlab.tier } : {}),
-    topGroups: baseline.targets.groups,
+    topGroups: [...baseline.targets.groups, ...baseline.targets.projects],
   });
   return { client, gitlab };
 }

@@ -1,6 +1,7 @@
 // `gitlab-posture detect`: Sigma rules (built-in + --rules DIR) over audit events of the instance and the
 // baseline's targets (DESIGN.md "detect"). Exit 0 no match, 1 a match at/above --fail-on, 2 a rule file did not
 // load or a group/project's events could not be read. Unreadable instance events (non-admin) are listed only.
+import { existsSync } from 'node:fs';
 import { assertWritableFile } from './output-paths';
 import { parseDuration } from '../duration';
 import { Command, Option } from 'commander';
@@ -76,7 +77,7 @@ export function registerDetect(program: Command, io: CliIO, setExit: (code: 0 | 
   program
     .command('detect')
     .description('Run Sigma detection rules over GitLab audit events (instance, groups, projects) and report matches.')
-    .option('--baseline <file>', 'read the audit events of this baseline\'s targets (default: every top-level group the token can read)')
+    .option('--baseline <file>', 'read the audit events of this baseline\'s targets (default: ./baseline.yaml when it exists, else every top-level group the token can read)')
     .option('--url <url>', 'GitLab URL (default: GITLAB_URL, then gitlab.url in the baseline)')
     .option('--allow-http', ALLOW_HTTP_HELP)
     .option('--rules <dir>', 'directory of extra Sigma rules (.yml), added to the built-in ones; repeatable', repeatable)
@@ -101,7 +102,8 @@ Exit codes: 0 no match, 1 a match at or above --fail-on, 2 a rule file is invali
           {
             since: o.since as string,
             failOn: o.failOn as SigmaLevel,
-            ...(o.baseline ? { baseline: o.baseline as string } : {}),
+            // Like every other command, ./baseline.yaml is the default; without one, the whole visible instance.
+            ...(o.baseline ? { baseline: o.baseline as string } : existsSync('baseline.yaml') ? { baseline: 'baseline.yaml' } : {}),
             ...(o.url ? { url: o.url as string } : {}),
             ...(o.allowHttp ? { allowHttp: true } : {}),
             ...(o.rules ? { rules: o.rules as string[] } : {}),

@@ -1,5 +1,6 @@
 // `gitlab-posture explain`: check, then name who changed each drifted setting, when and from where (audit
 // events), or say why that cannot be known. Exit codes are check's (DESIGN.md "CLI (contract)").
+import { parseSince } from './detect';
 import { assertWritableFile } from './output-paths';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { GitlabClient } from '../../gitlab/client';
@@ -29,8 +30,8 @@ export interface ExplainCliOptions extends CheckOptions {
 export async function runExplain(opts: ExplainCliOptions, io: CliIO): Promise<{ code: ExitCodeValue; result: CheckResult }> {
   assertWritableFile('--output', opts.output);
   const sinceText = opts.since ?? '30d';
-  const sinceMs = parseDuration(sinceText);
-  if (sinceMs === undefined) throw new UsageError(`--since ${sinceText}: expected a number and a unit m, h, d or w, e.g. --since 30d`);
+  // A duration (30d) or an ISO date (2026-03-01), as detect takes it.
+  const sinceMs = io.now().getTime() - parseSince(sinceText, io.now()).getTime();
   if (opts.fromSnapshot) throw new UsageError('explain reads audit events from live GitLab: --from-snapshot is for check. Use --previous-snapshot to compare with a saved snapshot.');
   // Read before contacting GitLab: a bad file is a user mistake, reported before any request.
   const previousSnapshot = opts.previousSnapshot ? readSnapshotFile(opts.previousSnapshot, '--previous-snapshot') : undefined;
@@ -58,7 +59,9 @@ function previousState(snapshot: Snapshot, opts: CheckOptions, io: CliIO): Previ
 }
 
 function sinceArg(value: string): string {
-  if (parseDuration(value) === undefined) throw new InvalidArgumentError('expected a number and a unit m, h, d or w, e.g. 30d.');
+  if (parseDuration(value) === undefined && !(/^\d{4}-\d{2}-\d{2}/.test(value.trim()) && !Number.isNaN(Date.parse(value)))) {
+    throw new InvalidArgumentError('expected a duration like 30d, 12h or 2w, or an ISO date like 2026-03-01.');
+  }
   return value;
 }
 
@@ -69,7 +72,7 @@ export function registerExplain(program: Command, io: CliIO, setExit: (code: Exi
     .option('--baseline <file>', 'baseline file', 'baseline.yaml')
     .option('--url <url>', 'GitLab URL (default: GITLAB_URL, then gitlab.url in the baseline)')
     .option('--allow-http', ALLOW_HTTP_HELP)
-    .option('--since <window>', 'how far back to read audit events: 30d, 12h, 2w', sinceArg, '30d')
+    .option('--since <window>', 'how far back to read audit events: 30d, 12h, 2w, or an ISO date (2026-03-01)', sinceArg, '30d')
     .addOption(new Option('--format <format>', 'report format (default: table on a terminal, else json)').choices(REPORT_FORMATS))
     .option('--output <file>', 'write the report to a file instead of stdout')
     .option('--previous-snapshot <file>', 'a snapshot saved earlier (check --save-snapshot): compared when no audit event can tell')

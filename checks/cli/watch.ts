@@ -39,6 +39,8 @@ export interface WatchDeps {
   onReady?: (w: Watcher) => void;
   beforeProcess?: WatcherConfig['beforeProcess'];
   maxBodyBytes?: number;
+  /** Matching steps per (rule, event); tests lower it to replay an over-budget rule. */
+  ruleStepLimit?: number;
 }
 
 export const STREAMING_TOKEN_ENV = 'GITLAB_STREAMING_TOKEN';
@@ -83,6 +85,7 @@ export async function runWatch(opts: WatchOptions, io: CliIO, deps: WatchDeps = 
     journalDir: opts.journal ?? DEFAULT_JOURNAL_DIR,
     queueLimit: opts.queueLimit ?? DEFAULT_QUEUE_LIMIT,
     ...(deps.maxBodyBytes ? { maxBodyBytes: deps.maxBodyBytes } : {}),
+    ...(deps.ruleStepLimit ? { ruleStepLimit: deps.ruleStepLimit } : {}),
     now: io.now,
     emit: (line) => io.stdout(jsonSafe(say(JSON.stringify(line))) + '\n'),
     log: (text) => io.stderr(terminalSafe(say(text)) + '\n'),

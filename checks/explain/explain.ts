@@ -76,7 +76,8 @@ function auditBlocked(opts: ExplainOptions): string | undefined {
 
 function noEvent(f: Finding, source: AuditSource, since: string): string {
   const what = f.branch ? ` of branch ${f.branch}` : f.object ? ` of ${f.object}` : '';
-  const text = `no audit event in the last ${since} changed ${f.setting}${what} on ${f.target.path} (looked for ${source.events.join(', ')})`;
+  const window = /^\d{4}-\d{2}-\d{2}/.test(since) ? `since ${since}` : `in the last ${since}`;
+  const text = `no audit event ${window} changed ${f.setting}${what} on ${f.target.path} (looked for ${source.events.join(', ')})`;
   return source.unauditedPaths ? `${text}; ${source.unauditedPaths}, so it may have been changed there` : text;
 }
 

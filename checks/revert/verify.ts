@@ -13,6 +13,7 @@ import type { AllParams, Area } from '../../policies/params';
 import { fetchGroupRead, fetchProjectRead } from '../collect/reads';
 import { readOf, valueOf } from '../collect/read';
 import { getApplicationSettings } from '../../gitlab/instance';
+import { contextOf } from '../evaluate';
 
 export interface Verification {
   verified: boolean;
@@ -25,7 +26,7 @@ export async function verifyFinding(
   finding: Finding,
   rule: Rule,
   params: AllParams,
-  gitlab: Pick<GitlabInfo, 'tier' | 'tierSource' | 'isAdmin'>,
+  gitlab: Pick<GitlabInfo, 'tier' | 'tierSource' | 'isAdmin'> & Partial<Pick<GitlabInfo, 'url' | 'edition'>>,
   now: Date,
 ): Promise<Verification> {
   const { kind, id } = finding.target;
@@ -46,6 +47,7 @@ export async function verifyFinding(
     ...(gitlab.tierSource ? { tierSource: gitlab.tierSource } : {}),
     isAdmin: gitlab.isAdmin,
     now: now.toISOString(),
+    ...(gitlab.url ? contextOf({ url: gitlab.url, edition: gitlab.edition }) : {}),
   });
   if (verdict.kind === 'failed') return { verified: false, detail: `rule ${rule.id} failed on the re-read: ${verdict.message}` };
   if (verdict.kind === 'skipped') return { verified: false, detail: `rule ${rule.id} cannot judge the re-read: ${verdict.reason}` };

@@ -1,5 +1,5 @@
 // What an audit event means for `check --since-last`: which reads of its group or project may have changed.
-// The table follows gitlab-api.md §4 ("Event types"). An event not in it re-reads its target fully: an
+// The table follows GitLab's auditors (docs/gitlab-behaviour.md, "Audit events"). An event not in it re-reads its target fully: an
 // unknown event is never taken to be harmless.
 import type { GlAuditEvent } from '../../gitlab/types';
 import type { GroupRead, ProjectRead } from '../../policies/rule';
@@ -20,16 +20,25 @@ const project = (...reads: ProjectRead[]): Effect => ({ kind: 'reads', project: 
 const group = (...reads: GroupRead[]): Effect => ({ kind: 'reads', group: reads });
 
 const APPROVAL_FLAGS = project('approvals', 'mrApprovalSetting');
-// Deleting a protected branch also removes it from approval rules (gitlab-api.md §3.6).
+// Deleting a protected branch also removes it from approval rules (docs/gitlab-behaviour.md, "Merge request approvals").
 const BRANCHES = project('protectedBranches', 'approvalRules');
 const GROUP_APPROVALS: Effect = { kind: 'cascade', group: ['mrApprovalSetting'], projects: ['approvals', 'mrApprovalSetting'] };
 // Group-level protected branches show up in every project's list as inherited (Premium).
 const GROUP_BRANCHES: Effect = { kind: 'cascade', group: [], projects: ['protectedBranches', 'approvalRules'] };
 
+/**
+ * Project reads whose setting GitLab does not audit on every path that changes it: the job token inbound scope
+ * changed through REST (`PATCH /projects/:id/job_token_scope` -> `Projects::UpdateService`) logs nothing; only
+ * the GraphQL mutation (`Mutations::Ci::ProjectCiCdSettingsUpdate`) does. `--since-last` reads them on every run.
+ */
+export const UNAUDITED_PROJECT_READS: readonly ProjectRead[] = ['jobTokenScope'];
+
 const PROJECT_EVENTS: Record<string, Effect> = {
   project_visibility_level_updated: project('project'),
   project_name_updated: project('project'),
   project_path_updated: project('project'),
+  // A transfer (Audit::ProjectChangesAuditor, namespace_id): inherited group settings may all differ now.
+  project_namespace_updated: { kind: 'unknown' },
   project_default_branch_updated: project('project', 'protectedBranches', 'approvalRules'),
   project_only_allow_merge_if_pipeline_succeeds_updated: project('project'),
   project_only_allow_merge_if_all_discussions_are_resolved_updated: project('project'),

@@ -1,13 +1,15 @@
 // `check --since-last`: the previous snapshot plus the audit events since it -> a new snapshot that re-reads only
-// targets with relevant changes and reuses every other read. Settings GitLab does not audit (public_jobs,
-// group Git abuse limits, webhook edits: gitlab-api.md §4) are caught by the periodic full pass (--full-every)
-// and, for group entities, by listing the groups again on every run (one page per 100 groups).
+// targets with relevant changes and reuses every other read. Settings GitLab does not audit are read again on
+// every run where that is cheap: groups and projects are listed again (100 per page), which refreshes the group
+// and project entities (2FA, visibility, public_jobs) and finds projects moved in or out (a move keeps the id);
+// the job token scope has no cheap source and is read per project. Webhook edits and group Git abuse limits are
+// caught by the periodic full pass (--full-every). See docs/gitlab-behaviour.md, "Audit events".
 import { createHash } from 'node:crypto';
 import type { GitlabClient } from '../../gitlab/client';
 import { listAuditEvents } from '../../gitlab/audit-events';
-import { descendantGroupPages } from '../../gitlab/groups';
+import { descendantGroupPages, listGroupsWithAccess } from '../../gitlab/groups';
 import { getApplicationSettings } from '../../gitlab/instance';
-import { getProject, groupProjectPages } from '../../gitlab/projects';
+import { getProject, getProjectAccessLevel, groupProjectPages } from '../../gitlab/projects';
 import type { GlAuditEvent, GlGroup, GlProject } from '../../gitlab/types';
 import { tierAtLeast, type Rule } from '../../policies/rule';
 import type { Baseline } from '../baseline/types';
@@ -19,7 +21,7 @@ import { readOf } from '../collect/read';
 import type { GitlabInfo, GroupState, InstanceState, ProjectState, Snapshot } from '../../model/snapshot';
 import type { Read } from '../../model/target';
 import type { TargetErrorEntry } from '../../model/result';
-import { effectOf, forcesFullPass } from './audit-changes';
+import { effectOf, forcesFullPass, UNAUDITED_PROJECT_READS } from './audit-changes';
 
 export const DEFAULT_FULL_EVERY_MS = 24 * 3_600_000;
 /** Events are read from a little before the previous snapshot: GitLab's clock and ours may differ, and an
@@ -139,8 +141,9 @@ type EventsRead =
 
 /**
  * Audit events since `createdAfter`. An admin reads the instance list once (all entities); anyone else reads
- * each group's and each project's list (gitlab-api.md §4: group events cover only the group itself), which is
- * one request per project at least. A project whose events cannot be read is re-read fully instead.
+ * each group's and each project's list (group events cover only the group itself), which is one request per
+ * project at least. A project whose events cannot be read is re-read fully instead. Lists that GitLab filters
+ * to the token's own events are never trusted (`eventsComplete`).
  */
 export async function readEventsSince(client: GitlabClient, prev: Snapshot, createdAfter: string, isAdmin: boolean, width: number): Promise<EventsRead> {
   const one = { readAhead: 1 };
@@ -150,6 +153,8 @@ export async function readEventsSince(client: GitlabClient, prev: Snapshot, crea
     if (read.ok) return { ok: true, events: read.value, unreadableProjects: new Set(), notes: ['audit events: one instance-wide read (admin token)'] };
     return { ok: false, reason: `instance audit events could not be read: ${read.error.message}` };
   }
+  const complete = await eventsComplete(client, prev);
+  if (complete !== true) return { ok: false, reason: complete };
   const events: GlAuditEvent[] = [];
   for (const g of prev.groups) {
     const read = await readOf(() => listAuditEvents(client, { kind: 'group', id: g.target.id }, query, one));
@@ -168,6 +173,37 @@ export async function readEventsSince(client: GitlabClient, prev: Snapshot, crea
   ];
   if (unreadable.size > 0) notes.push(`audit events of ${unreadable.size} project(s) could not be read: those projects were read fully`);
   return { ok: true, events, unreadableProjects: unreadable, notes };
+}
+
+const OWNER = 50;
+const MAINTAINER = 40;
+
+/**
+ * Whether the token sees every audit event of the snapshot's groups and projects, or why not. GitLab filters a
+ * group's list to the caller's own events unless the caller can `admin_group` (Owner), and a project's unless it can
+ * `admin_project` (Maintainer): `EE::API::Groups#filter_by_author`, `EE::API::Projects#filter_by_author`
+ * (docs/gitlab-behaviour.md, "Audit events"). Owned groups come from `GET /groups?min_access_level=50`, which
+ * includes their descendants (`GroupsFinder#groups_with_min_access_level`); a project outside them is checked by
+ * its `permissions`.
+ */
+export async function eventsComplete(client: GitlabClient, prev: Snapshot): Promise<true | string> {
+  const owned = await readOf(() => listGroupsWithAccess(client, OWNER));
+  if (!owned.ok) return `could not tell which target groups the token owns (GET /groups?min_access_level=50): ${owned.error.message}`;
+  const ownedIds = new Set(owned.value.map((g) => g.id));
+  const notOwned = prev.groups.filter((g) => !ownedIds.has(g.target.id));
+  if (notOwned.length > 0) {
+    const more = notOwned.length > 1 ? ` and ${notOwned.length - 1} other group(s)` : '';
+    return `the token is not an Owner of ${notOwned[0]!.target.path}${more}: GitLab shows a Developer or Maintainer only the group audit events they authored, so changes by others would be missed`;
+  }
+  for (const p of prev.projects) {
+    const ns = p.project.ok ? p.project.value.namespace : undefined;
+    if (ns && ns.kind === 'group' && ownedIds.has(ns.id)) continue;
+    const read = await readOf(() => getProjectAccessLevel(client, p.target.id));
+    if (!read.ok) return `could not tell the token's role on ${p.target.path}: ${read.error.message}`;
+    const level = read.value;
+    if (level < MAINTAINER) return `the token is not a Maintainer of ${p.target.path}: GitLab shows a Developer only the project audit events they authored, so changes by others would be missed`;
+  }
+  return true;
 }
 
 /** The incremental collection; `{mode: 'full'}` tells the caller to run the ordinary full collect, and why. */
@@ -199,15 +235,19 @@ export async function collectSinceLast(client: GitlabClient, baseline: Baseline,
   const groupWork = groups.filter((g) => missingReads(g, plan.group).length > 0);
   await forEachPooled(groupWork, width, (state) => readGroupAreas(client, state, new Set(missingReads(state, plan.group)) as ReadPlan['group']));
 
-  // Known projects: reused, or read again where events say so; new ones (ids above the previous maximum) fully.
+  // Known projects: the entity from today's listing, reads reused or read again where events say so; projects
+  // listed but not known (new, or moved in: a transfer keeps the id) are read fully.
   const projects: ProjectState[] = [];
   const entityRereads: ProjectState[] = [];
   for (const old of prev.projects) {
     if (listing.droppedIds.has(old.target.id)) continue;
     const marked = changes.projects.get(old.target.id);
-    const state: ProjectState = { target: old.target, project: old.project };
-    if (marked === 'full' || marked?.has('project') || !old.project.ok) entityRereads.push(state);
+    const listed = listing.listed.get(old.target.id);
+    const state: ProjectState = listed ? { target: projectRef(listed), project: { ok: true, value: listed } } : { target: old.target, project: old.project };
+    if (!listed && (marked === 'full' || marked?.has('project') || !old.project.ok)) entityRereads.push(state);
     reuse(state, old, plan.project, marked, reread.projects, old.target.id);
+    // Settings GitLab does not audit when changed through REST: read again on every run, whatever the events say.
+    for (const r of UNAUDITED_PROJECT_READS) if (plan.project.has(r)) delete (state as Partial<ProjectState>)[r];
     projects.push(state);
   }
   const dropped: number[] = [];
@@ -235,8 +275,12 @@ export async function collectSinceLast(client: GitlabClient, baseline: Baseline,
   const notes = [
     ...read.notes,
     `incremental since ${prev.takenAt}: ${read.events.length} audit event(s); re-read ${reread.projects.size} project(s) and ${reread.groups.size} group(s), ` +
-      `reused ${Math.max(0, reusedProjects)} project(s)${listing.newProjects.length ? `; ${listing.newProjects.length} new` : ''}${dropped.length ? `; ${dropped.length} deleted` : ''}`,
-    `settings GitLab does not audit (public_jobs, webhook edits) are as of the last full pass, ${prev.fullPassAt}`,
+      `reused ${Math.max(0, reusedProjects)} project(s)${listing.newProjects.length ? `; ${listing.newProjects.length} new or moved in` : ''}` +
+      `${dropped.length ? `; ${dropped.length} deleted` : ''}${listing.droppedIds.size ? `; ${listing.droppedIds.size} no longer in the target groups` : ''}`,
+    ...(UNAUDITED_PROJECT_READS.some((r) => plan.project.has(r))
+      ? ['the job token scope of every project is read on each run: GitLab does not audit changes made to it through the REST API']
+      : []),
+    `settings GitLab does not audit (webhook edits, group Git abuse limits) are as of the last full pass, ${prev.fullPassAt}`,
   ];
   return {
     mode: 'incremental',
@@ -291,23 +335,27 @@ function missingReads(state: object, planned: ReadonlySet<string>): string[] {
 
 interface Listing {
   groups: GlGroup[];
+  /** Projects in scope today that the previous snapshot did not have: new, or moved in (a transfer keeps the id). */
   newProjects: GlProject[];
-  /** Known projects no longer in scope (a single baseline project that now 404s is an error instead). */
+  /** Known projects in scope today, by id, with today's entity from the listing. */
+  listed: Map<number, GlProject>;
+  /** Known projects no longer in scope: absent from a target group's complete listing (moved out, deleted, excluded). */
   droppedIds: Set<number>;
   errors: TargetErrorEntry[];
 }
 
 /**
- * Groups are listed again in full (cheap: 100 per page, and it refreshes 2FA, visibility and the top group's
- * Git abuse limits, which are not all audited). Projects are not: only the newest, by id descending, until an
- * id the previous snapshot already knew.
+ * Groups and projects are listed again in full (100 per page): that refreshes settings not all audited (2FA,
+ * visibility, public_jobs, the top group's Git abuse limits) and finds projects that moved in or out of the target
+ * groups. `Projects::TransferService` keeps a moved project's id (and audits `project_namespace_updated` on the
+ * project, which a non-admin token cannot see before the project is known), so ids, not events, decide.
  */
 async function listSince(client: GitlabClient, baseline: Baseline, prev: Snapshot): Promise<Listing> {
   const groups: GlGroup[] = [];
-  const fresh: GlProject[] = [];
+  const listedProjects: GlProject[] = [];
   const errors: TargetErrorEntry[] = [];
   const known = new Set(prev.projects.map((p) => p.target.id));
-  const maxKnown = prev.projects.reduce((m, p) => Math.max(m, p.target.id), 0);
+  const completeRoots: string[] = [];
   for (const path of baseline.targets.groups) {
     const top = await readTargetGroup(client, path, errors);
     if (!top) continue;
@@ -320,26 +368,36 @@ async function listSince(client: GitlabClient, baseline: Baseline, prev: Snapsho
     });
     if (subgroups.ok) groups.push(...subgroups.value);
     else errors.push({ target, message: `listing subgroups failed: ${subgroups.error.message}` });
-    const newest = await readOf(async () => {
+    const all = await readOf(async () => {
       const out: GlProject[] = [];
-      // Newest first: stop at the first page that reaches an id the previous snapshot knew.
-      for await (const page of groupProjectPages(client, top.id, { sort: 'desc' }, { readAhead: 1 })) {
-        for (const p of page) if (p.id > maxKnown && !known.has(p.id)) out.push(p);
-        if (page.length === 0 || page.some((p) => p.id <= maxKnown)) break;
-      }
+      for await (const page of groupProjectPages(client, top.id)) out.push(...page);
       return out;
     });
-    if (newest.ok) fresh.push(...newest.value);
-    else errors.push({ target, message: `listing new projects failed: ${newest.error.message}` });
+    if (all.ok) {
+      listedProjects.push(...all.value);
+      completeRoots.push(top.full_path.toLowerCase());
+    } else errors.push({ target, message: `listing projects failed: ${all.error.message}` });
   }
-  const droppedIds = new Set<number>();
   for (const path of baseline.targets.projects) {
     const project = await readOf(() => getProject(client, path));
-    if (project.ok) {
-      if (!known.has(project.value.id)) fresh.push(project.value);
-    } else errors.push({ target: { kind: 'project', path, id: 0 }, message: project.error.message });
+    if (project.ok) listedProjects.push(project.value);
+    else errors.push({ target: { kind: 'project', path, id: 0 }, message: project.error.message });
   }
-  const selected = selectTargets(baseline, groups, fresh);
-  // Subgroups that are gone from the listing take nothing with them here: their projects' deletion events do.
-  return { groups: selected.groups, newProjects: selected.projects, droppedIds, errors };
+  const selected = selectTargets(baseline, groups, listedProjects);
+  const listed = new Map(selected.projects.map((p) => [p.id, p] as const));
+  const singles = new Set(baseline.targets.projects.map((p) => p.toLowerCase()));
+  const underComplete = (path: string) => completeRoots.some((r) => path.toLowerCase().startsWith(`${r}/`));
+  const droppedIds = new Set<number>();
+  for (const p of prev.projects) {
+    if (listed.has(p.target.id) || singles.has(p.target.path.toLowerCase())) continue;
+    // Only a complete listing of the group it was in can say it left; otherwise the listing error is reported.
+    if (underComplete(p.target.path)) droppedIds.add(p.target.id);
+  }
+  return {
+    groups: selected.groups,
+    newProjects: selected.projects.filter((p) => !known.has(p.id)),
+    listed: new Map([...listed].filter(([id]) => known.has(id))),
+    droppedIds,
+    errors,
+  };
 }

@@ -24,7 +24,7 @@ export interface CatchUp {
 export async function readMissedEvents(
   client: GitlabClient,
   baseline: Pick<Baseline, 'targets'>,
-  opts: { since: Date; isAdmin: boolean; skip: (id: number) => boolean },
+  opts: { since: Date; isAdmin: boolean; skip?: (id: number) => boolean },
 ): Promise<CatchUp> {
   const since = new Date(opts.since.getTime() - CATCH_UP_MARGIN_MS);
   const unreadable: CatchUp['unreadable'] = [];
@@ -41,7 +41,7 @@ export async function readMissedEvents(
     }
   }
   const events = dedupeEvents(lists)
-    .filter((e) => !opts.skip(e.id))
+    .filter((e) => !opts.skip?.(e.id))
     .sort((a, b) => a.id - b.id);
   return { events, unreadable };
 }

@@ -1,7 +1,8 @@
-// The HTTP face of watch: GitLab audit event streaming POSTs (gitlab-api.md §4 "Streaming"). It checks, in this
-// order and before any work: method (405), the verification token header (401), body size (413), JSON (400),
-// event shape (400); then hands the event over and answers at once (202), or 503 + Retry-After when the queue is
-// full. Nothing reaches GitLab from here.
+// The HTTP face of watch: GitLab audit event streaming POSTs. It checks, in this order and before any work: method
+// (405), the verification token header (401), body size (413), JSON (400), event shape (400); then hands the event
+// over and answers at once (202), or 503 + Retry-After when the queue is full. Nothing reaches GitLab from here.
+// A 405 or 401 reads not one byte of the body and closes the connection; connections are capped. The receiver
+// speaks plain HTTP: put it behind a TLS-terminating proxy (the verification token travels in a header).
 import { createHash, timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -10,11 +11,13 @@ import { toRestEvent } from './convert';
 
 export const TOKEN_HEADER = 'x-gitlab-event-streaming-token';
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+/** Open connections at once; more are closed on arrival (a flood cannot exhaust file descriptors). */
+export const DEFAULT_MAX_CONNECTIONS = 512;
 /** A client that keeps sending past the limit is cut off after this much (memory is bounded either way). */
 const DISCARD_LIMIT_BYTES = 16 * 1024 * 1024;
 
-/** What the receiver does with a well-formed event. */
-export type Offer = 'accepted' | 'duplicate' | 'full';
+/** What the receiver does with a well-formed event; `refuse`: answered 400 with that reason. */
+export type Offer = 'accepted' | 'duplicate' | 'full' | { refuse: string };
 
 export interface ReceiverOptions {
   host: string;
@@ -22,6 +25,7 @@ export interface ReceiverOptions {
   /** The destination's verification token (env GITLAB_STREAMING_TOKEN). */
   verificationToken: string;
   maxBodyBytes?: number;
+  maxConnections?: number;
   /** Seconds in Retry-After when the queue is full. */
   retryAfterSeconds?: number;
   offer: (event: GlAuditEvent) => Offer;
@@ -53,17 +57,21 @@ export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
     send(res, status, { message }, headers);
   };
 
+  /** Answers without reading the body, then closes: an unauthenticated sender costs no more than its headers. */
+  const refuseUnread = (req: http.IncomingMessage, res: http.ServerResponse, status: number, message: string, headers: Record<string, string> = {}) => {
+    req.socket.pause();
+    reject(res, status, message, { Connection: 'close', ...headers });
+    res.once('finish', () => req.socket.destroySoon());
+  };
+
   const server = http.createServer((req, res) => {
     if ((req.method ?? '').toUpperCase() !== 'POST') {
-      req.resume();
-      reject(res, 405, `${req.method} not allowed: GitLab streams audit events with POST`, { Allow: 'POST' });
+      refuseUnread(req, res, 405, `${req.method} not allowed: GitLab streams audit events with POST`, { Allow: 'POST' });
       return;
     }
     const header = req.headers[TOKEN_HEADER];
     if (!tokenMatches(typeof header === 'string' ? header : undefined, opts.verificationToken)) {
-      // Checked before the body is read: an unauthenticated sender cannot make us buffer or parse anything.
-      req.resume();
-      reject(res, 401, header === undefined ? 'missing X-Gitlab-Event-Streaming-Token header' : 'wrong X-Gitlab-Event-Streaming-Token');
+      refuseUnread(req, res, 401, header === undefined ? 'missing X-Gitlab-Event-Streaming-Token header' : 'wrong X-Gitlab-Event-Streaming-Token');
       return;
     }
     const declared = Number(req.headers['content-length']);
@@ -102,6 +110,10 @@ export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
         return;
       }
       const outcome = opts.offer(converted.event);
+      if (typeof outcome === 'object') {
+        reject(res, 400, `not accepted: ${outcome.refuse}`);
+        return;
+      }
       if (outcome === 'full') {
         reject(res, 503, 'the event queue is full; retry later', { 'Retry-After': retryAfter });
         return;
@@ -109,7 +121,8 @@ export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
       send(res, outcome === 'duplicate' ? 200 : 202, { message: outcome === 'duplicate' ? 'duplicate event id, ignored' : 'accepted' });
     });
   });
-  // Slow or stalled senders cannot hold connections for long.
+  // Slow or stalled senders cannot hold connections for long, nor open many at once.
+  server.maxConnections = opts.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
   server.requestTimeout = 30_000;
   server.headersTimeout = 10_000;
   await new Promise<void>((resolve, reject) => {

@@ -3,6 +3,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writePrivateFileAtomic } from '../private-file';
+import type { GlAuditEvent } from '../../gitlab/types';
+import { eventKey } from './seen';
 import { UsageError } from '../cli/io';
 
 export const DEFAULT_STATE_FILE = join('.posture', 'watch-state.json');
@@ -19,10 +21,12 @@ export interface WatchState {
   since: string;
   /** Recently processed ids, oldest first (events can arrive out of id order). */
   recentIds: number[];
+  /** eventKey of the same events (id, time, entity): catch-up skips by these, so a reused id cannot hide an event. */
+  recentKeys?: string[];
 }
 
 export function emptyState(url: string, now: Date): WatchState {
-  return { schemaVersion: 1, url, lastEventId: null, since: now.toISOString(), recentIds: [] };
+  return { schemaVersion: 1, url, lastEventId: null, since: now.toISOString(), recentIds: [], recentKeys: [] };
 }
 
 /** The saved state, or undefined when there is no file yet (first start). A damaged file is a usage error. */
@@ -47,7 +51,8 @@ export function loadWatchState(file: string): WatchState | undefined {
     typeof parsed.since === 'string' &&
     !Number.isNaN(Date.parse(parsed.since)) &&
     Array.isArray(parsed.recentIds) &&
-    parsed.recentIds.every((n) => Number.isInteger(n));
+    parsed.recentIds.every((n) => Number.isInteger(n)) &&
+    (parsed.recentKeys === undefined || (Array.isArray(parsed.recentKeys) && parsed.recentKeys.every((k) => typeof k === 'string')));
   if (!ok) {
     throw new UsageError(
       `--state ${file}: not a gitlab-posture watch state (schemaVersion 1 with url, lastEventId, since, recentIds expected). Delete it to start without catch-up.`,
@@ -60,14 +65,20 @@ export function saveWatchState(file: string, state: WatchState): void {
   writePrivateFileAtomic(file, JSON.stringify(state, null, 2) + '\n');
 }
 
-/** The state after processing one event. */
-export function advance(state: WatchState, event: { id: number; created_at: string }): WatchState {
+/**
+ * The state after one event the audit API returned. Only those move it: an event from the stream is whatever its
+ * sender wrote (id, created_at), so watch confirms it through the API (catch-up) before it counts here.
+ */
+export function advance(state: WatchState, event: Pick<GlAuditEvent, 'id' | 'created_at'> & Partial<Pick<GlAuditEvent, 'entity_type' | 'entity_id'>>): WatchState {
   const recentIds = [...state.recentIds.filter((id) => id !== event.id), event.id];
   const newer = Date.parse(event.created_at) > Date.parse(state.since);
+  const key = event.entity_type !== undefined && event.entity_id !== undefined ? eventKey(event as GlAuditEvent) : undefined;
+  const recentKeys = key === undefined ? state.recentKeys : [...(state.recentKeys ?? []).filter((k) => k !== key), key];
   return {
     ...state,
     lastEventId: state.lastEventId === null ? event.id : Math.max(state.lastEventId, event.id),
     since: newer ? event.created_at : state.since,
     recentIds: recentIds.slice(Math.max(0, recentIds.length - RECENT_IDS_KEPT)),
+    ...(recentKeys ? { recentKeys: recentKeys.slice(Math.max(0, recentKeys.length - RECENT_IDS_KEPT)) } : {}),
   };
 }

@@ -16,12 +16,17 @@ import { BoundedQueue } from './queue';
 import { revertFindings, SessionJournal } from './react';
 import { startReceiver, type Offer, type Receiver } from './receiver';
 import { eventNameOf, recheckEvent } from './recheck';
-import { SeenIds } from './seen';
+import { eventKey, SeenIds } from './seen';
 import { advance, emptyState, RECENT_IDS_KEPT, saveWatchState, type WatchState } from './state';
 
 export const DEFAULT_QUEUE_LIMIT = 1_000;
 const SEEN_CAPACITY = 10_000;
 const AUTHOR_CACHE = 1_000;
+/** Stream events processed between two confirmations through the audit API. */
+export const CONFIRM_EVERY = 200;
+/** How far ahead of this clock a created_at may be (clock skew between GitLab and the receiver). */
+export const CLOCK_SKEW_MS = 5 * 60_000;
+const MAX_BACKDATE_MS = 24 * 3600_000;
 
 export interface WatcherConfig {
   host: string;
@@ -70,6 +75,10 @@ export interface WatchStats {
   writes: { verified: number; failed: number };
   errors: number;
   maxQueued: number;
+  /** Stream events the audit API has since returned (catch-up): only these moved the saved position. */
+  confirmed: number;
+  /** Deliveries refused with 400 because their created_at was missing or in the future. */
+  untrustedTime: number;
 }
 
 export interface Watcher {
@@ -89,15 +98,22 @@ const DRAIN_TIMEOUT_MS = 60_000;
 export async function startWatcher(cfg: WatcherConfig): Promise<Watcher> {
   const stats: WatchStats = {
     accepted: 0, duplicates: 0, refused: 0, rejected: {}, processed: 0, caughtUp: 0, matches: 0, ignoredOwn: 0,
-    rechecks: 0, drift: 0, writes: { verified: 0, failed: 0 }, errors: 0, maxQueued: 0,
+    rechecks: 0, drift: 0, writes: { verified: 0, failed: 0 }, errors: 0, maxQueued: 0, confirmed: 0, untrustedTime: 0,
   };
   let state = cfg.state ?? emptyState(cfg.client.url, cfg.now());
-  const seen = new SeenIds(SEEN_CAPACITY);
-  for (const id of state.recentIds) seen.add(id);
+  // Keyed on content (id, time, entity): a forged delivery reusing a real event's id cannot make it a duplicate.
+  const seen = new SeenIds<string>(SEEN_CAPACITY);
+  for (const key of state.recentKeys ?? []) seen.add(key);
+  // A state file of an earlier version has ids only: those events were processed, skip them once in catch-up.
+  const legacyIds = new Set(state.recentKeys ? [] : state.recentIds);
+  /** Stream events processed but not yet seen in the audit API: the position does not include them. */
+  let unconfirmed = 0;
+  /** A delivery with an untrusted created_at was refused: if it was real, the audit API will have it. */
+  let recheckApi = false;
   const ownWrites = new OwnWrites({ now: () => cfg.now().getTime() });
   const journal = new SessionJournal(cfg.journalDir, cfg.runId, cfg.gitlabToken, { url: cfg.client.url, params: cfg.baseline.params, now: cfg.now });
   const usernames = usernameCache(cfg.client, AUTHOR_CACHE);
-  /** created_at of the oldest event refused with 503 since the last recovery. */
+  /** Trusted time (receipt time bounded) of the oldest event refused with 503 since the last recovery. */
   let droppedSince: string | undefined;
 
   async function isIgnoredAuthor(event: GlAuditEvent): Promise<boolean> {
@@ -116,9 +132,12 @@ export async function startWatcher(cfg: WatcherConfig): Promise<Watcher> {
       cfg.emit({ type: 'error', event_id: event.id, message: `processing the event failed: ${(err as Error).message}` });
     }
     stats.processed++;
-    if (via === 'catch-up') stats.caughtUp++;
-    state = advance(state, event);
-    persist();
+    if (via === 'catch-up') {
+      stats.caughtUp++;
+      // Read from the audit API: its id and created_at are GitLab's, so the position may move.
+      state = advance(state, event);
+      persist();
+    } else unconfirmed++;
   }
 
   async function handle(event: GlAuditEvent, via: 'stream' | 'catch-up'): Promise<void> {
@@ -197,44 +216,87 @@ export async function startWatcher(cfg: WatcherConfig): Promise<Watcher> {
     }
   }
 
+  /**
+   * Reads the audit API from `since`: events the stream already brought are now confirmed (the position moves
+   * past them), the others are processed. Nothing a stream sender wrote moves the position.
+   */
   async function catchUp(since: Date, reason: string): Promise<void> {
-    const missed = await readMissedEvents(cfg.client, cfg.baseline, { since, isAdmin: cfg.gitlab.isAdmin, skip: (id) => seen.has(id) });
-    for (const u of missed.unreadable) {
+    const read = await readMissedEvents(cfg.client, cfg.baseline, { since, isAdmin: cfg.gitlab.isAdmin });
+    for (const u of read.unreadable) {
       stats.errors++;
       cfg.emit({ type: 'error', scope: u.scope, message: `catch-up (${reason}) could not read audit events: ${u.message}` });
     }
-    if (missed.events.length > 0) cfg.log(`gitlab-posture watch: catching up on ${missed.events.length} audit event(s) (${reason}).`);
+    const missed = read.events.filter((e) => !seen.has(eventKey(e)) && !legacyIds.has(e.id));
+    if (missed.length > 0) cfg.log(`gitlab-posture watch: catching up on ${missed.length} audit event(s) (${reason}).`);
     // Bounded: the list was read once; events arriving meanwhile wait in the queue.
-    for (const event of missed.events) {
-      if (!seen.add(event.id)) continue;
+    for (const event of read.events) {
+      const key = eventKey(event);
+      if (seen.has(key) || legacyIds.has(event.id)) {
+        stats.confirmed++;
+        state = advance(state, event);
+        continue;
+      }
+      seen.add(key);
       await processEvent(event, 'catch-up');
     }
+    legacyIds.clear();
+    if (read.unreadable.length === 0) unconfirmed = 0;
+    persist();
+  }
+
+  /** Where a catch-up starts: the confirmed position, or earlier when events were refused before it. */
+  function catchUpSince(): Date {
+    const at = Date.parse(state.since);
+    return new Date(droppedSince !== undefined ? Math.min(at, Date.parse(droppedSince)) : at);
+  }
+
+  async function catchUpNow(reason: string): Promise<void> {
+    const since = catchUpSince();
+    droppedSince = undefined;
+    recheckApi = false;
+    await catchUp(since, reason).catch((err: unknown) => {
+      stats.errors++;
+      cfg.emit({ type: 'error', message: `catch-up (${reason}) failed: ${(err as Error).message}` });
+    });
   }
 
   const queue = new BoundedQueue<GlAuditEvent>(cfg.queueLimit ?? DEFAULT_QUEUE_LIMIT, async (event) => {
     await processEvent(event, 'stream');
+    if (queue.size > 0) return;
     // Events refused while the queue was full may never be sent again: once it has drained, read them back.
-    if (queue.size === 0 && droppedSince !== undefined) {
-      const since = new Date(droppedSince);
-      droppedSince = undefined;
-      await catchUp(since, 'events refused while the queue was full').catch((err: unknown) => {
-        stats.errors++;
-        cfg.emit({ type: 'error', message: `catch-up after a full queue failed: ${(err as Error).message}` });
-      });
-    }
+    if (droppedSince !== undefined) await catchUpNow('events refused while the queue was full');
+    else if (recheckApi) await catchUpNow('a delivery with an untrusted created_at was refused');
+    // Every so many stream events, confirm them through the audit API so the saved position keeps up.
+    else if (unconfirmed >= CONFIRM_EVERY) await catchUpNow('confirming streamed events');
   });
 
   function offer(event: GlAuditEvent): Offer {
-    if (seen.has(event.id)) {
+    const now = cfg.now().getTime();
+    const at = Date.parse(event.created_at);
+    // convert.ts turns a missing or unparsable created_at into the epoch.
+    if (Number.isNaN(at) || at <= 0 || at > now + CLOCK_SKEW_MS) {
+      stats.untrustedTime++;
+      recheckApi = true;
+      return {
+        refuse: at > now + CLOCK_SKEW_MS
+          ? `created_at ${event.created_at} is in the future (more than ${CLOCK_SKEW_MS / 60_000} min ahead of this clock)`
+          : 'created_at is missing or not a date',
+      };
+    }
+    const key = eventKey(event);
+    if (seen.has(key)) {
       stats.duplicates++;
       return 'duplicate';
     }
     if (!queue.offer(event)) {
       stats.refused++;
-      if (droppedSince === undefined || Date.parse(event.created_at) < Date.parse(droppedSince)) droppedSince = event.created_at;
+      // Where to read back from: the event's own time, but never before a day ago (a sender cannot make catch-up
+      // re-read years) nor after now.
+      const trusted = new Date(Math.min(now, Math.max(at, now - MAX_BACKDATE_MS))).toISOString();
+      if (droppedSince === undefined || Date.parse(trusted) < Date.parse(droppedSince)) droppedSince = trusted;
       return 'full';
     }
-    seen.add(event.id);
+    seen.add(key);
     stats.accepted++;
     stats.maxQueued = Math.max(stats.maxQueued, queue.size);
     return 'accepted';
@@ -274,6 +336,8 @@ export async function startWatcher(cfg: WatcherConfig): Promise<Watcher> {
         ]);
         clearTimeout(timer);
         if (!drained) cfg.log(`gitlab-posture watch: ${queue.size} queued event(s) not processed within ${DRAIN_TIMEOUT_MS / 1000}s; the next start catches up on them.`);
+        // Confirm what the stream brought, so the next start does not work through it again.
+        else if (unconfirmed > 0 || droppedSince !== undefined || recheckApi) await catchUpNow('confirming streamed events before stopping');
         persist();
         // Only once nothing more can be written: a write still running would land after the end record.
         if (drained) journal.close();

@@ -29,21 +29,14 @@ function source(ctx: SimContext, req: RouteRequest): SimProject {
   return requireProject(ctx, req.params.id!, Role.Maintainer);
 }
 
+/**
+ * lib/api/ci/job_token_scope.rb hands `enabled` to `Projects::UpdateService`, which does not audit it: only the
+ * GraphQL mutation (`Mutations::Ci::ProjectCiCdSettingsUpdate`) logs `secure_ci_job_token_inbound_*`. So no event.
+ */
 function patchScope(req: RouteRequest, ctx: SimContext) {
   const project = source(ctx, req);
   if (!hasParam(req, 'enabled')) throw errors.badParam('enabled is missing');
-  const enabled = parseBool(paramOf(req, 'enabled'), 'enabled');
-  if (enabled !== project.job_token_scope.inbound_enabled) {
-    project.job_token_scope.inbound_enabled = enabled;
-    ctx.audit({
-      ...entity(project),
-      event_name: enabled ? 'secure_ci_job_token_inbound_enabled' : 'secure_ci_job_token_inbound_disabled',
-      target_id: project.id,
-      target_type: 'Project',
-      target_details: project.path_with_namespace,
-      custom_message: `Secure ci_job_token was ${enabled ? 'enabled' : 'disabled'} for inbound`,
-    });
-  }
+  project.job_token_scope.inbound_enabled = parseBool(paramOf(req, 'enabled'), 'enabled');
   return { status: 204 };
 }
 

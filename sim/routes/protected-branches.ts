@@ -1,5 +1,6 @@
 // Protected branches, project (gitlab-api.md §3.4, Maintainer+) and group level (§3.5, Premium, top-level, Owner).
-// Quirk 4: PATCH is additive (no id adds, {id,…} updates, {id,_destroy} deletes); CE patches only allow_force_push;
+// Quirk 4: PATCH is additive (no id adds, {id,…} updates, {id,_destroy} deletes); CE patches only allow_force_push
+// and adds deploy-key push entries;
 // unlicensed EE takes role entries but rejects user/group entries (422) and ignores code_owner_approval_required.
 import type { GlAccessLevelEntry, GlProtectedBranch } from '../../gitlab/types';
 import { paginate } from '../pagination';
@@ -85,6 +86,17 @@ function parseEntries(raw: unknown, key: string, kind: Kind): EntryInput[] {
       destroy: o._destroy === undefined ? false : parseBool(o._destroy, `${key}[${i}][_destroy]`),
     };
   });
+}
+
+/**
+ * CE declares, inside allowed_to_push, only `deploy_key_id` (lib/api/helpers/protected_branches_helpers.rb
+ * `optional_params_ce`), and ProtectedRefs::AccessLevelParams keeps only entries with a deploy key: ids, `_destroy`,
+ * access levels, users and groups vanish, and the request still succeeds.
+ */
+function ceDeployKeyEntries(req: RouteRequest): EntryInput[] {
+  return parseEntries(paramOf(req, 'allowed_to_push'), 'allowed_to_push', 'push')
+    .filter((e) => e.deploy_key_id !== undefined)
+    .map((e) => ({ deploy_key_id: e.deploy_key_id, destroy: false }));
 }
 
 /** Apply PATCH-style entries to a copy of `current`; unmentioned records stay (§3.4). */
@@ -180,6 +192,7 @@ function create(req: RouteRequest, ctx: SimContext, holder: Holder) {
     const level = kind === 'unprotect' && !ee ? undefined : levelParam(req, `${kind}_access_level`, kind);
     const inputs: EntryInput[] = level === undefined ? [] : [{ access_level: level, destroy: false }];
     if (ee) inputs.push(...parseEntries(paramOf(req, `allowed_to_${kind}`), `allowed_to_${kind}`, kind).map((e) => ({ ...e, id: undefined })));
+    else if (kind === 'push') inputs.push(...ceDeployKeyEntries(req));
     if (inputs.length === 0 && kind !== 'unprotect') inputs.push({ access_level: Role.Maintainer, destroy: false });
     levels[kind] = applyEntries(holder, [], inputs);
     messages.push(...validateEntries(holder, kind, levels[kind]));
@@ -232,8 +245,14 @@ function update(req: RouteRequest, ctx: SimContext, holder: Holder) {
   const messages: string[] = [];
   for (const kind of KINDS) {
     const current = branch[LIST_KEY[kind]];
-    // CE declares only allow_force_push on PATCH (§3.4); the rest is dropped.
-    if (!ee || !hasParam(req, `allowed_to_${kind}`)) {
+    // CE declares allow_force_push and allowed_to_push[deploy_key_id] on PATCH: deploy keys are added, the rest is
+    // dropped with 200 (API::Helpers::ProtectedBranchesHelpers, ProtectedRefs::AccessLevelParams).
+    if (!ee) {
+      next[kind] = kind === 'push' && hasParam(req, 'allowed_to_push') ? applyEntries(holder, current, ceDeployKeyEntries(req)) : current;
+      if (next[kind] !== current) messages.push(...validateEntries(holder, kind, next[kind]));
+      continue;
+    }
+    if (!hasParam(req, `allowed_to_${kind}`)) {
       next[kind] = current;
       continue;
     }

@@ -64,12 +64,14 @@ function serializeEntry(state: SimState, project: SimProject | undefined, e: GlA
     access_level: isRole ? e.access_level : null,
     access_level_description: entryDescription(state, project, e),
   };
-  // user_id/group_id/deploy_key_id come from the EE entity on any EE build, licensed or not; CE has none (§3.4).
+  // user_id/group_id come from the EE entity on any EE build, licensed or not; CE has none. deploy_key_id is in CE's
+  // own entity, for entries whose table has the column (push): API::Entities::ProtectedRefAccess
+  // `expose :deploy_key_id, if: ->(access) { access.has_attribute?(:deploy_key_id) }`.
   if (state.edition === 'ee') {
     out.user_id = e.user_id ?? null;
     out.group_id = e.group_id ?? null;
-    if (withDeployKey) out.deploy_key_id = e.deploy_key_id ?? null;
   }
+  if (withDeployKey) out.deploy_key_id = e.deploy_key_id ?? null;
   return out;
 }
 

@@ -41,6 +41,11 @@ describe('values (Sigma strings, wildcards and escapes)', () => {
     ['? matches one astral character', 'details.v', "'a?c'", 'a😀c', true],
     ['?? does not match one astral character', 'details.v', "'a??c'", 'a😀c', false],
     ['* matches across astral characters', 'details.v', "'a*c'", 'a😀😀c', true],
+    // pySigma tests/test_types.py: test_strings_escaping, _escaping_nonspecial, _escaping_end.
+    ['pySigma escaping: escaped\\*\\?\\\\*? is "escaped*?\\" then * then ?', 'details.v', "'escaped\\*\\?\\\\*?'", 'escaped*?\\abc', true],
+    ['pySigma escaping: the final ? needs one character', 'details.v', "'escaped\\*\\?\\\\*?'", 'escaped*?\\', false],
+    ['pySigma escaping: \\n is a backslash and an n', 'details.v', "'escaped\\nonspecial'", 'escaped\\nonspecial', true],
+    ['pySigma escaping: a final backslash is literal', 'details.v', "'finalescape\\'", 'finalescape\\', true],
     ['case-insensitive beyond ASCII', 'details.v', "'ÄRGER'", 'ärger', true],
     ['cased', 'details.v|cased', "'ÄRGER'", 'ärger', false],
     ['contains is anywhere', 'details.v|contains', "'fOo'", 'xxFOOxx', true],

@@ -145,7 +145,20 @@ describe('explain on the incident scenario', () => {
   it('rejects an unreadable --since before contacting GitLab', async () => {
     const r = await runCli(['explain', '--baseline', baselineFile(), '--since', 'forever'], { GITLAB_TOKEN: 'glpat-unused', GITLAB_URL: 'http://127.0.0.1:9' });
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain("option '--since <window>' argument 'forever' is invalid. expected a number and a unit m, h, d or w, e.g. 30d.");
+    expect(r.stderr).toContain("option '--since <window>' argument 'forever' is invalid. expected a duration like 30d, 12h or 2w, or an ISO date like 2026-03-01.");
+  });
+
+  it('--since takes an ISO date as detect does (issue 15): the window runs from that day', async () => {
+    sim = await startSim({ scenario: 'incident' });
+    const file = baselineFile();
+    const env = { GITLAB_TOKEN: sim.tokens.owner, GITLAB_URL: sim.url };
+    const byDate = await runCli(['explain', '--baseline', file, '--since', '2000-01-01', '--format', 'json', '--only', 'visibility.*'], env);
+    expect(byDate.code).toBe(1);
+    const explained = (JSON.parse(byDate.stdout) as { findings: { explanation?: { author?: string } }[] }).findings.map((f) => f.explanation?.author);
+    expect(explained).toContain('mallory');
+    const future = await runCli(['explain', '--baseline', file, '--since', '2999-01-01'], env);
+    expect(future.code).toBe(2);
+    expect(future.stderr).toContain('--since 2999-01-01: that is in the future');
   });
 
   it('names a deleted author by the name the event kept', async () => {

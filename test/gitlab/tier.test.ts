@@ -1,7 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { GitlabClient } from '../../gitlab/client';
 import { UnauthorizedError } from '../../gitlab/errors';
-import { detectGitlab, planToTier } from '../../gitlab/tier';
+import { detectGitlab, planToTier, TierUndeterminedError } from '../../gitlab/tier';
+import { startSim, type RunningSim } from '../../sim';
+import { runCli, tempDir, writeBaseline } from '../helpers/cli';
+import { rmSync } from 'node:fs';
 import { scriptServer, TOKEN, type Answer, type ScriptServer } from './script-server';
 
 let srv: ScriptServer | undefined;
@@ -23,7 +26,7 @@ const ee = { status: 200, body: { version: '17.9.1-ee', revision: 'abc', enterpr
 describe('detectGitlab', () => {
   it('admin with an Ultimate licence', async () => {
     const c = await gitlab({ '/metadata': ee, '/application/settings': { status: 200, body: {} }, '/license': { status: 200, body: { id: 1, plan: 'ultimate', expired: false } } });
-    expect(await detectGitlab(c)).toEqual({ url: c.url, version: '17.9.1-ee', tier: 'ultimate', tierSource: 'license', isAdmin: true });
+    expect(await detectGitlab(c)).toEqual({ url: c.url, version: '17.9.1-ee', tier: 'ultimate', tierSource: 'license', isAdmin: true, edition: 'ee' });
   });
 
   it('a legacy gold licence is ultimate; an expired one is free', async () => {
@@ -42,9 +45,10 @@ describe('detectGitlab', () => {
       '/metadata': ee,
       '/application/settings': forbidden,
       '/namespaces/acme': { status: 200, body: { id: 1, full_path: 'acme', kind: 'group', plan: 'ultimate' } },
-      '/namespaces/beta%2Fx': { status: 200, body: { id: 2, full_path: 'beta/x', kind: 'group', plan: 'premium' } },
+      '/namespaces/beta': { status: 200, body: { id: 2, full_path: 'beta', kind: 'group', plan: 'premium' } },
     });
-    expect(await detectGitlab(c, { topGroups: ['acme', 'beta/x'] })).toEqual({ url: c.url, version: '17.9.1-ee', tier: 'premium', tierSource: 'namespace', isAdmin: false });
+    // beta/x is a subgroup: the plan belongs to its top-level namespace beta (Namespace#actual_plan_name).
+    expect(await detectGitlab(c, { topGroups: ['acme', 'beta/x'] })).toEqual({ url: c.url, version: '17.9.1-ee', tier: 'premium', tierSource: 'namespace', isAdmin: false, edition: 'ee' });
     expect(srv!.requests.some((r) => r.path === '/api/v4/license')).toBe(false);
   });
 
@@ -55,14 +59,18 @@ describe('detectGitlab', () => {
 
   it('CE (no /metadata on old versions): /version, free from the build', async () => {
     const c = await gitlab({ '/version': { status: 200, body: { version: '15.0.0', revision: 'x' } }, '/application/settings': { status: 200, body: {} } });
-    expect(await detectGitlab(c)).toEqual({ url: c.url, version: '15.0.0', tier: 'free', tierSource: 'build', isAdmin: true });
+    expect(await detectGitlab(c)).toEqual({ url: c.url, version: '15.0.0', tier: 'free', tierSource: 'build', isAdmin: true, edition: 'ce' });
     // CE has no licence endpoint worth asking.
     expect(srv!.requests.map((r) => r.path)).toEqual(['/api/v4/metadata', '/api/v4/version', '/api/v4/application/settings']);
   });
 
-  it('EE without licence info and a self-managed namespace plan -> free (build)', async () => {
+  it('EE, not admin, no plan and an unreadable top-level group: undetermined is an error naming the namespace, never "free"', async () => {
     const c = await gitlab({ '/metadata': ee, '/application/settings': forbidden, '/namespaces/acme': { status: 200, body: { id: 1, plan: 'default' } }, '/groups/acme': forbidden });
-    expect(await detectGitlab(c, { topGroups: ['acme'] })).toMatchObject({ tier: 'free', tierSource: 'build', isAdmin: false });
+    const err = await detectGitlab(c, { topGroups: ['acme/platform/api'] }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(TierUndeterminedError);
+    expect((err as Error).message).toMatch(/^could not determine the GitLab tier of acme: .* Set gitlab.tier \(free, premium or ultimate\) in the baseline\.$/);
+    // Pinned, nothing is asked.
+    expect(await detectGitlab(c, { topGroups: ['acme'], baselineTier: 'premium' })).toMatchObject({ tier: 'premium', tierSource: 'baseline' });
   });
 
   it('self-managed, no admin: licence-gated keys of the top-level group tell the tier, lowest group wins', async () => {
@@ -82,5 +90,30 @@ describe('detectGitlab', () => {
   it('a bad token is an error, not "free"', async () => {
     const c = await gitlab({ '/metadata': { status: 401, body: { message: '401 Unauthorized' } } });
     await expect(detectGitlab(c)).rejects.toBeInstanceOf(UnauthorizedError);
+  });
+});
+
+describe('the tier does not depend on which targets the baseline lists (issue: acme Ultimate, acme/platform Premium, acme/api Free)', () => {
+  let sim: RunningSim | undefined;
+  let dir: string | undefined;
+  afterEach(async () => {
+    await sim?.close();
+    sim = undefined;
+    if (dir) rmSync(dir, { recursive: true, force: true });
+    dir = undefined;
+  });
+
+  it.each([
+    ['the top-level group', 'targets: { groups: [acme] }'],
+    ['a subgroup', 'targets: { groups: [acme/platform] }'],
+    ['a single project', 'targets: { projects: [acme/api] }'],
+  ])('%s of an Ultimate namespace is checked at Ultimate', async (_name, targets) => {
+    sim = await startSim({ scenario: 'incident' });
+    dir = tempDir('posture-tier-');
+    const file = writeBaseline(dir, sim.url, `${targets}\nprofile: hardened\n`);
+    const run = await runCli(['check', '--baseline', file, '--format', 'json'], { GITLAB_TOKEN: sim.tokens.owner });
+    const result = JSON.parse(run.stdout) as { gitlab: { tier: string }; skipped: { reason: string }[] };
+    expect(result.gitlab.tier).toBe('ultimate');
+    expect(result.skipped.filter((s) => /requires (premium|ultimate)/.test(s.reason))).toEqual([]);
   });
 });

@@ -10,6 +10,7 @@ import {
   merge,
   push,
 } from '../../policies/protected-branches';
+import { isGitlabCom } from '../../gitlab/tier';
 import { PROJECT_TARGET, branch, complete, ctx, deployKeyEntry, drafts, glProject, groupEntry, params, project, role, userEntry } from './helpers';
 
 type P = AreaParams<'protected-branches'>;
@@ -162,7 +163,7 @@ describe('protected-branches.push', () => {
     const [d] = drafts(run(push, [branch('main', { inherited: true, push_access_levels: [role(11, 30)] })]));
     expect(push.fix(complete(push, PROJECT_TARGET, d!), defaults)).toEqual({
       manual:
-        'Protected branch main is inherited from a group-level protection (gitlab-api.md §3.5); change it on the top-level group with PATCH /groups/:id/protected_branches/main.',
+        'Protected branch main is inherited from a group-level protection (docs/gitlab-behaviour.md, Protected branches); change it on the top-level group with PATCH /groups/:id/protected_branches/main.',
     });
   });
 });
@@ -223,6 +224,8 @@ describe('protected-branches.force-push', () => {
   });
 });
 
+// Code owner approval follows the most restrictive matching protection: EE ProtectedBranch.branch_requires_code_owner_approval?
+// is `all_protected_branches.requiring_code_owner_approval.matching(branch_name).any?` (ee/app/models/ee/protected_branch.rb).
 describe('protected-branches.code-owner-approval', () => {
   const noOwners: FindingDraft = {
     setting: 'code_owner_approval_required',
@@ -231,6 +234,14 @@ describe('protected-branches.code-owner-approval', () => {
     actual: false,
     message: 'Protected branch main does not require code owner approval',
   };
+  const onlyWildcard: FindingDraft = {
+    setting: 'code_owner_approval_required',
+    branch: 'main',
+    expected: true,
+    actual: false,
+    message: 'No protection covering main requires code owner approval (covered by *)',
+    fixData: { protect: true },
+  };
   const withoutKey = branch('main');
   delete withoutKey.code_owner_approval_required;
   it.each<[string, GlProtectedBranch[], RuleOutcome]>([
@@ -238,16 +249,97 @@ describe('protected-branches.code-owner-approval', () => {
     ['not required', [branch('main', { code_owner_approval_required: false })], [noOwners]],
     ['key absent below Premium', [withoutKey], { skip: 'code_owner_approval_required not returned (needs Premium)' }],
     ['no relevant protection', [branch('feature/x', { code_owner_approval_required: false })], []],
+    ['a * without code owners beside main with them: main requires them, nothing to report', [branch('main'), branch('*', { id: 2, code_owner_approval_required: false })], []],
+    ['a * with code owners covers main without them', [branch('main', { code_owner_approval_required: false }), branch('*', { id: 2 })], []],
+    ['only a * without code owners covers main', [branch('*', { code_owner_approval_required: false })], [onlyWildcard]],
+    ['inherited protection', [branch('main', { code_owner_approval_required: false, inherited: true })], [{ ...noOwners, fixData: { inherited: true } }]],
   ])('%s', (_name, ps, want) => {
     expect(run(codeOwnerApproval, ps)).toEqual(want);
   });
 
-  it('fix PATCHes the flag', () => {
+  it('fix PATCHes the flag on the branch\'s own protection', () => {
     expect(codeOwnerApproval.fix(complete(codeOwnerApproval, PROJECT_TARGET, noOwners), defaults)).toEqual({
       method: 'PATCH',
       path: '/projects/12/protected_branches/main',
       body: { code_owner_approval_required: true },
     });
+  });
+
+  it('fix never turns code owners on for a wildcard (every branch it matches): it protects main by name', () => {
+    expect(codeOwnerApproval.fix(complete(codeOwnerApproval, PROJECT_TARGET, onlyWildcard), defaults)).toEqual({
+      method: 'POST',
+      path: '/projects/12/protected_branches',
+      body: { name: 'main', push_access_level: 40, merge_access_level: 30, allow_force_push: false, code_owner_approval_required: true },
+    });
+  });
+});
+
+// Push/merge follow the most permissive matching protection: ProtectedRef.protected_ref_accessible_to? grants access
+// when any matching protection's access levels do (app/models/concerns/protected_ref.rb); force push likewise
+// (ProtectedBranch.allow_force_push?: `all_protected_branches.allowing_force_push.matching(ref_name).any?`).
+describe('protected branches: the most permissive matching protection decides push, merge and force push', () => {
+  it('a strict main does not hide a weak * that also matches main', () => {
+    const ps = [branch('main'), branch('*', { id: 2, allow_force_push: true, push_access_levels: [role(41, 30)] })];
+    expect(drafts(run(push, ps)).map((d) => d.branch)).toEqual(['*']);
+    expect(drafts(run(forcePush, ps)).map((d) => d.branch)).toEqual(['*']);
+  });
+});
+
+// GitLab CE: PATCH /projects/:id/protected_branches/:name declares allow_force_push and allowed_to_push[deploy_key_id]
+// only (lib/api/helpers/protected_branches_helpers.rb, empty optional_params_ee): access-level entries are dropped
+// with 200. The fix is manual there, never "applied" then not verified.
+describe('protected branches on GitLab CE', () => {
+  const ce = { ...ctx, tier: 'free' as const, edition: 'ce' as const };
+  const onCe = (rule: { evaluate: (s: never, p: never, c: never) => RuleOutcome }, ps: GlProtectedBranch[]) =>
+    rule.evaluate(project({ protectedBranches: ps }) as never, defaults as never, ce as never);
+  it.each([
+    ['push', push, [branch('main', { push_access_levels: [role(11, 30)] })]],
+    ['merge', merge, [branch('main', { merge_access_levels: [role(21, 0), role(22, 30)] })]],
+    ['deploy-key-push', deployKeyPush, [branch('main', { push_access_levels: [role(11, 40), deployKeyEntry(15, 5)] })]],
+  ] as const)('%s: the fix is manual and says why', (_n, rule, ps) => {
+    const p = rule === merge ? hardened : defaults;
+    const [d] = drafts(rule.evaluate(project({ protectedBranches: [...ps] }) as never, p as never, ce as never));
+    const fix = rule.fix(complete(rule, PROJECT_TARGET, d!), p);
+    expect(fix).toEqual({ manual: expect.stringContaining('GitLab CE ignores access-level changes in PATCH /projects/:id/protected_branches/main') });
+    expect((fix as { manual: string }).manual).toContain('docs/gitlab-behaviour.md, Protected branches');
+  });
+
+  it('force push is declared on CE: PATCHed as on EE', () => {
+    const [d] = drafts(onCe(forcePush, [branch('main', { allow_force_push: true })]));
+    expect(forcePush.fix(complete(forcePush, PROJECT_TARGET, d!), defaults)).toEqual({ method: 'PATCH', path: '/projects/12/protected_branches/main', body: { allow_force_push: false } });
+  });
+
+  it('on EE (or an older snapshot without the edition) the access-level PATCH stays', () => {
+    const [d] = drafts(run(push, [branch('main', { push_access_levels: [role(11, 30)] })]));
+    expect(push.fix(complete(push, PROJECT_TARGET, d!), defaults)).toMatchObject({ method: 'PATCH' });
+  });
+});
+
+// ProtectedRefAccess.allowed_access_levels (app/models/concerns/protected_ref_access.rb) drops ADMIN (60) when
+// Gitlab.com?: a write of 60 is refused there.
+describe('access level 60 on GitLab.com', () => {
+  const com = { ...ctx, gitlabCom: true };
+  const admins = params('protected-branches', { push_access_level: 60 });
+  it('push floor 60: the finding stands, the fix is manual on GitLab.com', () => {
+    const [d] = drafts(push.evaluate(project({ protectedBranches: [branch('main')] }) as never, admins as never, com as never));
+    expect(push.fix(complete(push, PROJECT_TARGET, d!), admins)).toEqual({ manual: expect.stringContaining('GitLab.com refuses access level 60 (instance admins)') });
+  });
+
+  it('protecting the default branch with level 60 is manual on GitLab.com, a POST elsewhere', () => {
+    const [onCom] = drafts(defaultProtected.evaluate(project({ protectedBranches: [] }) as never, admins as never, com as never));
+    expect(defaultProtected.fix(complete(defaultProtected, PROJECT_TARGET, onCom!), admins)).toEqual({ manual: expect.stringContaining('ProtectedRefAccess.allowed_access_levels') });
+    const [selfManaged] = drafts(defaultProtected.evaluate(project({ protectedBranches: [] }) as never, admins as never, ctx as never));
+    expect(defaultProtected.fix(complete(defaultProtected, PROJECT_TARGET, selfManaged!), admins)).toMatchObject({ method: 'POST', body: { push_access_level: 60 } });
+  });
+
+  it('isGitlabCom follows Gitlab.com?: https://gitlab.com and its subdomains only', () => {
+    expect(['https://gitlab.com', 'https://staging.gitlab.com/', 'https://gitlab.example.com', 'http://gitlab.com', 'https://gitlab.com.evil.example'].map(isGitlabCom)).toEqual([
+      true,
+      true,
+      false,
+      false,
+      false,
+    ]);
   });
 });
 

@@ -3,7 +3,7 @@ import type { GlHook, GlVariable } from '../../gitlab/types';
 import type { FindingDraft, RuleOutcome } from '../../policies/rule';
 import { allowedHosts, sslVerification } from '../../policies/webhooks';
 import { jobTokenScope, maskedVariables, publicJobs } from '../../policies/ci';
-import { GROUP_TARGET, PROJECT_TARGET, complete, ctx, glProject, group, hook, params, project, variable } from './helpers';
+import { GROUP_TARGET, PROJECT_TARGET, complete, ctx, drafts, glProject, group, hook, params, project, variable } from './helpers';
 
 describe('webhooks.ssl-verification', () => {
   const p = params('webhooks');
@@ -84,6 +84,47 @@ describe('webhooks.allowed-hosts', () => {
       path: '/projects/12/hooks/2',
       destructive: true,
       unrecoverable: "the hook's secret token cannot be read back",
+    });
+  });
+});
+
+// Masked hook URLs: parts of the URL (the whole URL included) can be `{name}` references to url_variables, whose
+// values GitLab never returns (app/models/hooks/web_hook.rb VARIABLE_REFERENCE_RE, #interpolated_url;
+// lib/api/entities/hook.rb exposes url_variables as keys only). A masked host cannot be judged against the allowlist.
+describe('webhooks with masked URLs (url_variables)', () => {
+  const allow = params('webhooks', { allowed_hosts: ['*.example.com'] });
+  const masked = (id: number, vars: string): FindingDraft => ({
+    setting: 'url',
+    object: String(id),
+    expected: ['*.example.com'],
+    actual: '(masked host)',
+    message: `Webhook ${id} of project acme/web has its host masked by URL variables (${vars}): it cannot be judged against the allowed hosts; check the hook in GitLab`,
+    fixData: { masked_host: true },
+  });
+  it.each<[string, string, RuleOutcome]>([
+    ['a masked path on an allowed host is judged by its host', 'https://hooks.example.com/{token}', []],
+    ['a masked path on another host is outside', 'https://exfil.evil.net/{token}', [{ setting: 'url', object: '1', expected: ['*.example.com'], actual: 'exfil.evil.net', message: 'Webhook 1 of project acme/web sends to exfil.evil.net, which is not in the allowed hosts' }]],
+    ['a masked host', 'https://{host}/collect', [masked(1, '{host}')]],
+    ['a masked subdomain', 'https://{team}.example.com/x', [masked(1, '{team}')]],
+    ['a masked port', 'https://hooks.example.com:{port}/x', [masked(1, '{port}')]],
+    ['the whole URL is one variable', '{url}', [masked(1, '{url}')]],
+  ])('%s', (_n, url, want) => {
+    expect(allowedHosts.evaluate(project({ hooks: [hook(1, url, { url_variables: [{ key: 'x' }] })] }), allow, ctx)).toEqual(want);
+  });
+
+  it('a masked host is never planned for deletion: the fix is manual', () => {
+    const fix = allowedHosts.fix(complete(allowedHosts, PROJECT_TARGET, masked(1, '{url}')), allow);
+    expect(fix).toEqual({ manual: expect.stringContaining("Webhook 1's host is masked by URL variables") });
+  });
+
+  it('ssl-verification: a masked scheme is not judged as plain HTTP; the flag still is, and the PUT resends the template', () => {
+    const p = params('webhooks');
+    const out = drafts(sslVerification.evaluate(project({ hooks: [hook(1, '{url}', { enable_ssl_verification: false })] }), p, ctx));
+    expect(out.map((d) => [d.setting, d.message])).toEqual([['enable_ssl_verification', 'Webhook 1 of project acme/web to (masked host) does not verify TLS certificates']]);
+    expect(sslVerification.fix(complete(sslVerification, PROJECT_TARGET, out[0]!), p)).toEqual({
+      method: 'PUT',
+      path: '/projects/12/hooks/1',
+      body: { url: '{url}', enable_ssl_verification: true },
     });
   });
 });

@@ -5,7 +5,8 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startSim, type RunningSim } from '../../sim';
-import { addProject } from '../../sim/scenarios/build';
+import { addGroup, addProject } from '../../sim/scenarios/build';
+import { buildAuditEvent } from '../../sim/audit';
 import { ACME_HARDENED, runCli, tempDir, writeBaseline } from '../helpers/cli';
 import type { CheckResult } from '../../model/result';
 import type { Snapshot } from '../../model/snapshot';
@@ -71,8 +72,12 @@ describe('check --since-last', () => {
     expect(counts['GET /audit_events']).toBe(1);
     expect(counts['GET /projects/:id/protected_branches']).toBe(1);
     expect(counts['GET /projects/:id/variables']).toBe(1);
-    expect(counts['GET /groups/:id/projects']).toBe(1);
-    expect(sim.totalRequests()).toBeLessThan(30);
+    // Every project id is listed again (a moved-in project keeps its id), 100 per page.
+    expect(counts['GET /groups/:id/projects']).toBe(3);
+    // The job token scope is read for every project: GitLab does not audit a change made through REST.
+    expect(counts['GET /projects/:id/job_token_scope']).toBe(300);
+    expect(second.stderr).toContain('the job token scope of every project is read on each run');
+    expect(sim.totalRequests() - counts['GET /projects/:id/job_token_scope']!).toBeLessThan(30);
     expect(second.result.findings.some((f) => f.rule === 'protected-branches.force-push' && f.target.id === a!.target.id)).toBe(true);
     expect(second.result.findings.some((f) => f.rule === 'ci.masked-variables' && f.target.id === b!.target.id && f.object === 'NEW_API_TOKEN')).toBe(true);
 
@@ -156,6 +161,76 @@ describe('check --since-last', () => {
   });
 });
 
+// Gaps in GitLab's audit trail that --since-last must not trust (docs/gitlab-behaviour.md, "Audit events").
+describe('check --since-last where audit events do not tell everything', () => {
+  it("a Maintainer's token sees only its own group events (EE::API::Groups#filter_by_author): a full pass, said why", async () => {
+    sim = await startSim({ scenario: 'incident' });
+    const s = setup(ACME_HARDENED);
+    await check(s.baseline, sim.tokens.maintainer, ['--since-last', '--state-dir', s.stateDir]);
+    // Another user (the owner) changes a setting: only the owner's token would see the event in acme's list.
+    expect(await api('PUT', '/groups/acme', sim.tokens.owner, { require_two_factor_authentication: true })).toBe(200);
+    sim.resetCounts();
+    const second = await check(s.baseline, sim.tokens.maintainer, ['--since-last', '--state-dir', s.stateDir]);
+    expect(second.stderr).toContain(
+      'full check: the token is not an Owner of acme and 2 other group(s): GitLab shows a Developer or Maintainer only the group audit events they authored, so changes by others would be missed',
+    );
+    expect(sim.counts()['GET /groups/:id/audit_events']).toBeUndefined();
+    const full = await check(s.baseline, sim.tokens.maintainer, []);
+    expectSameResult(second.result, full.result);
+  });
+
+  it('the job token scope changed through REST leaves no event (Projects::UpdateService) and is still seen', async () => {
+    sim = await startSim({ scenario: 'incident' });
+    const s = setup(ACME_HARDENED);
+    const first = await check(s.baseline, sim.tokens.owner, ['--since-last', '--state-dir', s.stateDir]);
+    const web = sim.state.projects.find((p) => p.path_with_namespace === 'acme/web')!;
+    const before = sim.state.audit_events.length;
+    expect(await api('PATCH', `/projects/${web.id}/job_token_scope`, sim.tokens.owner, { enabled: false })).toBe(204);
+    expect(sim.state.audit_events.length).toBe(before);
+    const second = await check(s.baseline, sim.tokens.owner, ['--since-last', '--state-dir', s.stateDir]);
+    expect(second.stderr).toContain('incremental since');
+    const scope = (r: CheckResult) => r.findings.filter((f) => f.rule === 'ci.job-token-scope').map((f) => f.target.path);
+    expect(scope(first.result)).not.toContain('acme/web');
+    expect(scope(second.result)).toContain('acme/web');
+  });
+
+  it('a project moved into a target group keeps its id (project_namespace_updated): read fully; one moved out drops', async () => {
+    sim = await startSim({ scenario: 'incident' });
+    const alice = sim.state.users.find((u) => u.username === 'alice')!;
+    const created = new Date(Date.now() - 86_400_000).toISOString();
+    const legacy = addGroup(sim.state, 'legacy', null, created, [{ user_id: alice.id, access_level: 50 }]);
+    const old = addProject(sim.state, legacy, 'old-app', created);
+    old.visibility = 'public';
+    // A newer project in acme, so the moved one's id is below every id the first run knew of.
+    addProject(sim.state, sim.state.groups.find((g) => g.full_path === 'acme')!, 'newer', created);
+    const s = setup(ACME_HARDENED);
+    const first = await check(s.baseline, sim.tokens.owner, ['--since-last', '--state-dir', s.stateDir]);
+    expect(first.result.findings.some((f) => f.target.id === old.id)).toBe(false);
+
+    const move = (p: typeof old, to: typeof legacy) => {
+      const from = p.path_with_namespace;
+      p.namespace = { id: to.id, name: to.name, path: to.path, kind: 'group', full_path: to.full_path, parent_id: to.parent_id };
+      p.path_with_namespace = `${to.full_path}/${p.path}`;
+      // As Projects::TransferService logs it (Audit::ProjectChangesAuditor: change "namespace", old and new paths).
+      sim!.state.audit_events.push(buildAuditEvent(sim!.state, {
+        entity_type: 'Project', entity_id: p.id, entity_path: p.path_with_namespace, event_name: 'project_namespace_updated',
+        change: 'namespace', from, to: p.path_with_namespace,
+      }, { user: alice, ip: '198.51.100.20' }, new Date()));
+    };
+    move(old, sim.state.groups.find((g) => g.full_path === 'acme/platform')!);
+    const docs = sim.state.projects.find((p) => p.path_with_namespace === 'acme/docs-site')!;
+    move(docs, legacy);
+
+    const second = await check(s.baseline, sim.tokens.owner, ['--since-last', '--state-dir', s.stateDir]);
+    expect(second.stderr).toContain('incremental since');
+    expect(second.stderr).toContain('1 new or moved in; 1 no longer in the target groups');
+    expect(second.result.findings.some((f) => f.rule === 'visibility.project' && f.target.path === 'acme/platform/old-app')).toBe(true);
+    expect(second.result.findings.some((f) => f.target.id === docs.id)).toBe(false);
+    const full = await check(s.baseline, sim.tokens.owner, []);
+    expectSameResult(second.result, full.result);
+  });
+});
+
 describe('planChanges', () => {
   const prev = {
     groups: [{ target: { kind: 'group', path: 'acme', id: 1 } }, { target: { kind: 'group', path: 'acme/platform', id: 2 } }],
@@ -180,6 +255,19 @@ describe('planChanges', () => {
     expect(plan.projects.get(11)).toBe('full');
     expect(plan.projects.has(12)).toBe(false);
     expect(plan.fullPass).toBeUndefined();
+  });
+
+  it('every push wording GitLab has used re-reads the protected branches (the event name decides, not the wording)', () => {
+    // Audit::ProtectedBranchesChangesAuditor: "allowed to push"; current GitLab: "allowed to push and merge".
+    for (const change of ['allowed to push', 'allowed to push and merge']) {
+      const plan = planChanges(prev, [ev('Project', 10, 'protected_branch_updated', { change, from: '["Maintainers"]', to: '["Developers + Maintainers"]' })]);
+      expect(plan.projects.get(10)).toEqual(new Set(['protectedBranches', 'approvalRules']));
+    }
+  });
+
+  it('a transfer (project_namespace_updated) re-reads the project fully', () => {
+    const plan = planChanges(prev, [ev('Project', 10, 'project_namespace_updated', { change: 'namespace', from: 'other/web', to: 'acme/web' })]);
+    expect(plan.projects.get(10)).toBe('full');
   });
 
   it('a group approval setting cascades to the projects below that group only', () => {

@@ -86,11 +86,10 @@ describe('state files', () => {
     dir = tempDir();
     sim = await startSim({ scenario: 'incident' });
     const baseline = writeBaseline(dir, sim.url, ACME_HARDENED);
-    const snap = join(dir, 'out', 'snap.json');
+    const snap = join(dir, 'snap.json');
     const r = await runCli(['check', '--baseline', baseline, '--format', 'json', '--save-snapshot', snap], { GITLAB_TOKEN: sim.tokens.owner });
     expect(r.code).toBe(1);
     expect(existsSync(snap)).toBe(true);
     expect(mode(snap)).toBe(0o600);
-    expect(mode(join(dir, 'out'))).toBe(0o700);
   });
 });

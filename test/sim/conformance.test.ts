@@ -329,6 +329,57 @@ describe('audit event details over REST (item: from/to are strings)', () => {
   });
 });
 
+// GitLab CE (issue 13, items 8 and 16): lib/api/helpers/protected_branches_helpers.rb declares, on CE, only
+// allow_force_push and allowed_to_push[deploy_key_id]; ProtectedRefs::AccessLevelParams keeps deploy-key entries;
+// CE's API::Entities::ProtectedRefAccess exposes deploy_key_id on push entries. EE routes do not exist.
+describe('GitLab CE protected branches and the approval-rule validations, through python-gitlab', () => {
+  const py = findPythonGitlab();
+  let ce: RunningSim;
+  let ee: RunningSim;
+  beforeAll(async () => {
+    ce = await withSim({ scenario: 'hardened', edition: 'ce', tier: 'free' });
+    ee = await withSim({ scenario: 'hardened' });
+  });
+  afterAll(async () => {
+    await ce.close();
+    await ee.close();
+  });
+
+  it('CE: a PATCH with access-level entries answers 200 and changes nothing but allow_force_push; push entries carry deploy_key_id', async () => {
+    const patch = await raw(ce, '/projects/acme%2Fweb/protected_branches/main', {
+      method: 'PATCH',
+      token: ce.tokens.maintainer,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ allowed_to_push: [{ access_level: 30 }], allowed_to_merge: [{ access_level: 30 }], allow_force_push: true }),
+    });
+    expect(patch.status).toBe(200);
+    expect(patch.json).toMatchObject({
+      allow_force_push: true,
+      push_access_levels: [{ access_level: 40, access_level_description: 'Maintainers', deploy_key_id: null }],
+      merge_access_levels: [{ access_level: 40, access_level_description: 'Maintainers' }],
+    });
+    expect('user_id' in (patch.json as { push_access_levels: object[] }).push_access_levels[0]!).toBe(false);
+    expect((await raw(ce, '/projects/acme%2Fweb/approval_rules', { token: ce.tokens.maintainer })).status).toBe(404);
+  });
+
+  it.skipIf(!py.python)(`python-gitlab sees the same CE entity and the EE any_approver refusal${py.reason ? ` (skipped: ${py.reason})` : ''}`, async () => {
+    const seen = (await runPythonGitlab(ce.url, ce.tokens.maintainer, [
+      "b = gl.projects.get('acme/web').protectedbranches.get('main')",
+      'out(b.push_access_levels)',
+    ].join('\n'))) as Record<string, unknown>[];
+    expect(seen).toEqual([{ id: expect.any(Number), access_level: 40, access_level_description: 'Maintainers', deploy_key_id: null }]);
+    const refused = (await runPythonGitlab(ee.url, ee.tokens.maintainer, [
+      "p = gl.projects.get('acme/web')",
+      'try:',
+      "    p.approvalrules.create({'name': 'Second', 'approvals_required': 1})",
+      "    out('created')",
+      'except gitlab.exceptions.GitlabCreateError as e:',
+      "    out({'status': e.response_code, 'message': str(e.error_message)})",
+    ].join('\n'))) as { status: number; message: string };
+    expect(refused).toEqual({ status: 400, message: "{'rule_type': ['any-approver for the project already exists']}" });
+  });
+});
+
 // Simulator protocol as GitLab's own code answers it.
 describe('authentication failures (lib/api/api_guard.rb, Gitlab::Auth::AuthFinders)', () => {
   it.each([

@@ -228,8 +228,9 @@ describe('subresources over HTTP (hardened, Ultimate EE)', () => {
     const patched = await raw(sim, sim.tokens.maintainer, 'PATCH', '/projects/acme%2Fweb/job_token_scope', { enabled: false });
     expect([patched.status, patched.text]).toEqual([204, '']);
     await maint.ProjectJobTokenScopes.edit('acme/web', true);
-    expect(eventsNamed(sim, 'secure_ci_job_token_inbound_disabled')).toHaveLength(1);
-    expect(eventsNamed(sim, 'secure_ci_job_token_inbound_enabled')).toHaveLength(1);
+    // Not audited through REST (Projects::UpdateService); only the GraphQL mutation logs secure_ci_job_token_inbound_*.
+    expect(eventsNamed(sim, 'secure_ci_job_token_inbound_disabled')).toHaveLength(0);
+    expect(eventsNamed(sim, 'secure_ci_job_token_inbound_enabled')).toHaveLength(0);
 
     const api = sim.state.projects.find((p) => p.path_with_namespace === 'acme/api')!;
     const added = await maint.ProjectJobTokenScopes.addToInboundAllowList('acme/web', api.id, { showExpanded: true });
@@ -272,7 +273,7 @@ describe('tier and edition gates over HTTP', () => {
       const owner = new Gitlab({ host: sim.url, token: sim.tokens.owner });
       const b = asBranch(await owner.ProtectedBranches.edit('acme/web', 'main', { allowedToPush: [{ access_level: 30 }], allowForcePush: true } as never));
       expect(b.allow_force_push).toBe(true);
-      expect(b.push_access_levels).toEqual([{ id: expect.any(Number), access_level: 40, access_level_description: 'Maintainers' }]);
+      expect(b.push_access_levels).toEqual([{ id: expect.any(Number), access_level: 40, access_level_description: 'Maintainers', deploy_key_id: null }]);
     } finally {
       await sim.close();
     }

@@ -121,16 +121,26 @@ describe('protected branches (project)', () => {
     expect(b.code_owner_approval_required).toBe(false);
   });
 
-  it('CE: PATCH only takes allow_force_push; entries have no user/group/deploy key keys', async () => {
+  // lib/api/helpers/protected_branches_helpers.rb: CE declares allow_force_push and allowed_to_push[deploy_key_id]
+  // only (optional_params_ee is empty); ProtectedRefs::AccessLevelParams keeps deploy-key entries. CE's own
+  // API::Entities::ProtectedRefAccess exposes deploy_key_id where the table has it (push entries).
+  it('CE: PATCH takes allow_force_push and deploy-key push entries; access levels, ids and _destroy are dropped with 200', async () => {
     const f = makeFixture({ edition: 'ce' });
-    const res = await f.call('PATCH', `${PB}/main`, { body: { allowed_to_push: [{ access_level: 30 }], allow_force_push: true } });
+    const id = f.project.protected_branches.find((b) => b.name === 'main')!.push_access_levels[0]!.id;
+    const res = await f.call('PATCH', `${PB}/main`, { body: { allowed_to_push: [{ access_level: 30 }, { id, _destroy: true }], allow_force_push: true } });
+    expect(res.status).toBe(200);
     const b = res.body as GlProtectedBranch;
     expect(b.allow_force_push).toBe(true);
-    expect(b.push_access_levels).toEqual([{ id: expect.any(Number), access_level: 40, access_level_description: 'Maintainers' }]);
+    expect(b.push_access_levels).toEqual([{ id, access_level: 40, access_level_description: 'Maintainers', deploy_key_id: null }]);
+    expect(b.merge_access_levels.every((e) => !('deploy_key_id' in e) && !('user_id' in e))).toBe(true);
     expect('code_owner_approval_required' in b).toBe(false);
-    // POST allowed_to_* is undeclared on CE: dropped, defaults apply.
+    const withKey = (await f.call('PATCH', `${PB}/main`, { body: { allowed_to_push: [{ deploy_key_id: 7 }] } })).body as GlProtectedBranch;
+    expect(withKey.push_access_levels.map((e) => [e.access_level, e.deploy_key_id])).toEqual([[40, null], [null, 7]]);
+    // POST: access-level entries of allowed_to_* are dropped, push_access_level/defaults apply; deploy keys stay.
     const created = (await f.call('POST', PB, { body: { name: 'dev', allowed_to_push: [{ access_level: 30 }] } })).body as GlProtectedBranch;
     expect(created.push_access_levels.map((e) => e.access_level)).toEqual([40]);
+    const keyed = (await f.call('POST', PB, { body: { name: 'deploy', allowed_to_push: [{ deploy_key_id: 7 }] } })).body as GlProtectedBranch;
+    expect(keyed.push_access_levels.map((e) => e.deploy_key_id)).toEqual([7]);
   });
 
   it('reads need Maintainer: a Developer gets 403, a stranger project 404', async () => {
@@ -441,13 +451,14 @@ describe('variables', () => {
 describe('job token scope', () => {
   const J = '/projects/20/job_token_scope';
 
-  it('GET reads both flags; PATCH answers 204 with no body and audits only a change', async () => {
+  // lib/api/ci/job_token_scope.rb -> Projects::UpdateService: the REST change is not audited (only GraphQL is).
+  it('GET reads both flags; PATCH answers 204 with no body and records no audit event', async () => {
     const f = makeFixture();
     expect(await f.call('GET', J)).toEqual({ status: 200, body: { inbound_enabled: true, outbound_enabled: false } });
     expect(await f.call('PATCH', J, { body: { enabled: false } })).toEqual({ status: 204 });
     expect(await f.call('PATCH', J, { body: { enabled: false } })).toEqual({ status: 204 });
     expect(f.project.job_token_scope.inbound_enabled).toBe(false);
-    expect(f.audits.map((a) => a.event_name)).toEqual(['secure_ci_job_token_inbound_disabled']);
+    expect(f.audits).toEqual([]);
     expect((await f.call('GET', J, { as: f.users.dave })).status).toBe(403);
   });
 

@@ -154,11 +154,12 @@ describe('watch state file', () => {
     const dir = tempDir('posture-watch-state-');
     const file = join(dir, 'nested', 'state.json');
     let s = emptyState('http://gitlab.test', new Date('2026-01-01T00:00:00Z'));
-    s = advance(s, { id: 10, created_at: '2026-01-01T00:05:00Z' });
-    s = advance(s, { id: 9, created_at: '2026-01-01T00:04:00Z' }); // out of order: since stays at the newest
+    s = advance(s, { id: 10, created_at: '2026-01-01T00:05:00Z', entity_type: 'Project', entity_id: 7 });
+    s = advance(s, { id: 9, created_at: '2026-01-01T00:04:00Z', entity_type: 'Group', entity_id: 3 }); // out of order: since stays at the newest
     saveWatchState(file, s);
     expect(loadWatchState(file)).toEqual({
       schemaVersion: 1, url: 'http://gitlab.test', lastEventId: 10, since: '2026-01-01T00:05:00Z', recentIds: [10, 9],
+      recentKeys: ['10|2026-01-01T00:05:00.000Z|Project|7', '9|2026-01-01T00:04:00.000Z|Group|3'],
     });
     expect(readdirSync(join(dir, 'nested'))).toEqual(['state.json']);
   });

@@ -1,6 +1,6 @@
 // watch end to end: the sim streams its audit events to the receiver; a project made public is reverted once,
 // with no loop; bad tokens, oversized bodies and bursts are refused without harm; a restart catches up.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startSim, type RunningSim } from '../../sim/server';
@@ -155,6 +155,30 @@ describe('watch with the simulator streaming to it', () => {
     expect(w.stats().processed).toBe(1);
   });
 
+  it('a rule over its matching budget is reported as an error line, and the next event is still matched', async () => {
+    const rulesDir = join(dir, 'rules');
+    mkdirSync(rulesDir);
+    const ruleFile = join(rulesDir, 'needle.yml');
+    writeFileSync(
+      ruleFile,
+      'title: Needle\nid: 44444444-2222-4333-8444-555555555555\nstatus: test\nlevel: low\nlogsource: { product: gitlab }\ntags: [attack.t1098]\n' +
+        'detection:\n  sel:\n    details.custom_message|contains: needle\n  condition: sel\n',
+    );
+    const run = await watch(['--rules', rulesDir], { ruleStepLimit: 1_000 });
+    const w = run.watcher!;
+    const headers = { 'X-Gitlab-Event-Streaming-Token': STREAM_TOKEN };
+    const base = { author_id: 1, entity_id: 1, entity_type: 'User', created_at: new Date().toISOString(), event_type: 'user_created' };
+    expect((await post(w.url, { ...base, id: '999002', details: { custom_message: 'x'.repeat(5_000) } }, headers)).status).toBe(202);
+    expect((await post(w.url, { ...base, id: '999003', details: { custom_message: 'a needle' } }, headers)).status).toBe(202);
+    await w.idle();
+    const lines = run.lines();
+    expect(lines.filter((l) => l.type === 'error')).toEqual([
+      { type: 'error', event_id: 999002, rule: ruleFile, message: 'ran out of its matching budget (1,000 steps) on audit event 999002; that event was not judged by this rule' },
+    ]);
+    expect(lines.filter((l) => l.type === 'match').map((l) => [(l.rule as { file: string }).file, (l.event as { id: number }).id])).toEqual([[ruleFile, 999003]]);
+    expect(w.stats()).toMatchObject({ processed: 2 });
+  });
+
   it('refuses an oversized body with 413 and other methods with 405', async () => {
     const run = await watch([], { maxBodyBytes: 4096 });
     const w = run.watcher!;
@@ -174,8 +198,10 @@ describe('watch with the simulator streaming to it', () => {
     const w = run.watcher!;
     const user = sim.state.users.find((u) => u.username === 'dave')!;
     // Events no baseline rule covers: the consumer works only on detections, so the burst measures the receiver.
+    // A redelivery is the same event: same id and same created_at (watch dedupes on content, not id alone).
+    const at = new Date().toISOString();
     const event = (n: number) => ({
-      id: String(800_000 + n), author_id: user.id, entity_id: user.id, entity_type: 'User', created_at: new Date().toISOString(),
+      id: String(800_000 + n), author_id: user.id, entity_id: user.id, entity_type: 'User', created_at: at,
       event_type: 'repository_download_operation', author_name: user.name, entity_path: user.username, details: {},
     });
     const headers = { 'X-Gitlab-Event-Streaming-Token': STREAM_TOKEN };

@@ -1,0 +1,41 @@
+// The repository is complete on its own (issue 15): every relative link in the README and ci/README.md resolves
+// to a file in it (no ../shared/), and the README walks from `git clone` to a scheduled pipeline.
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = join(__dirname, '..', '..');
+
+function relativeLinks(file: string): string[] {
+  const text = readFileSync(join(ROOT, file), 'utf8');
+  return [...text.matchAll(/\]\(([^)\s]+)\)/g)].map((m) => m[1]!).filter((l) => !/^[a-z]+:/.test(l) && !l.startsWith('#'));
+}
+
+describe('README links', () => {
+  it.each(['README.md', 'ci/README.md', 'docs/reference/responding-to-security-incidents.md'])('%s: every relative link exists inside the repository', (file) => {
+    const links = relativeLinks(file);
+    expect(links.length).toBeGreaterThan(0);
+    for (const link of links) {
+      const target = resolve(dirname(join(ROOT, file)), link.split('#')[0]!);
+      expect(target.startsWith(ROOT + '/'), `${file}: ${link} leaves the repository`).toBe(true);
+      expect(existsSync(target), `${file}: ${link}`).toBe(true);
+    }
+  });
+
+  it('links the incident guide inside the repository and the detections guide', () => {
+    const links = relativeLinks('README.md');
+    expect(links).toContain('docs/reference/responding-to-security-incidents.md');
+    expect(links).toContain('detections/README.md');
+  });
+
+  it('has the steps from git clone to a scheduled pipeline, using the templates as they are', () => {
+    const text = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const section = text.slice(text.indexOf('## From `git clone` to a scheduled pipeline'), text.indexOf('\n## Commands'));
+    for (const step of ['git clone', 'npm run sim', 'POSTURE_NPM_SCOPE', 'git push gitlab v0.1.0', 'Job token permissions', 'gitlab-posture init', 'file: ci/gitlab-ci.yml', 'POSTURE_PACKAGE_PROJECT_ID', 'Pipeline schedules']) {
+      expect(section, step).toContain(step);
+    }
+    // The version the steps pin is the package's.
+    const version = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+    expect(section).toContain(`POSTURE_VERSION: "${version}"`);
+  });
+});
