@@ -163,7 +163,8 @@ Examples:
   export ${STREAMING_TOKEN_ENV}=…        # the HTTP destination's verification token
   gitlab-posture watch --listen 127.0.0.1:8787 --baseline baseline.yaml --revert
 
-Point a top-level group's (or the instance's) HTTP streaming destination at http://HOST:PORT/.
+Point a top-level group's (or the instance's) HTTP streaming destination at the receiver. It speaks plain HTTP:
+put it behind a TLS-terminating proxy (the verification token travels in a header), on loopback or a private network.
 Prints one JSON object per line: match (a detection fired), check (a target re-checked), revert, ignored, error.
 Exit codes on Ctrl-C: 0 nothing left to do, 1 drift left in place, 2 a read or write failed.`,
     )
