@@ -7,7 +7,7 @@ import type { GlGroup } from './types';
 const GROUP_KEYS: readonly (keyof GlGroup)[] = [
   'id', 'name', 'path', 'full_path', 'parent_id', 'visibility', 'web_url', 'require_two_factor_authentication',
   'two_factor_grace_period', 'share_with_group_lock', 'membership_lock', 'prevent_forking_outside_group',
-  'prevent_sharing_groups_outside_hierarchy', 'project_creation_level', 'default_branch_protection',
+  'prevent_sharing_groups_outside_hierarchy', 'project_creation_level', 'subgroup_creation_level', 'default_branch_protection',
   'default_branch_protection_defaults', 'unique_project_download_limit',
   'unique_project_download_limit_interval_in_seconds', 'unique_project_download_limit_allowlist',
   'unique_project_download_limit_alertlist', 'auto_ban_user_on_excessive_projects_download',

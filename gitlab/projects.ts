@@ -10,7 +10,7 @@ const PROJECT_KEYS: readonly (keyof GlProject)[] = [
   'web_url', 'only_allow_merge_if_pipeline_succeeds', 'allow_merge_on_skipped_pipeline',
   'only_allow_merge_if_all_discussions_are_resolved', 'restrict_user_defined_variables',
   'ci_pipeline_variables_minimum_override_role', 'ci_job_token_scope_enabled', 'approvals_before_merge',
-  'builds_access_level', 'marked_for_deletion_on',
+  'builds_access_level', 'marked_for_deletion_on', 'forking_access_level', 'last_activity_at',
 ];
 
 export const trimProject = (p: GlProject): GlProject => {

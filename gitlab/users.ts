@@ -31,6 +31,20 @@ export function getCurrentUser(client: GitlabClient): Promise<{ id?: unknown; us
   return client.get<{ id?: unknown; username?: unknown }>('/user');
 }
 
+const currentUsers = new WeakMap<GitlabClient, Promise<{ id: number; is_admin?: boolean }>>();
+
+/** GET /user once per client and run: `is_admin` is present (and true) only for administrators. */
+export function currentUser(c: GitlabClient): Promise<{ id: number; is_admin?: boolean }> {
+  let me = currentUsers.get(c);
+  if (!me) currentUsers.set(c, (me = c.get<{ id: number; is_admin?: boolean }>('/user')));
+  return me;
+}
+
+/** GET /users?admins=true: the instance's administrators (administrator token). */
+export function listAdmins(c: GitlabClient): Promise<unknown[]> {
+  return c.all('/users', { admins: true, per_page: 100 });
+}
+
 /** GET /personal_access_tokens/self: the token describing itself (scopes); 404/403 for tokens that cannot. */
 export function getTokenSelf(client: GitlabClient): Promise<{ scopes?: string[] }> {
   return client.get<{ scopes?: string[] }>('/personal_access_tokens/self');

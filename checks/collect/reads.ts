@@ -7,8 +7,13 @@ import { getMrApprovalSetting, getProjectApprovals, listApprovalRules } from '..
 import { listHooks } from '../../gitlab/hooks';
 import { listVariables } from '../../gitlab/variables';
 import { getJobTokenScope } from '../../gitlab/job-token-scope';
+import { getGroupPushRule, getProjectPushRule } from '../../gitlab/push-rules';
+import { listMembers } from '../../gitlab/members';
+import { listDeployKeys } from '../../gitlab/deploy-keys';
+import { getApplicationSettings } from '../../gitlab/instance';
+import { listAdmins } from '../../gitlab/users';
 import type { Read } from '../../model/target';
-import type { GroupRead, ProjectRead } from '../../policies/rule';
+import type { GroupRead, InstanceRead, ProjectRead } from '../../policies/rule';
 import { readOf } from './read';
 
 const projectReads: Record<ProjectRead, (c: GitlabClient, id: number) => Promise<unknown>> = {
@@ -20,6 +25,9 @@ const projectReads: Record<ProjectRead, (c: GitlabClient, id: number) => Promise
   hooks: (c, id) => listHooks(c, 'project', id),
   variables: (c, id) => listVariables(c, 'project', id),
   jobTokenScope: getJobTokenScope,
+  pushRule: getProjectPushRule,
+  members: (c, id) => listMembers(c, 'project', id),
+  deployKeys: listDeployKeys,
 };
 
 const groupReads: Record<GroupRead, (c: GitlabClient, id: number) => Promise<unknown>> = {
@@ -27,7 +35,18 @@ const groupReads: Record<GroupRead, (c: GitlabClient, id: number) => Promise<unk
   hooks: (c, id) => listHooks(c, 'group', id),
   variables: (c, id) => listVariables(c, 'group', id),
   mrApprovalSetting: (c, id) => getMrApprovalSetting(c, 'group', id),
+  pushRule: getGroupPushRule,
+  members: (c, id) => listMembers(c, 'group', id),
 };
+
+const instanceReads: Record<InstanceRead, (c: GitlabClient) => Promise<unknown>> = {
+  settings: getApplicationSettings,
+  admins: listAdmins,
+};
+
+export function fetchInstanceRead(client: GitlabClient, read: InstanceRead): Promise<Read<unknown>> {
+  return readOf(() => instanceReads[read](client));
+}
 
 export function fetchProjectRead<K extends ProjectRead>(client: GitlabClient, id: number, read: K): Promise<Read<unknown>> {
   return readOf(() => projectReads[read](client, id));

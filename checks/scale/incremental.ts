@@ -8,13 +8,12 @@ import { createHash } from 'node:crypto';
 import type { GitlabClient } from '../../gitlab/client';
 import { listAuditEvents } from '../../gitlab/audit-events';
 import { descendantGroupPages, listGroupsWithAccess } from '../../gitlab/groups';
-import { getApplicationSettings } from '../../gitlab/instance';
 import { getProject, getProjectAccessLevel, groupProjectPages } from '../../gitlab/projects';
 import type { GlAuditEvent, GlGroup, GlProject } from '../../gitlab/types';
 import { tierAtLeast, type Rule } from '../../policies/rule';
 import type { Baseline } from '../baseline/types';
 import { selectTargets } from '../baseline/targets';
-import { groupRef, INSTANCE_TARGET, projectRef, readGroupAreas, readProjectAreas, readTargetGroup } from '../collect';
+import { groupRef, projectRef, readGroupAreas, readInstance, readProjectAreas, readTargetGroup } from '../collect';
 import { planReads, type ReadPlan } from '../collect/plan';
 import { forEachPooled } from '../collect/pool';
 import { readOf } from '../collect/read';
@@ -267,9 +266,7 @@ export async function collectSinceLast(client: GitlabClient, baseline: Baseline,
   await forEachPooled(projectWork, width, (state) => readProjectAreas(client, state, new Set(missingReads(state, plan.project)) as ReadPlan['project']));
   kept.sort((a, b) => (a.target.path < b.target.path ? -1 : a.target.path > b.target.path ? 1 : 0));
 
-  const instance: InstanceState | undefined = plan.instance.has('settings')
-    ? { target: INSTANCE_TARGET, settings: await readOf(() => getApplicationSettings(client)) }
-    : undefined;
+  const instance: InstanceState | undefined = await readInstance(client, plan.instance);
 
   const reusedProjects = kept.length - reread.projects.size;
   const notes = [
