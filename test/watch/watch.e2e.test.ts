@@ -20,6 +20,9 @@ beforeEach(async () => {
   // The sim refuses a public project in a private group (gitlab-api.md §3.3): open the group up first, directly in
   // the state so no audit event is recorded for it.
   sim.state.groups.find((g) => g.full_path === 'acme')!.visibility = 'public';
+  // The hardened instance lets only administrators publish (restricted_visibility_levels); this story needs an
+  // owner who can, as on the incident's instance.
+  sim.state.application_settings.restricted_visibility_levels = null;
   dir = tempDir('posture-watch-');
   baseline = writeBaseline(dir, sim.url, ACME_HARDENED);
 });
