@@ -18,6 +18,7 @@ export async function benchWatchFlood(args: string[]): Promise<void> {
   const total = Number(args[0] ?? 10_000);
   const sim = await startSim({ scenario: 'hardened' });
   sim.state.groups.find((g) => g.full_path === 'acme')!.visibility = 'public';
+  sim.state.application_settings.restricted_visibility_levels = null;
   const dir = mkdtempSync(join(tmpdir(), 'bench-flood-'));
   const baseline = join(dir, 'baseline.yaml');
   writeFileSync(baseline, `gitlab: { url: "${sim.url}" }\ntargets: { groups: [acme] }\nprofile: hardened\n`);

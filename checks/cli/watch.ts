@@ -103,7 +103,7 @@ export async function runWatch(opts: WatchOptions, io: CliIO, deps: WatchDeps = 
   const s = watcher.stats();
   io.stderr(
     `gitlab-posture watch: ${s.processed} event(s) processed (${s.caughtUp} by catch-up), ${s.duplicates} duplicate(s), ` +
-      `${s.refused} refused while full, ${s.matches} detection match(es), ${s.writes.verified} revert(s) verified.\n`,
+      `${s.refused} refused while full, ${s.untrustedTime} refused for an untrusted created_at, ${s.confirmed} confirmed through the audit API, ${s.matches} detection match(es), ${s.writes.verified} revert(s) verified.\n`,
   );
   if (s.errors > 0 || s.writes.failed > 0) return 2;
   return s.drift > s.writes.verified ? 1 : 0;
