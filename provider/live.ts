@@ -127,6 +127,10 @@ const GROUP_KEYS = [
   'unique_project_download_limit',
   'unique_project_download_limit_interval_in_seconds',
   'auto_ban_user_on_excessive_projects_download',
+  'prevent_forking_outside_group',
+  'project_creation_level',
+  'subgroup_creation_level',
+  'default_branch_protection_defaults',
 ] as const;
 
 function accessEntries(list: GlProtectedBranch['push_access_levels']) {
@@ -147,6 +151,7 @@ export function outputsOf<T extends ResourceType>(type: T, inputs: Record<string
         ...projectIds(l.project),
         visibility: l.project.visibility,
         public_jobs: l.project.public_jobs,
+        ...pick(l.project, PROJECT_SETTING_KEYS),
         ...(l.jobTokenScope ? { ci_inbound_job_token_scope_enabled: l.jobTokenScope.inbound_enabled } : {}),
         ...pick(l.approvals, APPROVAL_FLAGS),
       };
@@ -214,6 +219,9 @@ export function outputsOf<T extends ResourceType>(type: T, inputs: Record<string
   throw new Error(`gitlab-posture provider: unknown resource type ${String(type)}`);
 }
 
+/** Project settings the new rules read, kept in state so a refresh judges them (policies/projects.ts). */
+const PROJECT_SETTING_KEYS = ['forking_access_level', 'only_allow_merge_if_pipeline_succeeds', 'only_allow_merge_if_all_discussions_are_resolved'] as const;
+
 function projectIds(p: GlProject) {
   return { project: p.path_with_namespace, project_id: p.id, default_branch: p.default_branch };
 }
@@ -221,7 +229,7 @@ function projectIds(p: GlProject) {
 /** The live objects as the state recorded them (the inverse of outputsOf for what the rules read). */
 export function liveFromOutputs<T extends ResourceType>(type: T, o: Record<string, any>): LiveOf[T] {
   const project = (): GlProject =>
-    ({ id: o.project_id, path_with_namespace: o.project, default_branch: o.default_branch ?? null, visibility: o.visibility, public_jobs: o.public_jobs }) as GlProject;
+    ({ id: o.project_id, path_with_namespace: o.project, default_branch: o.default_branch ?? null, visibility: o.visibility, public_jobs: o.public_jobs, ...pick(o, PROJECT_SETTING_KEYS) }) as GlProject;
   const ownerRef = (): TargetRef =>
     o.group !== undefined ? { kind: 'group', path: o.group, id: o.owner_id } : { kind: 'project', path: o.project, id: o.owner_id };
   switch (type) {

@@ -115,6 +115,9 @@ export async function declarePosture(opts: DeclareOptions): Promise<ProgramSumma
     if (on('mr-approvals.committer-approval')) inputs.merge_requests_disable_committers_approval = true;
     if (on('mr-approvals.reset-on-push')) inputs.reset_approvals_on_push = true;
     if (on('mr-approvals.override-in-mr')) inputs.disable_overriding_approvers_per_merge_request = true;
+    if (on('projects.forking')) inputs.forking_access_level = p.projects.max_forking_access_level;
+    if (on('projects.pipeline-must-succeed')) inputs.only_allow_merge_if_pipeline_succeeds = true;
+    if (on('projects.discussions-resolved')) inputs.only_allow_merge_if_all_discussions_are_resolved = true;
     if (Object.keys(inputs).length > 1) {
       const r = new ProjectSecurity(path, inputs as never, ro);
       if (inputs.visibility) visibilityGuards.push({ path, resource: r });
@@ -160,6 +163,18 @@ export async function declarePosture(opts: DeclareOptions): Promise<ProgramSumma
     if (on('two-factor.required')) inputs.require_two_factor_authentication = true;
     if (on('two-factor.grace-period')) inputs.two_factor_grace_period = p['two-factor'].max_grace_period;
     if (on('visibility.group')) inputs.visibility = p.visibility.max_group_visibility;
+    // Forking protection lives on the top-level group and covers its subgroups (ee/lib/ee/api/groups.rb).
+    if (g.parent_id === null && on('groups.prevent-forking-outside')) inputs.prevent_forking_outside_group = true;
+    if (on('groups.project-creation')) inputs.project_creation_level = p.groups.max_project_creation_level;
+    if (on('groups.subgroup-creation')) inputs.subgroup_creation_level = p.groups.max_subgroup_creation_level;
+    if (on('groups.default-branch-protection')) {
+      inputs.default_branch_protection_defaults = {
+        allowed_to_push: [{ access_level: p.groups.default_branch_push_access_level }],
+        allowed_to_merge: [{ access_level: p.groups.default_branch_merge_access_level }],
+        allow_force_push: false,
+        developer_can_initial_push: false,
+      };
+    }
     // Git abuse limits exist only on top-level groups (gitlab-api.md §3.10).
     if (g.parent_id === null && on('git-abuse.download-limit')) {
       inputs.unique_project_download_limit = p['git-abuse'].max_download_limit;

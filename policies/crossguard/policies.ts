@@ -24,7 +24,16 @@ const PARAMS = hardenedParams();
 /** The declared inputs as if they were live objects; undeclared fields get compliant values and are never judged. */
 export function liveFromInputs<T extends ResourceType>(type: T, i: Record<string, any>): LiveOf[T] {
   const project = (path: string, def: string | null = 'main') =>
-    ({ id: 0, path_with_namespace: path, default_branch: def, visibility: (i.visibility ?? 'private') as Visibility, public_jobs: i.public_jobs ?? false }) as never;
+    ({
+      id: 0,
+      path_with_namespace: path,
+      default_branch: def,
+      visibility: (i.visibility ?? 'private') as Visibility,
+      public_jobs: i.public_jobs ?? false,
+      forking_access_level: i.forking_access_level ?? 'disabled',
+      only_allow_merge_if_pipeline_succeeds: i.only_allow_merge_if_pipeline_succeeds ?? true,
+      only_allow_merge_if_all_discussions_are_resolved: i.only_allow_merge_if_all_discussions_are_resolved ?? true,
+    }) as never;
   const owner = { kind: i.group !== undefined ? 'group' : 'project', path: i.group ?? i.project ?? '(unknown)', id: 0 } as const;
   const level = (v: unknown) => [{ id: 1, access_level: typeof v === 'number' ? v : 40, access_level_description: '' }];
   switch (type) {
@@ -40,6 +49,14 @@ export function liveFromInputs<T extends ResourceType>(type: T, i: Record<string
           unique_project_download_limit: i.unique_project_download_limit ?? 1,
           unique_project_download_limit_interval_in_seconds: i.unique_project_download_limit_interval_in_seconds ?? 1,
           auto_ban_user_on_excessive_projects_download: i.auto_ban_user_on_excessive_projects_download ?? true,
+          prevent_forking_outside_group: i.prevent_forking_outside_group ?? true,
+          project_creation_level: i.project_creation_level ?? 'noone',
+          subgroup_creation_level: i.subgroup_creation_level ?? 'owner',
+          default_branch_protection_defaults: i.default_branch_protection_defaults ?? {
+            allowed_to_push: [{ access_level: 0 }],
+            allowed_to_merge: [{ access_level: 0 }],
+            allow_force_push: false,
+          },
         },
       } as never;
     case 'ProjectSecurity':
@@ -82,6 +99,9 @@ const INPUT_OF: Record<string, string> = {
   push_access_levels: 'push_access_level',
   merge_access_levels: 'merge_access_level',
   inbound_enabled: 'ci_inbound_job_token_scope_enabled',
+  'default_branch_protection_defaults.allowed_to_push': 'default_branch_protection_defaults',
+  'default_branch_protection_defaults.allowed_to_merge': 'default_branch_protection_defaults',
+  'default_branch_protection_defaults.allow_force_push': 'default_branch_protection_defaults',
 };
 
 function inputField(type: ResourceType, d: Drift): string | undefined {
@@ -161,7 +181,8 @@ function policyFor(ruleId: string): ResourceValidationPolicy {
       for (const d of drifts) {
         const field = inputField(type, d);
         const v = d.finding.expected;
-        if (!field || !['boolean', 'number', 'string'].includes(typeof v)) return undefined;
+        // Only a scalar input takes a scalar baseline value (never a hash such as default_branch_protection_defaults).
+        if (!field || !['boolean', 'number', 'string'].includes(typeof v) || (typeof props[field] === 'object' && props[field] !== null)) return undefined;
         props[field] = v;
       }
       return props;

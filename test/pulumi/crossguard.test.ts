@@ -58,6 +58,16 @@ const CASES: [string, string, Record<string, unknown>, Record<string, unknown>, 
   ['mr-approvals.min-approvals', 'ApprovalRule', { ...P, approvals_required: 1 }, { ...P, approvals_required: 3 }, 'approvals_required'],
   ['webhooks.ssl-verification', 'Webhook', { ...P, url: 'https://hooks.acme.example/x', enable_ssl_verification: false }, { ...P, url: 'https://hooks.acme.example/x', enable_ssl_verification: true }, 'enable_ssl_verification'],
   ['ci.masked-variables', 'VariableProtection', { ...P, key: 'NPM_TOKEN', masked: false, protected: true }, { ...P, key: 'NPM_TOKEN', masked: true, protected: true }, 'masked'],
+  ['projects.forking', 'ProjectSecurity', { ...P, forking_access_level: 'enabled' }, { ...P, forking_access_level: 'disabled' }, 'forking_access_level'],
+  ['projects.pipeline-must-succeed', 'ProjectSecurity', { ...P, only_allow_merge_if_pipeline_succeeds: false }, { ...P, only_allow_merge_if_pipeline_succeeds: true }, 'only_allow_merge_if_pipeline_succeeds'],
+  ['projects.discussions-resolved', 'ProjectSecurity', { ...P, only_allow_merge_if_all_discussions_are_resolved: false }, { ...P, only_allow_merge_if_all_discussions_are_resolved: true }, 'only_allow_merge_if_all_discussions_are_resolved'],
+  ['groups.prevent-forking-outside', 'GroupSecurity', { ...G, prevent_forking_outside_group: false }, { ...G, prevent_forking_outside_group: true }, 'prevent_forking_outside_group'],
+  ['groups.project-creation', 'GroupSecurity', { ...G, project_creation_level: 'developer' }, { ...G, project_creation_level: 'noone' }, 'project_creation_level'],
+  ['groups.subgroup-creation', 'GroupSecurity', { ...G, subgroup_creation_level: 'maintainer' }, { ...G, subgroup_creation_level: 'owner' }, 'subgroup_creation_level'],
+  ['groups.default-branch-protection', 'GroupSecurity',
+    { ...G, default_branch_protection_defaults: { allowed_to_push: [{ access_level: 30 }], allowed_to_merge: [{ access_level: 40 }], allow_force_push: false } },
+    { ...G, default_branch_protection_defaults: { allowed_to_push: [{ access_level: 0 }], allowed_to_merge: [{ access_level: 40 }], allow_force_push: false } },
+    'default_branch_protection_defaults'],
 ];
 
 describe('CrossGuard policies', () => {
@@ -74,6 +84,13 @@ describe('CrossGuard policies', () => {
     expect(got).toHaveLength(1);
     expect(got[0]).toMatch(new RegExp(`^\\[${id.replace('.', '\\.')}\\] .+: this weakens the baseline \\(incident scenario: "${rule.scenario}"\\)\\. Declare ${field}: `));
     expect(validate(policy, args(type, ok))).toEqual([]);
+  });
+
+  it('never remediates the default branch protection hash with a scalar', () => {
+    const policy = byName('groups.default-branch-protection');
+    const weak = args('GroupSecurity', { ...G, default_branch_protection_defaults: { allowed_to_push: [{ access_level: 30 }], allowed_to_merge: [{ access_level: 40 }], allow_force_push: false } });
+    expect(policy.remediateResource!(weak)).toBeUndefined();
+    expect(byName('projects.forking').remediateResource!(args('ProjectSecurity', { ...P, forking_access_level: 'enabled' }))).toEqual({ ...P, forking_access_level: 'private' });
   });
 
   it('gives the whole message for the incident hallmark (force push)', () => {
