@@ -12,7 +12,11 @@ import type { TargetKind } from '../model/target';
 import { GitlabClient } from '../gitlab/client';
 import { detectGitlab } from '../gitlab/tier';
 import { toReadError } from '../gitlab/errors';
-import type { GlGroup, GlHook, GlProject, GlVariable } from '../gitlab/types';
+import type { GlGroup, GlProject } from '../gitlab/types';
+import { listHooks } from '../gitlab/hooks';
+import { listVariables } from '../gitlab/variables';
+import type { TargetRef } from '../model/target';
+import { runRule, type TargetState } from '../policies/run';
 import { ruleById } from '../policies/catalog';
 import { minTierFor, tierAtLeast } from '../policies/rule';
 import { requiredBranches } from '../policies/match';
@@ -153,7 +157,7 @@ export async function declarePosture(opts: DeclareOptions): Promise<ProgramSumma
       const name = `${path}:approvals`;
       add(s, new ApprovalRule(name, { project: path, approvals_required: p['mr-approvals'].min_approvals }, ro), 'ApprovalRule', name);
     }
-    await declareHooksAndVariables(client, 'project', pr, on, baseline, (r, t, n) => add(s, r, t, n), ro);
+    await declareHooksAndVariables(client, 'project', pr, on, baseline, (r, t, n) => add(s, r, t, n), ro, now);
   }
 
   for (const g of [...resolved.groups].sort((a, b) => depth(b.full_path) - depth(a.full_path))) {
@@ -186,7 +190,7 @@ export async function declarePosture(opts: DeclareOptions): Promise<ProgramSumma
       if (inputs.visibility) visibilityGuards.push({ path: g.full_path, resource: r });
       add(s, r, 'GroupSecurity', g.full_path);
     }
-    await declareHooksAndVariables(client, 'group', g, on, baseline, (r, t, n) => add(s, r, t, n), ro);
+    await declareHooksAndVariables(client, 'group', g, on, baseline, (r, t, n) => add(s, r, t, n), ro, now);
   }
 
   return {
@@ -209,24 +213,26 @@ async function declareHooksAndVariables(
   baseline: Baseline,
   add: (r: pulumi.CustomResource, type: ResourceType, name: string) => void,
   ro: pulumi.CustomResourceOptions | undefined,
+  now: string,
 ): Promise<void> {
   const path = kind === 'group' ? (owner as GlGroup).full_path : (owner as GlProject).path_with_namespace;
-  const base = `/${kind}s/${owner.id}`;
   const ownerInput = kind === 'group' ? { group: path } : { project: path };
   if (on('webhooks.ssl-verification')) {
-    const hooks = await listOrThrow<GlHook>(client, `${base}/hooks`, path);
-    const allowlist = baseline.params.webhooks;
+    const hooks = await orThrow(() => listHooks(client, kind, owner.id), path);
+    const target: TargetRef = { kind, path, id: owner.id };
     for (const h of hooks) {
-      const subject = { kind, hooks: [h], project: { path_with_namespace: path }, group: { full_path: path } };
-      const verdict = allowedHosts.evaluate(subject as never, allowlist, { tier: 'ultimate', now: '', isAdmin: false });
-      if (Array.isArray(verdict) && verdict.length > 0) continue; // unknown host: reported by check, not adopted
+      // The program gated tiers already (`on`), so the runner judges without a tier.
+      const state = { target, topLevel: false, group: ok(owner), project: ok(owner), hooks: ok([h]) } as unknown as TargetState;
+      const verdict = runRule(allowedHosts, state, baseline.params.webhooks, { isAdmin: false, now });
+      if (verdict.kind === 'failed' || verdict.kind === 'unread') throw new Error(`gitlab-posture: ${path}: rule ${allowedHosts.id} could not judge hook ${h.id}`);
+      if (verdict.kind === 'judged' && verdict.findings.length > 0) continue; // unknown host: reported by check, not adopted
       const name = `${path}:hook:${h.id}`;
       add(new Webhook(name, { ...ownerInput, url: pulumi.secret(h.url), enable_ssl_verification: true }, ro), 'Webhook', name);
     }
   }
   if (on('ci.masked-variables')) {
     const ci = baseline.params.ci;
-    const vars = await listOrThrow<GlVariable>(client, `${base}/variables`, path);
+    const vars = await orThrow(() => listVariables(client, kind, owner.id), path);
     for (const v of vars) {
       if (!looksSecret(v.key, ci.secret_patterns)) continue;
       const scope = v.environment_scope ?? '*';
@@ -241,9 +247,11 @@ async function declareHooksAndVariables(
   }
 }
 
-async function listOrThrow<T>(client: GitlabClient, path: string, target: string): Promise<T[]> {
+const ok = <T>(value: T) => ({ ok: true as const, value });
+
+async function orThrow<T>(read: () => Promise<T>, target: string): Promise<T> {
   try {
-    return await client.all<T>(path, { per_page: 100 });
+    return await read();
   } catch (e) {
     throw new Error(`gitlab-posture: ${target}: ${toReadError(e).message}`);
   }

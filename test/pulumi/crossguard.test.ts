@@ -1,7 +1,11 @@
 // Each CrossGuard policy's validate, called directly with a weakening and a compliant resource.
 import { describe, expect, it } from 'vitest';
 import type { ResourceValidationArgs, ResourceValidationPolicy } from '@pulumi/policy';
-import { GUARDED_RULES, policies } from '../../policies/crossguard/policies';
+import { GUARDED_RULES, policies } from '../../provider/crossguard/policies';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll } from 'vitest';
 import { ruleById } from '../../policies/catalog';
 
 const T = (t: string) => `pulumi-nodejs:dynamic/gitlab:${t}`;
@@ -107,7 +111,10 @@ describe('CrossGuard policies', () => {
 
   it('policy config overrides the baseline parameters (defaults: hardened profile)', () => {
     const grace = byName('two-factor.grace-period');
-    expect((grace.configSchema!.properties as Record<string, { default: unknown }>).max_grace_period!.default).toBe(8);
+    // No schema defaults: Pulumi would fill them in over the configured baseline's values.
+    expect(Object.values(grace.configSchema!.properties as Record<string, object>).every((p) => !('default' in p))).toBe(true);
+    expect(Object.keys(grace.configSchema!.properties!)).toEqual(['baseline', 'max_grace_period']);
+    expect(validate(grace, args('GroupSecurity', { ...G, two_factor_grace_period: 9 }))).toHaveLength(1);
     expect(validate(grace, args('GroupSecurity', { ...G, two_factor_grace_period: 48 }, { max_grace_period: 72 }))).toEqual([]);
     expect(validate(byName('ci.masked-variables'), args('VariableProtection', { ...P, key: 'NPM_TOKEN', masked: true, protected: false }))).toHaveLength(1);
     expect(validate(byName('ci.masked-variables'), args('VariableProtection', { ...P, key: 'NPM_TOKEN', masked: true, protected: false }, { require_protected: false }))).toEqual([]);
@@ -117,5 +124,53 @@ describe('CrossGuard policies', () => {
     const fixed = await byName('protected-branches.push').remediateResource!(args('ProtectedBranch', { ...B, push_access_level: 30, merge_access_level: 30 }));
     expect(fixed).toEqual({ ...B, push_access_level: 40, merge_access_level: 30 });
     expect(await byName('visibility.project').remediateResource!(args('ProjectSecurity', { ...P, visibility: 'private' }))).toBeUndefined();
+  });
+
+  describe('against the user\'s baseline (policy config `baseline`, the CLI loader)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'crossguard-'));
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+    const file = join(dir, 'baseline.yaml');
+    writeFileSync(
+      file,
+      [
+        'profile: baseline',
+        'targets:',
+        '  groups: [acme]',
+        'rules:',
+        '  ci.public-jobs: off',
+        'settings:',
+        '  two-factor:',
+        '    max_grace_period: 24',
+        'waivers:',
+        '  - rule: protected-branches.force-push',
+        '    target: acme/legacy',
+        '    reason: vendor mirror force-pushes',
+        '    expires: 2099-01-01',
+        '',
+      ].join('\n'),
+    );
+    const cfg = { baseline: file };
+
+    it('judges with the baseline\'s parameters, not the hardened profile\'s', () => {
+      const grace = byName('two-factor.grace-period');
+      expect(validate(grace, args('GroupSecurity', { ...G, two_factor_grace_period: 24 }, cfg))).toEqual([]);
+      expect(validate(grace, args('GroupSecurity', { ...G, two_factor_grace_period: 25 }, cfg))).toEqual([
+        '[two-factor.grace-period] Group acme allows a two-factor grace period of 25 hours; the baseline allows at most 24: this weakens the baseline ' +
+          '(incident scenario: "Suspected compromised user account"). Declare two_factor_grace_period: 24 or stricter.',
+      ]);
+      // A per-policy key still overrides one parameter of the file.
+      expect(validate(grace, args('GroupSecurity', { ...G, two_factor_grace_period: 25 }, { ...cfg, max_grace_period: 30 }))).toEqual([]);
+    });
+
+    it('a rule the baseline turns off guards nothing; a waiver lets its target through', () => {
+      expect(validate(byName('ci.public-jobs'), args('ProjectSecurity', { ...P, public_jobs: true }, cfg))).toEqual([]);
+      const force = byName('protected-branches.force-push');
+      expect(validate(force, args('ProtectedBranch', { project: 'acme/legacy', name: 'main', allow_force_push: true }, cfg))).toEqual([]);
+      expect(validate(force, args('ProtectedBranch', { ...B, allow_force_push: true }, cfg))).toHaveLength(1);
+    });
+
+    it('a baseline file that does not exist is the loader\'s error, naming the file', () => {
+      expect(() => validate(byName('two-factor.required'), args('GroupSecurity', { ...G, require_two_factor_authentication: false }, { baseline: join(dir, 'nope.yaml') }))).toThrow(/nope\.yaml.*no such file/);
+    });
   });
 });
