@@ -29,7 +29,15 @@ export interface GroupState {
   hooks?: Read<GlHook[]>;
   variables?: Read<GlVariable[]>;
   mrApprovalSetting?: Read<GlMrApprovalSetting>;
+  /**
+   * The group's ancestors, nearest first, with their 2FA settings: GitLab enforces 2FA on a member when the group or
+   * an ancestor requires it (User#expanded_groups_requiring_two_factor_authentication).
+   */
+  ancestors?: Read<GlGroupAncestor[]>;
 }
+
+/** An ancestor group as the two-factor rules need it (from GET /groups/:id?with_projects=false). */
+export type GlGroupAncestor = Pick<GlGroup, 'id' | 'full_path' | 'parent_id' | 'require_two_factor_authentication' | 'two_factor_grace_period'>;
 
 export interface ProjectState {
   target: TargetRef;

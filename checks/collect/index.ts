@@ -13,6 +13,7 @@ import type { Rule } from '../../policies/rule';
 import { planReads, type ReadPlan } from './plan';
 import { forEachPooled } from './pool';
 import { readOf } from './read';
+import { attachAncestors } from './ancestors';
 import { fetchGroupRead, fetchProjectRead } from './reads';
 import { trimGroup, trimProject } from './trim';
 import { inShard, type Shard } from '../scale/shard';
@@ -59,6 +60,7 @@ export async function collect(client: GitlabClient, baseline: Baseline, opts: Co
     await readGroupAreas(client, state, plan.group);
     tick();
   });
+  if (plan.group.has('ancestors')) await attachAncestors(client, groups);
   await forEachPooled(projects, width, async (state) => {
     await readProjectAreas(client, state, plan.project);
     tick();
@@ -115,7 +117,9 @@ export async function enrich(
 }
 
 export async function readGroupAreas(client: GitlabClient, state: GroupState, reads: ReadPlan['group']): Promise<void> {
-  await Promise.all([...reads].map(async (read) => Object.assign(state, { [read]: await fetchGroupRead(client, state.target.id, read) })));
+  // Ancestors come from attachAncestors, once for all groups.
+  const own = [...reads].filter((r) => r !== 'ancestors');
+  await Promise.all(own.map(async (read) => Object.assign(state, { [read]: await fetchGroupRead(client, state.target.id, read) })));
 }
 
 export async function readProjectAreas(client: GitlabClient, state: ProjectState, reads: ReadPlan['project']): Promise<void> {

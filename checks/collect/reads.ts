@@ -4,6 +4,7 @@ import type { GlVariable } from '../../gitlab/types';
 import type { Read } from '../../model/target';
 import type { GroupRead, ProjectRead } from '../../policies/rule';
 import { readOf } from './read';
+import { fetchAncestors } from './ancestors';
 
 
 /** Variable values are secrets: the snapshot (saved to disk, shown in reports) keeps only their flags. */
@@ -26,6 +27,8 @@ const groupReads: Record<Exclude<GroupRead, 'group'>, (c: GitlabClient, id: numb
   hooks: (c, id) => c.all(`/groups/${id}/hooks`, { per_page: 100 }),
   variables: async (c, id) => withoutValues(await c.all<GlVariable>(`/groups/${id}/variables`, { per_page: 100 })),
   mrApprovalSetting: (c, id) => c.get(`/groups/${id}/merge_request_approval_setting`),
+  // Per group (revert's verification, watch); collect and --since-last use attachAncestors, which reads each once.
+  ancestors: (c, id) => fetchAncestors(c, id),
 };
 
 export function fetchProjectRead<K extends ProjectRead>(client: GitlabClient, id: number, read: K): Promise<Read<unknown>> {

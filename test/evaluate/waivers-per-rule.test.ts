@@ -52,6 +52,7 @@ function brokenEverywhere(): Snapshot {
         ),
         hooks: ok([hook(5, 'https://evil.example/h', { enable_ssl_verification: false })]),
         variables: ok([variable('DEPLOY_TOKEN', { masked: false, protected: false })]),
+        ancestors: ok([]),
       },
     ],
     projects: [

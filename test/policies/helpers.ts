@@ -175,6 +175,7 @@ export function group(over: Partial<Omit<GroupSubject, 'kind'>> = {}): GroupSubj
     hooks: [],
     variables: [],
     mrApprovalSetting: approvalSetting(),
+    ancestors: [],
     ...over,
   };
 }
