@@ -7,6 +7,7 @@ const benches: Record<string, () => Promise<(args: string[]) => Promise<void>>> 
   shard: async () => (await import('./shard')).benchShard,
   matching: async () => (await import('./matching')).benchMatching,
   startup: async () => (await import('./startup')).benchStartup,
+  'watch-flood': async () => (await import('./watch-flood')).benchWatchFlood,
 };
 
 async function run(): Promise<void> {

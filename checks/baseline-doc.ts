@@ -51,6 +51,19 @@ export const KEY_NOTES: Record<string, string> = {
   'settings.git-abuse.auto_ban': 'Whether users who exceed the limit must be banned automatically.',
   'settings.ci.secret_patterns': 'Case-insensitive substrings of variable keys that mark a secret, which must be masked.',
   'settings.ci.require_protected': 'Secret-looking variables must also be protected (only on protected branches and tags).',
+  'settings.projects.max_forking_access_level': 'Most open forking_access_level a project may have: disabled < private (members only) < enabled.',
+  'settings.projects.inactive_months': 'An unarchived project without activity (last_activity_at) for this many months is a finding (projects.inactive).',
+  'settings.groups.max_project_creation_level': 'Most open project_creation_level: noone < administrator < owner < maintainer < developer.',
+  'settings.groups.max_subgroup_creation_level': 'Most open subgroup_creation_level: owner < maintainer.',
+  'settings.groups.default_branch_push_access_level': 'Lowest role default_branch_protection_defaults may let push to a new project\'s default branch (group and instance).',
+  'settings.groups.default_branch_merge_access_level': 'Lowest role default_branch_protection_defaults may let merge into it.',
+  'settings.members.max_owners': 'Most direct Owners a group or project may have (members.too-many-owners).',
+  'settings.members.max_maintainers': 'Most direct Maintainers a group or project may have.',
+  'settings.members.max_hours_without_two_factor': 'Hours since joining a group that requires 2FA after which a member without 2FA is a finding (administrator token).',
+  'settings.members.max_external_access_level': 'Highest role an external user may hold directly: 10 Guest, 20 Reporter, 30 Developer, 40 Maintainer, 50 Owner.',
+  'settings.instance.min_email_confirmation': 'email_confirmation_setting must be at least this: soft < hard.',
+  'settings.instance.max_pat_lifetime_days': 'max_personal_access_token_lifetime must be set and at most this many days (Ultimate).',
+  'settings.instance.stale_admin_months': 'An active administrator without activity for this many months is a finding.',
 };
 
 type Shape = Record<string, z.ZodType>;

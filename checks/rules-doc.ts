@@ -9,6 +9,7 @@ import { CATALOG } from '../policies/catalog';
 import { areaParams, type Area } from '../policies/params';
 import { minTierFor, type Rule } from '../policies/rule';
 import { scenarioAnchor } from '../policies/scenarios';
+import { LEGITIFY_POLICIES, NOT_COVERED } from '../policies/legitify';
 
 export const RULES_FORMATS = ['markdown', 'json'] as const;
 export type RulesFormat = (typeof RULES_FORMATS)[number];
@@ -38,6 +39,8 @@ export interface RuleDoc {
   /** On or off in each built-in profile. */
   profiles: Record<ProfileName, boolean>;
   scenario: { heading: string; url: string };
+  /** Legit-Labs/legitify GitLab policies this rule covers (`<package>.<rule>`), from policies/legitify.ts. */
+  legitify: string[];
 }
 
 export function ruleDocs(catalog: readonly Rule[] = CATALOG): RuleDoc[] {
@@ -69,6 +72,7 @@ export function ruleDocs(catalog: readonly Rule[] = CATALOG): RuleDoc[] {
         }),
       ) as Record<ProfileName, boolean>,
       scenario: { heading: rule.scenario, url: `${INCIDENT_GUIDE_URL}#${scenarioAnchor(rule.scenario)}` },
+      legitify: LEGITIFY_POLICIES.filter((l) => l.rule === rule.id).map((l) => l.policy),
     };
   });
 }
@@ -101,11 +105,14 @@ export function rulesMarkdown(docs: readonly RuleDoc[]): string {
     '`skipped`, never as passed. Profiles: `baseline` (minimum sane settings) and `hardened`; a baseline file',
     'turns rules on or off under `rules:` and overrides parameters under `settings.<area>` (docs/baseline.md).',
     '',
-    '| id | area | severity | scope | min tier | baseline | hardened |',
-    '|---|---|---|---|---|---|---|',
+    'The last two columns say which [legitify](https://github.com/Legit-Labs/legitify) GitLab policies a rule covers',
+    '(see [legitify coverage](#legitify-coverage)) and which scenario of GitLab\'s incident guide it defends.',
+    '',
+    '| id | area | severity | scope | min tier | baseline | hardened | legitify | incident scenario |',
+    '|---|---|---|---|---|---|---|---|---|',
     ...docs.map(
       (d) =>
-        `| [\`${d.id}\`](#${mdAnchor(d.id)}) | ${d.area} | ${d.severity} | ${d.scope.join(', ')} | ${cell(tierText(d))} | ${onOff(d.profiles.baseline)} | ${onOff(d.profiles.hardened)} |`,
+        `| [\`${d.id}\`](#${mdAnchor(d.id)}) | ${d.area} | ${d.severity} | ${d.scope.join(', ')} | ${cell(tierText(d))} | ${onOff(d.profiles.baseline)} | ${onOff(d.profiles.hardened)} | ${d.legitify.map((l) => `\`${l}\``).join('<br>') || '–'} | [${d.scenario.heading}](${d.scenario.url}) |`,
     ),
   ];
   // Sections follow the id prefix, so the instance rules (areas two-factor, git-abuse) get their own.
@@ -137,7 +144,29 @@ export function rulesMarkdown(docs: readonly RuleDoc[]): string {
       );
     }
   }
+  out.push(...coverageMarkdown());
   return out.join('\n') + '\n';
+}
+
+/** Every legitify GitLab policy with the rule that covers it, and what the REST API cannot read. */
+function coverageMarkdown(): string[] {
+  return [
+    '',
+    '## legitify coverage',
+    '',
+    `Each of legitify's ${LEGITIFY_POLICIES.length} GitLab policies (\`policies/gitlab/*.rego\`: organization, repository, member, server) and the rule`,
+    'that covers it. A note says where the rule judges differently.',
+    '',
+    '| legitify policy | title | rule | note |',
+    '|---|---|---|---|',
+    ...LEGITIFY_POLICIES.map((l) => `| \`${l.policy}\` | ${cell(l.title)} | [\`${l.rule}\`](#${mdAnchor(l.rule)}) | ${cell(l.note ?? '')} |`),
+    '',
+    '## Not covered',
+    '',
+    'Settings named by the incident guide or asked for that no rule checks, and why:',
+    '',
+    ...NOT_COVERED.map((n) => `- ${n.what}: ${n.why}.`),
+  ];
 }
 
 /** GitHub/GitLab heading anchor of a rule id heading (`### two-factor.required` -> `two-factorrequired`). */

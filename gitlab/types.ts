@@ -78,7 +78,10 @@ export interface GlGroup {
   prevent_forking_outside_group?: boolean;
   /** Present only on top-level groups. */
   prevent_sharing_groups_outside_hierarchy?: boolean;
+  /** noone | owner | maintainer | developer | administrator (Gitlab::Access.project_creation_string_values). */
   project_creation_level?: string;
+  /** owner | maintainer (Gitlab::Access.subgroup_creation_string_values). */
+  subgroup_creation_level?: string;
   default_branch_protection?: number;
   default_branch_protection_defaults?: GlBranchProtectionDefaults;
   // Git abuse rate limit: Ultimate, top-level groups, group admins only; absent otherwise.
@@ -113,6 +116,8 @@ export interface GlProject {
   /** Licence-gated (Premium), deprecated. */
   approvals_before_merge?: number;
   builds_access_level?: string;
+  /** `disabled` | `private` (members only) | `enabled` (lib/api/entities/project.rb, project_feature). */
+  forking_access_level?: 'disabled' | 'private' | 'enabled';
   created_at?: string;
   last_activity_at?: string;
   /** Present when the project is marked for deletion. */
@@ -246,7 +251,87 @@ export interface GlApplicationSettings {
   git_rate_limit_users_allowlist?: string[];
   git_rate_limit_users_alertlist?: number[];
   auto_ban_user_on_excessive_projects_download?: boolean;
+  // Sign-up, sign-in and abuse limits (app/helpers/application_settings_helper.rb visible_attributes).
+  signup_enabled?: boolean;
+  require_admin_approval_after_user_signup?: boolean;
+  domain_allowlist?: string[] | null;
+  /** off | soft | hard (ApplicationSetting enum email_confirmation_setting). */
+  email_confirmation_setting?: 'off' | 'soft' | 'hard';
+  password_authentication_enabled_for_git?: boolean;
+  throttle_authenticated_api_enabled?: boolean;
+  throttle_authenticated_web_enabled?: boolean;
+  throttle_unauthenticated_api_enabled?: boolean;
+  /** The column throttle_unauthenticated_enabled, also exposed under this name (lib/api/entities/application_setting.rb). */
+  throttle_unauthenticated_web_enabled?: boolean;
+  throttle_unauthenticated_enabled?: boolean;
+  allow_local_requests_from_web_hooks_and_services?: boolean;
+  allow_local_requests_from_system_hooks?: boolean;
+  /** EE build only (ee/app/helpers/ee/application_settings_helper.rb); days, null = no limit; enforced with Ultimate. */
+  max_personal_access_token_lifetime?: number | null;
+  admin_mode?: boolean;
+  allow_runner_registration_token?: boolean;
   [key: string]: unknown;
+}
+
+/**
+ * GET /projects/:id/push_rule and /groups/:id/push_rule (Premium; ee/lib/api/project_push_rule.rb,
+ * ee/lib/api/entities/group_push_rule.rb). The project endpoint answers `null` when the project has none, the group
+ * endpoint 404. commit_committer_check and reject_unsigned_commits are absent where their licence feature is not.
+ */
+export interface GlPushRule {
+  id: number;
+  project_id?: number;
+  created_at?: string;
+  commit_message_regex?: string | null;
+  commit_message_negative_regex?: string | null;
+  branch_name_regex?: string | null;
+  author_email_regex?: string | null;
+  file_name_regex?: string | null;
+  deny_delete_tag: boolean;
+  member_check: boolean;
+  prevent_secrets: boolean;
+  max_file_size?: number;
+  commit_committer_check?: boolean;
+  commit_committer_name_check?: boolean;
+  reject_unsigned_commits?: boolean;
+  reject_non_dco_commits?: boolean;
+}
+
+/** GET /groups/:id/members and /projects/:id/members (direct members; lib/api/entities/member.rb). */
+export interface GlMember {
+  id: number;
+  username: string;
+  name: string;
+  state: string;
+  access_level: number;
+  created_at?: string;
+  expires_at?: string | null;
+  /** Joined from GET /users (admin only, UserWithAdmin): absent without an administrator token. */
+  two_factor_enabled?: boolean;
+  external?: boolean;
+}
+
+/** GET /projects/:id/deploy_keys (lib/api/entities/deploy_keys_project.rb): `can_push` is write access. */
+export interface GlDeployKey {
+  id: number;
+  title: string;
+  created_at?: string;
+  expires_at?: string | null;
+  can_push: boolean;
+  fingerprint?: string;
+}
+
+/** GET /users?admins=true as an administrator (UserWithAdmin): the fields the stale-admin rule reads. */
+export interface GlAdminUser {
+  id: number;
+  username: string;
+  name: string;
+  state: string;
+  is_admin: boolean;
+  created_at?: string;
+  last_sign_in_at?: string | null;
+  last_activity_on?: string | null;
+  bot?: boolean;
 }
 
 /** Audit event as the REST API returns it (gitlab-api.md §4). */

@@ -1,7 +1,11 @@
 // What the collector fills and the evaluator reads: one state per target, each read ok or an error on its target.
 // Saved with --save-snapshot; shapes of the JSON report are a contract (DESIGN.md): extend, never rename.
 import type {
+  GlAdminUser,
   GlApplicationSettings,
+  GlDeployKey,
+  GlMember,
+  GlPushRule,
   GlApprovalRule,
   GlGroup,
   GlHook,
@@ -19,6 +23,8 @@ import type { TargetErrorEntry } from './result';
 export interface InstanceState {
   target: TargetRef; // kind 'instance', path '(instance)', id 0
   settings: Read<GlApplicationSettings>;
+  /** GET /users?admins=true (administrator token). */
+  admins?: Read<GlAdminUser[]>;
 }
 
 export interface GroupState {
@@ -29,6 +35,10 @@ export interface GroupState {
   hooks?: Read<GlHook[]>;
   variables?: Read<GlVariable[]>;
   mrApprovalSetting?: Read<GlMrApprovalSetting>;
+  /** null: the group has no push rule (GET answers 404). */
+  pushRule?: Read<GlPushRule | null>;
+  /** Direct members; 2FA and external flags joined from GET /users when the token is an administrator's. */
+  members?: Read<GlMember[]>;
   /**
    * The group's ancestors, nearest first, with their 2FA settings: GitLab enforces 2FA on a member when the group or
    * an ancestor requires it (User#expanded_groups_requiring_two_factor_authentication).
@@ -50,6 +60,10 @@ export interface ProjectState {
   hooks?: Read<GlHook[]>;
   variables?: Read<GlVariable[]>;
   jobTokenScope?: Read<GlJobTokenScope>;
+  /** null: the project has no push rule (GET answers `null`). */
+  pushRule?: Read<GlPushRule | null>;
+  members?: Read<GlMember[]>;
+  deployKeys?: Read<GlDeployKey[]>;
 }
 
 export interface GitlabInfo {

@@ -8,6 +8,10 @@ import * as mrApprovals from './mr-approvals';
 import * as webhooks from './webhooks';
 import * as gitAbuse from './git-abuse';
 import * as ci from './ci';
+import * as projects from './projects';
+import * as pushRules from './push-rules';
+import * as groups from './groups';
+import * as members from './members';
 import * as instance from './instance';
 
 const AREA_RULES = [
@@ -18,6 +22,10 @@ const AREA_RULES = [
   webhooks.rules,
   gitAbuse.rules,
   ci.rules,
+  projects.rules,
+  pushRules.rules,
+  groups.rules,
+  members.rules,
   instance.rules,
 ] as const;
 

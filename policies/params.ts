@@ -61,6 +61,48 @@ export const areaParams = {
       require_protected: z.boolean().default(false),
     })
     .strict(),
+  projects: z
+    .object({
+      /** Most open forking_access_level allowed: disabled < private (members only) < enabled. */
+      max_forking_access_level: z.enum(['disabled', 'private', 'enabled']).default('private'),
+      /** An unarchived project with no activity for this many months is a finding. */
+      inactive_months: z.number().int().min(1).max(120).default(6),
+    })
+    .strict(),
+  groups: z
+    .object({
+      /** Most open project_creation_level allowed: noone < administrator < owner < maintainer < developer. */
+      max_project_creation_level: z.enum(['noone', 'administrator', 'owner', 'maintainer', 'developer']).default('maintainer'),
+      /** Most open subgroup_creation_level allowed: owner < maintainer. */
+      max_subgroup_creation_level: z.enum(['owner', 'maintainer']).default('maintainer'),
+      /** default_branch_protection_defaults: lowest role allowed to push / merge to a new project's default branch. */
+      default_branch_push_access_level: accessLevel.default(40),
+      default_branch_merge_access_level: accessLevel.default(30),
+    })
+    .strict(),
+  'push-rules': z.object({}).strict(),
+  members: z
+    .object({
+      /** More direct members with the Owner role than this is a finding. */
+      max_owners: z.number().int().min(1).max(1000).default(3),
+      /** More direct members with the Maintainer role than this is a finding. */
+      max_maintainers: z.number().int().min(1).max(1000).default(10),
+      /** Hours a member of a group that requires 2FA may stay without it (from joining). */
+      max_hours_without_two_factor: z.number().int().min(0).default(48),
+      /** Highest role an external user may hold (30 Developer). */
+      max_external_access_level: z.union([z.literal(10), z.literal(20), z.literal(30), z.literal(40), z.literal(50)]).default(30),
+    })
+    .strict(),
+  instance: z
+    .object({
+      /** email_confirmation_setting must be at least this: soft (sign in while confirming) < hard. */
+      min_email_confirmation: z.enum(['soft', 'hard']).default('soft'),
+      /** max_personal_access_token_lifetime (days) must be set and at most this. */
+      max_pat_lifetime_days: z.number().int().min(1).max(400).default(365),
+      /** An administrator without activity for this many months is a finding. */
+      stale_admin_months: z.number().int().min(1).max(120).default(6),
+    })
+    .strict(),
 } as const;
 
 export type Area = keyof typeof areaParams;

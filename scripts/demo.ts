@@ -11,8 +11,11 @@ import { startSim, type RunningSim } from '../sim';
 
 const OUT = resolve(process.argv.includes('--out') ? process.argv[process.argv.indexOf('--out') + 1]! : 'demo-output');
 
+// Bold headings on a terminal only: piped or redirected output stays plain text.
+const BOLD = process.stdout.isTTY && !process.env.NO_COLOR ? ['\x1b[1m', '\x1b[0m'] : ['', ''];
+
 function say(text: string): void {
-  process.stdout.write(`\n\x1b[1m== ${text}\x1b[0m\n`);
+  process.stdout.write(`\n${BOLD[0]}== ${text}${BOLD[1]}\n`);
 }
 
 async function step(io: CliIO, argv: string[]): Promise<number> {

@@ -23,14 +23,15 @@ export function groupEntity(ctx: SimContext, g: SimGroup): Record<string, unknow
     two_factor_grace_period: g.two_factor_grace_period,
     project_creation_level: g.project_creation_level ?? 'maintainer',
     auto_devops_enabled: null,
-    subgroup_creation_level: 'maintainer',
+    subgroup_creation_level: g.subgroup_creation_level ?? 'maintainer',
     emails_disabled: false,
     emails_enabled: true,
     mentions_disabled: null,
     lfs_enabled: true,
     default_branch: null,
     default_branch_protection: g.default_branch_protection ?? 2,
-    default_branch_protection_defaults: g.default_branch_protection_defaults ?? {},
+    // Namespace#default_branch_protection_settings: the group's own hash, else the instance's.
+    default_branch_protection_defaults: g.default_branch_protection_defaults ?? state.application_settings.default_branch_protection_defaults ?? {},
     avatar_url: null,
     request_access_enabled: true,
     full_name: g.full_name ?? g.name,
@@ -45,18 +46,33 @@ export function groupEntity(ctx: SimContext, g: SimGroup): Record<string, unknow
   };
   if (g.parent_id === null) out.prevent_sharing_groups_outside_hierarchy = g.prevent_sharing_groups_outside_hierarchy ?? false;
   if (state.edition === 'ee') {
-    // EE-build keys, present with or without a licence (gitlab-api.md §2).
-    out.membership_lock = g.membership_lock ?? false;
-    out.prevent_forking_outside_group = g.prevent_forking_outside_group ?? false;
+    // EE-build key of the list entity (ee/lib/ee/api/entities/group.rb).
     out.wiki_access_level = 'enabled';
   }
   return out;
+}
+
+/** The top-level ancestor, where namespace-wide settings such as forking protection live. */
+function rootOf(ctx: SimContext, g: SimGroup): SimGroup {
+  let cur = g;
+  while (cur.parent_id !== null) {
+    const parent = ctx.state.groups.find((x) => x.id === cur.parent_id);
+    if (!parent) break;
+    cur = parent;
+  }
+  return cur;
 }
 
 /** GET /groups/:id entity. */
 export function groupDetailEntity(ctx: SimContext, g: SimGroup, opts: { withProjects: boolean }): Record<string, unknown> {
   const { state } = ctx;
   const out = groupEntity(ctx, g);
+  if (state.edition === 'ee') {
+    // GroupDetail only (ee/lib/ee/api/entities/group_detail.rb), not the list entity; with or without a licence.
+    // prevent_forking_outside_group? reads the top-level group's namespace setting.
+    out.prevent_forking_outside_group = rootOf(ctx, g).prevent_forking_outside_group ?? false;
+    out.membership_lock = g.membership_lock ?? false;
+  }
   if (atLeastTier(state, 'premium')) {
     out.ip_restriction_ranges = (g as { ip_restriction_ranges?: string | null }).ip_restriction_ranges ?? null;
     out.allowed_email_domains_list = (g as { allowed_email_domains_list?: string | null }).allowed_email_domains_list ?? null;
@@ -155,6 +171,7 @@ export function projectEntity(ctx: SimContext, p: SimProject, role: number, simp
     merge_requests_enabled: true,
     jobs_enabled: p.builds_access_level !== 'disabled',
     builds_access_level: p.builds_access_level ?? 'enabled',
+    forking_access_level: p.forking_access_level ?? 'enabled',
     repository_access_level: 'enabled',
     merge_requests_access_level: 'enabled',
     public_jobs: p.public_jobs,
@@ -209,6 +226,14 @@ export function userEntity(ctx: Pick<SimContext, 'baseUrl'>, viewer: SimUser, u:
     web_url: webUrl(ctx, 'user', u.username),
   };
   if (viewer.is_admin || viewer.id === u.id) out.email = u.email;
-  if (viewer.is_admin) out.is_admin = u.is_admin;
+  if (viewer.is_admin) {
+    // UserWithAdmin < UserPublic (lib/api/entities/user_with_admin.rb, user_public.rb).
+    out.is_admin = u.is_admin;
+    out.created_at = u.created_at ?? null;
+    out.last_sign_in_at = u.last_sign_in_at ?? null;
+    out.last_activity_on = u.last_activity_on ?? null;
+    out.two_factor_enabled = u.two_factor_enabled ?? false;
+    out.external = u.external ?? false;
+  }
   return out;
 }

@@ -8,6 +8,7 @@ import type {
   GlProject,
   GlProjectApprovals,
   GlProtectedBranch,
+  GlPushRule,
   GlVariable,
   Tier,
 } from '../gitlab/types';
@@ -19,6 +20,13 @@ export interface SimUser {
   email: string;
   state: 'active' | 'blocked' | 'deactivated';
   is_admin: boolean;
+  /** UserWithAdmin fields (lib/api/entities/user_public.rb, user_with_admin.rb): only administrators see them. */
+  two_factor_enabled?: boolean;
+  external?: boolean;
+  created_at?: string;
+  last_sign_in_at?: string | null;
+  /** A date (YYYY-MM-DD), as GitLab stores it. */
+  last_activity_on?: string | null;
 }
 
 export interface SimToken {
@@ -37,6 +45,8 @@ export interface SimMember {
   user_id: number;
   /** 10 Guest, 20 Reporter, 30 Developer, 40 Maintainer, 50 Owner. */
   access_level: number;
+  /** When the membership was created (Member entity `created_at`). */
+  created_at?: string;
 }
 
 export interface SimHook extends GlHook {
@@ -65,6 +75,8 @@ export interface SimGroup extends GlGroup {
   approval_locks: Partial<Record<keyof SimApprovalFlags, boolean>>;
   /** Group-level protected branches (Premium, top-level, self-managed; gitlab-api.md §3.5). */
   protected_branches: GlProtectedBranch[];
+  /** Premium push rule (ee/lib/api/group_push_rule.rb); null when the group has none. */
+  push_rule?: GlPushRule | null;
   /** Ultimate; audit events stream here when set (issue 9 uses it). */
   streaming_destinations?: { id: number; url: string; verification_token: string }[];
 }
@@ -96,8 +108,10 @@ export interface SimProject extends GlProject {
   hooks: SimHook[];
   variables: GlVariable[];
   job_token_scope: SimJobTokenScope;
-  deploy_keys: { id: number; title: string }[];
+  deploy_keys: { id: number; title: string; can_push?: boolean; created_at?: string; fingerprint?: string }[];
   branches: string[];
+  /** Premium push rule (ee/lib/api/project_push_rule.rb); null when the project has none. */
+  push_rule?: GlPushRule | null;
 }
 
 export interface SimState {

@@ -15,9 +15,16 @@ export function writeReport(io: CliIO, opts: { format?: ReportFormat; output?: s
     color: format === 'table' && !opts.output && io.stdoutIsTTY && !io.env.NO_COLOR,
     generatedAt: io.now().toISOString(),
     toolVersion: require('../../package.json').version as string,
-    ...(io.columns ? { width: io.columns } : {}),
+    ...(tableWidth(io) ? { width: tableWidth(io)! } : {}),
     ...(opts.baseline ? { baselineFile: opts.baseline } : {}),
   });
   if (opts.output) io.writeFile(opts.output, text);
   else io.stdout(text);
+}
+
+/** The terminal's width, else `COLUMNS` (set it to fit piped output to a width); none: whole lines, greppable. */
+export function tableWidth(io: Pick<CliIO, 'columns' | 'env'>): number | undefined {
+  if (io.columns) return io.columns;
+  const n = Number(io.env.COLUMNS);
+  return Number.isInteger(n) && n >= 40 ? n : undefined;
 }

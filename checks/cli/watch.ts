@@ -103,7 +103,7 @@ export async function runWatch(opts: WatchOptions, io: CliIO, deps: WatchDeps = 
   const s = watcher.stats();
   io.stderr(
     `gitlab-posture watch: ${s.processed} event(s) processed (${s.caughtUp} by catch-up), ${s.duplicates} duplicate(s), ` +
-      `${s.refused} refused while full, ${s.matches} detection match(es), ${s.writes.verified} revert(s) verified.\n`,
+      `${s.refused} refused while full, ${s.untrustedTime} refused for an untrusted created_at, ${s.confirmed} confirmed through the audit API, ${s.matches} detection match(es), ${s.writes.verified} revert(s) verified.\n`,
   );
   if (s.errors > 0 || s.writes.failed > 0) return 2;
   return s.drift > s.writes.verified ? 1 : 0;
@@ -162,7 +162,8 @@ Examples:
   export ${STREAMING_TOKEN_ENV}=…        # the HTTP destination's verification token
   gitlab-posture watch --listen 127.0.0.1:8787 --baseline baseline.yaml --revert
 
-Point a top-level group's (or the instance's) HTTP streaming destination at http://HOST:PORT/.
+Point a top-level group's (or the instance's) HTTP streaming destination at the receiver. It speaks plain HTTP:
+put it behind a TLS-terminating proxy (the verification token travels in a header), on loopback or a private network.
 Prints one JSON object per line: match (a detection fired), check (a target re-checked), revert, ignored, error.
 Exit codes on Ctrl-C: 0 nothing left to do, 1 drift left in place, 2 a read or write failed.`,
     )

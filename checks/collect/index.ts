@@ -14,7 +14,7 @@ import { planReads, type ReadPlan } from './plan';
 import { forEachPooled } from './pool';
 import { readOf } from './read';
 import { attachAncestors } from './ancestors';
-import { fetchGroupRead, fetchProjectRead } from './reads';
+import { fetchGroupRead, fetchInstanceRead, fetchProjectRead } from './reads';
 import { trimGroup, trimProject } from './trim';
 import { inShard, type Shard } from '../scale/shard';
 
@@ -66,9 +66,7 @@ export async function collect(client: GitlabClient, baseline: Baseline, opts: Co
     tick();
   });
 
-  const instance: InstanceState | undefined = plan.instance.has('settings') && inShard(INSTANCE_TARGET, opts.shard)
-    ? { target: INSTANCE_TARGET, settings: await readOf(() => client.get('/application/settings')) }
-    : undefined;
+  const instance = inShard(INSTANCE_TARGET, opts.shard) ? await readInstance(client, plan.instance) : undefined;
 
   return {
     schemaVersion: 1,
@@ -114,6 +112,14 @@ export async function enrich(
   }
   await forEachPooled(work, width, (job) => job());
   return work.length;
+}
+
+/** The instance's reads (settings first, then e.g. the administrators); undefined when no instance rule runs. */
+export async function readInstance(client: GitlabClient, reads: ReadPlan['instance']): Promise<InstanceState | undefined> {
+  if (reads.size === 0) return undefined;
+  const instance: InstanceState = { target: INSTANCE_TARGET, settings: (await fetchInstanceRead(client, 'settings')) as InstanceState['settings'] };
+  for (const read of reads) if (read !== 'settings') Object.assign(instance, { [read]: await fetchInstanceRead(client, read) });
+  return instance;
 }
 
 export async function readGroupAreas(client: GitlabClient, state: GroupState, reads: ReadPlan['group']): Promise<void> {

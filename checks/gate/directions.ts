@@ -62,6 +62,28 @@ export const DIRECTIONS: { [A in Area]: { [K in keyof AllParams[A]]-?: Direction
     secret_patterns: { kind: 'required-list', covers: patternCovers },
     require_protected: { kind: 'true-is-strict' },
   },
+  projects: {
+    max_forking_access_level: { kind: 'ranked', order: ['disabled', 'private', 'enabled'] },
+    inactive_months: { kind: 'max' },
+  },
+  groups: {
+    max_project_creation_level: { kind: 'ranked', order: ['noone', 'administrator', 'owner', 'maintainer', 'developer'] },
+    max_subgroup_creation_level: { kind: 'ranked', order: ['owner', 'maintainer'] },
+    default_branch_push_access_level: { kind: 'ranked', order: ACCESS_LEVELS },
+    default_branch_merge_access_level: { kind: 'ranked', order: ACCESS_LEVELS },
+  },
+  'push-rules': {},
+  members: {
+    max_owners: { kind: 'max' },
+    max_maintainers: { kind: 'max' },
+    max_hours_without_two_factor: { kind: 'max' },
+    max_external_access_level: { kind: 'max' },
+  },
+  instance: {
+    min_email_confirmation: { kind: 'ranked', order: ['hard', 'soft'] },
+    max_pat_lifetime_days: { kind: 'max' },
+    stale_admin_months: { kind: 'max' },
+  },
 };
 
 export type Comparison = 'equal' | 'looser' | 'stricter';

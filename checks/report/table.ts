@@ -56,18 +56,14 @@ export function renderTable(result: CheckResult, ctx: ReportContext): string {
     // No colours from cli-table3 itself: colour only where `color` says so, so piped output stays plain.
     // On a terminal the message column takes what the width leaves and wraps; piped output keeps whole lines
     // so it stays greppable.
-    const wrap = ctx.width ? { colWidths: [null, null, null, null, null, Math.max(40, Math.min(100, ctx.width - 110))], wordWrap: true } : {};
-    const table = new Table({
-      head: ['Severity', 'Rule', 'Setting', 'Expected', 'Actual', 'Message'],
-      style: { head: [], border: [] },
-      ...wrap,
-    });
+    const head = ['Severity', 'Rule', 'Setting', 'Expected', 'Actual', 'Message'];
+    const rows: string[][] = [];
     for (const f of findings) {
       const notes = [f.message];
       if (f.waived) notes.push(`waived: ${f.waiver?.reason ?? 'no reason given'}${f.waiver?.expires ? ` (until ${f.waiver.expires})` : ''}`);
       const why = describeExplanation(f);
       if (why) notes.push(why);
-      table.push([
+      rows.push([
         f.waived ? paint('waived', `waived (${f.severity})`) : paint(f.severity, f.severity),
         terminalSafe(f.rule),
         terminalSafe(describeSubject(f)),
@@ -76,6 +72,14 @@ export function renderTable(result: CheckResult, ctx: ReportContext): string {
         notes.map(terminalSafe).join('\n'),
       ]);
     }
+    const widths = ctx.width ? fitColumns([head, ...rows], ctx.width) : undefined;
+    const table = new Table({
+      head,
+      style: { head: [], border: [] },
+      // Every column wraps (at word boundaries, long words broken) so the whole table fits the terminal.
+      ...(widths ? { colWidths: widths, wordWrap: true, wrapOnWordBoundary: true } : {}),
+    });
+    table.push(...(widths ? rows.map((r) => r.map((cell, c) => breakLongWords(cell, widths[c]! - 2))) : rows));
     out.push('', paint('bold', terminalSafe(key)), table.toString());
   }
 
@@ -102,5 +106,70 @@ export function renderTable(result: CheckResult, ctx: ReportContext): string {
 
   const line = summaryLine(result);
   out.push('', result.summary.complete ? line : paint('error', line));
-  return `${out.join('\n')}\n`;
+  const text = out.join('\n');
+  return `${ctx.width ? wrapText(text, ctx.width) : text}\n`;
+}
+
+// eslint-disable-next-line no-control-regex
+const ANSI_RE = /\u001b\[[0-9;]*m/g;
+const visible = (s: string) => s.replace(ANSI_RE, '');
+
+/**
+ * Column widths (padding included) whose sum plus the borders is at most `width`: columns narrower than a common
+ * cap keep their natural width, the others share what is left. The cap is the largest that fits.
+ */
+export function fitColumns(rows: readonly (readonly string[])[], width: number): number[] {
+  const natural = rows[0]!.map((_, c) => Math.max(...rows.map((r) => Math.max(...visible(r[c] ?? '').split('\n').map((l) => l.length)))) + 2);
+  const available = width - (natural.length + 1);
+  const MIN = 6;
+  if (natural.reduce((a, b) => a + b, 0) <= available) return natural;
+  let cap = MIN;
+  while (natural.reduce((a, n) => a + Math.min(n, cap + 1), 0) <= available) cap++;
+  const widths = natural.map((n) => Math.min(n, cap));
+  // Hand the remainder to the capped columns, left to right.
+  let rest = available - widths.reduce((a, b) => a + b, 0);
+  for (let i = 0; i < widths.length && rest > 0; i++) {
+    if (natural[i]! > widths[i]!) {
+      widths[i]!++;
+      rest--;
+    }
+  }
+  return widths.map((w) => Math.max(MIN, w));
+}
+
+/** cli-table3 truncates a word longer than its column with "…": break such words (a URL, a long key) instead. */
+function breakLongWords(cell: string, max: number): string {
+  if (max < 1 || ANSI_RE.test(cell)) {
+    ANSI_RE.lastIndex = 0;
+    return cell;
+  }
+  return cell
+    .split('\n')
+    .map((line) => line.split(' ').map((word) => (word.length > max ? word.match(new RegExp(`.{1,${max}}`, 'g'))!.join('\n') : word)).join(' '))
+    .join('\n');
+}
+
+
+/** Lines outside the tables (skipped, errors, summary) wrap at word boundaries, continuing under their indent. */
+function wrapText(text: string, width: number): string {
+  return text
+    .split('\n')
+    .flatMap((line) => {
+      if (visible(line).length <= width) return [line];
+      const indent = /^\s*/.exec(line)![0] + '  ';
+      const lines: string[] = [];
+      let current = '';
+      for (const word of line.trimStart().split(' ')) {
+        const lead = lines.length === 0 && current === '' ? /^\s*/.exec(line)![0] : current === '' ? indent : '';
+        const next = current === '' ? lead + word : `${current} ${word}`;
+        if (visible(next).length > width && current !== '') {
+          lines.push(current);
+          current = indent + word;
+        } else current = next;
+      }
+      if (current) lines.push(current);
+      // A single word wider than the line is broken too.
+      return lines.flatMap((l) => (visible(l).length > width ? l.match(new RegExp(`.{1,${width}}`, 'g'))! : [l]));
+    })
+    .join('\n');
 }

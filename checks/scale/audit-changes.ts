@@ -69,6 +69,8 @@ const PROJECT_EVENTS: Record<string, Effect> = {
   secure_ci_job_token_project_removed: project('jobTokenScope'),
   secure_ci_job_token_group_added: project('jobTokenScope'),
   secure_ci_job_token_group_removed: project('jobTokenScope'),
+  // Audit::ProjectFeatureChangesAuditor; forking_access_level is on the project entity.
+  project_feature_forking_access_level_updated: project('project'),
   project_destroyed: { kind: 'gone' },
   project_deletion_marked: { kind: 'gone' },
   project_restored: { kind: 'unknown' },
@@ -100,6 +102,11 @@ const GROUP_EVENTS: Record<string, Effect> = {
   protected_branch_removed: GROUP_BRANCHES,
   protected_branch_allow_force_push_updated: GROUP_BRANCHES,
   protected_branch_code_owner_approval_required_updated: GROUP_BRANCHES,
+  // Audit::PushRules::GroupPushRulesChangesAuditor EVENT_TYPE_PER_ATTR (the columns push-rules.* read).
+  group_push_rules_reject_unsigned_commits_updated: group('pushRule'),
+  group_push_rules_prevent_secrets_updated: group('pushRule'),
+  group_push_rules_reject_member_check_updated: group('pushRule'),
+  group_push_rules_commit_committer_check_updated: group('pushRule'),
   group_destroyed: { kind: 'gone' },
   group_deletion_marked: { kind: 'gone' },
 };

@@ -11,7 +11,7 @@ import type { GlAuditEvent, GlGroup, GlProject } from '../../gitlab/types';
 import { tierAtLeast, type Rule } from '../../policies/rule';
 import type { Baseline } from '../baseline/types';
 import { selectTargets } from '../baseline/targets';
-import { groupRef, INSTANCE_TARGET, projectRef, readGroupAreas, readProjectAreas, readTargetGroup } from '../collect';
+import { groupRef, projectRef, readGroupAreas, readInstance, readProjectAreas, readTargetGroup } from '../collect';
 import { planReads, type ReadPlan } from '../collect/plan';
 import { attachAncestors } from '../collect/ancestors';
 import { forEachPooled } from '../collect/pool';
@@ -268,9 +268,7 @@ export async function collectSinceLast(client: GitlabClient, baseline: Baseline,
   await forEachPooled(projectWork, width, (state) => readProjectAreas(client, state, new Set(missingReads(state, plan.project)) as ReadPlan['project']));
   kept.sort((a, b) => (a.target.path < b.target.path ? -1 : a.target.path > b.target.path ? 1 : 0));
 
-  const instance: InstanceState | undefined = plan.instance.has('settings')
-    ? { target: INSTANCE_TARGET, settings: await readOf(() => client.get('/application/settings')) }
-    : undefined;
+  const instance: InstanceState | undefined = await readInstance(client, plan.instance);
 
   const reusedProjects = kept.length - reread.projects.size;
   const notes = [

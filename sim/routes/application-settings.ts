@@ -15,6 +15,7 @@ const GIT_ABUSE_KEYS = [
 const RANGES: Record<string, [number, number]> = {
   max_number_of_repository_downloads: [0, 10_000],
   max_number_of_repository_downloads_within_time_period: [0, 864_000],
+  max_personal_access_token_lifetime: [1, 400],
   two_factor_grace_period: [0, Number.MAX_SAFE_INTEGER],
 };
 
@@ -28,10 +29,16 @@ function visibleSettings(ctx: SimContext): Record<string, unknown> {
   const out: Record<string, unknown> = { ...ctx.state.application_settings };
   // Git abuse settings are Ultimate (gitlab-api.md §3.2); absent below.
   if (!atLeastTier(ctx.state, 'ultimate')) for (const k of GIT_ABUSE_KEYS) delete out[k];
+  // EE-build attribute (ee/app/helpers/ee/application_settings_helper.rb visible_attributes): absent on CE.
+  if (ctx.state.edition === 'ce') delete out.max_personal_access_token_lifetime;
+  // The column throttle_unauthenticated_enabled is also exposed as throttle_unauthenticated_web_enabled.
+  if ('throttle_unauthenticated_enabled' in out) out.throttle_unauthenticated_web_enabled = out.throttle_unauthenticated_enabled;
   return out;
 }
 
 function coerce(key: string, current: unknown, raw: unknown): unknown {
+  // Days, or null for "no maximum" (EE).
+  if (key === 'max_personal_access_token_lifetime') return raw === null || raw === '' ? null : parseIntParam(raw, key);
   if (typeof current === 'boolean') return parseBool(raw, key);
   if (typeof current === 'number') return parseIntParam(raw, key);
   if (Array.isArray(current) || current === null || key.endsWith('_list') || key.endsWith('_levels') || key.includes('allowlist') || key.includes('alertlist')) {
@@ -61,8 +68,14 @@ export const routes: Route[] = [
       const ultimate = atLeastTier(ctx.state, 'ultimate');
       const updates: Record<string, unknown> = {};
       const fieldErrors: Record<string, string[]> = {};
-      for (const [key, raw] of Object.entries(req.body)) {
+      for (const [rawKey, raw] of Object.entries(req.body)) {
+        // lib/api/settings.rb maps the web name onto the column.
+        const key = rawKey === 'throttle_unauthenticated_web_enabled' ? 'throttle_unauthenticated_enabled' : rawKey;
         if (key === 'id' || !(key in settings)) continue;
+        if (key === 'max_personal_access_token_lifetime' && ctx.state.edition === 'ce') continue;
+        if (key === 'email_confirmation_setting' && !['off', 'soft', 'hard'].includes(String(raw))) {
+          throw errors.badParam('email_confirmation_setting does not have a valid value');
+        }
         // Licence-gated request keys are dropped silently below their tier (gitlab-api.md §2).
         if (GIT_ABUSE_KEYS.includes(key) && !ultimate) continue;
         const value = coerce(key, settings[key], raw);

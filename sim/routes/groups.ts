@@ -20,7 +20,8 @@ import { paginate } from '../pagination';
 import type { SimGroup, SimProject } from '../state';
 
 const VISIBILITY_ORDER: Visibility[] = ['private', 'internal', 'public'];
-const PROJECT_CREATION_LEVELS = ['noone', 'maintainer', 'developer', 'administrator'];
+const PROJECT_CREATION_LEVELS = ['noone', 'owner', 'maintainer', 'developer', 'administrator'];
+const SUBGROUP_CREATION_LEVELS = ['owner', 'maintainer'];
 
 function sortGroups(req: RouteRequest, groups: SimGroup[]): SimGroup[] {
   const orderBy = req.query.get('order_by') ?? 'name';
@@ -152,6 +153,11 @@ function updateGroup(req: RouteRequest, ctx: SimContext, group: SimGroup): void 
     if (!PROJECT_CREATION_LEVELS.includes(v)) throw errors.badParam('project_creation_level does not have a valid value');
     changes.project_creation_level = v;
   }
+  if (has('subgroup_creation_level')) {
+    const v = String(body.subgroup_creation_level);
+    if (!SUBGROUP_CREATION_LEVELS.includes(v)) throw errors.badParam('subgroup_creation_level does not have a valid value');
+    changes.subgroup_creation_level = v;
+  }
   if (has('default_branch_protection')) {
     const level = parseIntParam(body.default_branch_protection, 'default_branch_protection');
     if (level < 0 || level > 4) throw errors.badParam('default_branch_protection does not have a valid value');
@@ -161,7 +167,10 @@ function updateGroup(req: RouteRequest, ctx: SimContext, group: SimGroup): void 
   if (has('default_branch_protection_defaults')) changes.default_branch_protection_defaults = coerceBranchProtectionDefaults(body.default_branch_protection_defaults);
   if (state.edition === 'ee') {
     if (has('membership_lock')) changes.membership_lock = parseBool(body.membership_lock, 'membership_lock');
-    if (has('prevent_forking_outside_group') && premium) changes.prevent_forking_outside_group = parseBool(body.prevent_forking_outside_group, 'prevent_forking_outside_group');
+    // change_prevent_group_forking: Owner of a top-level group with the licence (EE GroupPolicy); dropped silently otherwise.
+    if (has('prevent_forking_outside_group') && premium && group.parent_id === null && groupRole(state, ctx.user, group) >= Role.Owner) {
+      changes.prevent_forking_outside_group = parseBool(body.prevent_forking_outside_group, 'prevent_forking_outside_group');
+    }
     if (premium) {
       if (has('ip_restriction_ranges')) changes.ip_restriction_ranges = body.ip_restriction_ranges === null ? null : String(body.ip_restriction_ranges);
       if (has('allowed_email_domains_list')) changes.allowed_email_domains_list = body.allowed_email_domains_list === null ? null : String(body.allowed_email_domains_list);

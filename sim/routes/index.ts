@@ -12,6 +12,9 @@ import { routes as protectedBranches } from './protected-branches';
 import { routes as users } from './users';
 import { routes as variables } from './variables';
 import { routes as version } from './version';
+import { routes as pushRules } from './push-rules';
+import { routes as members } from './members';
+import { routes as deployKeys } from './deploy-keys';
 
 export const routes: Route[] = [
   ...version,
@@ -26,4 +29,7 @@ export const routes: Route[] = [
   ...hooks,
   ...variables,
   ...jobTokenScope,
+  ...pushRules,
+  ...members,
+  ...deployKeys,
 ];

@@ -27,6 +27,7 @@ const UPDATABLE = [
   'restrict_user_defined_variables',
   'ci_pipeline_variables_minimum_override_role',
   'builds_access_level',
+  'forking_access_level',
   'approvals_before_merge',
   // Licence-gated request keys: accepted and silently dropped without a licence (gitlab-api.md §2).
   'allow_pipeline_trigger_approve_deployment',
@@ -45,6 +46,9 @@ const AUDITED: Record<string, { event: string; change: string }> = {
   },
   allow_merge_on_skipped_pipeline: { event: 'allow_merge_on_skipped_pipeline_updated', change: 'allow_merge_on_skipped_pipeline' },
 };
+
+/** ProjectFeature stores access levels as integers, which Audit::ProjectFeatureChangesAuditor logs as they are. */
+const FEATURE_LEVEL: Record<string, number> = { disabled: 0, private: 10, enabled: 20 };
 
 function visibleProjects(req: RouteRequest, ctx: SimContext): SimProject[] {
   const { state, user } = ctx;
@@ -109,6 +113,7 @@ function updateProject(req: RouteRequest, ctx: SimContext, project: SimProject):
         changes[key] = String(raw);
         break;
       case 'builds_access_level':
+      case 'forking_access_level':
         if (!ACCESS_LEVELS.includes(String(raw))) throw errors.badParam(`${key} does not have a valid value`);
         changes[key] = String(raw);
         break;
@@ -121,11 +126,24 @@ function updateProject(req: RouteRequest, ctx: SimContext, project: SimProject):
   }
   if (changes.visibility !== undefined) checkVisibility(ctx, project, changes.visibility as Visibility);
 
+  const forking = changes.forking_access_level as string | undefined;
+  const forkingBefore = project.forking_access_level ?? 'enabled';
   applyAuditedChanges(ctx, project as unknown as Record<string, unknown>, changes, AUDITED, {
     entity_type: 'Project',
     entity_id: project.id,
     entity_path: project.path_with_namespace,
   });
+  if (forking !== undefined && forking !== forkingBefore) {
+    ctx.audit({
+      entity_type: 'Project',
+      entity_id: project.id,
+      entity_path: project.path_with_namespace,
+      event_name: 'project_feature_forking_access_level_updated',
+      change: 'forking_access_level',
+      from: FEATURE_LEVEL[forkingBefore],
+      to: FEATURE_LEVEL[forking],
+    });
+  }
 }
 
 /** A project may not be more visible than its group, nor use a level the admin restricted (non-admins). */

@@ -1,8 +1,30 @@
 // [Users API] and [Personal access tokens API] (gitlab-api.md §1.1): who the token belongs to and what it may do.
-import { errors, parseIntParam, type Route } from '../kit';
+import { errors, parseBool, parseIntParam, type Route } from '../kit';
 import { userEntity } from '../entities';
+import { paginate } from '../pagination';
 
 export const routes: Route[] = [
+  {
+    // lib/api/users.rb: `external` needs an administrator (authenticated_as_admin!); `two_factor` and `admins` are
+    // honoured for administrators only and ignored for others.
+    method: 'GET',
+    pattern: '/users',
+    handler: (req, ctx) => {
+      const { state, user } = ctx;
+      const q = req.query;
+      if (q.get('external') !== null && !user.is_admin) throw errors.forbidden();
+      let users = state.users;
+      if (q.get('active') !== null && parseBool(q.get('active'), 'active')) users = users.filter((u) => u.state === 'active');
+      if (user.is_admin) {
+        if (q.get('admins') !== null && parseBool(q.get('admins'), 'admins')) users = users.filter((u) => u.is_admin);
+        const tf = q.get('two_factor');
+        if (tf === 'enabled') users = users.filter((u) => u.two_factor_enabled === true);
+        if (tf === 'disabled') users = users.filter((u) => u.two_factor_enabled !== true);
+        if (q.get('external') !== null && parseBool(q.get('external'), 'external')) users = users.filter((u) => u.external === true);
+      }
+      return paginate(req, users.map((u) => userEntity(ctx, user, u)));
+    },
+  },
   {
     method: 'GET',
     pattern: '/user',

@@ -1,7 +1,7 @@
 // Builders for scenario state: users, tokens and groups/projects that meet the `hardened` profile
 // (policies/profiles/hardened.yaml). Scenarios start compliant and then apply their drift.
 import { randomBytes } from 'node:crypto';
-import type { GlAccessLevelEntry, GlApplicationSettings, GlBranchProtectionDefaults, GlAuditEvent, GlProtectedBranch, GlVariable, Tier } from '../../gitlab/types';
+import type { GlAccessLevelEntry, GlApplicationSettings, GlBranchProtectionDefaults, GlAuditEvent, GlProtectedBranch, GlPushRule, GlVariable, Tier } from '../../gitlab/types';
 import { accessLevelDescription, type AuditInput } from '../kit';
 import { nextId, type SimApprovalFlags, type SimGroup, type SimProject, type SimState, type SimToken, type SimUser } from '../state';
 
@@ -48,7 +48,8 @@ export function hardenedApplicationSettings(): GlApplicationSettings {
     require_admin_two_factor_authentication: true,
     default_project_visibility: 'private',
     default_group_visibility: 'private',
-    restricted_visibility_levels: null,
+    // Only administrators may make things public (instance.restricted-public).
+    restricted_visibility_levels: ['public'],
     default_branch_protection: 2,
     default_branch_protection_defaults: hardenedBranchProtection(),
     prevent_merge_requests_author_approval: false,
@@ -59,9 +60,22 @@ export function hardenedApplicationSettings(): GlApplicationSettings {
     git_rate_limit_users_allowlist: [],
     git_rate_limit_users_alertlist: [],
     auto_ban_user_on_excessive_projects_download: true,
-    throttle_authenticated_api_enabled: false,
+    throttle_authenticated_api_enabled: true,
     throttle_authenticated_api_requests_per_period: 7200,
     throttle_authenticated_api_period_in_seconds: 3600,
+    throttle_authenticated_web_enabled: true,
+    throttle_unauthenticated_api_enabled: true,
+    // The column behind throttle_unauthenticated_web_enabled (lib/api/entities/application_setting.rb).
+    throttle_unauthenticated_enabled: true,
+    require_admin_approval_after_user_signup: true,
+    domain_allowlist: [],
+    email_confirmation_setting: 'hard',
+    password_authentication_enabled_for_git: false,
+    allow_local_requests_from_web_hooks_and_services: false,
+    allow_local_requests_from_system_hooks: false,
+    max_personal_access_token_lifetime: 90,
+    admin_mode: true,
+    allow_runner_registration_token: false,
   };
 }
 
@@ -79,7 +93,19 @@ export function addUsers(state: SimState, opts: ScenarioOptions): Record<(typeof
   const created = (opts.now ?? new Date()).toISOString();
   const out = {} as Record<string, SimUser>;
   for (const u of USERS) {
-    const user: SimUser = { id: nextId(state), username: u.username, name: u.name, email: `${u.username}@acme.example`, state: 'active', is_admin: u.is_admin };
+    const user: SimUser = {
+      id: nextId(state),
+      username: u.username,
+      name: u.name,
+      email: `${u.username}@acme.example`,
+      state: 'active',
+      is_admin: u.is_admin,
+      two_factor_enabled: true,
+      external: false,
+      created_at: created,
+      last_sign_in_at: created,
+      last_activity_on: created.slice(0, 10),
+    };
     state.users.push(user);
     out[u.username] = user;
     state.tokens.push(token(state, user, `${u.username}-api`, ['api'], random, created));
@@ -128,10 +154,11 @@ export function addGroup(state: SimState, path: string, parent: SimGroup | null,
     membership_lock: false,
     prevent_forking_outside_group: true,
     project_creation_level: 'maintainer',
+    subgroup_creation_level: 'owner',
     default_branch_protection: 2,
     default_branch_protection_defaults: hardenedBranchProtection(),
     created_at: createdAt,
-    members,
+    members: members.map((m) => ({ created_at: createdAt, ...m })),
     hooks: [],
     variables: [],
     approval_settings: { ...COMPLIANT_APPROVALS },
@@ -146,9 +173,35 @@ export function addGroup(state: SimState, path: string, parent: SimGroup | null,
     group.unique_project_download_limit_allowlist = [];
     group.unique_project_download_limit_alertlist = [];
     group.auto_ban_user_on_excessive_projects_download = true;
+    group.push_rule = hardenedPushRule(group.id, createdAt);
   }
   state.groups.push(group);
   return group;
+}
+
+/**
+ * A push rule with every check the hardened profile asks for (policies/push-rules.ts). Its id is its owner's: push
+ * rules are numbered apart from groups and projects, and taking no id from the shared counter keeps every other
+ * scenario id where tests and docs expect it.
+ */
+export function hardenedPushRule(ownerId: number, createdAt: string): GlPushRule {
+  return {
+    id: ownerId,
+    created_at: createdAt,
+    commit_message_regex: null,
+    commit_message_negative_regex: null,
+    branch_name_regex: null,
+    author_email_regex: null,
+    file_name_regex: null,
+    deny_delete_tag: false,
+    member_check: true,
+    prevent_secrets: true,
+    max_file_size: 0,
+    commit_committer_check: true,
+    commit_committer_name_check: false,
+    reject_unsigned_commits: true,
+    reject_non_dco_commits: false,
+  };
 }
 
 export function accessEntry(state: SimState, level: number): GlAccessLevelEntry {
@@ -194,6 +247,7 @@ export function addProject(state: SimState, group: SimGroup, path: string, creat
     ci_job_token_scope_enabled: false,
     approvals_before_merge: 0,
     builds_access_level: 'enabled',
+    forking_access_level: 'private',
     created_at: createdAt,
     last_activity_at: createdAt,
     marked_for_deletion_on: null,
@@ -220,6 +274,7 @@ export function addProject(state: SimState, group: SimGroup, path: string, creat
     job_token_scope: { inbound_enabled: true, outbound_enabled: false, allowlist: [], groups_allowlist: [] },
     deploy_keys: [],
     branches: ['main'],
+    push_rule: hardenedPushRule(id, createdAt),
   };
   state.projects.push(project);
   return project;

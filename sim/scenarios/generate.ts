@@ -56,6 +56,7 @@ export function generate(n: number, opts: GenerateOptions = {}): Generated {
   for (let i = 0; i < n; i += 1) {
     const group = groups[Math.floor(i / perGroup)];
     const p = addProject(state, group, `svc-${String(i).padStart(5, '0')}`, hoursBefore(now, 24 * 200 - i / 100).toISOString());
+    p.last_activity_at = hoursBefore(now, 1 + (i % 72)).toISOString();
     if (random() < 0.5) {
       p.protected_branches.push(protectedBranch(state, 'release/*'));
       p.branches.push('release/1.0');

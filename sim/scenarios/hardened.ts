@@ -31,6 +31,14 @@ export function buildHardened(opts: ScenarioOptions = {}): AcmeWorld {
   const scratch = addProject(state, sandbox, 'scratch', created);
   const docs = addProject(state, acme, 'docs-site', created);
 
+  // Recent work everywhere (projects.inactive) and users seen recently (instance.stale-admins).
+  const recent = hoursBefore(now, 24 * 2).toISOString();
+  for (const p of [web, api, infra, deploy, scratch, docs]) p.last_activity_at = recent;
+  for (const u of state.users) {
+    u.last_sign_in_at = recent;
+    u.last_activity_on = recent.slice(0, 10);
+  }
+
   api.protected_branches.push(protectedBranch(state, 'release/*'));
   api.branches.push('release/1.0');
   addHook(state, web, 'https://hooks.acme.example/web', true, created);

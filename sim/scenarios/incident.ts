@@ -24,6 +24,11 @@ export function buildIncident(opts: ScenarioOptions = {}): AcmeWorld {
   const group = { entity_type: 'Group' as const, entity_id: acme.id, entity_path: acme.full_path };
   const project = (p: typeof web) => ({ entity_type: 'Project' as const, entity_id: p.id, entity_path: p.path_with_namespace });
 
+  // Long before the incident: the instance never restricted `public` to administrators, which is how an owner
+  // could publish acme at all (instance.restricted-public, seen with an administrator token). No event: it is
+  // the setting's state, not a change in the window.
+  state.application_settings.restricted_visibility_levels = null;
+
   acme.require_two_factor_authentication = false;
   pastEvent(state, mallory, ATTACKER_IP, at(), {
     ...group, event_name: 'group_require_two_factor_authentication_updated', change: 'require_two_factor_authentication', from: true, to: false,

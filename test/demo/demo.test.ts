@@ -19,6 +19,8 @@ describe('npm run demo', () => {
     expect(run.status).toBe(0);
     // The story: findings, who did it, the revert, a clean check.
     expect(run.stdout).toContain('two-factor.required');
+    // stdout is a pipe here: no ANSI escapes (issue 15).
+    expect(run.stdout).not.toContain('\u001b[');
     expect(run.stdout).toContain('changed by mallory');
     expect(run.stdout).toContain('opened the acme group and made acme/web public');
     expect(run.stdout).toContain('visibility.group');

@@ -79,3 +79,26 @@ describe('baseline reference', () => {
     expect(settings.get('settings.ci.require_protected')!.profiles).toEqual({ baseline: false, hardened: true });
   });
 });
+
+describe('legitify coverage (policies/legitify.ts, from Legit-Labs/legitify policies/gitlab/*.rego)', () => {
+  it('lists all 34 policies once: organization 4, repository 16, member 3, server 11', async () => {
+    const { LEGITIFY_POLICIES } = await import('../../policies/legitify');
+    const names = LEGITIFY_POLICIES.map((l) => l.policy);
+    expect(new Set(names).size).toBe(34);
+    const per = (pkg: string) => names.filter((n) => n.startsWith(`${pkg}.`)).length;
+    expect([per('organization'), per('repository'), per('member'), per('server')]).toEqual([4, 16, 3, 11]);
+  });
+
+  it('maps each to a rule of the catalog, and the rules table shows it in the rule\'s row', async () => {
+    const { LEGITIFY_POLICIES } = await import('../../policies/legitify');
+    const docs = new Map(ruleDocs().map((d) => [d.id, d]));
+    for (const l of LEGITIFY_POLICIES) {
+      expect(RULE_IDS as readonly string[], l.policy).toContain(l.rule);
+      expect(docs.get(l.rule)!.legitify).toContain(l.policy);
+    }
+    const md = renderRules('markdown');
+    expect(md).toContain('| [`projects.pipeline-must-succeed`](#projectspipeline-must-succeed) | projects | medium | project | free | off | on | `repository.requires_status_checks` |');
+    expect(md).toContain('| `server.unauthenticated_signup_enabled` | Server Should Not Allow Access To Unauthenticated Users With Sign-Up | [`instance.signup`](#instancesignup) |');
+    expect(md).toContain('## Not covered');
+  });
+});

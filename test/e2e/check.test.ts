@@ -53,19 +53,33 @@ describe('check on the incident scenario', () => {
     expect(run.all).not.toContain(sim.tokens.owner);
   });
 
-  it('keeps the request budget: 6 reads per project, lock info only where an approval flag is off', async () => {
+  it('keeps the request budget: 9 reads per project, lock info only where an approval flag is off', async () => {
     sim = await startSim({ scenario: 'incident' });
     await check(sim.tokens.owner);
     const counts = sim.counts();
     const projects = sim.state.projects.length;
-    for (const area of ['protected_branches', 'approvals', 'approval_rules', 'hooks', 'variables', 'job_token_scope']) {
+    // The hardened profile adds push rules, members and deploy keys (push-rules.*, members.too-many-owners,
+    // projects.deploy-key-write): one read each.
+    for (const area of ['protected_branches', 'approvals', 'approval_rules', 'hooks', 'variables', 'job_token_scope', 'push_rule', 'members', 'deploy_keys']) {
       expect(counts[`GET /projects/:id/${area}`], area).toBe(projects);
     }
+    // Forking, merge checks and inactivity come from the listing; members are read once per group.
+    expect(counts['GET /groups/:id/members']).toBe(sim.state.groups.length);
     // Enrichment: only acme/api has an approval flag off (author approval), so one settings read in all.
     expect(counts['GET /projects/:id/merge_request_approval_setting']).toBe(1);
     // Project settings come from the group listing, never one GET per project.
     expect(counts['GET /projects/:id'] ?? 0).toBe(0);
     expect(counts['GET /groups/:id/projects']).toBe(1);
+  });
+
+  it('the baseline profile reads no push rule, member list or deploy key per project (those rules are off there)', async () => {
+    sim = await startSim({ scenario: 'incident' });
+    await check(sim.tokens.owner, [], ACME_HARDENED.replace('profile: hardened', 'profile: baseline'));
+    const counts = sim.counts();
+    for (const area of ['push_rule', 'members', 'deploy_keys']) expect(counts[`GET /projects/:id/${area}`] ?? 0, area).toBe(0);
+    // Group members stay: members.two-factor is on in the baseline, but it needs an administrator, so an owner's
+    // token reads no member list at all.
+    expect(counts['GET /groups/:id/members'] ?? 0).toBe(0);
   });
 
   it('every report format works and none of them carries the token', async () => {
@@ -112,6 +126,38 @@ describe('check on the hardened scenario', () => {
     expect(run.result!.skipped.filter((s) => s.rule.startsWith('instance.'))).toEqual([]);
     // webhooks.allowed-hosts is judged because the baseline sets an allowlist.
     expect(run.result!.skipped.map((s) => s.rule)).not.toContain('webhooks.allowed-hosts');
+  });
+});
+
+describe('check with an administrator token: instance settings and members', () => {
+  it('judges the instance and the members: the incident instance lets anyone publish, dave lacks 2FA', async () => {
+    sim = await startSim({ scenario: 'incident' });
+    const dave = sim.state.users.find((u) => u.username === 'dave')!;
+    dave.two_factor_enabled = false;
+    const run = await check(sim.tokens.admin);
+    expect(run.code).toBe(1);
+    const t = triples(run.result!);
+    expect(t).toContain('instance.restricted-public (instance) restricted_visibility_levels');
+    // acme requires no 2FA in the incident (two-factor.required reports that); its subgroups do, but dave is a
+    // member of acme only, so members.two-factor has nothing to say until acme requires 2FA again.
+    expect(t.filter((x) => x.startsWith('members.'))).toEqual([]);
+    sim.state.groups.find((g) => g.full_path === 'acme')!.require_two_factor_authentication = true;
+    const again = await check(sim.tokens.admin);
+    expect(triples(again.result!).filter((x) => x.startsWith('members.'))).toEqual(['members.two-factor acme two_factor_enabled']);
+    // Users' 2FA and external flags: two list reads per run (GET /users?two_factor=disabled, ?external=true), and
+    // the administrators once for instance.stale-admins.
+    expect(sim.counts()['GET /users']).toBe(2 * 3);
+    expect(run.all).not.toContain(sim.tokens.admin);
+  });
+
+  it('an owner token skips instance and 2FA member rules with the reason, never as passed', async () => {
+    sim = await startSim({ scenario: 'hardened' });
+    const run = await check(sim.tokens.owner);
+    expect(run.code).toBe(0);
+    const skipped = run.result!.skipped.map((x) => `${x.rule} ${x.target.path}: ${x.reason}`);
+    expect(skipped).toContain('instance.signup (instance): needs an administrator token');
+    expect(skipped).toContain('members.two-factor acme: needs an administrator token');
+    expect(sim.counts()['GET /users'] ?? 0).toBe(0);
   });
 });
 

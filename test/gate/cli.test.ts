@@ -43,7 +43,7 @@ describe('gate CLI', () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
     const md = r.files[out];
-    expect(md).toContain('## GitLab posture gate: FAIL: 12 weakenings of the baseline');
+    expect(md).toContain('## GitLab posture gate: FAIL: 29 weakenings of the baseline');
     expect(md).toContain('| rule-disabled | <code>rules.mr-approvals.reset-on-push</code> | <code>on</code> | <code>off</code> |');
     expect(md).toContain('| param-loosened | <code>settings.two-factor.max_grace_period</code> | <code>8</code> | <code>48</code> | settings.two-factor.max_grace_period loosened: 8 -&gt; 48 (profile hardened -&gt; baseline) |');
   });

@@ -72,7 +72,7 @@ describe('renderInitBaseline', () => {
       .split('\n')
       .filter((l) => /^# {3}[a-z-]+: \{/.test(l))
       .map((l) => l.replace(/^# /, ''));
-    expect(examples).toHaveLength(7);
+    expect(examples).toHaveLength(12); // one per area of policies/params.ts
     const uncommented = text.replace('waivers: []', `settings:\n${examples.join('\n')}\nwaivers: []`);
     expect(parseBaseline(uncommented, 'b.yaml', { now: TODAY }).params['mr-approvals'].min_approvals).toBe(2);
     expect(text).toContain('# No current violations under this profile.');

@@ -162,6 +162,9 @@ export function project(over: Partial<Omit<ProjectSubject, 'kind'>> = {}): Proje
     hooks: [],
     variables: [],
     jobTokenScope: { inbound_enabled: true, outbound_enabled: false },
+    pushRule: null,
+    members: [],
+    deployKeys: [],
     ...over,
   };
 }
@@ -175,13 +178,15 @@ export function group(over: Partial<Omit<GroupSubject, 'kind'>> = {}): GroupSubj
     hooks: [],
     variables: [],
     mrApprovalSetting: approvalSetting(),
+    pushRule: null,
+    members: [],
     ancestors: [],
     ...over,
   };
 }
 
 export function instance(over: Partial<GlApplicationSettings> = {}): InstanceSubject {
-  return { kind: 'instance', target: INSTANCE_TARGET, settings: settings(over) };
+  return { kind: 'instance', target: INSTANCE_TARGET, settings: settings(over), admins: [] };
 }
 
 /** The evaluator's completion of a draft (rule, area, severity, target…), enough to call `fix`. */

@@ -15,9 +15,13 @@ import * as mrApprovals from '../../policies/mr-approvals';
 import * as webhooks from '../../policies/webhooks';
 import * as gitAbuse from '../../policies/git-abuse';
 import * as ci from '../../policies/ci';
+import * as projects from '../../policies/projects';
+import * as pushRules from '../../policies/push-rules';
+import * as groups from '../../policies/groups';
+import * as members from '../../policies/members';
 import * as instance from '../../policies/instance';
 
-const AREA_FILES: Record<string, Record<string, unknown>> = { twoFactor, visibility, protectedBranches, mrApprovals, webhooks, gitAbuse, ci, instance };
+const AREA_FILES: Record<string, Record<string, unknown>> = { twoFactor, visibility, protectedBranches, mrApprovals, webhooks, gitAbuse, ci, projects, pushRules, groups, members, instance };
 
 /** The keys a rule object must carry, and the optional ones it may. */
 const REQUIRED = ['id', 'area', 'title', 'description', 'severity', 'scope', 'minTier', 'scenario', 'needs', 'params', 'audit', 'evaluate', 'fix'];

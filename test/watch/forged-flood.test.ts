@@ -24,6 +24,8 @@ let running: WatchRun[] = [];
 beforeEach(async () => {
   sim = await startSim({ scenario: 'hardened' });
   sim.state.groups.find((g) => g.full_path === 'acme')!.visibility = 'public';
+  // The hardened instance lets only administrators publish: this story needs an owner who can.
+  sim.state.application_settings.restricted_visibility_levels = null;
   dir = tempDir('posture-flood-');
   baseline = writeBaseline(dir, sim.url, ACME_HARDENED);
 });

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startSim, type RunningSim } from '../../sim/server';
 import { readJournal } from '../../checks/revert/journal';
-import { ACME_HARDENED, tempDir, writeBaseline } from '../helpers/cli';
+import { ACME_HARDENED, runCli, tempDir, writeBaseline } from '../helpers/cli';
 import { post, quiesce, startWatchCli, streamTo, type WatchRun } from '../helpers/watch-io';
 
 const STREAM_TOKEN = 'stream-verification-4f1c9e2a';
@@ -20,6 +20,9 @@ beforeEach(async () => {
   // The sim refuses a public project in a private group (gitlab-api.md §3.3): open the group up first, directly in
   // the state so no audit event is recorded for it.
   sim.state.groups.find((g) => g.full_path === 'acme')!.visibility = 'public';
+  // The hardened instance lets only administrators publish (restricted_visibility_levels); this story needs an
+  // owner who can, as on the incident's instance.
+  sim.state.application_settings.restricted_visibility_levels = null;
   dir = tempDir('posture-watch-');
   baseline = writeBaseline(dir, sim.url, ACME_HARDENED);
 });
@@ -118,6 +121,11 @@ describe('watch with the simulator streaming to it', () => {
     const all = run.out.stdout + run.out.stderr + readFileSync(journal, 'utf8');
     expect(all).not.toContain(sim.tokens.admin);
     expect(all).not.toContain(STREAM_TOKEN);
+    // Stopped cleanly, the session journal is whole (header, end record) and undo replays it like a revert's.
+    const undo = await runCli(['undo', journal, '--yes', '--baseline', baseline], { GITLAB_TOKEN: sim.tokens.admin });
+    expect(undo.stderr).toBe('');
+    expect(undo.code).toBe(0);
+    expect(sim.state.projects.find((p) => p.id === id)!.visibility).toBe('public');
   });
 
   it('without --revert reports the drift and leaves it (exit 1)', async () => {
