@@ -1,8 +1,11 @@
 // Audit events in, through gitlab/: which scopes to read, and reading each one. Deciding what matches is
 // detections/engine's job, so this file never looks inside an event beyond its id and author.
-import { GitlabClient, enc } from '../gitlab/client';
+import type { GitlabClient } from '../gitlab/client';
+import { auditEventPages } from '../gitlab/audit-events';
+import { listTopLevelGroups } from '../gitlab/groups';
+import { usernameCache } from '../gitlab/users';
 import { toReadError } from '../gitlab/errors';
-import type { GlAuditEvent, GlGroup } from '../gitlab/types';
+import type { GlAuditEvent } from '../gitlab/types';
 import { resolveTargets } from '../checks/collect';
 import { forEachPooled } from '../checks/collect/pool';
 import type { Baseline } from '../checks/baseline/types';
@@ -25,10 +28,7 @@ export async function planScopes(client: GitlabClient, baseline: Pick<Baseline, 
   let targets: Pick<Baseline, 'targets'>;
   if (baseline) targets = baseline;
   else {
-    const query: Record<string, string | number | boolean> = { top_level_only: true, per_page: 100 };
-    if (isAdmin) query.all_available = true;
-    else query.min_access_level = 30;
-    const top = await client.all<GlGroup>('/groups', query);
+    const top = await listTopLevelGroups(client, { admin: isAdmin, minAccessLevel: 30 });
     targets = { targets: { groups: top.map((g) => g.full_path), projects: [], exclude: [] } };
   }
   // resolveTargets reads only `targets` of the baseline.
@@ -44,10 +44,6 @@ export async function planScopes(client: GitlabClient, baseline: Pick<Baseline, 
   return { scopes, errors };
 }
 
-export function auditEventsPath(scope: EventScope): string {
-  if (scope.kind === 'instance') return '/audit_events';
-  return `/${scope.kind === 'group' ? 'groups' : 'projects'}/${enc(scope.id)}/audit_events`;
-}
 
 export type ScopeRead = { scope: EventScope; ok: true; events: GlAuditEvent[] } | { scope: EventScope; ok: false; message: string };
 
@@ -73,7 +69,7 @@ export async function readScopeEvents(client: GitlabClient, scope: EventScope, s
   }
   try {
     for (const window of windows) {
-      for await (const page of client.pages<GlAuditEvent>(auditEventsPath(scope), window, { keyset: { orderBy: 'id', sort: 'desc' } })) {
+      for await (const page of auditEventPages(client, scope, window)) {
         for (const e of page) {
           if (seen.has(e.id)) continue;
           seen.add(e.id);
@@ -98,14 +94,10 @@ export async function readAllScopes(client: GitlabClient, scopes: readonly Event
 /** author_id -> username, one GET /users/:id per distinct author; null when the user cannot be read (gone). */
 export async function resolveAuthors(client: GitlabClient, authorIds: readonly number[]): Promise<Map<number, string | null>> {
   const names = new Map<number, string | null>();
+  const users = usernameCache(client);
   const ids = [...new Set(authorIds)].filter((id) => Number.isInteger(id) && id > 0);
   await forEachPooled(ids, 8, async (id) => {
-    try {
-      const user = await client.get<{ username?: string }>(`/users/${id}`);
-      names.set(id, typeof user?.username === 'string' ? user.username : null);
-    } catch {
-      names.set(id, null);
-    }
+    names.set(id, await users.usernameOf(id));
   });
   return names;
 }

@@ -34,6 +34,19 @@ export interface GroupSecurityInputs extends Versioned {
   unique_project_download_limit?: number;
   unique_project_download_limit_interval_in_seconds?: number;
   auto_ban_user_on_excessive_projects_download?: boolean;
+  /** Top-level groups, Premium: projects cannot be forked outside the group (ee/lib/ee/api/groups.rb). */
+  prevent_forking_outside_group?: boolean;
+  /** Most open allowed creation level (noone < administrator < owner < maintainer < developer). */
+  project_creation_level?: string;
+  /** Most open allowed subgroup creation level (owner < maintainer). */
+  subgroup_creation_level?: string;
+  /** Branch protection new projects start with; the push and merge levels are minimums, force push must be off. */
+  default_branch_protection_defaults?: {
+    allowed_to_push: { access_level: number }[];
+    allowed_to_merge: { access_level: number }[];
+    allow_force_push: boolean;
+    developer_can_initial_push?: boolean;
+  };
 }
 
 export interface ProjectSecurityInputs extends Versioned {
@@ -48,6 +61,10 @@ export interface ProjectSecurityInputs extends Versioned {
   merge_requests_disable_committers_approval?: boolean;
   reset_approvals_on_push?: boolean;
   disable_overriding_approvers_per_merge_request?: boolean;
+  /** Most open allowed forking_access_level (disabled < private < enabled). */
+  forking_access_level?: 'disabled' | 'private' | 'enabled';
+  only_allow_merge_if_pipeline_succeeds?: boolean;
+  only_allow_merge_if_all_discussions_are_resolved?: boolean;
 }
 
 export interface ProtectedBranchInputs extends Versioned {

@@ -7,6 +7,9 @@ import { defineRule, type FindingDraft } from './rule';
 import type { AreaParams } from './params';
 import { SCENARIOS } from './scenarios';
 
+/** The area's other parameters when a resource declares one of them (the guarded rule reads only its own). */
+const GROUP_DEFAULTS = { max_project_creation_level: 'developer', max_subgroup_creation_level: 'maintainer', default_branch_push_access_level: 0, default_branch_merge_access_level: 0 };
+
 const PROJECT_CREATION_RANK: Record<string, number> = { noone: 0, administrator: 1, owner: 2, maintainer: 3, developer: 4 };
 const SUBGROUP_CREATION_RANK: Record<string, number> = { owner: 0, maintainer: 1 };
 
@@ -19,6 +22,7 @@ export const groupsPreventForkingOutside = defineRule({
   severity: 'medium',
   params: [],
   audit: { unavailable: 'namespace setting changes are not matched to an event name yet' },
+  guards: { GroupSecurity: { fields: ['prevent_forking_outside_group'], declared: (i) => (i.prevent_forking_outside_group === true ? {} : null) } },
   scope: ['group'],
   minTier: 'premium',
   scenario: SCENARIOS.credentialExposure,
@@ -53,6 +57,9 @@ export const groupsProjectCreation = defineRule({
   severity: 'low',
   params: ['max_project_creation_level'],
   audit: { events: ['group_project_creation_level_updated'], match: 'entity' },
+  guards: {
+    GroupSecurity: { fields: ['project_creation_level'], declared: (i) => (i.project_creation_level ? { ...GROUP_DEFAULTS, max_project_creation_level: i.project_creation_level } : null) },
+  },
   scope: ['group'],
   minTier: 'free',
   scenario: SCENARIOS.misconfiguredSettings,
@@ -82,6 +89,9 @@ export const groupsSubgroupCreation = defineRule({
   severity: 'low',
   params: ['max_subgroup_creation_level'],
   audit: { unavailable: 'GitLab does not audit subgroup_creation_level under an event name of its own' },
+  guards: {
+    GroupSecurity: { fields: ['subgroup_creation_level'], declared: (i) => (i.subgroup_creation_level ? { ...GROUP_DEFAULTS, max_subgroup_creation_level: i.subgroup_creation_level } : null) },
+  },
   scope: ['group'],
   minTier: 'free',
   scenario: SCENARIOS.misconfiguredSettings,
@@ -158,6 +168,18 @@ export const groupsDefaultBranchProtection = defineRule({
   severity: 'medium',
   params: ['default_branch_push_access_level', 'default_branch_merge_access_level'],
   audit: { unavailable: 'namespace setting changes are not matched to an event name yet' },
+  guards: {
+    GroupSecurity: {
+      fields: ['default_branch_protection_defaults'],
+      declared: (i) => {
+        const d = i.default_branch_protection_defaults;
+        if (!d) return null;
+        // The weakest declared level is the minimum live levels must meet (0 "No one" passes any live level here).
+        const min = (l: { access_level: number }[]) => (l.length > 0 ? Math.min(...l.map((e) => e.access_level)) : 40);
+        return { ...GROUP_DEFAULTS, default_branch_push_access_level: min(d.allowed_to_push), default_branch_merge_access_level: min(d.allowed_to_merge) };
+      },
+    },
+  },
   scope: ['group'],
   minTier: 'free',
   scenario: SCENARIOS.misconfiguredSettings,

@@ -20,6 +20,9 @@ export const projectsForking = defineRule({
   // Audit::ProjectFeatureChangesAuditor logs project_feature_forking_access_level_updated with the stored numbers
   // (0/10/20), not the API's words; reading them back is not implemented yet.
   audit: { unavailable: 'GitLab logs forking_access_level changes with stored numbers (0, 10, 20) that explain does not translate yet' },
+  guards: {
+    ProjectSecurity: { fields: ['forking_access_level'], declared: (i) => (i.forking_access_level ? { max_forking_access_level: i.forking_access_level, inactive_months: 120 } : null) },
+  },
   scope: ['project'],
   minTier: 'free',
   scenario: SCENARIOS.credentialExposure,
@@ -60,6 +63,7 @@ export const projectsPipelineMustSucceed = defineRule({
   severity: 'medium',
   params: [],
   audit: { events: ['project_only_allow_merge_if_pipeline_succeeds_updated'], match: 'entity', value: 'boolean' },
+  guards: { ProjectSecurity: { fields: ['only_allow_merge_if_pipeline_succeeds'], declared: (i) => (i.only_allow_merge_if_pipeline_succeeds === true ? {} : null) } },
   scope: ['project'],
   minTier: 'free',
   scenario: SCENARIOS.misconfiguredSettings,
@@ -76,6 +80,9 @@ export const projectsDiscussionsResolved = defineRule({
   severity: 'low',
   params: [],
   audit: { events: ['project_only_allow_merge_if_all_discussions_are_resolved_updated'], match: 'entity', value: 'boolean' },
+  guards: {
+    ProjectSecurity: { fields: ['only_allow_merge_if_all_discussions_are_resolved'], declared: (i) => (i.only_allow_merge_if_all_discussions_are_resolved === true ? {} : null) },
+  },
   scope: ['project'],
   minTier: 'free',
   scenario: SCENARIOS.misconfiguredSettings,

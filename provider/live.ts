@@ -1,8 +1,14 @@
 // The live objects a resource is judged on: read from GitLab (readLive), stored as resource outputs (outputsOf), and
 // rebuilt from stored outputs without a request (liveFromOutputs) so diff can judge the state Pulumi recorded.
 // Used by the provider runtime (provider/runtime.ts); the judge and the CrossGuard pack import only the LiveOf type.
-import { GitlabClient, enc } from '../gitlab/client';
-import { NotFoundError } from '../gitlab/errors';
+import type { GitlabClient } from '../gitlab/client';
+import { getGroup } from '../gitlab/groups';
+import { getProject } from '../gitlab/projects';
+import { getProtectedBranch, listProtectedBranches } from '../gitlab/protected-branches';
+import { getProjectApprovals, listApprovalRules } from '../gitlab/approvals';
+import { getJobTokenScope } from '../gitlab/job-token-scope';
+import { listHooks } from '../gitlab/hooks';
+import { getVariable } from '../gitlab/variables';
 import type {
   GlApprovalRule,
   GlGroup,
@@ -36,61 +42,47 @@ function wants(i: Record<string, unknown>, keys: string[]): boolean {
 
 const APPROVAL_FLAGS = ['merge_requests_author_approval', 'merge_requests_disable_committers_approval', 'reset_approvals_on_push', 'disable_overriding_approvers_per_merge_request'] as const;
 
-async function orNull<T>(read: () => Promise<T>): Promise<T | null> {
-  try {
-    return await read();
-  } catch (e) {
-    if (e instanceof NotFoundError) return null;
-    throw e;
-  }
-}
-
 async function owner(client: GitlabClient, i: { group?: string; project?: string }): Promise<TargetRef> {
   if (i.group !== undefined) {
-    const g = await client.get<GlGroup>(`/groups/${enc(i.group)}`, { with_projects: false });
+    const g = await getGroup(client, i.group);
     return { kind: 'group', path: g.full_path, id: g.id };
   }
-  const p = await client.get<GlProject>(`/projects/${enc(i.project!)}`);
+  const p = await getProject(client, i.project!);
   return { kind: 'project', path: p.path_with_namespace, id: p.id };
-}
-
-function dropValue(v: GlVariable): GlVariable {
-  const { value: _value, ...rest } = v;
-  return rest as GlVariable;
 }
 
 export async function readLive<T extends ResourceType>(client: GitlabClient, type: T, raw: Record<string, unknown>, prev?: Record<string, unknown>): Promise<LiveOf[T]> {
   const i = raw as Record<string, any>;
   switch (type) {
     case 'GroupSecurity': {
-      const group = await client.get<GlGroup>(`/groups/${enc(i.group)}`, { with_projects: false });
+      const group = await getGroup(client, i.group);
       return { group } as LiveOf[T];
     }
     case 'ProjectSecurity': {
-      const project = await client.get<GlProject>(`/projects/${enc(i.project)}`);
+      const project = await getProject(client, i.project);
       const [jobTokenScope, approvals] = await Promise.all([
-        wants(i, ['ci_inbound_job_token_scope_enabled']) ? client.get<GlJobTokenScope>(`/projects/${project.id}/job_token_scope`) : undefined,
-        wants(i, [...APPROVAL_FLAGS]) ? client.get<GlProjectApprovals>(`/projects/${project.id}/approvals`) : undefined,
+        wants(i, ['ci_inbound_job_token_scope_enabled']) ? getJobTokenScope(client, project.id) : undefined,
+        wants(i, [...APPROVAL_FLAGS]) ? getProjectApprovals(client, project.id) : undefined,
       ]);
       return { project, ...(jobTokenScope ? { jobTokenScope } : {}), ...(approvals ? { approvals } : {}) } as LiveOf[T];
     }
     case 'ProtectedBranch': {
-      const project = await client.get<GlProject>(`/projects/${enc(i.project)}`);
-      // The project was readable, so a 404 here means "not protected" (gitlab-api.md §3.4), not "invisible".
-      const branch = await orNull(() => client.get<GlProtectedBranch>(`/projects/${project.id}/protected_branches/${enc(i.name)}`));
+      const project = await getProject(client, i.project);
+      // The project was readable, so a 404 here means "not protected", not "invisible".
+      const branch = await getProtectedBranch(client, project.id, i.name);
       return { project, branch } as LiveOf[T];
     }
     case 'ApprovalRule': {
-      const project = await client.get<GlProject>(`/projects/${enc(i.project)}`);
+      const project = await getProject(client, i.project);
       const [approvalRules, protectedBranches] = await Promise.all([
-        client.all<GlApprovalRule>(`/projects/${project.id}/approval_rules`, { per_page: 100 }),
-        client.all<GlProtectedBranch>(`/projects/${project.id}/protected_branches`, { per_page: 100 }),
+        listApprovalRules(client, project.id),
+        listProtectedBranches(client, project.id),
       ]);
       return { project, approvalRules, protectedBranches } as LiveOf[T];
     }
     case 'Webhook': {
       const o = await owner(client, i);
-      const hooks = await client.all<GlHook>(`/${o.kind}s/${o.id}/hooks`, { per_page: 100 });
+      const hooks = await listHooks(client, o.kind as 'group' | 'project', o.id);
       // Known hooks are followed by id (a URL edit keeps the resource); new ones are adopted by URL.
       const id = typeof prev?.hook_id === 'number' ? prev.hook_id : undefined;
       const hook = hooks.find((h) => (id !== undefined ? h.id === id : h.url === i.url)) ?? null;
@@ -99,11 +91,9 @@ export async function readLive<T extends ResourceType>(client: GitlabClient, typ
     case 'VariableProtection': {
       const o = await owner(client, i);
       const scope = (i.environment_scope as string | undefined) ?? '*';
-      const v = await orNull(() =>
-        client.get<GlVariable>(`/${o.kind}s/${o.id}/variables/${enc(i.key)}`, { 'filter[environment_scope]': scope }),
-      );
-      // The value never leaves this function: not in outputs, state or logs.
-      return { owner: o, variable: v ? dropValue(v) : null } as LiveOf[T];
+      // The value never leaves the read layer (gitlab/variables.ts): not in outputs, state or logs.
+      const variable = await getVariable(client, o.kind as 'group' | 'project', o.id, i.key, scope);
+      return { owner: o, variable } as LiveOf[T];
     }
   }
   throw new Error(`gitlab-posture provider: unknown resource type ${String(type)}`);
@@ -127,6 +117,10 @@ const GROUP_KEYS = [
   'unique_project_download_limit',
   'unique_project_download_limit_interval_in_seconds',
   'auto_ban_user_on_excessive_projects_download',
+  'prevent_forking_outside_group',
+  'project_creation_level',
+  'subgroup_creation_level',
+  'default_branch_protection_defaults',
 ] as const;
 
 function accessEntries(list: GlProtectedBranch['push_access_levels']) {
@@ -147,6 +141,7 @@ export function outputsOf<T extends ResourceType>(type: T, inputs: Record<string
         ...projectIds(l.project),
         visibility: l.project.visibility,
         public_jobs: l.project.public_jobs,
+        ...pick(l.project, PROJECT_SETTING_KEYS),
         ...(l.jobTokenScope ? { ci_inbound_job_token_scope_enabled: l.jobTokenScope.inbound_enabled } : {}),
         ...pick(l.approvals, APPROVAL_FLAGS),
       };
@@ -214,6 +209,9 @@ export function outputsOf<T extends ResourceType>(type: T, inputs: Record<string
   throw new Error(`gitlab-posture provider: unknown resource type ${String(type)}`);
 }
 
+/** Project settings the new rules read, kept in state so a refresh judges them (policies/projects.ts). */
+const PROJECT_SETTING_KEYS = ['forking_access_level', 'only_allow_merge_if_pipeline_succeeds', 'only_allow_merge_if_all_discussions_are_resolved'] as const;
+
 function projectIds(p: GlProject) {
   return { project: p.path_with_namespace, project_id: p.id, default_branch: p.default_branch };
 }
@@ -221,7 +219,7 @@ function projectIds(p: GlProject) {
 /** The live objects as the state recorded them (the inverse of outputsOf for what the rules read). */
 export function liveFromOutputs<T extends ResourceType>(type: T, o: Record<string, any>): LiveOf[T] {
   const project = (): GlProject =>
-    ({ id: o.project_id, path_with_namespace: o.project, default_branch: o.default_branch ?? null, visibility: o.visibility, public_jobs: o.public_jobs }) as GlProject;
+    ({ id: o.project_id, path_with_namespace: o.project, default_branch: o.default_branch ?? null, visibility: o.visibility, public_jobs: o.public_jobs, ...pick(o, PROJECT_SETTING_KEYS) }) as GlProject;
   const ownerRef = (): TargetRef =>
     o.group !== undefined ? { kind: 'group', path: o.group, id: o.owner_id } : { kind: 'project', path: o.project, id: o.owner_id };
   switch (type) {

@@ -12,7 +12,11 @@ import type { TargetKind } from '../model/target';
 import { GitlabClient } from '../gitlab/client';
 import { detectGitlab } from '../gitlab/tier';
 import { toReadError } from '../gitlab/errors';
-import type { GlGroup, GlHook, GlProject, GlVariable } from '../gitlab/types';
+import type { GlGroup, GlProject } from '../gitlab/types';
+import { listHooks } from '../gitlab/hooks';
+import { listVariables } from '../gitlab/variables';
+import type { TargetRef } from '../model/target';
+import { runRule, type TargetState } from '../policies/run';
 import { ruleById } from '../policies/catalog';
 import { minTierFor, tierAtLeast } from '../policies/rule';
 import { requiredBranches } from '../policies/match';
@@ -115,6 +119,9 @@ export async function declarePosture(opts: DeclareOptions): Promise<ProgramSumma
     if (on('mr-approvals.committer-approval')) inputs.merge_requests_disable_committers_approval = true;
     if (on('mr-approvals.reset-on-push')) inputs.reset_approvals_on_push = true;
     if (on('mr-approvals.override-in-mr')) inputs.disable_overriding_approvers_per_merge_request = true;
+    if (on('projects.forking')) inputs.forking_access_level = p.projects.max_forking_access_level;
+    if (on('projects.pipeline-must-succeed')) inputs.only_allow_merge_if_pipeline_succeeds = true;
+    if (on('projects.discussions-resolved')) inputs.only_allow_merge_if_all_discussions_are_resolved = true;
     if (Object.keys(inputs).length > 1) {
       const r = new ProjectSecurity(path, inputs as never, ro);
       if (inputs.visibility) visibilityGuards.push({ path, resource: r });
@@ -150,7 +157,7 @@ export async function declarePosture(opts: DeclareOptions): Promise<ProgramSumma
       const name = `${path}:approvals`;
       add(s, new ApprovalRule(name, { project: path, approvals_required: p['mr-approvals'].min_approvals }, ro), 'ApprovalRule', name);
     }
-    await declareHooksAndVariables(client, 'project', pr, on, baseline, (r, t, n) => add(s, r, t, n), ro);
+    await declareHooksAndVariables(client, 'project', pr, on, baseline, (r, t, n) => add(s, r, t, n), ro, now);
   }
 
   for (const g of [...resolved.groups].sort((a, b) => depth(b.full_path) - depth(a.full_path))) {
@@ -160,6 +167,18 @@ export async function declarePosture(opts: DeclareOptions): Promise<ProgramSumma
     if (on('two-factor.required')) inputs.require_two_factor_authentication = true;
     if (on('two-factor.grace-period')) inputs.two_factor_grace_period = p['two-factor'].max_grace_period;
     if (on('visibility.group')) inputs.visibility = p.visibility.max_group_visibility;
+    // Forking protection lives on the top-level group and covers its subgroups (ee/lib/ee/api/groups.rb).
+    if (g.parent_id === null && on('groups.prevent-forking-outside')) inputs.prevent_forking_outside_group = true;
+    if (on('groups.project-creation')) inputs.project_creation_level = p.groups.max_project_creation_level;
+    if (on('groups.subgroup-creation')) inputs.subgroup_creation_level = p.groups.max_subgroup_creation_level;
+    if (on('groups.default-branch-protection')) {
+      inputs.default_branch_protection_defaults = {
+        allowed_to_push: [{ access_level: p.groups.default_branch_push_access_level }],
+        allowed_to_merge: [{ access_level: p.groups.default_branch_merge_access_level }],
+        allow_force_push: false,
+        developer_can_initial_push: false,
+      };
+    }
     // Git abuse limits exist only on top-level groups (gitlab-api.md §3.10).
     if (g.parent_id === null && on('git-abuse.download-limit')) {
       inputs.unique_project_download_limit = p['git-abuse'].max_download_limit;
@@ -171,7 +190,7 @@ export async function declarePosture(opts: DeclareOptions): Promise<ProgramSumma
       if (inputs.visibility) visibilityGuards.push({ path: g.full_path, resource: r });
       add(s, r, 'GroupSecurity', g.full_path);
     }
-    await declareHooksAndVariables(client, 'group', g, on, baseline, (r, t, n) => add(s, r, t, n), ro);
+    await declareHooksAndVariables(client, 'group', g, on, baseline, (r, t, n) => add(s, r, t, n), ro, now);
   }
 
   return {
@@ -194,24 +213,26 @@ async function declareHooksAndVariables(
   baseline: Baseline,
   add: (r: pulumi.CustomResource, type: ResourceType, name: string) => void,
   ro: pulumi.CustomResourceOptions | undefined,
+  now: string,
 ): Promise<void> {
   const path = kind === 'group' ? (owner as GlGroup).full_path : (owner as GlProject).path_with_namespace;
-  const base = `/${kind}s/${owner.id}`;
   const ownerInput = kind === 'group' ? { group: path } : { project: path };
   if (on('webhooks.ssl-verification')) {
-    const hooks = await listOrThrow<GlHook>(client, `${base}/hooks`, path);
-    const allowlist = baseline.params.webhooks;
+    const hooks = await orThrow(() => listHooks(client, kind, owner.id), path);
+    const target: TargetRef = { kind, path, id: owner.id };
     for (const h of hooks) {
-      const subject = { kind, hooks: [h], project: { path_with_namespace: path }, group: { full_path: path } };
-      const verdict = allowedHosts.evaluate(subject as never, allowlist, { tier: 'ultimate', now: '', isAdmin: false });
-      if (Array.isArray(verdict) && verdict.length > 0) continue; // unknown host: reported by check, not adopted
+      // The program gated tiers already (`on`), so the runner judges without a tier.
+      const state = { target, topLevel: false, group: ok(owner), project: ok(owner), hooks: ok([h]) } as unknown as TargetState;
+      const verdict = runRule(allowedHosts, state, baseline.params.webhooks, { isAdmin: false, now });
+      if (verdict.kind === 'failed' || verdict.kind === 'unread') throw new Error(`gitlab-posture: ${path}: rule ${allowedHosts.id} could not judge hook ${h.id}`);
+      if (verdict.kind === 'judged' && verdict.findings.length > 0) continue; // unknown host: reported by check, not adopted
       const name = `${path}:hook:${h.id}`;
       add(new Webhook(name, { ...ownerInput, url: pulumi.secret(h.url), enable_ssl_verification: true }, ro), 'Webhook', name);
     }
   }
   if (on('ci.masked-variables')) {
     const ci = baseline.params.ci;
-    const vars = await listOrThrow<GlVariable>(client, `${base}/variables`, path);
+    const vars = await orThrow(() => listVariables(client, kind, owner.id), path);
     for (const v of vars) {
       if (!looksSecret(v.key, ci.secret_patterns)) continue;
       const scope = v.environment_scope ?? '*';
@@ -226,9 +247,11 @@ async function declareHooksAndVariables(
   }
 }
 
-async function listOrThrow<T>(client: GitlabClient, path: string, target: string): Promise<T[]> {
+const ok = <T>(value: T) => ({ ok: true as const, value });
+
+async function orThrow<T>(read: () => Promise<T>, target: string): Promise<T> {
   try {
-    return await client.all<T>(path, { per_page: 100 });
+    return await read();
   } catch (e) {
     throw new Error(`gitlab-posture: ${target}: ${toReadError(e).message}`);
   }

@@ -1,6 +1,7 @@
 // `gitlab-posture revert`: check -> plan -> (confirm) -> journal -> write -> verify. Exit 0 when every planned
 // change is applied and verified, 1 when findings remain (manual, needs --allow-destructive, --dry-run with
 // changes), 2 when a write or its verification failed or the check was incomplete (DESIGN.md).
+import { getTokenSelf } from '../../gitlab/users';
 import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
 import { GitlabClient } from '../../gitlab/client';
@@ -143,7 +144,7 @@ function summarize(
 export async function requireApiScope(client: GitlabClient): Promise<void> {
   let self: { scopes?: string[] };
   try {
-    self = await client.get('/personal_access_tokens/self');
+    self = await getTokenSelf(client);
   } catch (err) {
     if (err instanceof GitlabError && (err.kind === 'not_found' || err.kind === 'forbidden')) return;
     throw err;

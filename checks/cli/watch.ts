@@ -2,6 +2,7 @@
 // issue 9). Runs until SIGINT/SIGTERM (or the test's abort signal), then drains its queue and saves its state.
 // Exit codes on shutdown: 0 nothing left to do, 1 drift seen and left in place (no --revert, or not revertible),
 // 2 something could not be read or written.
+import { getCurrentUser } from '../../gitlab/users';
 import type { Command } from 'commander';
 import { GitlabClient } from '../../gitlab/client';
 import { redact } from '../../gitlab/redact';
@@ -117,7 +118,7 @@ export async function runWatch(opts: WatchOptions, io: CliIO, deps: WatchDeps = 
 async function resolveIgnoreAuthor(client: GitlabClient, flag: string | false | undefined): Promise<WatcherConfig['ignoreAuthor']> {
   if (flag === false) return null;
   if (typeof flag === 'string' && flag !== '') return { username: flag };
-  const me = await client.get<{ id?: unknown }>('/user');
+  const me = await getCurrentUser(client);
   if (typeof me.id !== 'number') throw new UsageError('GET /user returned no user id: cannot tell which events are watch\'s own; pass --ignore-author USERNAME.');
   return { id: me.id };
 }

@@ -3,6 +3,7 @@
 // expanded_groups_requiring_two_factor_authentication). Groups already in the snapshot answer from memory; only the
 // ancestors above the baseline's target groups are read (GET /groups/:id?with_projects=false, once each).
 import type { GitlabClient } from '../../gitlab/client';
+import { getGroup } from '../../gitlab/groups';
 import type { GlGroup } from '../../gitlab/types';
 import type { GlGroupAncestor, GroupState } from '../../model/snapshot';
 import type { Read } from '../../model/target';
@@ -28,7 +29,7 @@ function groupLookup(client: GitlabClient, known: Iterable<GlGroup>): Lookup {
   return (id) => {
     let hit = cache.get(id);
     if (!hit) {
-      hit = readOf(async () => toAncestor(await client.get<GlGroup>(`/groups/${id}`, { with_projects: false })));
+      hit = readOf(async () => toAncestor(await getGroup(client, id)));
       cache.set(id, hit);
     }
     return hit;
@@ -57,7 +58,7 @@ export async function attachAncestors(client: GitlabClient, states: GroupState[]
 
 /** One group's ancestors, read from GitLab (revert's verification, watch's re-check). */
 export async function fetchAncestors(client: GitlabClient, groupId: number): Promise<GlGroupAncestor[]> {
-  const self = await client.get<GlGroup>(`/groups/${groupId}`, { with_projects: false });
+  const self = await getGroup(client, groupId);
   const read = await walk(self.parent_id, groupLookup(client, []));
   if (!read.ok) throw new Error(read.error.message);
   return read.value;

@@ -2,7 +2,8 @@
 // project listing (100 per page), and per-target calls are made only for what has no list form and only for
 // areas an active rule needs. Every failure stays on its target as an error.
 import type { GitlabClient } from '../../gitlab/client';
-import { enc } from '../../gitlab/client';
+import { descendantGroupPages, getGroup } from '../../gitlab/groups';
+import { getProject, groupProjectPages } from '../../gitlab/projects';
 import type { GlGroup, GlProject } from '../../gitlab/types';
 import type { Baseline } from '../baseline/types';
 import { selectTargets } from '../baseline/targets';
@@ -15,7 +16,6 @@ import { forEachPooled } from './pool';
 import { readOf } from './read';
 import { attachAncestors } from './ancestors';
 import { fetchGroupRead, fetchInstanceRead, fetchProjectRead } from './reads';
-import { trimGroup, trimProject } from './trim';
 import { inShard, type Shard } from '../scale/shard';
 
 export interface CollectOptions {
@@ -147,14 +147,8 @@ export async function resolveTargets(client: GitlabClient, baseline: Baseline): 
     groups.push(top);
     const target = groupRef(top);
     const [subgroups, listed] = await Promise.all([
-      drain<GlGroup>(client, `/groups/${top.id}/descendant_groups`, { per_page: 100 }, trimGroup),
-      drain<GlProject>(client, `/groups/${top.id}/projects`, {
-        include_subgroups: true,
-        with_shared: false,
-        order_by: 'id',
-        sort: 'asc',
-        per_page: 100,
-      }, trimProject),
+      drain(descendantGroupPages(client, top.id)),
+      drain(groupProjectPages(client, top.id)),
     ]);
     groups.push(...subgroups.items);
     projects.push(...listed.items);
@@ -162,8 +156,8 @@ export async function resolveTargets(client: GitlabClient, baseline: Baseline): 
     if (listed.error) errors.push({ target, message: `listing projects stopped after ${listed.items.length}: ${listed.error}` });
   }
   for (const path of baseline.targets.projects) {
-    const project = await readOf(() => client.get<GlProject>(`/projects/${enc(path)}`));
-    if (project.ok) projects.push(trimProject(project.value));
+    const project = await readOf(() => getProject(client, path));
+    if (project.ok) projects.push(project.value);
     else errors.push({ target: { kind: 'project', path, id: 0 }, message: project.error.message });
   }
   const selected = selectTargets(baseline, groups, projects);
@@ -175,22 +169,17 @@ export async function resolveTargets(client: GitlabClient, baseline: Baseline): 
  * top-level group). A failed read is an error on that group, and the caller skips it.
  */
 export async function readTargetGroup(client: GitlabClient, path: string, errors: TargetErrorEntry[]): Promise<GlGroup | undefined> {
-  // GroupDetail embeds up to 100 projects unless with_projects=false (lib/api/groups.rb): never wanted here.
-  const top = await readOf(() => client.get<GlGroup>(`/groups/${enc(path)}`, { with_projects: false }));
-  if (top.ok) return trimGroup(top.value);
+  const top = await readOf(() => getGroup(client, path));
+  if (top.ok) return top.value;
   errors.push({ target: { kind: 'group', path, id: 0 }, message: top.error.message });
   return undefined;
 }
 
-async function drain<T>(
-  client: GitlabClient,
-  path: string,
-  query: Record<string, string | number | boolean>,
-  trim: (item: T) => T,
-): Promise<{ items: T[]; error?: string }> {
+/** Every page of a listing; where it breaks off, what was listed and the error. */
+async function drain<T>(pages: AsyncGenerator<T[]>): Promise<{ items: T[]; error?: string }> {
   const items: T[] = [];
   const result = await readOf(async () => {
-    for await (const page of client.pages<T>(path, query)) for (const item of page) items.push(trim(item));
+    for await (const page of pages) items.push(...page);
   });
   return result.ok ? { items } : { items, error: result.error.message };
 }

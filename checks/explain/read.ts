@@ -1,6 +1,8 @@
 // The only I/O of `explain`: audit events of one target (docs/gitlab-behaviour.md) and usernames. Events are read
 // once per target, streamed page by page and filtered by name as they arrive (the API cannot filter by type).
 import type { GitlabClient } from '../../gitlab/client';
+import { auditEventPages } from '../../gitlab/audit-events';
+import { usernameCache } from '../../gitlab/users';
 import type { GlAuditEvent } from '../../gitlab/types';
 import type { TargetRef } from '../../model/target';
 import { eventNameOf } from './match';
@@ -12,40 +14,23 @@ export interface AuditReader {
   username(authorId: number, fallback: string | undefined): Promise<string>;
 }
 
-export function auditPath(target: TargetRef): string {
-  if (target.kind === 'group') return `/groups/${target.id}/audit_events`;
-  if (target.kind === 'project') return `/projects/${target.id}/audit_events`;
-  return '/audit_events';
-}
-
 export function clientAuditReader(client: GitlabClient): AuditReader {
-  const users = new Map<number, Promise<string | undefined>>();
+  const users = usernameCache(client);
   return {
     async events(target, createdAfter, names) {
       const query: Record<string, string> = { created_after: createdAfter };
       // Instance settings events are instance-scoped; the instance list (admin) is filtered to them.
       if (target.kind === 'instance') query.entity_type = 'Gitlab::Audit::InstanceScope';
       const out: GlAuditEvent[] = [];
-      // Keyset by id, newest first: offset pagination on audit events is deprecated (17.8) and capped (§1.5).
-      for await (const page of client.pages<GlAuditEvent>(auditPath(target), query, { keyset: { orderBy: 'id', sort: 'desc' } })) {
+      for await (const page of auditEventPages(client, target, query)) {
         for (const e of page) if (names.has(eventNameOf(e))) out.push(e);
       }
       return out;
     },
     async username(authorId, fallback) {
-      let p = users.get(authorId);
-      if (!p) {
-        p = authorId > 0
-          ? // A deleted user 404s; the event still carries the name it had (details.author_name), which is
-            // also the best we can say when the lookup fails for another reason.
-            client.get<{ username?: string }>(`/users/${authorId}`).then(
-              (u) => u.username,
-              () => undefined,
-            )
-          : Promise.resolve(undefined);
-        users.set(authorId, p);
-      }
-      return (await p) ?? fallback ?? `user ${authorId}`;
+      // A deleted user 404s; the event still carries the name it had (details.author_name), which is also the best
+      // we can say when the lookup fails for another reason.
+      return (await users.usernameOf(authorId)) ?? fallback ?? `user ${authorId}`;
     },
   };
 }

@@ -4,6 +4,7 @@
 import { NotFoundError } from '../../gitlab/errors';
 import type { GitlabClient } from '../../gitlab/client';
 import { enc } from '../../gitlab/client';
+import { scrub } from '../../gitlab/secrets';
 
 export interface WriteRef {
   method: string;
@@ -13,24 +14,9 @@ export interface WriteRef {
   created?: { id: number };
 }
 
-const SECRET_KEY = /token|secret|password|private_key|api_key|credential/i;
-
-/** Removes secret values; the flags stay (a variable's `masked`/`protected`, a hook's `enable_ssl_verification`). */
-export function scrub(value: unknown, path: string): unknown {
-  const isVariable = /\/variables\//.test(path);
-  const walk = (v: unknown): unknown => {
-    if (Array.isArray(v)) return v.map(walk);
-    if (v === null || typeof v !== 'object') return v;
-    const out: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
-      if (isVariable && k === 'value') continue;
-      // Booleans and numbers named like secrets are settings (require_password_to_approve), not secrets.
-      if (SECRET_KEY.test(k) && typeof x === 'string') continue;
-      out[k] = walk(x);
-    }
-    return out;
-  };
-  return walk(value);
+/** Removes secret values (gitlab/secrets.ts); the flags stay (a variable's `masked`/`protected`). */
+export function scrubRead(value: unknown, path: string): unknown {
+  return scrub(value, { variable: /\/variables(\/|$)/.test(path.split('?')[0]!) });
 }
 
 /** Where the object a write changes can be read; null when there is none to read (a create without a name). */
@@ -52,7 +38,7 @@ export function readPathOf(w: WriteRef): string | null {
 export async function readObject(client: GitlabClient, path: string | null): Promise<unknown> {
   if (path === null) return null;
   try {
-    return scrub(await client.get(path), path);
+    return scrubRead(await client.get(path), path);
   } catch (err) {
     if (err instanceof NotFoundError) return null;
     throw err;

@@ -10,8 +10,8 @@ import type { GlGroup } from '../../gitlab/types';
 import type { Rule } from '../../policies/rule';
 import { readsNeeded, runRule, type TargetState } from '../../policies/run';
 import type { AllParams, Area } from '../../policies/params';
-import { fetchGroupRead, fetchProjectRead } from '../collect/reads';
-import { readOf, valueOf } from '../collect/read';
+import { fetchGroupRead, fetchInstanceRead, fetchProjectRead } from '../collect/reads';
+import { valueOf } from '../collect/read';
 import { contextOf } from '../evaluate';
 
 export interface Verification {
@@ -36,7 +36,7 @@ export async function verifyFinding(
         ? await fetchProjectRead(client, id, key as never)
         : kind === 'group'
           ? await fetchGroupRead(client, id, key as never)
-          : await readOf(() => client.get('/application/settings'));
+          : await fetchInstanceRead(client, key as never);
     if (!read.ok) return { verified: false, detail: `could not re-read to verify: ${read.error.message}` };
     state[key] = read;
   }

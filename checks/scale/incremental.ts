@@ -6,7 +6,9 @@
 // caught by the periodic full pass (--full-every). See docs/gitlab-behaviour.md, "Audit events".
 import { createHash } from 'node:crypto';
 import type { GitlabClient } from '../../gitlab/client';
-import { enc } from '../../gitlab/client';
+import { listAuditEvents } from '../../gitlab/audit-events';
+import { descendantGroupPages, listGroupsWithAccess } from '../../gitlab/groups';
+import { getProject, getProjectAccessLevel, groupProjectPages } from '../../gitlab/projects';
 import type { GlAuditEvent, GlGroup, GlProject } from '../../gitlab/types';
 import { tierAtLeast, type Rule } from '../../policies/rule';
 import type { Baseline } from '../baseline/types';
@@ -16,7 +18,6 @@ import { planReads, type ReadPlan } from '../collect/plan';
 import { attachAncestors } from '../collect/ancestors';
 import { forEachPooled } from '../collect/pool';
 import { readOf } from '../collect/read';
-import { trimGroup, trimProject } from '../collect/trim';
 import type { GitlabInfo, GroupState, InstanceState, ProjectState, Snapshot } from '../../model/snapshot';
 import type { Read } from '../../model/target';
 import type { TargetErrorEntry } from '../../model/result';
@@ -145,10 +146,10 @@ type EventsRead =
  * to the token's own events are never trusted (`eventsComplete`).
  */
 export async function readEventsSince(client: GitlabClient, prev: Snapshot, createdAfter: string, isAdmin: boolean, width: number): Promise<EventsRead> {
-  const keyset = { keyset: { orderBy: 'id', sort: 'desc' as const }, readAhead: 1 };
+  const one = { readAhead: 1 };
   const query = { created_after: createdAfter };
   if (isAdmin) {
-    const read = await readOf(() => client.all<GlAuditEvent>('/audit_events', query, keyset));
+    const read = await readOf(() => listAuditEvents(client, { kind: 'instance' }, query, one));
     if (read.ok) return { ok: true, events: read.value, unreadableProjects: new Set(), notes: ['audit events: one instance-wide read (admin token)'] };
     return { ok: false, reason: `instance audit events could not be read: ${read.error.message}` };
   }
@@ -156,13 +157,13 @@ export async function readEventsSince(client: GitlabClient, prev: Snapshot, crea
   if (complete !== true) return { ok: false, reason: complete };
   const events: GlAuditEvent[] = [];
   for (const g of prev.groups) {
-    const read = await readOf(() => client.all<GlAuditEvent>(`/groups/${g.target.id}/audit_events`, query, keyset));
+    const read = await readOf(() => listAuditEvents(client, { kind: 'group', id: g.target.id }, query, one));
     if (!read.ok) return { ok: false, reason: `audit events of group ${g.target.path} could not be read: ${read.error.message}` };
     events.push(...read.value);
   }
   const unreadable = new Set<number>();
   await forEachPooled(prev.projects, width, async (p) => {
-    const read = await readOf(() => client.all<GlAuditEvent>(`/projects/${p.target.id}/audit_events`, query, keyset));
+    const read = await readOf(() => listAuditEvents(client, { kind: 'project', id: p.target.id }, query, one));
     if (read.ok) events.push(...read.value);
     else unreadable.add(p.target.id);
   });
@@ -186,7 +187,7 @@ const MAINTAINER = 40;
  * its `permissions`.
  */
 export async function eventsComplete(client: GitlabClient, prev: Snapshot): Promise<true | string> {
-  const owned = await readOf(() => client.all<GlGroup>('/groups', { min_access_level: OWNER, per_page: 100 }));
+  const owned = await readOf(() => listGroupsWithAccess(client, OWNER));
   if (!owned.ok) return `could not tell which target groups the token owns (GET /groups?min_access_level=50): ${owned.error.message}`;
   const ownedIds = new Set(owned.value.map((g) => g.id));
   const notOwned = prev.groups.filter((g) => !ownedIds.has(g.target.id));
@@ -197,9 +198,9 @@ export async function eventsComplete(client: GitlabClient, prev: Snapshot): Prom
   for (const p of prev.projects) {
     const ns = p.project.ok ? p.project.value.namespace : undefined;
     if (ns && ns.kind === 'group' && ownedIds.has(ns.id)) continue;
-    const read = await readOf(() => client.get<{ permissions?: { project_access?: { access_level?: number } | null; group_access?: { access_level?: number } | null } }>(`/projects/${p.target.id}`));
+    const read = await readOf(() => getProjectAccessLevel(client, p.target.id));
     if (!read.ok) return `could not tell the token's role on ${p.target.path}: ${read.error.message}`;
-    const level = Math.max(read.value.permissions?.project_access?.access_level ?? 0, read.value.permissions?.group_access?.access_level ?? 0);
+    const level = read.value;
     if (level < MAINTAINER) return `the token is not a Maintainer of ${p.target.path}: GitLab shows a Developer only the project audit events they authored, so changes by others would be missed`;
   }
   return true;
@@ -253,10 +254,10 @@ export async function collectSinceLast(client: GitlabClient, baseline: Baseline,
   }
   const dropped: number[] = [];
   await forEachPooled(entityRereads, width, async (state) => {
-    const fresh = await readOf(() => client.get<GlProject>(`/projects/${state.target.id}`));
+    const fresh = await readOf(() => getProject(client, state.target.id));
     // A 404 after a deletion event: the project is gone and drops out. A 404 without one stays an error.
     if (!fresh.ok && fresh.error.status === 404 && changes.gone.has(state.target.id)) dropped.push(state.target.id);
-    state.project = fresh.ok ? { ok: true, value: trimProject(fresh.value) } : fresh;
+    state.project = fresh;
     if (fresh.ok) state.target = projectRef(fresh.value);
   });
   for (const p of listing.newProjects) {
@@ -360,18 +361,26 @@ async function listSince(client: GitlabClient, baseline: Baseline, prev: Snapsho
     if (!top) continue;
     groups.push(top);
     const target = groupRef(top);
-    const subgroups = await readOf(() => client.all<GlGroup>(`/groups/${top.id}/descendant_groups`, { per_page: 100 }));
-    if (subgroups.ok) groups.push(...subgroups.value.map(trimGroup));
+    const subgroups = await readOf(async () => {
+      const out: GlGroup[] = [];
+      for await (const page of descendantGroupPages(client, top.id)) out.push(...page);
+      return out;
+    });
+    if (subgroups.ok) groups.push(...subgroups.value);
     else errors.push({ target, message: `listing subgroups failed: ${subgroups.error.message}` });
-    const all = await readOf(() => client.all<GlProject>(`/groups/${top.id}/projects`, { include_subgroups: true, with_shared: false, order_by: 'id', sort: 'asc', per_page: 100 }));
+    const all = await readOf(async () => {
+      const out: GlProject[] = [];
+      for await (const page of groupProjectPages(client, top.id)) out.push(...page);
+      return out;
+    });
     if (all.ok) {
-      listedProjects.push(...all.value.map(trimProject));
+      listedProjects.push(...all.value);
       completeRoots.push(top.full_path.toLowerCase());
     } else errors.push({ target, message: `listing projects failed: ${all.error.message}` });
   }
   for (const path of baseline.targets.projects) {
-    const project = await readOf(() => client.get<GlProject>(`/projects/${enc(path)}`));
-    if (project.ok) listedProjects.push(trimProject(project.value));
+    const project = await readOf(() => getProject(client, path));
+    if (project.ok) listedProjects.push(project.value);
     else errors.push({ target: { kind: 'project', path, id: 0 }, message: project.error.message });
   }
   const selected = selectTargets(baseline, groups, listedProjects);

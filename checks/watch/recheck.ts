@@ -2,7 +2,7 @@
 // The event -> rules mapping is the rules' own audit sources (rule.audit, as explain reads them) read backwards, so watch and explain
 // can never disagree about which event changes what. Reads are the collector's own per-area reads.
 import type { GitlabClient } from '../../gitlab/client';
-import type { GlAuditEvent, GlGroup, GlProject } from '../../gitlab/types';
+import type { GlAuditEvent } from '../../gitlab/types';
 import type { Baseline } from '../baseline/types';
 import { selectTargets } from '../baseline/targets';
 import { activeRules, evaluate } from '../evaluate';
@@ -10,7 +10,9 @@ import { enrich, INSTANCE_TARGET, groupRef, projectRef } from '../collect';
 import { planReads } from '../collect/plan';
 import { readOf } from '../collect/read';
 import { fetchGroupRead, fetchProjectRead } from '../collect/reads';
-import { trimGroup, trimProject } from '../collect/trim';
+import { getGroup } from '../../gitlab/groups';
+import { getProject } from '../../gitlab/projects';
+import { getApplicationSettings } from '../../gitlab/instance';
 import type { CheckResult } from '../../model/result';
 import type { GitlabInfo, GroupState, ProjectState, Snapshot } from '../../model/snapshot';
 import type { TargetKind, TargetRef } from '../../model/target';
@@ -78,22 +80,21 @@ export async function recheckEvent(event: GlAuditEvent, ctx: RecheckContext): Pr
 
   if (kind === 'instance') {
     target = INSTANCE_TARGET;
-    if (plan.instance.has('settings')) snapshot.instance = { target, settings: await readOf(() => ctx.client.get('/application/settings')) };
+    if (plan.instance.has('settings')) snapshot.instance = { target, settings: await readOf(() => getApplicationSettings(ctx.client)) };
   } else if (kind === 'project') {
-    const read = await readOf(() => ctx.client.get<GlProject>(`/projects/${event.entity_id}`));
+    const read = await readOf(() => getProject(ctx.client, event.entity_id));
     target = read.ok ? projectRef(read.value) : { kind, id: event.entity_id, path: pathOf(event) };
     if (!read.ok) return { status: 'unreadable', target, message: read.error.message };
-    const project = trimProject(read.value);
+    const project = read.value;
     if (selectTargets(ctx.baseline, [], [project]).projects.length === 0) return { status: 'out-of-scope', target };
     const state: ProjectState = { target, project: { ok: true, value: project } };
     await Promise.all([...plan.project].map(async (r) => Object.assign(state, { [r]: await fetchProjectRead(ctx.client, target.id, r) })));
     snapshot.projects.push(state);
   } else {
-    // with_projects=false: the group's project list is not what any rule reads (gitlab-api.md §3.1).
-    const read = await readOf(() => ctx.client.get<GlGroup>(`/groups/${event.entity_id}`, { with_projects: false }));
+    const read = await readOf(() => getGroup(ctx.client, event.entity_id));
     target = read.ok ? groupRef(read.value) : { kind, id: event.entity_id, path: pathOf(event) };
     if (!read.ok) return { status: 'unreadable', target, message: read.error.message };
-    const group = trimGroup(read.value);
+    const group = read.value;
     if (selectTargets(ctx.baseline, [group], []).groups.length === 0) return { status: 'out-of-scope', target };
     const state: GroupState = { target, topLevel: group.parent_id === null, group: { ok: true, value: group } };
     await Promise.all([...plan.group].map(async (r) => Object.assign(state, { [r]: await fetchGroupRead(ctx.client, target.id, r) })));

@@ -2,6 +2,7 @@
 // the one target, optional revert -> state file. Catch-up from the audit API runs before the receiver listens.
 import type { GitlabClient } from '../../gitlab/client';
 import { redact } from '../../gitlab/redact';
+import { usernameCache } from '../../gitlab/users';
 import type { GlAuditEvent } from '../../gitlab/types';
 import type { Baseline } from '../baseline/types';
 import type { Finding } from '../../model/result';
@@ -111,29 +112,15 @@ export async function startWatcher(cfg: WatcherConfig): Promise<Watcher> {
   let recheckApi = false;
   const ownWrites = new OwnWrites({ now: () => cfg.now().getTime() });
   const journal = new SessionJournal(cfg.journalDir, cfg.runId, cfg.gitlabToken, { url: cfg.client.url, params: cfg.baseline.params, now: cfg.now });
-  const usernames = new Map<number, string | null>();
+  const usernames = usernameCache(cfg.client, AUTHOR_CACHE);
   /** Trusted time (receipt time bounded) of the oldest event refused with 503 since the last recovery. */
   let droppedSince: string | undefined;
-
-  async function usernameOf(id: number): Promise<string | null> {
-    if (usernames.has(id)) return usernames.get(id)!;
-    let name: string | null = null;
-    try {
-      const user = await cfg.client.get<{ username?: unknown }>(`/users/${id}`);
-      name = typeof user.username === 'string' ? user.username : null;
-    } catch {
-      name = null;
-    }
-    if (usernames.size >= AUTHOR_CACHE) usernames.delete(usernames.keys().next().value as number);
-    usernames.set(id, name);
-    return name;
-  }
 
   async function isIgnoredAuthor(event: GlAuditEvent): Promise<boolean> {
     const ig = cfg.ignoreAuthor;
     if (!ig) return false;
     if ('id' in ig) return event.author_id === ig.id;
-    return event.author_id > 0 && (await usernameOf(event.author_id)) === ig.username;
+    return event.author_id > 0 && (await usernames.usernameOf(event.author_id)) === ig.username;
   }
 
   async function processEvent(event: GlAuditEvent, via: 'stream' | 'catch-up'): Promise<void> {
@@ -161,7 +148,7 @@ export async function startWatcher(cfg: WatcherConfig): Promise<Watcher> {
       cfg.emit({ type: 'error', event_id: event.id, rule: rule.file, message: overBudgetError({ rule, event }, cfg.ruleStepLimit).message });
     }
     if (matched.length > 0) {
-      const author = event.author_id > 0 ? await usernameOf(event.author_id) : null;
+      const author = event.author_id > 0 ? await usernames.usernameOf(event.author_id) : null;
       const authors = new Map<number, string | null>([[event.author_id, author]]);
       for (const rule of matched) {
         stats.matches++;

@@ -164,12 +164,12 @@ describe.skipIf(!cli.ok)(`pulumi CLI against the simulator${cli.ok ? '' : ` - SK
     // Without the pack the change previews cleanly (GitLab has at most 8 h: stricter is not drift)...
     await pulumi(['preview']);
     // ...with it, the mandatory policy fails the preview.
-    const blocked = await pulumi(['preview', '--policy-pack', join(__dirname, '../../policies/crossguard')], null);
+    const blocked = await pulumi(['preview', '--policy-pack', join(__dirname, '../../provider/crossguard')], null);
     expect(blocked.code, explain(blocked)).not.toBe(0);
     const out = blocked.stdout + blocked.stderr;
     expect(out).toMatch(/\[mandatory\] +two-factor\.grace-period +\(pulumi-nodejs:dynamic\/gitlab:GroupSecurity: acme\)/);
     await pulumi(['config', 'set', 'gitlab-posture:baseline', baselineFile]);
-    await pulumi(['preview', '--policy-pack', join(__dirname, '../../policies/crossguard')]);
+    await pulumi(['preview', '--policy-pack', join(__dirname, '../../provider/crossguard')]);
   }, STEP);
 
   it('keeps the GitLab token out of the state, the backend, the workspace and every CLI output', () => {

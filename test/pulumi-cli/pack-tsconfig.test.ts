@@ -9,10 +9,10 @@ import { REPO } from './pulumi';
 
 const options = (file: string) => JSON.parse(readFileSync(join(REPO, file), 'utf8')).compilerOptions as Record<string, unknown>;
 
-describe('policies/crossguard/tsconfig.json', () => {
+describe('provider/crossguard/tsconfig.json', () => {
   it('repeats the root compiler options that change how the code compiles', () => {
     const root = options('tsconfig.json');
-    const pack = options('policies/crossguard/tsconfig.json');
+    const pack = options('provider/crossguard/tsconfig.json');
     for (const key of ['target', 'module', 'moduleResolution', 'lib', 'strict', 'esModuleInterop', 'resolveJsonModule', 'skipLibCheck', 'types']) {
       expect(pack[key], key).toEqual(root[key]);
     }

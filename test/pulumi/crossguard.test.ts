@@ -1,7 +1,11 @@
 // Each CrossGuard policy's validate, called directly with a weakening and a compliant resource.
 import { describe, expect, it } from 'vitest';
 import type { ResourceValidationArgs, ResourceValidationPolicy } from '@pulumi/policy';
-import { GUARDED_RULES, policies } from '../../policies/crossguard/policies';
+import { GUARDED_RULES, policies } from '../../provider/crossguard/policies';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll } from 'vitest';
 import { ruleById } from '../../policies/catalog';
 
 const T = (t: string) => `pulumi-nodejs:dynamic/gitlab:${t}`;
@@ -58,6 +62,16 @@ const CASES: [string, string, Record<string, unknown>, Record<string, unknown>, 
   ['mr-approvals.min-approvals', 'ApprovalRule', { ...P, approvals_required: 1 }, { ...P, approvals_required: 3 }, 'approvals_required'],
   ['webhooks.ssl-verification', 'Webhook', { ...P, url: 'https://hooks.acme.example/x', enable_ssl_verification: false }, { ...P, url: 'https://hooks.acme.example/x', enable_ssl_verification: true }, 'enable_ssl_verification'],
   ['ci.masked-variables', 'VariableProtection', { ...P, key: 'NPM_TOKEN', masked: false, protected: true }, { ...P, key: 'NPM_TOKEN', masked: true, protected: true }, 'masked'],
+  ['projects.forking', 'ProjectSecurity', { ...P, forking_access_level: 'enabled' }, { ...P, forking_access_level: 'disabled' }, 'forking_access_level'],
+  ['projects.pipeline-must-succeed', 'ProjectSecurity', { ...P, only_allow_merge_if_pipeline_succeeds: false }, { ...P, only_allow_merge_if_pipeline_succeeds: true }, 'only_allow_merge_if_pipeline_succeeds'],
+  ['projects.discussions-resolved', 'ProjectSecurity', { ...P, only_allow_merge_if_all_discussions_are_resolved: false }, { ...P, only_allow_merge_if_all_discussions_are_resolved: true }, 'only_allow_merge_if_all_discussions_are_resolved'],
+  ['groups.prevent-forking-outside', 'GroupSecurity', { ...G, prevent_forking_outside_group: false }, { ...G, prevent_forking_outside_group: true }, 'prevent_forking_outside_group'],
+  ['groups.project-creation', 'GroupSecurity', { ...G, project_creation_level: 'developer' }, { ...G, project_creation_level: 'noone' }, 'project_creation_level'],
+  ['groups.subgroup-creation', 'GroupSecurity', { ...G, subgroup_creation_level: 'maintainer' }, { ...G, subgroup_creation_level: 'owner' }, 'subgroup_creation_level'],
+  ['groups.default-branch-protection', 'GroupSecurity',
+    { ...G, default_branch_protection_defaults: { allowed_to_push: [{ access_level: 30 }], allowed_to_merge: [{ access_level: 40 }], allow_force_push: false } },
+    { ...G, default_branch_protection_defaults: { allowed_to_push: [{ access_level: 0 }], allowed_to_merge: [{ access_level: 40 }], allow_force_push: false } },
+    'default_branch_protection_defaults'],
 ];
 
 describe('CrossGuard policies', () => {
@@ -76,6 +90,13 @@ describe('CrossGuard policies', () => {
     expect(validate(policy, args(type, ok))).toEqual([]);
   });
 
+  it('never remediates the default branch protection hash with a scalar', () => {
+    const policy = byName('groups.default-branch-protection');
+    const weak = args('GroupSecurity', { ...G, default_branch_protection_defaults: { allowed_to_push: [{ access_level: 30 }], allowed_to_merge: [{ access_level: 40 }], allow_force_push: false } });
+    expect(policy.remediateResource!(weak)).toBeUndefined();
+    expect(byName('projects.forking').remediateResource!(args('ProjectSecurity', { ...P, forking_access_level: 'enabled' }))).toEqual({ ...P, forking_access_level: 'private' });
+  });
+
   it('gives the whole message for the incident hallmark (force push)', () => {
     expect(validate(byName('protected-branches.force-push'), args('ProtectedBranch', { ...B, allow_force_push: true }))).toEqual([
       '[protected-branches.force-push] Force push is allowed on protected branch main: this weakens the baseline ' +
@@ -90,7 +111,10 @@ describe('CrossGuard policies', () => {
 
   it('policy config overrides the baseline parameters (defaults: hardened profile)', () => {
     const grace = byName('two-factor.grace-period');
-    expect((grace.configSchema!.properties as Record<string, { default: unknown }>).max_grace_period!.default).toBe(8);
+    // No schema defaults: Pulumi would fill them in over the configured baseline's values.
+    expect(Object.values(grace.configSchema!.properties as Record<string, object>).every((p) => !('default' in p))).toBe(true);
+    expect(Object.keys(grace.configSchema!.properties!)).toEqual(['baseline', 'max_grace_period']);
+    expect(validate(grace, args('GroupSecurity', { ...G, two_factor_grace_period: 9 }))).toHaveLength(1);
     expect(validate(grace, args('GroupSecurity', { ...G, two_factor_grace_period: 48 }, { max_grace_period: 72 }))).toEqual([]);
     expect(validate(byName('ci.masked-variables'), args('VariableProtection', { ...P, key: 'NPM_TOKEN', masked: true, protected: false }))).toHaveLength(1);
     expect(validate(byName('ci.masked-variables'), args('VariableProtection', { ...P, key: 'NPM_TOKEN', masked: true, protected: false }, { require_protected: false }))).toEqual([]);
@@ -100,5 +124,53 @@ describe('CrossGuard policies', () => {
     const fixed = await byName('protected-branches.push').remediateResource!(args('ProtectedBranch', { ...B, push_access_level: 30, merge_access_level: 30 }));
     expect(fixed).toEqual({ ...B, push_access_level: 40, merge_access_level: 30 });
     expect(await byName('visibility.project').remediateResource!(args('ProjectSecurity', { ...P, visibility: 'private' }))).toBeUndefined();
+  });
+
+  describe('against the user\'s baseline (policy config `baseline`, the CLI loader)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'crossguard-'));
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+    const file = join(dir, 'baseline.yaml');
+    writeFileSync(
+      file,
+      [
+        'profile: baseline',
+        'targets:',
+        '  groups: [acme]',
+        'rules:',
+        '  ci.public-jobs: off',
+        'settings:',
+        '  two-factor:',
+        '    max_grace_period: 24',
+        'waivers:',
+        '  - rule: protected-branches.force-push',
+        '    target: acme/legacy',
+        '    reason: vendor mirror force-pushes',
+        '    expires: 2099-01-01',
+        '',
+      ].join('\n'),
+    );
+    const cfg = { baseline: file };
+
+    it('judges with the baseline\'s parameters, not the hardened profile\'s', () => {
+      const grace = byName('two-factor.grace-period');
+      expect(validate(grace, args('GroupSecurity', { ...G, two_factor_grace_period: 24 }, cfg))).toEqual([]);
+      expect(validate(grace, args('GroupSecurity', { ...G, two_factor_grace_period: 25 }, cfg))).toEqual([
+        '[two-factor.grace-period] Group acme allows a two-factor grace period of 25 hours; the baseline allows at most 24: this weakens the baseline ' +
+          '(incident scenario: "Suspected compromised user account"). Declare two_factor_grace_period: 24 or stricter.',
+      ]);
+      // A per-policy key still overrides one parameter of the file.
+      expect(validate(grace, args('GroupSecurity', { ...G, two_factor_grace_period: 25 }, { ...cfg, max_grace_period: 30 }))).toEqual([]);
+    });
+
+    it('a rule the baseline turns off guards nothing; a waiver lets its target through', () => {
+      expect(validate(byName('ci.public-jobs'), args('ProjectSecurity', { ...P, public_jobs: true }, cfg))).toEqual([]);
+      const force = byName('protected-branches.force-push');
+      expect(validate(force, args('ProtectedBranch', { project: 'acme/legacy', name: 'main', allow_force_push: true }, cfg))).toEqual([]);
+      expect(validate(force, args('ProtectedBranch', { ...B, allow_force_push: true }, cfg))).toHaveLength(1);
+    });
+
+    it('a baseline file that does not exist is the loader\'s error, naming the file', () => {
+      expect(() => validate(byName('two-factor.required'), args('GroupSecurity', { ...G, require_two_factor_authentication: false }, { baseline: join(dir, 'nope.yaml') }))).toThrow(/nope\.yaml.*no such file/);
+    });
   });
 });

@@ -95,8 +95,19 @@ describe('program', () => {
       unique_project_download_limit: 100,
       unique_project_download_limit_interval_in_seconds: 3600,
       auto_ban_user_on_excessive_projects_download: true,
+      prevent_forking_outside_group: true,
+      project_creation_level: 'maintainer',
+      subgroup_creation_level: 'owner',
+      default_branch_protection_defaults: {
+        allowed_to_push: [{ access_level: 40 }],
+        allowed_to_merge: [{ access_level: 40 }],
+        allow_force_push: false,
+        developer_can_initial_push: false,
+      },
     });
     expect(typeof __provider).toBe('string');
+    // Forking protection is the top-level group's alone.
+    expect(groups.find((g) => g.name === 'acme/platform')!.inputs).not.toHaveProperty('prevent_forking_outside_group');
     expect(groups.find((g) => g.name === 'acme/platform')!.inputs).not.toHaveProperty('unique_project_download_limit');
   });
 

@@ -220,3 +220,31 @@ describe('ProjectSecurity, ApprovalRule, Webhook, VariableProtection', () => {
     await expect(of('VariableProtection').create({ project: 'acme/web', key: 'NOPE_TOKEN', masked: true })).rejects.toThrow(/no variable NOPE_TOKEN .*create the variable in GitLab first/);
   });
 });
+
+describe('coverage settings through the provider (forking, merge checks, creation levels, default branch protection)', () => {
+  it('ProjectSecurity writes forking_access_level and the merge checks GitLab accepts, and reads them back', async () => {
+    const p = project('acme/docs-site');
+    p.forking_access_level = 'enabled';
+    p.only_allow_merge_if_pipeline_succeeds = false;
+    const inputs = { project: 'acme/docs-site', forking_access_level: 'private', only_allow_merge_if_pipeline_succeeds: true, only_allow_merge_if_all_discussions_are_resolved: true, version: '1' };
+    const res = keep(await of('ProjectSecurity').create(inputs));
+    expect(p).toMatchObject({ forking_access_level: 'private', only_allow_merge_if_pipeline_succeeds: true, only_allow_merge_if_all_discussions_are_resolved: true });
+    expect(res.outs).toMatchObject({ forking_access_level: 'private', only_allow_merge_if_pipeline_succeeds: true });
+    // Stricter live (forking disabled) is not drift.
+    p.forking_access_level = 'disabled';
+    const { props } = keep(await of('ProjectSecurity').read!(res.id, res.outs));
+    expect(await of('ProjectSecurity').diff!(res.id, props!, inputs)).toMatchObject({ changes: false });
+  });
+
+  it('GroupSecurity writes creation levels and default branch protection on a subgroup', async () => {
+    const g = group('acme/sandbox');
+    g.project_creation_level = 'developer';
+    g.default_branch_protection_defaults = { allowed_to_push: [{ access_level: 30 }], allowed_to_merge: [{ access_level: 30 }], allow_force_push: true };
+    const dbp = { allowed_to_push: [{ access_level: 40 }], allowed_to_merge: [{ access_level: 40 }], allow_force_push: false, developer_can_initial_push: false };
+    const inputs = { group: 'acme/sandbox', project_creation_level: 'maintainer', subgroup_creation_level: 'owner', default_branch_protection_defaults: dbp, version: '1' };
+    const res = keep(await of('GroupSecurity').create(inputs));
+    expect(g.project_creation_level).toBe('maintainer');
+    expect(g.default_branch_protection_defaults).toEqual(dbp);
+    expect(res.outs).toMatchObject({ project_creation_level: 'maintainer', default_branch_protection_defaults: dbp });
+  });
+});

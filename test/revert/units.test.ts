@@ -7,7 +7,7 @@ import type { Finding } from '../../model/result';
 import type { AllParams } from '../../policies/params';
 import { planRevert } from '../../checks/revert/plan';
 import { Journal, entriesOf, readJournal, newRunId, type JournalRecord } from '../../checks/revert/journal';
-import { readPathOf, scrub } from '../../checks/revert/before';
+import { readPathOf, scrubRead as scrub } from '../../checks/revert/before';
 import { restoreFor } from '../../checks/revert/undo';
 import { applySteps, type WriteStep } from '../../checks/revert/apply';
 import { RejectedError } from '../../gitlab/errors';

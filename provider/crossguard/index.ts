@@ -1,4 +1,4 @@
-// The CrossGuard pack: `pulumi preview --policy-pack policies/crossguard` (docs/pulumi.md). Constructing the
+// The CrossGuard pack: `pulumi preview --policy-pack provider/crossguard` (docs/pulumi.md). Constructing the
 // PolicyPack starts the policy analyzer server, so the policies live in policies.ts, where tests import them.
 import { PolicyPack } from '@pulumi/policy';
 import { policies } from './policies';

@@ -1,17 +1,22 @@
 // CrossGuard policies over the dynamic GitLab resources (provider/). One ResourceValidationPolicy per catalog rule
-// that guards a resource input; each judges the resource's declared inputs with the rule's own `evaluate`
-// (provider/judge.ts), against the baseline parameters of the hardened profile unless the policy config overrides
-// them. A weakening input is a mandatory violation naming the rule and the incident scenario it defends; set a
+// that guards a resource input; each judges the resource's declared inputs with the rule through the one rule
+// runner (provider/judge.ts), against the user's baseline: the policy config's `baseline` names the file, loaded
+// with the CLI's own loader (its rule switches, parameters, waivers and gitlab.tier apply); without one, the
+// hardened profile. Per-policy config keys override single parameters. A weakening input is a mandatory violation naming the rule and the incident scenario it defends; set a
 // policy's `enforcementLevel` to `advisory` in the pack config to only warn. `remediate` sets the weakened input to
 // the baseline value where that value is unambiguous.
 import type { ReportViolation, ResourceValidationArgs, ResourceValidationPolicy } from '@pulumi/policy';
-import { loadProfile } from '../../checks/baseline/load';
-import { areaParams, type Area } from '../params';
+import { loadBaseline, loadProfile } from '../../checks/baseline/load';
+import type { Baseline } from '../../checks/baseline/types';
+import { findWaiver } from '../../checks/baseline/waivers';
+import { areaParams, type Area } from '../../policies/params';
+import { isRuleId } from '../../policies/rule-ids';
+import type { RunContext } from '../../policies/run';
 import type { GlApprovalRule, GlProtectedBranch, Visibility } from '../../gitlab/types';
-import { fieldsOf, GUARDS, judge, type Drift, type LiveOf, type RuleGuard } from '../../provider/judge';
+import { fieldsOf, GUARDS, judge, type Drift, type LiveOf, type RuleGuard } from '../judge';
 import { RESOURCE_TYPES, typeToken, type ResourceType } from '../../model/resources';
 
-/** Baseline parameters per area: the hardened profile, which the built-in examples and the demo use. */
+/** Baseline parameters per area of the hardened profile: the defaults when no baseline file is configured. */
 function hardenedParams(): Record<Area, Record<string, unknown>> {
   const settings = loadProfile('hardened').settings as Record<string, Record<string, unknown>>;
   const out = {} as Record<Area, Record<string, unknown>>;
@@ -21,10 +26,40 @@ function hardenedParams(): Record<Area, Record<string, unknown>> {
 
 const PARAMS = hardenedParams();
 
+/** What a policy judges against: the configured baseline file, else the hardened profile. */
+interface Against {
+  params: Record<Area, Record<string, unknown>>;
+  baseline?: Baseline;
+}
+
+const loaded = new Map<string, Baseline>();
+
+/** Loads the configured baseline once per file, with the CLI's loader; a broken file is the loader's clear error. */
+function againstOf(config: Record<string, unknown>): Against {
+  const file = config.baseline;
+  if (typeof file !== 'string' || file === '') return { params: PARAMS };
+  let baseline = loaded.get(file);
+  if (!baseline) {
+    // Like the program: an expired waiver simply no longer applies.
+    baseline = loadBaseline(file, { allowExpiredWaivers: true });
+    loaded.set(file, baseline);
+  }
+  return { params: baseline.params as unknown as Record<Area, Record<string, unknown>>, baseline };
+}
+
 /** The declared inputs as if they were live objects; undeclared fields get compliant values and are never judged. */
 export function liveFromInputs<T extends ResourceType>(type: T, i: Record<string, any>): LiveOf[T] {
   const project = (path: string, def: string | null = 'main') =>
-    ({ id: 0, path_with_namespace: path, default_branch: def, visibility: (i.visibility ?? 'private') as Visibility, public_jobs: i.public_jobs ?? false }) as never;
+    ({
+      id: 0,
+      path_with_namespace: path,
+      default_branch: def,
+      visibility: (i.visibility ?? 'private') as Visibility,
+      public_jobs: i.public_jobs ?? false,
+      forking_access_level: i.forking_access_level ?? 'disabled',
+      only_allow_merge_if_pipeline_succeeds: i.only_allow_merge_if_pipeline_succeeds ?? true,
+      only_allow_merge_if_all_discussions_are_resolved: i.only_allow_merge_if_all_discussions_are_resolved ?? true,
+    }) as never;
   const owner = { kind: i.group !== undefined ? 'group' : 'project', path: i.group ?? i.project ?? '(unknown)', id: 0 } as const;
   const level = (v: unknown) => [{ id: 1, access_level: typeof v === 'number' ? v : 40, access_level_description: '' }];
   switch (type) {
@@ -40,6 +75,14 @@ export function liveFromInputs<T extends ResourceType>(type: T, i: Record<string
           unique_project_download_limit: i.unique_project_download_limit ?? 1,
           unique_project_download_limit_interval_in_seconds: i.unique_project_download_limit_interval_in_seconds ?? 1,
           auto_ban_user_on_excessive_projects_download: i.auto_ban_user_on_excessive_projects_download ?? true,
+          prevent_forking_outside_group: i.prevent_forking_outside_group ?? true,
+          project_creation_level: i.project_creation_level ?? 'noone',
+          subgroup_creation_level: i.subgroup_creation_level ?? 'owner',
+          default_branch_protection_defaults: i.default_branch_protection_defaults ?? {
+            allowed_to_push: [{ access_level: 0 }],
+            allowed_to_merge: [{ access_level: 0 }],
+            allow_force_push: false,
+          },
         },
       } as never;
     case 'ProjectSecurity':
@@ -74,7 +117,7 @@ export function liveFromInputs<T extends ResourceType>(type: T, i: Record<string
     case 'VariableProtection':
       return { owner, variable: { key: i.key, masked: i.masked ?? true, protected: i.protected ?? true, environment_scope: i.environment_scope ?? '*', variable_type: 'env_var', raw: false } } as never;
   }
-  throw new Error(`policies/crossguard: unknown resource type ${String(type)}`);
+  throw new Error(`provider/crossguard: unknown resource type ${String(type)}`);
 }
 
 /** Finding setting -> the resource input that holds it, where the names differ. */
@@ -82,6 +125,9 @@ const INPUT_OF: Record<string, string> = {
   push_access_levels: 'push_access_level',
   merge_access_levels: 'merge_access_level',
   inbound_enabled: 'ci_inbound_job_token_scope_enabled',
+  'default_branch_protection_defaults.allowed_to_push': 'default_branch_protection_defaults',
+  'default_branch_protection_defaults.allowed_to_merge': 'default_branch_protection_defaults',
+  'default_branch_protection_defaults.allow_force_push': 'default_branch_protection_defaults',
 };
 
 function inputField(type: ResourceType, d: Drift): string | undefined {
@@ -95,17 +141,25 @@ interface Match {
 }
 
 /** Judges one resource's inputs with one rule; only rules with at least one declared field apply. */
-export function violationsOf(ruleId: string, resourceType: string, props: Record<string, unknown>, config: Record<string, unknown> = {}): Drift[] {
+export function violationsOf(ruleId: string, resourceType: string, props: Record<string, unknown>, config: Record<string, unknown> = {}, now: Date = new Date()): Drift[] {
   const out: Drift[] = [];
+  const against = againstOf(config);
+  const { baseline } = against;
+  // A rule the baseline turns off guards nothing; a waiver for this group or project lets the input through.
+  if (baseline && isRuleId(ruleId) && baseline.enabled[ruleId] === false) return [];
+  const owner = typeof props.project === 'string' ? props.project : typeof props.group === 'string' ? props.group : undefined;
+  if (baseline && owner !== undefined && findWaiver(baseline.waivers, ruleId, owner, now.toISOString())) return [];
+  // The baseline's gitlab.tier gates like check does; without it the program's own tier gate has decided.
+  const ctx: RunContext = { isAdmin: false, now: now.toISOString(), ...(baseline?.gitlab.tier ? { tier: baseline.gitlab.tier } : {}) };
   for (const type of RESOURCE_TYPES) {
     if (typeToken(type) !== resourceType) continue;
     for (const guard of GUARDS[type] as RuleGuard[]) {
       if (guard.rule.id !== ruleId) continue;
       if (!(guard.fields as string[]).some((f) => props[f] !== undefined)) continue;
-      const base = { ...PARAMS[guard.rule.area], ...pickParams(guard.rule.area, config) };
+      const base = { ...against.params[guard.rule.area as Area], ...pickParams(guard.rule.area as Area, config) };
       // The resource's own branch is a required one by construction; the check's `branches` param picks which.
       if (type === 'ProtectedBranch') base.branches = [props.name];
-      const drifts = judge(type, props as never, liveFromInputs(type, props), (g) => (g === guard ? base : null));
+      const drifts = judge(type, props as never, liveFromInputs(type, props), (g) => (g === guard ? base : null), ctx);
       out.push(...drifts);
     }
   }
@@ -127,12 +181,17 @@ function typesOf(ruleId: string): ResourceType[] {
   return RESOURCE_TYPES.filter((t) => (GUARDS[t] as RuleGuard[]).some((g) => g.rule.id === ruleId));
 }
 
-/** JSON schema of a rule's parameters (defaults = hardened profile), so `pulumi policy` config can override them. */
+/**
+ * JSON schema of the policy config: `baseline` (the baseline file to judge against) and the rule's parameters. No
+ * defaults: Pulumi would fill them in and they would override the baseline's own values.
+ */
 function configSchemaOf(area: Area) {
-  const properties: Record<string, { type: 'number' | 'boolean' | 'string' | 'array'; default: unknown }> = {};
+  const properties: Record<string, { type: 'number' | 'boolean' | 'string' | 'array'; description: string }> = {
+    baseline: { type: 'string', description: 'baseline.yaml to judge against (rule switches, parameters, waivers, gitlab.tier); default: the hardened profile' },
+  };
   for (const [k, v] of Object.entries(PARAMS[area])) {
     const type = Array.isArray(v) ? 'array' : (typeof v as 'number' | 'boolean' | 'string');
-    if (['number', 'boolean', 'string', 'array'].includes(type)) properties[k] = { type, default: v };
+    if (['number', 'boolean', 'string', 'array'].includes(type)) properties[k] = { type, description: `overrides settings.${area}.${k} of the baseline (hardened profile: ${JSON.stringify(v)})` };
   }
   return { properties } as ResourceValidationPolicy['configSchema'];
 }
@@ -161,7 +220,8 @@ function policyFor(ruleId: string): ResourceValidationPolicy {
       for (const d of drifts) {
         const field = inputField(type, d);
         const v = d.finding.expected;
-        if (!field || !['boolean', 'number', 'string'].includes(typeof v)) return undefined;
+        // Only a scalar input takes a scalar baseline value (never a hash such as default_branch_protection_defaults).
+        if (!field || !['boolean', 'number', 'string'].includes(typeof v) || (typeof props[field] === 'object' && props[field] !== null)) return undefined;
         props[field] = v;
       }
       return props;
