@@ -107,15 +107,43 @@ export async function runRevert(opts: RevertOptions, io: CliIO, deps: RevertDeps
   say(`Run ${runId}; journal ${journal.file}\n`);
   const client = writer!;
   const steps = plan.steps.map((s) => toWriteStep(s, { client, runId, url, params: baseline.params, gitlab: snapshot.gitlab, now: io.now }));
-  const results = await applySteps(steps, {
-    client,
-    journal,
-    concurrency: opts.concurrency ?? DEFAULT_WRITE_CONCURRENCY,
-    now: io.now,
-    ...(deps.hooks ? { hooks: deps.hooks } : {}),
-    onResult: (r) => say(formatResult(r)),
-  });
+  // Ctrl-C / SIGTERM: no new write starts; the ones in flight finish, are verified and journaled (the journal is
+  // closed as usual so undo can read it); then exit 2 saying where things stand and what to run next.
+  let interrupted: string | undefined;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (!interrupted) io.stderr(`\ngitlab-posture: ${signal}: finishing the write(s) in flight, starting no new one…\n`);
+    interrupted ??= signal;
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  // Results print in plan order, whatever order the concurrent writes finish in.
+  const printer = inPlanOrder(steps.map((s) => s.id.seq), (r) => say(formatResult(r)));
+  let results: StepResult[];
+  try {
+    results = await applySteps(steps, {
+      client,
+      journal,
+      concurrency: opts.concurrency ?? DEFAULT_WRITE_CONCURRENCY,
+      now: io.now,
+      ...(deps.hooks ? { hooks: deps.hooks } : {}),
+      onResult: printer.push,
+      stop: () => interrupted !== undefined,
+    });
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+  printer.flush();
   journal.end(io.now());
+  if (interrupted) {
+    const verified = results.filter((r) => r.outcome === 'verified').length;
+    io.stderr(
+      `gitlab-posture: interrupted (${interrupted}): ${verified} of ${steps.length} change(s) applied and verified, ` +
+        `${results.length - verified} failed, ${steps.length - results.length} not started. Journal: ${journal.file}\n` +
+        `Next: \`gitlab-posture revert\` to finish, or \`gitlab-posture undo ${journal.file}\` to put back what was written.\n`,
+    );
+    return ExitCode.Incomplete;
+  }
   return summarize(results, plan, { incomplete, say, journal: journal.file });
 }
 
@@ -213,4 +241,31 @@ Exit codes: 0 all planned changes applied and verified, 1 findings remain, 2 a w
         ),
       );
     });
+}
+
+/** Buffers results that finish early and hands them on in plan order (by step seq). */
+function inPlanOrder(order: readonly number[], emit: (r: StepResult) => void): { push: (r: StepResult) => void; flush: () => void } {
+  const waiting = new Map<number, StepResult>();
+  let at = 0;
+  const drain = () => {
+    while (at < order.length && waiting.has(order[at]!)) {
+      emit(waiting.get(order[at]!)!);
+      waiting.delete(order[at]!);
+      at++;
+    }
+  };
+  return {
+    push: (r) => {
+      waiting.set(r.step.id.seq, r);
+      drain();
+    },
+    // Steps that never ran (interrupted) leave gaps: print what finished, still in plan order.
+    flush: () => {
+      for (const seq of order) {
+        const r = waiting.get(seq);
+        if (r) emit(r);
+      }
+      waiting.clear();
+    },
+  };
 }

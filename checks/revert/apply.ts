@@ -42,6 +42,8 @@ export interface ApplyOptions {
   now: () => Date;
   hooks?: ApplyHooks;
   onResult?: (r: StepResult) => void;
+  /** Asked before each write: true (Ctrl-C) starts no new one; writes in flight finish, verify and are journaled. */
+  stop?: () => boolean;
   /**
    * Order of visibility writes. GitLab refuses a group more private than one of its projects or subgroups, and a
    * project more open than its group (gitlab-api.md §3.3), so tightening goes children first (revert) and
@@ -74,6 +76,7 @@ export async function applySteps(steps: readonly WriteStep[], opts: ApplyOptions
   }
   const results: StepResult[] = [];
   for (const phase of [...phases.keys()].sort((a, b) => a - b)) {
+    if (opts.stop?.()) break;
     results.push(...(await applyPhase(phases.get(phase)!, opts)));
   }
   return results.sort((a, b) => a.step.id.seq - b.step.id.seq);
@@ -87,10 +90,10 @@ async function applyPhase(steps: readonly WriteStep[], opts: ApplyOptions): Prom
   let crash: unknown;
   let next = 0;
   const worker = async (): Promise<void> => {
-    while (crash === undefined && next < queue.length) {
+    while (crash === undefined && next < queue.length && !opts.stop?.()) {
       const group = queue[next++]!;
       for (const step of group) {
-        if (crash !== undefined) return;
+        if (crash !== undefined || opts.stop?.()) return;
         try {
           const r = await applyStep(step, opts);
           results.push(r);
