@@ -39,7 +39,15 @@ export interface GroupState {
   pushRule?: Read<GlPushRule | null>;
   /** Direct members; 2FA and external flags joined from GET /users when the token is an administrator's. */
   members?: Read<GlMember[]>;
+  /**
+   * The group's ancestors, nearest first, with their 2FA settings: GitLab enforces 2FA on a member when the group or
+   * an ancestor requires it (User#expanded_groups_requiring_two_factor_authentication).
+   */
+  ancestors?: Read<GlGroupAncestor[]>;
 }
+
+/** An ancestor group as the two-factor rules need it (from GET /groups/:id?with_projects=false). */
+export type GlGroupAncestor = Pick<GlGroup, 'id' | 'full_path' | 'parent_id' | 'require_two_factor_authentication' | 'two_factor_grace_period'>;
 
 export interface ProjectState {
   target: TargetRef;

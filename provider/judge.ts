@@ -62,7 +62,8 @@ export function stateOf<T extends ResourceType>(type: T, live: LiveOf[T]): Targe
   switch (type) {
     case 'GroupSecurity': {
       const { group } = live as LiveOf['GroupSecurity'];
-      return { target, topLevel: group.parent_id === null, group: ok(group) };
+      // The resource manages the group's own settings: judged as the group alone, its ancestors are not part of it.
+      return { target, topLevel: group.parent_id === null, group: ok(group), ancestors: ok([]) };
     }
     case 'ProjectSecurity': {
       const l = live as LiveOf['ProjectSecurity'];

@@ -14,6 +14,7 @@ import type { Rule } from '../../policies/rule';
 import { planReads, type ReadPlan } from './plan';
 import { forEachPooled } from './pool';
 import { readOf } from './read';
+import { attachAncestors } from './ancestors';
 import { fetchGroupRead, fetchInstanceRead, fetchProjectRead } from './reads';
 import { inShard, type Shard } from '../scale/shard';
 
@@ -59,6 +60,7 @@ export async function collect(client: GitlabClient, baseline: Baseline, opts: Co
     await readGroupAreas(client, state, plan.group);
     tick();
   });
+  if (plan.group.has('ancestors')) await attachAncestors(client, groups);
   await forEachPooled(projects, width, async (state) => {
     await readProjectAreas(client, state, plan.project);
     tick();
@@ -121,7 +123,9 @@ export async function readInstance(client: GitlabClient, reads: ReadPlan['instan
 }
 
 export async function readGroupAreas(client: GitlabClient, state: GroupState, reads: ReadPlan['group']): Promise<void> {
-  await Promise.all([...reads].map(async (read) => Object.assign(state, { [read]: await fetchGroupRead(client, state.target.id, read) })));
+  // Ancestors come from attachAncestors, once for all groups.
+  const own = [...reads].filter((r) => r !== 'ancestors');
+  await Promise.all(own.map(async (read) => Object.assign(state, { [read]: await fetchGroupRead(client, state.target.id, read) })));
 }
 
 export async function readProjectAreas(client: GitlabClient, state: ProjectState, reads: ReadPlan['project']): Promise<void> {

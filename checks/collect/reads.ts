@@ -15,6 +15,7 @@ import { listAdmins } from '../../gitlab/users';
 import type { Read } from '../../model/target';
 import type { GroupRead, InstanceRead, ProjectRead } from '../../policies/rule';
 import { readOf } from './read';
+import { fetchAncestors } from './ancestors';
 
 const projectReads: Record<ProjectRead, (c: GitlabClient, id: number) => Promise<unknown>> = {
   project: getProject,
@@ -37,6 +38,8 @@ const groupReads: Record<GroupRead, (c: GitlabClient, id: number) => Promise<unk
   mrApprovalSetting: (c, id) => getMrApprovalSetting(c, 'group', id),
   pushRule: getGroupPushRule,
   members: (c, id) => listMembers(c, 'group', id),
+  // Per group (revert's verification, watch); collect and --since-last use attachAncestors, which reads each once.
+  ancestors: (c, id) => fetchAncestors(c, id),
 };
 
 const instanceReads: Record<InstanceRead, (c: GitlabClient) => Promise<unknown>> = {

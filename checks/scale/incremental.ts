@@ -15,6 +15,7 @@ import type { Baseline } from '../baseline/types';
 import { selectTargets } from '../baseline/targets';
 import { groupRef, projectRef, readGroupAreas, readInstance, readProjectAreas, readTargetGroup } from '../collect';
 import { planReads, type ReadPlan } from '../collect/plan';
+import { attachAncestors } from '../collect/ancestors';
 import { forEachPooled } from '../collect/pool';
 import { readOf } from '../collect/read';
 import type { GitlabInfo, GroupState, InstanceState, ProjectState, Snapshot } from '../../model/snapshot';
@@ -233,6 +234,8 @@ export async function collectSinceLast(client: GitlabClient, baseline: Baseline,
   });
   const groupWork = groups.filter((g) => missingReads(g, plan.group).length > 0);
   await forEachPooled(groupWork, width, (state) => readGroupAreas(client, state, new Set(missingReads(state, plan.group)) as ReadPlan['group']));
+  // Ancestors are never reused: a change on a parent (audited there) changes what its subgroups enforce.
+  if (plan.group.has('ancestors')) await attachAncestors(client, groups);
 
   // Known projects: the entity from today's listing, reads reused or read again where events say so; projects
   // listed but not known (new, or moved in: a transfer keeps the id) are read fully.

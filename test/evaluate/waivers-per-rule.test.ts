@@ -77,6 +77,7 @@ function brokenEverywhere(): Snapshot {
         ),
         hooks: ok([hook(5, 'https://evil.example/h', { enable_ssl_verification: false })]),
         variables: ok([variable('DEPLOY_TOKEN', { masked: false, protected: false })]),
+        ancestors: ok([]),
         pushRule: ok(null),
         members: ok(
           ['a', 'b', 'c', 'd'].map((u, i) => ({ id: i + 1, username: u, name: u, state: 'active', access_level: 50, created_at: '2026-01-01T00:00:00Z', two_factor_enabled: i > 0, external: i === 3 })),
@@ -91,6 +92,7 @@ function brokenEverywhere(): Snapshot {
         variables: ok([]),
         pushRule: ok(null),
         members: ok([{ id: 9, username: 'dave', name: 'dave', state: 'active', access_level: 30, created_at: '2026-01-01T00:00:00Z', two_factor_enabled: false, external: false }]),
+        ancestors: ok([]),
       },
     ],
     projects: [

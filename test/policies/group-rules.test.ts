@@ -1,11 +1,12 @@
 // two-factor, visibility and git-abuse: the group (and project) settings rules.
 import { describe, expect, it } from 'vitest';
 import type { GlGroup } from '../../gitlab/types';
+import type { GlGroupAncestor } from '../../model/snapshot';
 import type { FindingDraft, RuleOutcome } from '../../policies/rule';
 import { twoFactorGracePeriod, twoFactorRequired } from '../../policies/two-factor';
 import { visibilityGroup, visibilityProject } from '../../policies/visibility';
 import { downloadLimit } from '../../policies/git-abuse';
-import { GROUP_TARGET, PROJECT_TARGET, complete, ctx, glGroup, glProject, group, params, project } from './helpers';
+import { GROUP_TARGET, PROJECT_TARGET, complete, ctx, drafts, glGroup, glProject, group, params, project } from './helpers';
 
 describe('two-factor.required', () => {
   const p = params('two-factor');
@@ -48,6 +49,74 @@ describe('two-factor.grace-period', () => {
       path: '/groups/100',
       body: { two_factor_grace_period: 8 },
     });
+  });
+});
+
+// GitLab enforces 2FA on a member when a group in its hierarchy requires it, with the shortest grace period among them:
+// User#expanded_groups_requiring_two_factor_authentication (app/models/user.rb, Authn::Users::TwoFactorGroupsFinder)
+// and User#update_two_factor_requirement (`periods.min`). A subgroup may be refused a 2FA write when the top-level
+// group has allow_mfa_for_subgroups false (Group#two_factor_authentication_allowed, app/models/group.rb).
+describe('two-factor: effective settings over the group and its ancestors', () => {
+  const sub = (own: Partial<GlGroup>, ...ancestors: GlGroupAncestor[]) =>
+    group({ target: { kind: 'group', path: 'acme/platform', id: 101 }, topLevel: false, group: glGroup({ id: 101, full_path: 'acme/platform', parent_id: 100, ...own }), ancestors });
+  const anc = (id: number, full_path: string, require: boolean, grace: number, parent_id: number | null = null): GlGroupAncestor => ({
+    id,
+    full_path,
+    parent_id,
+    require_two_factor_authentication: require,
+    two_factor_grace_period: grace,
+  });
+  const p = params('two-factor', { max_grace_period: 8 });
+
+  it.each<[string, ReturnType<typeof sub>, RuleOutcome]>([
+    ['required by the parent: compliant, nothing to write on the subgroup', sub({ require_two_factor_authentication: false }, anc(100, 'acme', true, 8)), []],
+    ['required by the grandparent', sub({ require_two_factor_authentication: false }, anc(100, 'acme', false, 48, 99), anc(99, 'corp', true, 8)), []],
+    [
+      'no group in the chain requires it',
+      sub({ require_two_factor_authentication: false }, anc(100, 'acme', false, 48)),
+      [{ setting: 'require_two_factor_authentication', expected: true, actual: false, message: 'Group acme/platform does not require two-factor authentication, and no ancestor group does' }],
+    ],
+  ])('required: %s', (_n, subject, want) => {
+    expect(twoFactorRequired.evaluate(subject, p, ctx)).toEqual(want);
+  });
+
+  it.each<[string, ReturnType<typeof sub>, RuleOutcome]>([
+    ['the shortest period wins: own 48, parent requires with 8', sub({ require_two_factor_authentication: true, two_factor_grace_period: 48 }, anc(100, 'acme', true, 8)), []],
+    ['an ancestor that does not require 2FA sets no period', sub({ require_two_factor_authentication: true, two_factor_grace_period: 48 }, anc(100, 'acme', false, 0)), [
+      { setting: 'two_factor_grace_period', expected: 8, actual: 48, message: 'Group acme/platform allows a two-factor grace period of 48 hours; the baseline allows at most 8' },
+    ]],
+    ['inherited from the requiring parent: manual, never written on the subgroup', sub({ require_two_factor_authentication: false, two_factor_grace_period: 0 }, anc(100, 'acme', true, 48)), [
+      {
+        setting: 'two_factor_grace_period',
+        expected: 8,
+        actual: 48,
+        message: 'Group acme/platform gets a two-factor grace period of 48 hours from ancestor acme; the baseline allows at most 8',
+        fixData: { from_ancestor: 'acme' },
+      },
+    ]],
+  ])('grace period: %s', (_n, subject, want) => {
+    expect(twoFactorGracePeriod.evaluate(subject, p, ctx)).toEqual(want);
+  });
+
+  it('the grace fix of a subgroup under an enforcing ancestor is manual and names the ancestor', () => {
+    const [d] = drafts(twoFactorGracePeriod.evaluate(sub({ require_two_factor_authentication: false }, anc(100, 'acme', true, 48)), p, ctx));
+    const fix = twoFactorGracePeriod.fix(complete(twoFactorGracePeriod, { kind: 'group', path: 'acme/platform', id: 101 }, d!), p);
+    expect(fix).toEqual({ manual: expect.stringContaining('comes from ancestor group acme, which requires 2FA') });
+  });
+
+  it('a subgroup that requires 2FA itself lowers its own period (the minimum then meets the baseline)', () => {
+    const [d] = drafts(twoFactorGracePeriod.evaluate(sub({ require_two_factor_authentication: true, two_factor_grace_period: 48 }, anc(100, 'acme', true, 24)), p, ctx));
+    expect(d!.actual).toBe(24);
+    expect(twoFactorGracePeriod.fix(complete(twoFactorGracePeriod, { kind: 'group', path: 'acme/platform', id: 101 }, d!), p)).toEqual({
+      method: 'PUT',
+      path: '/groups/101',
+      body: { two_factor_grace_period: 8 },
+    });
+  });
+
+  it('both rules need the ancestors read', () => {
+    expect(twoFactorRequired.needs).toEqual({ group: ['group', 'ancestors'] });
+    expect(twoFactorGracePeriod.needs).toEqual({ group: ['group', 'ancestors'] });
   });
 });
 

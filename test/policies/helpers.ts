@@ -180,6 +180,7 @@ export function group(over: Partial<Omit<GroupSubject, 'kind'>> = {}): GroupSubj
     mrApprovalSetting: approvalSetting(),
     pushRule: null,
     members: [],
+    ancestors: [],
     ...over,
   };
 }
