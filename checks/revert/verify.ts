@@ -1,6 +1,6 @@
 // After a write: re-read what the rule needs on that one target (the collector's own per-area reads) and judge
 // the rule again. A write GitLab answered with success but ignored (a locked approval flag: POST /approvals
-// answers 201 with the old values, `MergeRequestApprovalSettings::Resolver`; a licence-gated key dropped with 200) still shows the
+// answers 201 with the old values, quirk 1; a licence-gated key dropped with 200, quirk 3) still shows the
 // finding: it is `not_verified`, never "done".
 import type { GitlabClient } from '../../gitlab/client';
 import type { Finding } from '../../model/result';
@@ -59,6 +59,6 @@ export async function verifyFinding(
     verified: false,
     detail:
       `GitLab accepted the write but still shows ${finding.setting} = ${JSON.stringify(still.actual)} (expected ${JSON.stringify(still.expected)}): ` +
-      'it ignored the change (a setting locked by the group or instance, or a field your licence does not cover; docs/gitlab-behaviour.md, "Merge request approvals" / "Tier detection and packaging").',
+      'it ignored the change (a setting locked by the group or instance, or a field your licence does not cover; docs/gitlab-behaviour.md, Merge request approvals).',
   };
 }
