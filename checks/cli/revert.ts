@@ -8,7 +8,7 @@ import { GitlabError } from '../../gitlab/errors';
 import { redact } from '../../gitlab/redact';
 import { loadBaseline } from '../baseline/load';
 import { ExitCode, type ExitCodeValue } from '../../model/result';
-import { planRevert, type Plan } from '../revert/plan';
+import { judgedRules, planRevert, type Plan } from '../revert/plan';
 import { DEFAULT_JOURNAL_DIR, Journal, newRunId } from '../revert/journal';
 import { applySteps, type ApplyHooks, type StepResult } from '../revert/apply';
 import { toWriteStep } from '../revert/steps';
@@ -72,7 +72,7 @@ export async function runRevert(opts: RevertOptions, io: CliIO, deps: RevertDeps
     },
     io,
   );
-  const plan = planRevert(result.findings, baseline.params, { allowDestructive: Boolean(opts.allowDestructive) });
+  const plan = planRevert(result.findings, baseline.params, { allowDestructive: Boolean(opts.allowDestructive), judgedOn: judgedRules(result) });
   say(formatPlan(plan, url, Boolean(opts.dryRun)));
   for (const e of result.errors) io.stderr(terminalSafe(redact(`gitlab-posture: could not check ${e.target.path}: ${e.message}\n`, token)));
   const remaining = plan.manual.length + plan.needsDestructive.length;
