@@ -41,7 +41,7 @@ export type FindingDraft = Pick<Finding, 'setting' | 'expected' | 'actual' | 'me
 /** `skip`: the rule cannot judge this target (a gated key is absent, no allowlist configured…). */
 export type RuleOutcome = FindingDraft[] | { skip: string };
 
-/** A write that brings a finding back to the baseline (gitlab-api.md paths, ids numeric). */
+/** A write that brings a finding back to the baseline (GitLab REST v4 paths, ids numeric). */
 export interface Change {
   method: 'PUT' | 'POST' | 'PATCH' | 'DELETE';
   path: string;

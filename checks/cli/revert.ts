@@ -157,7 +157,8 @@ function summarize(
 
 /**
  * Refuse before anything is planned when the token cannot write: a read_api token would fail every write with
- * 403 halfway through (gitlab-api.md §1.1, token self). Tokens that cannot describe themselves pass on.
+ * 403 halfway through (`GET /personal_access_tokens/self`; docs/gitlab-behaviour.md, Pagination, errors and
+ * authentication). Tokens that cannot describe themselves pass on.
  */
 export async function requireApiScope(client: GitlabClient): Promise<void> {
   let self: { scopes?: string[] };
