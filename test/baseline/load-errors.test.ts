@@ -1,7 +1,7 @@
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { tempDir } from '../helpers/tmp';
 import { BaselineError } from '../../checks/baseline/errors';
 import { loadBaseline, parseBaseline } from '../../checks/baseline/load';
 
@@ -223,7 +223,7 @@ describe('baseline load errors', () => {
   });
 
   it('reports a missing file with its path and what to do', () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'baseline-')), 'nope.yaml');
+    const file = join(tempDir('baseline-'), 'nope.yaml');
     const err = errorOf(() => loadBaseline(file, { now: NOW }));
     expect(err.file).toBe(file);
     expect(err.line).toBeUndefined();
@@ -233,7 +233,7 @@ describe('baseline load errors', () => {
   });
 
   it('reports a directory given as the file', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'baseline-'));
+    const dir = tempDir('baseline-');
     mkdirSync(join(dir, 'b.yaml'));
     const err = errorOf(() => loadBaseline(join(dir, 'b.yaml'), { now: NOW }));
     expect(err.message).toContain('cannot read the baseline file (it is a directory)');
@@ -264,7 +264,7 @@ describe('baseline load errors', () => {
   });
 
   it('reads a baseline from disk', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'baseline-'));
+    const dir = tempDir('baseline-');
     writeFileSync(join(dir, 'baseline.yaml'), 'targets:\n  groups: [acme]\n');
     expect(loadBaseline(join(dir, 'baseline.yaml'), { now: NOW }).targets.groups).toEqual(['acme']);
   });

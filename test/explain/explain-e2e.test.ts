@@ -1,8 +1,8 @@
 // explain end to end on the simulator's incident scenario (mallory's changes, from 203.0.113.9).
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { tempDir } from '../helpers/tmp';
 import { clientAuditReader } from '../../checks/explain';
 import { GitlabClient } from '../../gitlab/client';
 import { startSim, type RunningSim } from '../../sim/server';
@@ -16,7 +16,7 @@ afterEach(async () => {
 });
 
 function baselineFile(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'posture-explain-'));
+  const dir = tempDir('posture-explain-');
   const file = join(dir, 'baseline.yaml');
   writeFileSync(file, 'targets: { groups: [acme] }\nprofile: hardened\n');
   return file;
@@ -109,7 +109,7 @@ describe('explain on the incident scenario', () => {
     // Yesterday's snapshot of the still-hardened instance; same builders, so the same ids.
     const before = await startSim({ scenario: 'hardened' });
     const file = baselineFile();
-    const snap = join(mkdtempSync(join(tmpdir(), 'posture-snap-')), 'before.json');
+    const snap = join(tempDir('posture-snap-'), 'before.json');
     try {
       const saved = await runCli(['check', '--baseline', file, '--format', 'json', '--save-snapshot', snap], { GITLAB_TOKEN: before.tokens.owner, GITLAB_URL: before.url });
       expect(saved.code).toBe(0);

@@ -1,12 +1,12 @@
 // `gitlab-posture gate` through the CLI: exit codes, output formats, invalid files.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { tempDir } from '../helpers/tmp';
 import { runCli } from '../helpers/cli';
 
 function files(base: string, head: string) {
-  const dir = mkdtempSync(join(tmpdir(), 'posture-gate-'));
+  const dir = tempDir('posture-gate-');
   const b = join(dir, 'base.yaml');
   const h = join(dir, 'head.yaml');
   writeFileSync(b, base);

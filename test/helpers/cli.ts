@@ -1,7 +1,6 @@
 // Runs the CLI in-process with everything it prints and writes captured, so tests can assert on output and
 // grep all of it for the token. Every command goes through main(), as a user's would.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { main } from '../../checks/cli/main';
 import type { CliIO } from '../../checks/cli/io';
@@ -48,9 +47,7 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
   return collected(await main(argv, io), out);
 }
 
-export function tempDir(prefix = 'posture-test-'): string {
-  return mkdtempSync(join(tmpdir(), prefix));
-}
+export { tempDir } from './tmp';
 
 /** Writes a baseline file for the sim and returns its path. */
 export function writeBaseline(dir: string, url: string, body: string): string {

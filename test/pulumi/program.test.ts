@@ -1,8 +1,8 @@
 // The program under Pulumi mocks (no CLI): which resources it declares for the sim's hardened and incident states.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
+import { tempDir } from '../helpers/tmp';
 import * as pulumi from '@pulumi/pulumi';
 import { startSim, type RunningSim } from '../../sim';
 import { GitlabClient } from '../../gitlab/client';
@@ -201,7 +201,7 @@ describe('runProgram (index.ts) reads the stack config', () => {
   afterAll(async () => sim.close());
 
   it('baseline from gitlab-posture:baseline, URL and secret token from gitlab:*; tier gates what is declared', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'posture-pulumi-'));
+    const dir = tempDir('posture-pulumi-');
     const file = join(dir, 'baseline.yaml');
     writeFileSync(file, 'targets: { groups: [acme] }\nprofile: baseline\n');
     pulumi.runtime.setAllConfig({ 'gitlab-posture:baseline': file, 'gitlab:url': sim.url, 'gitlab:token': sim.tokens.owner }, ['gitlab:token']);

@@ -2,11 +2,11 @@
 // never capture the token (even after configure ran in this process) and run in a plain Node process without
 // any TypeScript loader, the way the pulumi-nodejs dynamic provider loads it.
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { tempDir } from '../helpers/tmp';
 import * as pulumi from '@pulumi/pulumi';
 import { providerFor } from '../../provider/serializable';
 import { RESOURCE_TYPES } from '../../model/resources';
@@ -32,7 +32,7 @@ it.each(RESOURCE_TYPES)('%s serializes without capture errors, small and token-f
 
 it('the serialized provider runs in a plain node process and reads GitLab', async () => {
   const sf = await pulumi.runtime.serializeFunction(() => providerFor('GroupSecurity'));
-  const dir = mkdtempSync(join(tmpdir(), 'posture-provider-'));
+  const dir = tempDir('posture-provider-');
   const file = join(dir, 'provider.js');
   writeFileSync(file, sf.text);
   const script = `

@@ -1,8 +1,7 @@
 // Pure parts of revert/undo: the plan's sorting, the journal reader, scrubbing of before values, restore writes.
-import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { writeFileSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { tempDir } from '../helpers/tmp';
 import type { Finding } from '../../model/result';
 import type { AllParams } from '../../policies/params';
 import { planRevert } from '../../checks/revert/plan';
@@ -57,7 +56,7 @@ describe('journal', () => {
   });
 
   it('appends flushed lines, redacts token-looking text, ignores a torn last line', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'journal-'));
+    const dir = tempDir('journal-');
     const j = Journal.create(dir, 'run1', 'sekret-token-123', HEADER);
     j.append({ ...rec(1, 'pending'), error: 'echo sekret-token-123 and glpat-abcdefghijklmnop' });
     j.append(rec(1, 'applied'));
@@ -125,7 +124,7 @@ describe('restoreFor', () => {
 });
 
 describe('applySteps: the re-read decides, not the answer', () => {
-  const journalIn = () => Journal.create(mkdtempSync(join(tmpdir(), 'apply-')), 'run-apply', undefined, HEADER);
+  const journalIn = () => Journal.create(tempDir('apply-'), 'run-apply', undefined, HEADER);
   const step = (verified: boolean): WriteStep => ({
     id: { run: 'run-apply', seq: 1, url: 'http://gl', target: api, rule: 'protected-branches.push', setting: 'push_access_levels', branch: 'main' },
     change: { method: 'PATCH', path: '/projects/13/protected_branches/main', body: { allowed_to_push: [{ id: 12, _destroy: true }, { access_level: 40 }] } },

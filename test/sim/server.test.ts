@@ -1,10 +1,9 @@
 // Raw HTTP behaviour of the sim: auth bodies, routing, tiers, pagination, knobs, audit and streaming.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tempDir } from '../helpers/tmp';
 import { loadState, startSim, type RunningSim } from '../../sim';
 import { putJson, raw } from './helpers';
 
@@ -346,7 +345,7 @@ describe('knobs', () => {
 
 describe('state files and streaming', () => {
   it('save/load round trip keeps state and tokens', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'sim-'));
+    const dir = tempDir('sim-');
     const file = join(dir, 'state.json');
     const a = await startSim({ scenario: 'incident' });
     await putJson(a, '/groups/acme', a.tokens.owner, { two_factor_grace_period: 2 });
