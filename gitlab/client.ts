@@ -32,7 +32,7 @@ export interface ClientStats {
   wallMs: number;
 }
 
-/** URL-encodes an id or full path for a path segment: `acme/web` -> `acme%2Fweb` (gitlab-api.md §1.1). */
+/** URL-encodes an id or full path for a path segment: `acme/web` -> `acme%2Fweb` (docs/gitlab-behaviour.md, Pagination, errors and authentication). */
 export function enc(ref: string | number): string {
   return typeof ref === 'number' ? String(ref) : encodeURIComponent(ref);
 }

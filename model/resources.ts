@@ -54,9 +54,9 @@ export interface ProjectSecurityInputs extends Versioned {
   project: string;
   visibility?: Visibility;
   public_jobs?: boolean;
-  /** Job token inbound allowlist enforced (GET/PATCH /projects/:id/job_token_scope, gitlab-api.md §3.9). */
+  /** Job token inbound allowlist enforced (GET/PATCH /projects/:id/job_token_scope, docs/gitlab-behaviour.md, CI/CD). */
   ci_inbound_job_token_scope_enabled?: boolean;
-  // Approval settings (Premium, POST /projects/:id/approvals, gitlab-api.md §3.6).
+  // Approval settings (Premium, POST /projects/:id/approvals, docs/gitlab-behaviour.md, Merge request approvals).
   merge_requests_author_approval?: boolean;
   merge_requests_disable_committers_approval?: boolean;
   reset_approvals_on_push?: boolean;

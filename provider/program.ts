@@ -100,7 +100,7 @@ export async function declarePosture(opts: DeclareOptions): Promise<ProgramSumma
 
   // Apply order. GitLab refuses a group more private than a project or subgroup in it (PUT /groups/:id -> 400 "private
   // is not allowed since there are sub-groups or projects with higher visibility"; the sim does the same), and a
-  // project or subgroup more open than its group (gitlab-api.md §3.3). Our resources only tighten, so a group's
+  // project or subgroup more open than its group (docs/gitlab-behaviour.md, Visibility). Our resources only tighten, so a group's
   // visibility can be restored only after its descendants': each GroupSecurity declaring visibility dependsOn every
   // visibility-declaring resource below it, and groups are declared deepest first so those exist. (Loosening would
   // need the opposite order; no resource here ever loosens, see docs/pulumi.md "Apply order".)
@@ -180,7 +180,7 @@ export async function declarePosture(opts: DeclareOptions): Promise<ProgramSumma
         developer_can_initial_push: false,
       };
     }
-    // Git abuse limits exist only on top-level groups (gitlab-api.md §3.10).
+    // Git abuse limits exist only on top-level groups (docs/gitlab-behaviour.md, Git abuse rate limits).
     if (g.parent_id === null && on('git-abuse.download-limit')) {
       inputs.unique_project_download_limit = p['git-abuse'].max_download_limit;
       inputs.unique_project_download_limit_interval_in_seconds = p['git-abuse'].max_interval_seconds;

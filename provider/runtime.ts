@@ -205,7 +205,7 @@ export function planWrites(drifts: readonly Drift[]): { changes: Change[]; probl
 async function createMissing<T extends ResourceType>(client: GitlabClient, type: T, i: Record<string, any>, live: LiveOf[T]): Promise<boolean> {
   if (type === 'Webhook' && (live as LiveOf['Webhook']).hook === null) {
     const o = (live as LiveOf['Webhook']).owner;
-    // GitLab never returns a hook's secret token, URL variable or custom header values (gitlab-api.md §3.7), so a hook
+    // GitLab never returns a hook's secret token, URL variable or custom header values (docs/gitlab-behaviour.md, Webhooks), so a hook
     // created here has none of them: the receiver could no longer tell GitLab's deliveries from anyone else's. Only
     // on explicit request. The URL is not named in the message: it may embed a secret.
     if (i.recreateWithoutToken !== true) {
@@ -255,7 +255,7 @@ async function enforce<T extends ResourceType>(client: GitlabClient, type: T, i:
   if (left.length > 0) {
     throw new Error(
       `${describe(type, i)}: GitLab accepted the writes but still reports ${left.map((d) => `${d.finding.setting} = ${JSON.stringify(d.finding.actual)}`).join(', ')}. ` +
-        'A group or instance setting probably locks it (gitlab-api.md §3.6): change it there, then run `pulumi up` again.',
+        'A group or instance setting probably locks it (docs/gitlab-behaviour.md, Merge request approvals): change it there, then run `pulumi up` again.',
     );
   }
   return live;
