@@ -4,6 +4,7 @@
 // keys the rules read are listed; optional keys are optional because GitLab omits them below a tier or role.
 // Validation never replaces the value (no clone): callers keep the original object when it passes.
 import { z } from 'zod';
+import { BadResponseError } from './errors';
 import { VISIBILITIES } from './types';
 
 const visibility = z.enum(VISIBILITIES as [string, ...string[]]);
@@ -120,6 +121,11 @@ export const applicationSettingsSchema = z
   })
   .loose();
 
+/** GlGroupAncestor (model/snapshot.ts): the 2FA settings of each ancestor group, read with GET /groups/:id. */
+export const groupAncestorSchema = z
+  .object({ id: int, full_path: str, parent_id: int.nullable(), require_two_factor_authentication: bool, two_factor_grace_period: int })
+  .loose();
+
 /** The schema of each area read (policies/rule.ts reads), by target kind. */
 export const READ_SCHEMAS = {
   project: {
@@ -142,6 +148,7 @@ export const READ_SCHEMAS = {
     mrApprovalSetting: mrApprovalSettingSchema,
     pushRule: pushRuleSchema,
     members: z.array(memberSchema),
+    ancestors: z.array(groupAncestorSchema),
   },
   instance: {
     settings: applicationSettingsSchema,
@@ -178,4 +185,16 @@ function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {
     cur = (cur as Record<PropertyKey, unknown>)[key];
   }
   return cur;
+}
+
+/** A GitLab answer that does not fit its schema, as the read error of its target (names the endpoint and field). */
+export function checkResponse<T>(schema: z.ZodType, value: T, path: string): T {
+  const problem = shapeProblem(schema, value);
+  if (problem === undefined) return value;
+  throw new BadResponseError({
+    method: 'GET',
+    path,
+    detail: `unexpected answer, ${problem}`,
+    hint: 'gitlab-posture cannot judge a value it does not understand; check that the URL points at GitLab (not a proxy) and report the GitLab version if it does.',
+  });
 }
