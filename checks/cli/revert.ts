@@ -2,7 +2,6 @@
 // change is applied and verified, 1 when findings remain (manual, needs --allow-destructive, --dry-run with
 // changes), 2 when a write or its verification failed or the check was incomplete (DESIGN.md).
 import { getTokenSelf } from '../../gitlab/users';
-import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
 import { GitlabClient } from '../../gitlab/client';
 import { GitlabError } from '../../gitlab/errors';
@@ -18,6 +17,7 @@ import { checkOnce } from './check';
 import { requireToken, resolveUrl, ALLOW_HTTP_HELP } from './connect';
 import { positiveInt, ruleGlobs } from './args';
 import { UsageError, type CliIO } from './io';
+import { confirmWrites, interruptedMessage, withStopOnSignal } from './stop-safely';
 import { terminalSafe } from '../safe-text';
 
 export interface RevertOptions {
@@ -82,18 +82,15 @@ export async function runRevert(opts: RevertOptions, io: CliIO, deps: RevertDeps
     if (incomplete) return ExitCode.Incomplete;
     return plan.steps.length > 0 || remaining > 0 ? ExitCode.Findings : ExitCode.Ok;
   }
-  if (!opts.yes) {
-    const interactive = io.stdoutIsTTY && Boolean(process.stdin.isTTY);
-    if (!interactive && !deps.confirm) {
-      throw new UsageError(
-        `revert: ${plan.steps.length} change(s) planned, but there is no terminal to confirm them: pass --yes to write, or --dry-run to only see the plan.`,
-      );
-    }
-    const ok = await (deps.confirm ?? askOnTerminal)(`Apply ${plan.steps.length} change(s) to ${url}? [y/N] `);
-    if (!ok) {
-      say('Nothing written.\n');
-      return ExitCode.Findings;
-    }
+  const ok = await confirmWrites(io, {
+    ...(opts.yes ? { yes: true } : {}),
+    question: `Apply ${plan.steps.length} change(s) to ${url}? [y/N] `,
+    noTerminal: `revert: ${plan.steps.length} change(s) planned, but there is no terminal to confirm them: pass --yes to write, or --dry-run to only see the plan.`,
+    ...(deps.confirm ? { confirm: deps.confirm } : {}),
+  });
+  if (!ok) {
+    say('Nothing written.\n');
+    return ExitCode.Findings;
   }
 
   const journal = Journal.create(opts.journal ?? DEFAULT_JOURNAL_DIR, runId, token, {
@@ -107,40 +104,33 @@ export async function runRevert(opts: RevertOptions, io: CliIO, deps: RevertDeps
   say(`Run ${runId}; journal ${journal.file}\n`);
   const client = writer!;
   const steps = plan.steps.map((s) => toWriteStep(s, { client, runId, url, params: baseline.params, gitlab: snapshot.gitlab, now: io.now }));
-  // Ctrl-C / SIGTERM: no new write starts; the ones in flight finish, are verified and journaled (the journal is
-  // closed as usual so undo can read it); then exit 2 saying where things stand and what to run next.
-  let interrupted: string | undefined;
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (!interrupted) io.stderr(`\ngitlab-posture: ${signal}: finishing the write(s) in flight, starting no new one…\n`);
-    interrupted ??= signal;
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  // Ctrl-C / SIGTERM: no new write starts; the ones in flight finish, are verified and journaled; the journal is
+  // closed with the count of steps not started, so it is whole and undo replays it without --partial.
   // Results print in plan order, whatever order the concurrent writes finish in.
   const printer = inPlanOrder(steps.map((s) => s.id.seq), (r) => say(formatResult(r)));
-  let results: StepResult[];
-  try {
-    results = await applySteps(steps, {
+  const { results, interrupted } = await withStopOnSignal(io, async (trap) => ({
+    results: await applySteps(steps, {
       client,
       journal,
       concurrency: opts.concurrency ?? DEFAULT_WRITE_CONCURRENCY,
       now: io.now,
       ...(deps.hooks ? { hooks: deps.hooks } : {}),
       onResult: printer.push,
-      stop: () => interrupted !== undefined,
-    });
-  } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-  }
+      stop: trap.stop,
+    }),
+    interrupted: trap.signal(),
+  }));
   printer.flush();
-  journal.end(io.now());
+  journal.end(io.now(), interrupted ? { stopped: interrupted, notStarted: steps.length - results.length } : undefined);
   if (interrupted) {
     const verified = results.filter((r) => r.outcome === 'verified').length;
     io.stderr(
-      `gitlab-posture: interrupted (${interrupted}): ${verified} of ${steps.length} change(s) applied and verified, ` +
-        `${results.length - verified} failed, ${steps.length - results.length} not started. Journal: ${journal.file}\n` +
-        `Next: \`gitlab-posture revert\` to finish, or \`gitlab-posture undo ${journal.file}\` to put back what was written.\n`,
+      interruptedMessage(
+        interrupted,
+        { verified, done: results.length, planned: steps.length, unit: 'change(s)' },
+        journal.file,
+        `\`gitlab-posture revert\` to finish, or \`gitlab-posture undo ${journal.file}\` to put back what was written.`,
+      ),
     );
     return ExitCode.Incomplete;
   }
@@ -183,15 +173,6 @@ export async function requireApiScope(client: GitlabClient): Promise<void> {
       `GITLAB_TOKEN has scope(s) ${scopes.join(', ') || '(none)'} (GET /personal_access_tokens/self); writing needs a token with the api scope. ` +
         'Use an api token, or run with --dry-run to only see the plan.',
     );
-  }
-}
-
-async function askOnTerminal(question: string): Promise<boolean> {
-  const rl = createInterface({ input: process.stdin, output: process.stderr });
-  try {
-    return /^y(es)?$/i.test((await rl.question(question)).trim());
-  } finally {
-    rl.close();
   }
 }
 

@@ -20,6 +20,7 @@ import { terminalSafe } from '../safe-text';
 import { requireApiScope } from './revert';
 import { ALLOW_HTTP_HELP, requireToken, resolveUrl } from './connect';
 import { UsageError, type CliIO } from './io';
+import { confirmWrites, interruptedMessage, withStopOnSignal } from './stop-safely';
 
 export interface UndoOptions {
   journalFile: string;
@@ -145,16 +146,15 @@ export async function runUndo(opts: UndoOptions, io: CliIO, deps: UndoDeps = {})
   const blocked = unreadable > 0 || skipped.some((s) => /not supported|cannot tell/.test(s.reason)) || j.missing.length > 0;
   if (items.length === 0) return blocked ? ExitCode.Incomplete : ExitCode.Ok;
 
-  if (!opts.yes) {
-    const interactive = io.stdoutIsTTY && Boolean(process.stdin.isTTY);
-    if (!interactive && !deps.confirm) {
-      throw new UsageError(`undo: ${items.length} restore(s) planned, but there is no terminal to confirm them: pass --yes to write.`);
-    }
-    const ask = deps.confirm ?? (async () => false);
-    if (!(await ask(`Restore ${items.length} value(s) on ${url}? [y/N] `))) {
-      say('Nothing written.\n');
-      return ExitCode.Incomplete;
-    }
+  const ok = await confirmWrites(io, {
+    ...(opts.yes ? { yes: true } : {}),
+    question: `Restore ${items.length} value(s) on ${url}? [y/N] `,
+    noTerminal: `undo: ${items.length} restore(s) planned, but there is no terminal to confirm them: pass --yes to write.`,
+    ...(deps.confirm ? { confirm: deps.confirm } : {}),
+  });
+  if (!ok) {
+    say('Nothing written.\n');
+    return ExitCode.Incomplete;
   }
 
   const journal = Journal.create(opts.journal ?? dirname(opts.journalFile), runId, token, { url, command: 'undo', planned: items.length, now: io.now() });
@@ -186,23 +186,40 @@ export async function runUndo(opts: UndoOptions, io: CliIO, deps: UndoDeps = {})
       },
     };
   });
-  const results = await applySteps(steps, {
-    visibilityOrder: 'parents-first',
-    client,
-    journal,
-    concurrency: 1,
-    now: io.now,
-    ...(deps.hooks ? { hooks: deps.hooks } : {}),
-    onResult: (r) => {
-      say(formatResult(r));
-      const note = items[r.step.id.seq - 1]?.note;
-      if (note && r.outcome === 'verified') say(`       note: ${note}\n`);
-    },
-  });
-  journal.end(io.now());
-  const ok = results.filter((r) => r.outcome === 'verified').length;
-  say(`${ok} of ${results.length} value(s) restored and verified.\n`);
-  return ok === results.length && !blocked ? ExitCode.Ok : ExitCode.Incomplete;
+  // Ctrl-C / SIGTERM as in revert: the restore in flight finishes, is verified and journaled; none starts after it.
+  const { results, interrupted } = await withStopOnSignal(io, async (trap) => ({
+    results: await applySteps(steps, {
+      visibilityOrder: 'parents-first',
+      client,
+      journal,
+      concurrency: 1,
+      now: io.now,
+      ...(deps.hooks ? { hooks: deps.hooks } : {}),
+      onResult: (r) => {
+        say(formatResult(r));
+        const note = items[r.step.id.seq - 1]?.note;
+        if (note && r.outcome === 'verified') say(`       note: ${note}\n`);
+      },
+      stop: trap.stop,
+    }),
+    interrupted: trap.signal(),
+  }));
+  journal.end(io.now(), interrupted ? { stopped: interrupted, notStarted: steps.length - results.length } : undefined);
+  const verified = results.filter((r) => r.outcome === 'verified').length;
+  if (interrupted) {
+    io.stderr(
+      interruptedMessage(
+        interrupted,
+        { verified, done: results.length, planned: steps.length, unit: 'restore(s)' },
+        journal.file,
+        // Undo reads the live values again: what is already restored is skipped, the rest is planned anew.
+        `\`gitlab-posture undo ${opts.journalFile}\` again to restore the rest, or \`gitlab-posture revert\` to re-apply the baseline.`,
+      ),
+    );
+    return ExitCode.Incomplete;
+  }
+  say(`${verified} of ${results.length} value(s) restored and verified.\n`);
+  return verified === results.length && !blocked ? ExitCode.Ok : ExitCode.Incomplete;
 }
 
 export function registerUndo(program: Command, io: CliIO, setExit: (code: 0 | 1 | 2) => void, deps: UndoDeps = {}): void {

@@ -72,6 +72,12 @@ export interface JournalEnd {
   url: string;
   /** Distinct steps (seq) with records in the file. */
   steps: number;
+  /**
+   * Set when a signal stopped the run: the writes in flight were finished and journaled, and `notStarted` planned
+   * steps were deliberately never begun. The journal is still whole: planned = steps + notStarted.
+   */
+  stopped?: string;
+  notStarted?: number;
 }
 
 export const DEFAULT_JOURNAL_DIR = join('.posture', 'journal');
@@ -127,10 +133,20 @@ export class Journal {
     this.#write(record);
   }
 
-  /** Writes the end record and closes the file; nothing can be appended after it. */
-  end(now: Date = new Date()): void {
+  /**
+   * Writes the end record and closes the file; nothing can be appended after it. `stop`: the run was stopped by a
+   * signal after its writes in flight finished, leaving `notStarted` planned steps never begun.
+   */
+  end(now: Date = new Date(), stop?: { stopped: string; notStarted: number }): void {
     if (this.#fd === undefined) return;
-    const end: JournalEnd = { record: 'end', run: this.#header.run, time: now.toISOString(), url: this.#header.url, steps: this.#seqs.size };
+    const end: JournalEnd = {
+      record: 'end',
+      run: this.#header.run,
+      time: now.toISOString(),
+      url: this.#header.url,
+      steps: this.#seqs.size,
+      ...(stop ? { stopped: stop.stopped, notStarted: stop.notStarted } : {}),
+    };
     this.#write(end);
     closeSync(this.#fd);
     this.#fd = undefined;
@@ -204,6 +220,9 @@ export function loadJournal(file: string): LoadedJournal {
     if (out.end) throw new JournalError(`${file}:${n}: a record after the end record (line ${endLine}).`);
     if (parsed.record === 'end') {
       if (!Number.isInteger(parsed.steps)) throw new JournalError(`${file}:${n}: the end record has no step count.`);
+      if (parsed.notStarted !== undefined && !(Number.isInteger(parsed.notStarted) && (parsed.notStarted as number) >= 0)) {
+        throw new JournalError(`${file}:${n}: the end record's notStarted is ${JSON.stringify(parsed.notStarted)}; expected a whole number.`);
+      }
       out.end = parsed as unknown as JournalEnd;
       endLine = n;
       return;
@@ -223,8 +242,12 @@ export function loadJournal(file: string): LoadedJournal {
   const steps = new Set(out.records.map((r) => r.seq)).size;
   if (!out.end) out.missing.push('the end record (the run stopped or the file was cut short)');
   else if (out.end.steps !== steps) out.missing.push(`steps: the end record counts ${out.end.steps}, the file holds ${steps}`);
-  if (out.header && out.header.planned !== null && out.end && out.header.planned !== steps) {
-    out.missing.push(`steps: the header planned ${out.header.planned}, the file holds ${steps}`);
+  // A run stopped by a signal closes its journal saying how many planned steps it never began: still whole.
+  const notStarted = out.end?.notStarted ?? 0;
+  if (out.header && out.header.planned !== null && out.end && out.header.planned !== steps + notStarted) {
+    out.missing.push(
+      `steps: the header planned ${out.header.planned}, the file holds ${steps}` + (notStarted > 0 ? ` and the end record says ${notStarted} not started` : ''),
+    );
   }
   const run = out.header?.run;
   for (const r of out.records) {

@@ -59,6 +59,6 @@ export async function verifyFinding(
     verified: false,
     detail:
       `GitLab accepted the write but still shows ${finding.setting} = ${JSON.stringify(still.actual)} (expected ${JSON.stringify(still.expected)}): ` +
-      'it ignored the change (a setting locked by the group or instance, or a field your licence does not cover; gitlab-api.md §3.6, quirks 1 and 3).',
+      'it ignored the change (a setting locked by the group or instance, or a field your licence does not cover; docs/gitlab-behaviour.md, Merge request approvals).',
   };
 }

@@ -36,11 +36,7 @@ const UNSUPPORTED_DETECTION_KEYS: Record<string, string> = {
 export function compileRule(doc: unknown, file: string, source: CompiledRule['source']): CompiledRule {
   if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) throw new RuleLoadError(file, 'expected a YAML mapping with Sigma keys (title, id, detection, …)');
   const parsed = metaSchema.safeParse(doc);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const key = issue.path.map(String).join('.') || '(root)';
-    throw new RuleLoadError(file, `${key}: ${issue.message}`);
-  }
+  if (!parsed.success) throw new RuleLoadError(file, metadataProblems(doc as Record<string, unknown>, parsed.error.issues));
   const meta = parsed.data;
   const detection = meta.detection;
   for (const [key, why] of Object.entries(UNSUPPORTED_DETECTION_KEYS)) {
@@ -86,6 +82,36 @@ export function compileRule(doc: unknown, file: string, source: CompiledRule['so
     condition: (conditions as string[]).join(' | '),
     matches,
   };
+}
+
+/**
+ * Every metadata problem of a rule at once (issue 15): the missing keys by name in one list, then each invalid
+ * value with its key, so one edit fixes the file instead of one round trip per key.
+ */
+function metadataProblems(doc: Record<string, unknown>, issues: readonly z.core.$ZodIssue[]): string {
+  const missing: string[] = [];
+  const invalid: string[] = [];
+  for (const issue of issues) {
+    const key = issue.path.map(String).join('.') || '(root)';
+    if (valueAt(doc, issue.path) === undefined) missing.push(key);
+    else invalid.push(`${key}: ${issue.message}`);
+  }
+  // A detection mapping without its condition is the same kind of omission: name it in the same list.
+  const detection = doc.detection;
+  if (detection !== null && typeof detection === 'object' && !Array.isArray(detection) && !('condition' in detection)) missing.push('detection.condition');
+  const parts = missing.length > 0 ? [`missing metadata: ${missing.join(', ')} (a rule needs ${REQUIRED_KEYS})`] : [];
+  return [...parts, ...invalid].join('; ');
+}
+
+const REQUIRED_KEYS = 'title, id, status, level, logsource.product: gitlab, tags with an ATT&CK technique, detection with a condition';
+
+function valueAt(doc: unknown, path: readonly PropertyKey[]): unknown {
+  let at = doc;
+  for (const k of path) {
+    if (at === null || typeof at !== 'object') return undefined;
+    at = (at as Record<PropertyKey, unknown>)[k];
+  }
+  return at;
 }
 
 /** A map is an AND of its fields; a list of maps is an OR of them. */

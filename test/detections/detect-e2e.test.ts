@@ -156,6 +156,25 @@ detection:
     expect(sim.totalRequests()).toBe(0);
   });
 
+  it('a user rule missing metadata: every missing key named in one error, exit 2, GitLab never contacted (issue 15)', async () => {
+    const rules = join(dir, 'incomplete-rules');
+    mkdirSync(rules, { recursive: true });
+    writeFileSync(join(rules, 'draft.yml'), `title: Draft\nlogsource: { product: gitlab }\ndetection:\n  selection: { event_name: webhook_created }\n  condition: selection\n`);
+    sim.resetCounts();
+    const run = await runCli(['detect', '--baseline', baseline, '--rules', rules, '--format', 'json'], { GITLAB_TOKEN: sim.tokens.admin });
+    expect(run.code).toBe(2);
+    const result = JSON.parse(run.stdout) as DetectResult;
+    expect(result.errors).toEqual([
+      {
+        scope: 'rules',
+        file: join(rules, 'draft.yml'),
+        message:
+          'missing metadata: id, status, level, tags (a rule needs title, id, status, level, logsource.product: gitlab, tags with an ATT&CK technique, detection with a condition)',
+      },
+    ]);
+    expect(sim.totalRequests()).toBe(0);
+  });
+
   it('table and markdown reports list the matches; sarif carries every rule and result', async () => {
     const table = await runCli(['detect', '--baseline', baseline, '--format', 'table'], { GITLAB_TOKEN: sim.tokens.admin });
     expect(table.stdout).toContain('Two-factor authentication enforcement weakened');

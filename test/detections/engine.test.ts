@@ -158,10 +158,26 @@ describe('load errors name the file and the construct', () => {
     ['bad id', HEADER.replace('11111111-2222-4333-8444-555555555555', 'rule-1') + 'detection:\n  sel: { event_name: x }\n  condition: sel\n', 'id: expected a UUID'],
     ['wrong product', HEADER.replace('product: gitlab', 'product: windows') + 'detection:\n  sel: { event_name: x }\n  condition: sel\n', 'logsource.product: expected product: gitlab'],
     ['no ATT&CK technique', HEADER.replace('attack.t1098', 'attack.persistence') + 'detection:\n  sel: { event_name: x }\n  condition: sel\n', 'tags: expected at least one MITRE ATT&CK technique tag'],
-    ['missing title', HEADER.replace('title: Test rule\n', '') + 'detection:\n  sel: { event_name: x }\n  condition: sel\n', 'user/bad.yml: title:'],
+    ['missing title', HEADER.replace('title: Test rule\n', '') + 'detection:\n  sel: { event_name: x }\n  condition: sel\n', 'user/bad.yml: missing metadata: title ('],
     ['YAML syntax', 'title: [unclosed\n', 'user/bad.yml: YAML:'],
     ['two documents', `${HEADER}detection: { sel: { event_name: x }, condition: sel }\n---\n${HEADER}`, '2 YAML documents'],
   ])('%s', (_name, text, fragment) => {
     expect(loadError(text)).toContain(fragment);
+  });
+});
+
+describe('custom rule metadata: every problem at once (issue 15)', () => {
+  it('names every missing key in one list, then each invalid value with its key', () => {
+    const text = 'id: not-a-uuid\nlevel: severe\nlogsource: { service: audit }\ndetection:\n  sel: { event_name: x }\n';
+    expect(loadError(text)).toBe(
+      'user/bad.yml: missing metadata: title, status, logsource.product, tags, detection.condition ' +
+        '(a rule needs title, id, status, level, logsource.product: gitlab, tags with an ATT&CK technique, detection with a condition); ' +
+        'id: expected a UUID like 5f0c4e3a-1d2b-4c8e-9a7f-3b6d2e1f0a9c; ' +
+        'level: Invalid option: expected one of "informational"|"low"|"medium"|"high"|"critical"',
+    );
+  });
+
+  it('a rule with only a detection lists all six metadata keys', () => {
+    expect(loadError('detection:\n  sel: { event_name: x }\n  condition: sel\n')).toMatch(/^user\/bad\.yml: missing metadata: title, id, status, level, logsource, tags \(a rule needs /);
   });
 });

@@ -157,17 +157,19 @@ describe.skipIf(!cli.ok)(`pulumi CLI against the simulator${cli.ok ? '' : ` - SK
   }, STEP);
 
   it('pulumi preview --policy-pack blocks a program change that weakens the baseline', async () => {
-    // The program change: the stack's baseline allows a 48 h 2FA grace period instead of the hardened 8 h.
+    // The program change: the stack's baseline allows a 48 h 2FA grace period instead of the hardened 8 h, and one
+    // approval instead of two.
     const weaker = join(ws.root, 'weaker.yaml');
-    writeFileSync(weaker, `gitlab: { url: "${sim.url}" }\n${ACME_HARDENED}  two-factor: { max_grace_period: 48 }\n`);
+    writeFileSync(weaker, `gitlab: { url: "${sim.url}" }\n${ACME_HARDENED}  two-factor: { max_grace_period: 48 }\n  mr-approvals: { min_approvals: 1 }\n`);
     await pulumi(['config', 'set', 'gitlab-posture:baseline', weaker]);
-    // Without the pack the change previews cleanly (GitLab has at most 8 h: stricter is not drift)...
+    // Without the pack the change previews cleanly (GitLab has at most 8 h and 2 approvals: stricter is not drift)...
     await pulumi(['preview']);
     // ...with it, the mandatory policy fails the preview.
     const blocked = await pulumi(['preview', '--policy-pack', join(__dirname, '../../provider/crossguard')], null);
     expect(blocked.code, explain(blocked)).not.toBe(0);
     const out = blocked.stdout + blocked.stderr;
     expect(out).toMatch(/\[mandatory\] +two-factor\.grace-period +\(pulumi-nodejs:dynamic\/gitlab:GroupSecurity: acme\)/);
+    expect(out).toMatch(/\[mandatory\] +mr-approvals\.min-approvals +\(pulumi-nodejs:dynamic\/gitlab:ApprovalRule: acme\/web:approvals\)/);
     await pulumi(['config', 'set', 'gitlab-posture:baseline', baselineFile]);
     await pulumi(['preview', '--policy-pack', join(__dirname, '../../provider/crossguard')]);
   }, STEP);
