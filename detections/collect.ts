@@ -22,7 +22,7 @@ export interface ScopePlan {
 /**
  * The baseline's targets (groups with their subgroups and projects, minus excludes), or without a baseline the
  * whole visible instance: every top-level group the token can read audit events of (all of them for an admin,
- * else those where it is at least Developer — below that GitLab answers 403, gitlab-api.md §4).
+ * else those where it is at least Developer — below that GitLab answers 403, docs/gitlab-behaviour.md, Audit events).
  */
 export async function planScopes(client: GitlabClient, baseline: Pick<Baseline, 'targets'> | undefined, isAdmin: boolean): Promise<ScopePlan> {
   let targets: Pick<Baseline, 'targets'>;
@@ -47,7 +47,7 @@ export async function planScopes(client: GitlabClient, baseline: Pick<Baseline, 
 
 export type ScopeRead = { scope: EventScope; ok: true; events: GlAuditEvent[] } | { scope: EventScope; ok: false; message: string };
 
-/** GitLab documents a cap of 30 days per instance audit-event query (gitlab-api.md §4). */
+/** GitLab documents a cap of 30 days per instance audit-event query (docs/gitlab-behaviour.md, Audit events). */
 export const INSTANCE_WINDOW_MS = 30 * 24 * 3600 * 1000;
 
 /**

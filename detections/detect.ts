@@ -107,7 +107,7 @@ export interface RunDetectionOptions {
 export async function runDetection(client: GitlabClient, opts: RunDetectionOptions): Promise<DetectResult> {
   const errors: DetectError[] = [];
   const unreadable: string[] = [];
-  // Instance events need an admin token (gitlab-api.md §4); a 403 there is listed, not fatal (DESIGN.md).
+  // Instance events need an admin token (docs/gitlab-behaviour.md, Audit events); a 403 there is listed, not fatal (DESIGN.md).
   // The admin list holds every group and project event too, so once it is read the per-target lists
   // would only repeat it: one keyset listing instead of one per project.
   const instanceFirst = opts.isAdmin ? await readScopeEvents(client, INSTANCE_SCOPE, opts.since) : undefined;

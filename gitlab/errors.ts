@@ -4,7 +4,7 @@
 import type { ReadError, ReadErrorKind } from '../model/target';
 import { redact } from './redact';
 
-/** The error fields of a GitLab JSON error body; `message` may be a string, an array or an object (gitlab-api.md §1.4). */
+/** The error fields of a GitLab JSON error body; `message` may be a string, an array or an object (docs/gitlab-behaviour.md, Pagination, errors and authentication). */
 export interface GitlabErrorBody {
   message?: unknown;
   error?: unknown;
@@ -132,7 +132,7 @@ export function toReadError(err: unknown, secret?: string): ReadError {
   return { kind: 'bad_response', message: redact(message, secret) };
 }
 
-/** GitLab's message as one line: string, array of strings, `{field: [msgs]}` or `{error: "…"}` (gitlab-api.md §1.4). */
+/** GitLab's message as one line: string, array of strings, `{field: [msgs]}` or `{error: "…"}` (docs/gitlab-behaviour.md, Pagination, errors and authentication). */
 export function flattenGitlabMessage(body: unknown): string | undefined {
   if (body === null || body === undefined) return undefined;
   if (typeof body === 'string') return oneLine(body);
@@ -173,7 +173,7 @@ function scrubBody(body: GitlabErrorBody, secret?: string): GitlabErrorBody {
   return JSON.parse(redact(JSON.stringify(body), secret)) as GitlabErrorBody;
 }
 
-/** What a 403 on this endpoint needs (gitlab-api.md §3: roles per area, §2: EE endpoints unlicensed -> 403). */
+/** What a 403 on this endpoint needs (roles per area; EE endpoints unlicensed -> 403: docs/gitlab-behaviour.md, Tier detection and packaging). */
 export function forbiddenNeeds(method: string, path: string): string | undefined {
   const p = path.split('?')[0];
   const isGroup = p.startsWith('/groups/');

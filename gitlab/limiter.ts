@@ -1,4 +1,4 @@
-// Bounded concurrency that follows GitLab's rate-limit headers (gitlab-api.md §1.6): every response
+// Bounded concurrency that follows GitLab's rate-limit headers (docs/gitlab-behaviour.md, Pagination, errors and authentication): every response
 // carries RateLimit-Limit / -Remaining / -Reset (Unix seconds). When the remaining budget falls below
 // ~10% of the limit we lower the number of requests in flight and space them so the budget lasts until
 // the reset; a 429 pauses everyone until the reset; a healthy budget restores full concurrency.

@@ -1,4 +1,4 @@
-// Streaming pagination (gitlab-api.md §1.5): one page in memory at a time (or a small read-ahead window).
+// Streaming pagination (docs/gitlab-behaviour.md, Pagination, errors and authentication): one page in memory at a time (or a small read-ahead window).
 // Offset lists follow `x-next-page`, which keeps working above 10,000 rows where `x-total`,
 // `x-total-pages` and `rel="last"` vanish; keyset lists follow `Link rel="next"` until there is none.
 import { BadResponseError, GitlabError, RejectedError } from './errors';
@@ -152,7 +152,7 @@ export async function* pages<T>(request: RequestFn, path: string, query: Query =
     } catch (e) {
       if (isOffsetCap(e)) {
         if (seen) {
-          // gitlab-api.md §1.5: offset past 50,000 -> 405; /projects continues with keyset by id.
+          // docs/gitlab-behaviour.md, Pagination, errors and authentication: offset past 50,000 -> 405; /projects continues with keyset by id.
           yield* keysetPages<T>(request, path, base, { keyset: true }, maxPages, seen);
           return;
         }

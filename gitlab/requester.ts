@@ -58,7 +58,7 @@ export type QueryValue = string | number | boolean | null | undefined | QueryVal
 export type Query = Record<string, QueryValue>;
 
 export interface RequestInit {
-  /** Object (GitLab form encoding, gitlab-api.md §1.2) or an already-encoded query string. */
+  /** Object (GitLab form encoding, docs/gitlab-behaviour.md, Pagination, errors and authentication) or an already-encoded query string. */
   query?: Query | string;
   /** Object -> JSON; string/FormData are sent as is (gitbeaker). */
   body?: unknown;
@@ -93,7 +93,7 @@ const RETRY_STATUS = new Set([500, 502, 503, 504]);
 /** Connection-level failures worth another try; TLS and DNS-name errors are not (they will not heal). */
 const NO_RETRY_CODES = /^(CERT_|UNABLE_TO_|DEPTH_ZERO|SELF_SIGNED|ERR_TLS|ERR_SSL|ENOTFOUND|ERR_INVALID_URL)/;
 
-/** GitLab form encoding: `k[]=a`, `k[sub]=x`, `k[][sub]=x` (gitlab-api.md §1.2). */
+/** GitLab form encoding: `k[]=a`, `k[sub]=x`, `k[][sub]=x` (docs/gitlab-behaviour.md, Pagination, errors and authentication). */
 export function encodeQuery(query: Query | string | undefined): string {
   if (query === undefined) return '';
   if (typeof query === 'string') return query.replace(/^\?/, '');
@@ -185,7 +185,7 @@ export class Requester {
         headers['content-type'] = 'application/json';
       }
     }
-    // Both auth headers work (gitlab-api.md §1.1); PRIVATE-TOKEN is the documented one for access tokens.
+    // Both auth headers work (docs/gitlab-behaviour.md, Pagination, errors and authentication); PRIVATE-TOKEN is the documented one for access tokens.
     headers['private-token'] = this.#token;
     delete headers.authorization;
 
@@ -385,7 +385,7 @@ export class Requester {
     }
   }
 
-  /** 429: Retry-After (seconds or HTTP date), else RateLimit-Reset (Unix seconds), else backoff (gitlab-api.md §1.6). */
+  /** 429: Retry-After (seconds or HTTP date), else RateLimit-Reset (Unix seconds), else backoff (docs/gitlab-behaviour.md, Pagination, errors and authentication). */
   #rateLimitWait(h: Record<string, string>, attempt: number): { waitMs: number; source: 'retry-after' | 'ratelimit-reset' | 'backoff' } {
     const ra = h['retry-after'];
     if (ra !== undefined && ra.trim() !== '') {

@@ -1,4 +1,4 @@
-// Which GitLab we are talking to: version, tier and whether the token is an admin (gitlab-api.md §2).
+// Which GitLab we are talking to: version, tier and whether the token is an admin (docs/gitlab-behaviour.md, Tier detection and packaging).
 // Called once per run; rules above the detected tier are reported as skipped, never passed or failed.
 import type { GitlabInfo } from '../model/snapshot';
 import type { GlMetadata, GlNamespace, Tier } from './types';
@@ -29,7 +29,7 @@ export function topLevelNamespaces(paths: readonly string[]): string[] {
 const TIER_RANK: Record<Tier, number> = { free: 0, premium: 1, ultimate: 2 };
 
 /**
- * `/license` plans and `/namespaces/:id` `plan` values to our tiers (gitlab-api.md §2). Legacy plans:
+ * `/license` plans and `/namespaces/:id` `plan` values to our tiers (docs/gitlab-behaviour.md, Tier detection and packaging). Legacy plans:
  * starter/bronze -> premium, silver -> premium, gold -> ultimate; trials count as the tier they try;
  * `opensource` is GitLab's Ultimate for open-source programs. `default` (self-managed namespace) -> undefined.
  */

@@ -1,12 +1,12 @@
-// GitLab REST v4 entity shapes, with GitLab's own snake_case field names (../shared/gitlab-api.md).
-// Optional keys are the ones GitLab omits below a tier or role: absent is not false (gitlab-api.md §2, quirk 3).
+// GitLab REST v4 entity shapes, with GitLab's own snake_case field names (GitLab's Grape entities, `lib/api/entities/`, `ee/lib/ee/api/entities/`).
+// Optional keys are the ones GitLab omits below a tier or role: absent is not false (docs/gitlab-behaviour.md, Tier detection and packaging).
 
 export type Tier = 'free' | 'premium' | 'ultimate';
 export const TIERS: readonly Tier[] = ['free', 'premium', 'ultimate'];
 export type Visibility = 'private' | 'internal' | 'public';
 export const VISIBILITIES: readonly Visibility[] = ['private', 'internal', 'public'];
 
-/** Access levels (gitlab-api.md §3.4). */
+/** Access levels (docs/gitlab-behaviour.md, Protected branches). */
 export const AccessLevel = { NoOne: 0, Developer: 30, Maintainer: 40, Owner: 50, Admin: 60 } as const;
 
 export interface GlVersion {
@@ -26,7 +26,7 @@ export interface GlNamespace {
   kind: 'group' | 'user';
   full_path: string;
   parent_id: number | null;
-  /** Only for owners/admins of a top-level group; `default` on self-managed (gitlab-api.md §2). */
+  /** Only for owners/admins of a top-level group; `default` on self-managed (docs/gitlab-behaviour.md, Tier detection and packaging). */
   plan?: string;
   trial?: boolean;
   trial_ends_on?: string | null;
@@ -61,7 +61,7 @@ export interface GlBranchProtectionDefaults {
   code_owner_approval_required?: boolean;
 }
 
-/** GET /groups/:id (gitlab-api.md §3.1, §3.10). */
+/** GET /groups/:id (docs/gitlab-behaviour.md, Group settings / Git abuse rate limits). */
 export interface GlGroup {
   id: number;
   name: string;
@@ -93,7 +93,7 @@ export interface GlGroup {
   created_at?: string;
 }
 
-/** GET /projects/:id and the group project listing (gitlab-api.md §3.3). */
+/** GET /projects/:id and the group project listing (docs/gitlab-behaviour.md, Visibility). */
 export interface GlProject {
   id: number;
   name: string;
@@ -128,7 +128,7 @@ export interface GlAccessLevelEntry {
   id: number;
   access_level: number | null;
   access_level_description: string;
-  /** EE build keys (gitlab-api.md §3.4); absent on CE. */
+  /** EE build keys (docs/gitlab-behaviour.md, Protected branches); absent on CE. */
   user_id?: number | null;
   group_id?: number | null;
   deploy_key_id?: number | null;
@@ -145,7 +145,7 @@ export interface GlProtectedBranch {
   unprotect_access_levels: GlAccessLevelEntry[];
 }
 
-/** GET /projects/:id/approvals (Premium, gitlab-api.md §3.6). */
+/** GET /projects/:id/approvals (Premium, docs/gitlab-behaviour.md, Merge request approvals). */
 export interface GlProjectApprovals {
   approvers: unknown[];
   approver_groups: unknown[];
@@ -179,7 +179,7 @@ export interface GlLockedSetting {
   inherited_from: null | 'group' | 'instance';
 }
 
-/** GET /groups/:id|/projects/:id /merge_request_approval_setting (gitlab-api.md §3.6). */
+/** GET /groups/:id|/projects/:id /merge_request_approval_setting (docs/gitlab-behaviour.md, Merge request approvals). */
 export interface GlMrApprovalSetting {
   allow_author_approval: GlLockedSetting;
   allow_committer_approval: GlLockedSetting;
@@ -190,7 +190,7 @@ export interface GlMrApprovalSetting {
   require_reauthentication_to_approve?: GlLockedSetting;
 }
 
-/** Project or group webhook (gitlab-api.md §3.7). `token` is write-only and never read. */
+/** Project or group webhook (docs/gitlab-behaviour.md, Webhooks). `token` is write-only and never read. */
 export interface GlHook {
   id: number;
   url: string;
@@ -214,7 +214,7 @@ export interface GlHook {
   [event: `${string}_events`]: boolean | undefined;
 }
 
-/** CI/CD variable (gitlab-api.md §3.8). `value` is null for hidden variables; we never keep values. */
+/** CI/CD variable (docs/gitlab-behaviour.md, CI/CD). `value` is null for hidden variables; we never keep values. */
 export interface GlVariable {
   key: string;
   value?: string | null;
@@ -227,13 +227,13 @@ export interface GlVariable {
   description?: string | null;
 }
 
-/** GET /projects/:id/job_token_scope (gitlab-api.md §3.9). */
+/** GET /projects/:id/job_token_scope (docs/gitlab-behaviour.md, CI/CD). */
 export interface GlJobTokenScope {
   inbound_enabled: boolean;
   outbound_enabled: boolean;
 }
 
-/** GET /application/settings, the keys we read (gitlab-api.md §3.2). */
+/** GET /application/settings, the keys we read (docs/gitlab-behaviour.md, Instance settings). */
 export interface GlApplicationSettings {
   require_two_factor_authentication: boolean;
   two_factor_grace_period: number;
@@ -334,7 +334,7 @@ export interface GlAdminUser {
   bot?: boolean;
 }
 
-/** Audit event as the REST API returns it (gitlab-api.md §4). */
+/** Audit event as the REST API returns it (docs/gitlab-behaviour.md, Audit events). */
 export interface GlAuditEvent {
   id: number;
   author_id: number;

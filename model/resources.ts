@@ -10,7 +10,7 @@ export const PROVIDER_VERSION = '1';
 
 /** The `gitlab` module name gives the stable type tokens `pulumi-nodejs:dynamic/gitlab:<Type>`. */
 export const RESOURCE_MODULE = 'gitlab';
-export const RESOURCE_TYPES = ['GroupSecurity', 'ProjectSecurity', 'ProtectedBranch', 'ApprovalRule', 'Webhook', 'VariableProtection'] as const;
+export const RESOURCE_TYPES = ['GroupSecurity', 'ProjectSecurity', 'ProtectedBranch', 'ApprovalRule', 'Webhook', 'VariableProtection', 'PushRule'] as const;
 export type ResourceType = (typeof RESOURCE_TYPES)[number];
 
 export function typeToken(type: ResourceType): string {
@@ -54,9 +54,9 @@ export interface ProjectSecurityInputs extends Versioned {
   project: string;
   visibility?: Visibility;
   public_jobs?: boolean;
-  /** Job token inbound allowlist enforced (GET/PATCH /projects/:id/job_token_scope, gitlab-api.md §3.9). */
+  /** Job token inbound allowlist enforced (GET/PATCH /projects/:id/job_token_scope, docs/gitlab-behaviour.md, CI/CD). */
   ci_inbound_job_token_scope_enabled?: boolean;
-  // Approval settings (Premium, POST /projects/:id/approvals, gitlab-api.md §3.6).
+  // Approval settings (Premium, POST /projects/:id/approvals, docs/gitlab-behaviour.md, Merge request approvals).
   merge_requests_author_approval?: boolean;
   merge_requests_disable_committers_approval?: boolean;
   reset_approvals_on_push?: boolean;
@@ -108,6 +108,21 @@ export interface VariableProtectionInputs extends Versioned {
   protected?: boolean;
 }
 
+/**
+ * A project's or group's push rule (Premium; ee/lib/api/project_push_rule.rb, ee/lib/api/group_push_rule.rb). Each
+ * declared check must be on; a check left out is not managed. Without a push rule GitLab gets one created (POST)
+ * with the declared checks on and GitLab's defaults (all off) for the others.
+ */
+export interface PushRuleInputs extends Versioned {
+  /** Exactly one of group / project: the owner's full path. */
+  group?: string;
+  project?: string;
+  reject_unsigned_commits?: boolean;
+  prevent_secrets?: boolean;
+  member_check?: boolean;
+  commit_committer_check?: boolean;
+}
+
 export interface InputsOf {
   GroupSecurity: GroupSecurityInputs;
   ProjectSecurity: ProjectSecurityInputs;
@@ -115,6 +130,7 @@ export interface InputsOf {
   ApprovalRule: ApprovalRuleInputs;
   Webhook: WebhookInputs;
   VariableProtection: VariableProtectionInputs;
+  PushRule: PushRuleInputs;
 }
 
 export type AnyInputs = InputsOf[ResourceType];

@@ -1,4 +1,4 @@
-// CI/CD: job token scope (gitlab-api.md §3.9), public job logs (§3.3) and secret-looking variables (§3.8).
+// CI/CD: job token scope (docs/gitlab-behaviour.md, CI/CD), public job logs (§3.3) and secret-looking variables (§3.8).
 // Variable values are never read into the snapshot nor written by a fix: only the masked/protected flags.
 import type { GlVariable } from '../gitlab/types';
 import type { Finding } from '../model/result';

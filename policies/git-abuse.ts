@@ -1,4 +1,4 @@
-// Git abuse rate limit on top-level groups (Ultimate, gitlab-api.md §3.10): bans or flags a user who downloads
+// Git abuse rate limit on top-level groups (Ultimate, docs/gitlab-behaviour.md, Git abuse rate limits): bans or flags a user who downloads
 // many unique projects in a short time, the typical bulk exfiltration by a stolen account. The keys are
 // absent unless the token is a group admin of a top-level Ultimate group with the feature on.
 import type { GlGroup } from '../gitlab/types';

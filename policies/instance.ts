@@ -1,4 +1,4 @@
-// Instance application settings (gitlab-api.md §3.2): administrator token only, self-managed and Dedicated.
+// Instance application settings (docs/gitlab-behaviour.md, Instance settings): administrator token only, self-managed and Dedicated.
 // Same semantics as the group rules of the area, with the instance's field names.
 import { applicationSetting } from './audit';
 import { defineRule, type FindingDraft, type InstanceSubject } from './rule';
@@ -88,7 +88,7 @@ export const instanceGitAbuseDownloadLimit = defineRule({
     const limit = s.settings.max_number_of_repository_downloads;
     const interval = s.settings.max_number_of_repository_downloads_within_time_period;
     const autoBan = s.settings.auto_ban_user_on_excessive_projects_download;
-    // Licence-gated keys: absent below Ultimate (gitlab-api.md §2).
+    // Licence-gated keys: absent below Ultimate (docs/gitlab-behaviour.md, Tier detection and packaging).
     if (limit === undefined || interval === undefined || autoBan === undefined) {
       return { skip: 'Git abuse settings not returned by GET /application/settings (needs Ultimate)' };
     }

@@ -157,6 +157,7 @@ export const minApprovals = defineRule({
       method: 'POST',
       path: `/projects/${f.target.id}/approval_rules`,
       body: { name: 'All Members', rule_type: 'any_approver', approvals_required: required, applies_to_all_protected_branches: false },
+      creates: 'approval-rule',
     };
   },
 });

@@ -222,6 +222,7 @@ export const defaultProtected = defineRule({
       merge_access_level: params.merge_access_level,
       allow_force_push: false,
     },
+    creates: 'protected-branch',
   }),
 });
 
@@ -239,6 +240,7 @@ export const push = defineRule({
   needs: { project: ['project', 'protectedBranches'] },
   evaluate: accessRule('push_access_levels', (p) => p.push_access_level, 'push to'),
   fix: (f) => accessFix(f, 'allowed_to_push'),
+  onCreate: { 'protected-branch': (p) => ({ push_access_level: p.push_access_level }) },
 });
 
 export const merge = defineRule({
@@ -254,6 +256,7 @@ export const merge = defineRule({
   needs: { project: ['project', 'protectedBranches'] },
   evaluate: accessRule('merge_access_levels', (p) => p.merge_access_level, 'merge into'),
   fix: (f) => accessFix(f, 'allowed_to_merge'),
+  onCreate: { 'protected-branch': (p) => ({ merge_access_level: p.merge_access_level }) },
 });
 
 export const forcePush = defineRule({
@@ -281,6 +284,7 @@ export const forcePush = defineRule({
             ...(p.inherited ? { fixData: { inherited: true } } : {}),
           })),
   fix: (f) => (f.fixData?.inherited ? inheritedManual(f.branch) : { method: 'PATCH', path: pathOf(f), body: { allow_force_push: false } }),
+  onCreate: { 'protected-branch': (p) => (p.allow_force_push ? null : { allow_force_push: false }) },
 });
 
 export const codeOwnerApproval = defineRule({
@@ -345,10 +349,15 @@ export const codeOwnerApproval = defineRule({
           allow_force_push: false,
           code_owner_approval_required: true,
         },
+        creates: 'protected-branch',
       };
     }
     return { method: 'PATCH', path: pathOf(f), body: { code_owner_approval_required: true } };
   },
+  // A protection revert creates for a required branch is judged by this rule on the next check: require code
+  // owners in the POST (API::ProtectedBranches declares code_owner_approval_required on create, EE). Only added
+  // where this rule was judged, i.e. Premium and up.
+  onCreate: { 'protected-branch': () => ({ code_owner_approval_required: true }) },
 });
 
 export const deployKeyPush = defineRule({

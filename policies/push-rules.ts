@@ -49,6 +49,7 @@ function pushRuleRule<const Id extends string>(id: Id, key: PushRuleKey, title: 
     minTier: 'premium',
     scenario,
     needs: { group: ['pushRule'], project: ['project', 'pushRule'] },
+    guards: { PushRule: { fields: [key], declared: (i) => (i[key] === true ? {} : null) } },
     evaluate: (s) => {
       const o = ownerOf(s);
       if (!o) return [];

@@ -41,7 +41,7 @@ export type FindingDraft = Pick<Finding, 'setting' | 'expected' | 'actual' | 'me
 /** `skip`: the rule cannot judge this target (a gated key is absent, no allowlist configured…). */
 export type RuleOutcome = FindingDraft[] | { skip: string };
 
-/** A write that brings a finding back to the baseline (gitlab-api.md paths, ids numeric). */
+/** A write that brings a finding back to the baseline (GitLab REST v4 paths, ids numeric). */
 export interface Change {
   method: 'PUT' | 'POST' | 'PATCH' | 'DELETE';
   path: string;
@@ -52,6 +52,20 @@ export interface Change {
   unrecoverable?: string;
   /** What else the write changes, and why GitLab needs it (shown under the step in the revert plan). */
   note?: string;
+  /**
+   * The write creates an object of this kind: the plan adds what every other active rule demands of such an object
+   * (Rule.onCreate), so one revert converges instead of leaving a finding on the new object for a second run.
+   */
+  creates?: CreatedKind;
+}
+
+/** Objects a fix can create. */
+export type CreatedKind = 'protected-branch' | 'approval-rule';
+
+/** Method syntax: a rule of one area stays assignable to Rule<Area> (parameters are checked bivariantly). */
+export interface OnCreate<P> {
+  'protected-branch'?(params: P): Record<string, unknown> | null;
+  'approval-rule'?(params: P): Record<string, unknown> | null;
 }
 
 export type Fix = Change | { manual: string };
@@ -103,6 +117,11 @@ export interface Rule<A extends Area = Area> {
   guards?: ResourceGuards;
   evaluate: (subject: Subject, params: AreaParams<A>, ctx: EvalContext) => RuleOutcome;
   fix: (finding: Finding, params: AreaParams<A>) => Fix;
+  /**
+   * What this rule demands of an object another rule's fix creates (POST body fields), or null when it demands
+   * nothing under these params. Merged into the create step when the rule was judged on that target.
+   */
+  onCreate?: OnCreate<AreaParams<A>>;
 }
 
 /** Keeps the literal id, so the catalog's RuleId union is built from the rules themselves. */

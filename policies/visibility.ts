@@ -1,4 +1,4 @@
-// Group and project visibility (gitlab-api.md §3.1, §3.3): private < internal < public. Anything more
+// Group and project visibility (docs/gitlab-behaviour.md, Group settings / Visibility): private < internal < public. Anything more
 // private than the baseline allows is compliant.
 import type { Visibility } from '../gitlab/types';
 import { defineRule } from './rule';

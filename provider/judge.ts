@@ -9,7 +9,7 @@ import type { ResourceGuard, Rule } from '../policies/rule';
 import { runRule, type RunContext, type TargetState } from '../policies/run';
 import { CATALOG } from '../policies/catalog';
 import { RESOURCE_TYPES } from '../model/resources';
-import type { ApprovalRuleInputs, GroupSecurityInputs, InputsOf, ProjectSecurityInputs, ProtectedBranchInputs, ResourceType, VariableProtectionInputs, WebhookInputs } from '../model/resources';
+import type { ApprovalRuleInputs, GroupSecurityInputs, InputsOf, ProjectSecurityInputs, ProtectedBranchInputs, PushRuleInputs, ResourceType, VariableProtectionInputs, WebhookInputs } from '../model/resources';
 import type { LiveOf } from './live';
 
 export type { LiveOf };
@@ -46,6 +46,7 @@ export function targetOf<T extends ResourceType>(type: T, live: LiveOf[T]): Targ
     }
     case 'Webhook':
     case 'VariableProtection':
+    case 'PushRule':
       return (live as LiveOf['Webhook']).owner;
     default: {
       const p = (live as LiveOf['ProjectSecurity']).project;
@@ -89,6 +90,13 @@ export function stateOf<T extends ResourceType>(type: T, live: LiveOf[T]): Targe
     case 'VariableProtection': {
       const { variable } = live as LiveOf['VariableProtection'];
       return ownedState(target, { variables: ok(variable ? [variable] : []) });
+    }
+    case 'PushRule': {
+      // A declared group push rule is the group's own: judged as a top-level group, so a subgroup without a rule of
+      // its own is drift here (check leaves it to the ancestor whose rule new projects copy).
+      const { rule } = live as LiveOf['PushRule'];
+      const state = ownedState(target, { pushRule: ok(rule) });
+      return target.kind === 'group' ? { ...state, topLevel: true } as TargetState : state;
     }
   }
   throw new Error(`provider/judge.ts: unknown resource type ${String(type)}`);
@@ -141,4 +149,4 @@ export function fieldsOf(type: ResourceType, d: Drift): string[] {
   return guard.fields.filter((f) => d.finding.setting === f);
 }
 
-export type { ApprovalRuleInputs, GroupSecurityInputs, ProjectSecurityInputs, ProtectedBranchInputs, VariableProtectionInputs, WebhookInputs };
+export type { ApprovalRuleInputs, GroupSecurityInputs, ProjectSecurityInputs, ProtectedBranchInputs, PushRuleInputs, VariableProtectionInputs, WebhookInputs };

@@ -9,6 +9,7 @@ import { getProjectApprovals, listApprovalRules } from '../gitlab/approvals';
 import { getJobTokenScope } from '../gitlab/job-token-scope';
 import { listHooks } from '../gitlab/hooks';
 import { getVariable } from '../gitlab/variables';
+import { getGroupPushRule, getProjectPushRule } from '../gitlab/push-rules';
 import type {
   GlApprovalRule,
   GlGroup,
@@ -17,6 +18,7 @@ import type {
   GlProject,
   GlProjectApprovals,
   GlProtectedBranch,
+  GlPushRule,
   GlVariable,
 } from '../gitlab/types';
 import type { TargetRef } from '../model/target';
@@ -30,6 +32,7 @@ export interface LiveOf {
   ApprovalRule: { project: GlProject; approvalRules: GlApprovalRule[]; protectedBranches: GlProtectedBranch[] };
   Webhook: { owner: TargetRef; hook: GlHook | null };
   VariableProtection: { owner: TargetRef; variable: GlVariable | null };
+  PushRule: { owner: TargetRef; rule: GlPushRule | null };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -94,6 +97,12 @@ export async function readLive<T extends ResourceType>(client: GitlabClient, typ
       // The value never leaves the read layer (gitlab/variables.ts): not in outputs, state or logs.
       const variable = await getVariable(client, o.kind as 'group' | 'project', o.id, i.key, scope);
       return { owner: o, variable } as LiveOf[T];
+    }
+    case 'PushRule': {
+      const o = await owner(client, i);
+      // null: the owner has no push rule (a group's 404 is read as "none" only for a token that could see one).
+      const rule = o.kind === 'group' ? await getGroupPushRule(client, o.id) : await getProjectPushRule(client, o.id);
+      return { owner: o, rule } as LiveOf[T];
     }
   }
   throw new Error(`gitlab-posture provider: unknown resource type ${String(type)}`);
@@ -205,12 +214,19 @@ export function outputsOf<T extends ResourceType>(type: T, inputs: Record<string
         ...pick(l.variable ?? undefined, ['masked', 'protected', 'hidden', 'variable_type']),
       };
     }
+    case 'PushRule': {
+      const l = live as LiveOf['PushRule'];
+      return { ...base, [l.owner.kind]: l.owner.path, owner_id: l.owner.id, exists: l.rule !== null, ...pick(l.rule ?? undefined, ['id', ...PUSH_RULE_KEYS]) };
+    }
   }
   throw new Error(`gitlab-posture provider: unknown resource type ${String(type)}`);
 }
 
 /** Project settings the new rules read, kept in state so a refresh judges them (policies/projects.ts). */
 const PROJECT_SETTING_KEYS = ['forking_access_level', 'only_allow_merge_if_pipeline_succeeds', 'only_allow_merge_if_all_discussions_are_resolved'] as const;
+
+/** The push rule checks the push-rules.* rules judge (policies/push-rules.ts). */
+const PUSH_RULE_KEYS = ['reject_unsigned_commits', 'prevent_secrets', 'member_check', 'commit_committer_check'] as const;
 
 function projectIds(p: GlProject) {
   return { project: p.path_with_namespace, project_id: p.id, default_branch: p.default_branch };
@@ -262,6 +278,8 @@ export function liveFromOutputs<T extends ResourceType>(type: T, o: Record<strin
         owner: ownerRef(),
         variable: o.exists ? ({ key: o.key, environment_scope: o.environment_scope, ...pick(o, ['masked', 'protected', 'hidden', 'variable_type']) } as GlVariable) : null,
       } as LiveOf[T];
+    case 'PushRule':
+      return { owner: ownerRef(), rule: o.exists ? ({ ...pick(o, ['id', ...PUSH_RULE_KEYS]) } as unknown as GlPushRule) : null } as LiveOf[T];
   }
   throw new Error(`gitlab-posture provider: unknown resource type ${String(type)}`);
 }

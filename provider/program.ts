@@ -23,7 +23,7 @@ import { requiredBranches } from '../policies/match';
 import { looksSecret } from '../policies/ci';
 import { allowedHosts } from '../policies/webhooks';
 import type { RuleId } from '../policies/rule-ids';
-import { ApprovalRule, GroupSecurity, ProjectSecurity, ProtectedBranch, VariableProtection, Webhook } from './resources';
+import { ApprovalRule, GroupSecurity, ProjectSecurity, ProtectedBranch, PushRule, VariableProtection, Webhook } from './resources';
 import type { ResourceType } from '../model/resources';
 
 export interface TargetSummary {
@@ -100,7 +100,7 @@ export async function declarePosture(opts: DeclareOptions): Promise<ProgramSumma
 
   // Apply order. GitLab refuses a group more private than a project or subgroup in it (PUT /groups/:id -> 400 "private
   // is not allowed since there are sub-groups or projects with higher visibility"; the sim does the same), and a
-  // project or subgroup more open than its group (gitlab-api.md §3.3). Our resources only tighten, so a group's
+  // project or subgroup more open than its group (docs/gitlab-behaviour.md, Visibility). Our resources only tighten, so a group's
   // visibility can be restored only after its descendants': each GroupSecurity declaring visibility dependsOn every
   // visibility-declaring resource below it, and groups are declared deepest first so those exist. (Loosening would
   // need the opposite order; no resource here ever loosens, see docs/pulumi.md "Apply order".)
@@ -157,6 +157,7 @@ export async function declarePosture(opts: DeclareOptions): Promise<ProgramSumma
       const name = `${path}:approvals`;
       add(s, new ApprovalRule(name, { project: path, approvals_required: p['mr-approvals'].min_approvals }, ro), 'ApprovalRule', name);
     }
+    declarePushRule({ project: path }, on, (r, n) => add(s, r, 'PushRule', n), ro);
     await declareHooksAndVariables(client, 'project', pr, on, baseline, (r, t, n) => add(s, r, t, n), ro, now);
   }
 
@@ -179,7 +180,7 @@ export async function declarePosture(opts: DeclareOptions): Promise<ProgramSumma
         developer_can_initial_push: false,
       };
     }
-    // Git abuse limits exist only on top-level groups (gitlab-api.md §3.10).
+    // Git abuse limits exist only on top-level groups (docs/gitlab-behaviour.md, Git abuse rate limits).
     if (g.parent_id === null && on('git-abuse.download-limit')) {
       inputs.unique_project_download_limit = p['git-abuse'].max_download_limit;
       inputs.unique_project_download_limit_interval_in_seconds = p['git-abuse'].max_interval_seconds;
@@ -190,6 +191,9 @@ export async function declarePosture(opts: DeclareOptions): Promise<ProgramSumma
       if (inputs.visibility) visibilityGuards.push({ path: g.full_path, resource: r });
       add(s, r, 'GroupSecurity', g.full_path);
     }
+    // A subgroup without a push rule of its own hands its closest ancestor's to new projects, so check judges only
+    // top-level groups' absence (policies/push-rules.ts); the program declares the rule where check would ask for it.
+    if (g.parent_id === null) declarePushRule({ group: g.full_path }, on, (r, n) => add(s, r, 'PushRule', n), ro);
     await declareHooksAndVariables(client, 'group', g, on, baseline, (r, t, n) => add(s, r, t, n), ro, now);
   }
 
@@ -198,6 +202,23 @@ export async function declarePosture(opts: DeclareOptions): Promise<ProgramSumma
     profile: baseline.profile,
     targets,
   };
+}
+
+/** The push rule checks the baseline turns on (push-rules.*, Premium), as one PushRule resource of the owner. */
+function declarePushRule(
+  owner: { group: string } | { project: string },
+  on: Gate,
+  add: (r: pulumi.CustomResource, name: string) => void,
+  ro: pulumi.CustomResourceOptions | undefined,
+): void {
+  const checks: Record<string, true> = {};
+  if (on('push-rules.reject-unsigned-commits')) checks.reject_unsigned_commits = true;
+  if (on('push-rules.prevent-secrets')) checks.prevent_secrets = true;
+  if (on('push-rules.member-check')) checks.member_check = true;
+  if (on('push-rules.committer-check')) checks.commit_committer_check = true;
+  if (Object.keys(checks).length === 0) return;
+  const name = `${'group' in owner ? owner.group : owner.project}:push_rule`;
+  add(new PushRule(name, { ...owner, ...checks }, ro), name);
 }
 
 /**

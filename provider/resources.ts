@@ -1,4 +1,4 @@
-// The six dynamic resource classes (DESIGN.md, "Pulumi resource types"). Each is created with module `gitlab`,
+// The dynamic resource classes (DESIGN.md, "Pulumi resource types"). Each is created with module `gitlab`,
 // so its type token is `pulumi-nodejs:dynamic/gitlab:<Type>` and CrossGuard policies can match it. Every resource
 // gets the `version` input (PROVIDER_VERSION) so an upgrade re-writes its state with the current provider.
 import * as pulumi from '@pulumi/pulumi';
@@ -23,6 +23,7 @@ const OUTPUT_ONLY: Record<ResourceType, string[]> = {
   ApprovalRule: ['project_id', 'default_branch', 'approval_rules', 'protected_branches'],
   Webhook: ['owner_id', 'exists', 'hook_id'],
   VariableProtection: ['owner_id', 'exists', 'hidden', 'variable_type'],
+  PushRule: ['owner_id', 'exists', 'id'],
 };
 
 function props<T extends ResourceType>(type: T, args: Args<InputsOf[T]>): pulumi.Inputs {
@@ -74,4 +75,9 @@ export class Webhook extends gitlabResource('Webhook') {
 
 export class VariableProtection extends gitlabResource('VariableProtection') {}
 
-export const RESOURCE_CLASSES = { GroupSecurity, ProjectSecurity, ProtectedBranch, ApprovalRule, Webhook, VariableProtection } as const;
+/** A project's or group's push rule checks (Premium); created when the owner has none. */
+export class PushRule extends gitlabResource('PushRule') {
+  declare readonly exists: pulumi.Output<boolean>;
+}
+
+export const RESOURCE_CLASSES = { GroupSecurity, ProjectSecurity, ProtectedBranch, ApprovalRule, Webhook, VariableProtection, PushRule } as const;

@@ -123,6 +123,13 @@ function validate(type: ResourceType, i: Record<string, unknown>): Failure[] {
       bool('masked');
       bool('protected');
       break;
+    case 'PushRule':
+      owner();
+      // Only `true` is meaningful: a resource never turns a push rule check off.
+      for (const k of ['reject_unsigned_commits', 'prevent_secrets', 'member_check', 'commit_committer_check']) {
+        if (i[k] !== undefined && i[k] !== true) f.push({ property: k, reason: `${k} must be true (leave it out to not manage it)` });
+      }
+      break;
   }
   return f;
 }
@@ -153,6 +160,8 @@ function idOf<T extends ResourceType>(type: T, inputs: Record<string, unknown>, 
       const l = live as LiveOf['VariableProtection'];
       return `${l.owner.kind}:${l.owner.id}:variable:${String(inputs.key)}:${(inputs.environment_scope as string | undefined) ?? '*'}`;
     }
+    case 'PushRule':
+      return `${(live as LiveOf['PushRule']).owner.kind}:${(live as LiveOf['PushRule']).owner.id}:push_rule`;
   }
   throw new Error(`gitlab-posture provider: unknown resource type ${String(type)}`);
 }
@@ -162,8 +171,8 @@ function idOf<T extends ResourceType>(type: T, inputs: Record<string, unknown>, 
 
 function describe(type: ResourceType, i: Record<string, unknown>): string {
   const where = (i.group ?? i.project) as string;
-  const what = i.name ?? i.key ?? (type === 'Webhook' ? 'hook' : undefined);
-  return `${type} ${where}${what !== undefined && type !== 'Webhook' ? ` ${String(what)}` : ''}`;
+  const what = i.name ?? i.key;
+  return `${type} ${where}${what !== undefined ? ` ${String(what)}` : ''}`;
 }
 
 /** The writes that bring the drifts back, merged per endpoint; manual and destructive fixes become problems. */
@@ -183,8 +192,9 @@ export function planWrites(drifts: readonly Drift[]): { changes: Change[]; probl
       );
       continue;
     }
-    // Several settings of one group/project go in one PUT; approval-rule POSTs create objects and stay apart.
-    const same = changes.find((c) => c.method === fix.method && c.path === fix.path && (c.method !== 'POST' || /\/approvals$/.test(c.path)));
+    // Several settings of one group/project go in one PUT; approval-rule POSTs create objects and stay apart. A push
+    // rule is one object per owner: its checks go in one POST (a second would answer 422 "exists").
+    const same = changes.find((c) => c.method === fix.method && c.path === fix.path && (c.method !== 'POST' || /\/(approvals|push_rule)$/.test(c.path)));
     if (same && fix.body) same.body = { ...same.body, ...fix.body };
     else changes.push({ ...fix, ...(fix.body ? { body: { ...fix.body } } : {}) });
   }
@@ -195,7 +205,7 @@ export function planWrites(drifts: readonly Drift[]): { changes: Change[]; probl
 async function createMissing<T extends ResourceType>(client: GitlabClient, type: T, i: Record<string, any>, live: LiveOf[T]): Promise<boolean> {
   if (type === 'Webhook' && (live as LiveOf['Webhook']).hook === null) {
     const o = (live as LiveOf['Webhook']).owner;
-    // GitLab never returns a hook's secret token, URL variable or custom header values (gitlab-api.md §3.7), so a hook
+    // GitLab never returns a hook's secret token, URL variable or custom header values (docs/gitlab-behaviour.md, Webhooks), so a hook
     // created here has none of them: the receiver could no longer tell GitLab's deliveries from anyone else's. Only
     // on explicit request. The URL is not named in the message: it may embed a secret.
     if (i.recreateWithoutToken !== true) {
@@ -245,7 +255,7 @@ async function enforce<T extends ResourceType>(client: GitlabClient, type: T, i:
   if (left.length > 0) {
     throw new Error(
       `${describe(type, i)}: GitLab accepted the writes but still reports ${left.map((d) => `${d.finding.setting} = ${JSON.stringify(d.finding.actual)}`).join(', ')}. ` +
-        'A group or instance setting probably locks it (gitlab-api.md §3.6): change it there, then run `pulumi up` again.',
+        'A group or instance setting probably locks it (docs/gitlab-behaviour.md, Merge request approvals): change it there, then run `pulumi up` again.',
     );
   }
   return live;
@@ -261,6 +271,7 @@ const IDENTITY: Record<ResourceType, string[]> = {
   ApprovalRule: ['project'],
   Webhook: ['group', 'project'],
   VariableProtection: ['group', 'project', 'key', 'environment_scope'],
+  PushRule: ['group', 'project'],
 };
 
 function assertType(type: string): asserts type is ResourceType {

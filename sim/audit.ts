@@ -1,4 +1,4 @@
-// Audit events as GitLab records them (gitlab-api.md §4) and their HTTP streaming to a top-level group's
+// Audit events as GitLab records them (docs/gitlab-behaviour.md, Audit events) and their HTTP streaming to a top-level group's
 // destinations (Ultimate). The event has no user-agent field, so the sim keeps it in a side table.
 import type { GlAuditEvent, Visibility } from '../gitlab/types';
 import { groupAncestors, type AuditInput, type SimContext } from './kit';
@@ -72,7 +72,7 @@ export function restAuditEvent(event: GlAuditEvent): GlAuditEvent {
 }
 
 /**
- * Streamed payload (gitlab-api.md §4). GitLab streams `audit_event.as_json`
+ * Streamed payload (docs/gitlab-behaviour.md, Audit events). GitLab streams `audit_event.as_json`
  * (`AuditEvents::Strategies::ExternalDestinationStrategy#request_body`, ee/lib/audit_events/...), the stored
  * columns with `details` as stored: unlike the REST API, `from`/`to` keep their types here.
  */
@@ -103,7 +103,7 @@ export function streamAuditEvent(state: SimState, event: GlAuditEvent): Promise<
     .map((d) =>
       fetch(d.url, {
         method: 'POST',
-        // GitLab's default content type for HTTP destinations, although the body is JSON (gitlab-api.md §4).
+        // GitLab's default content type for HTTP destinations, although the body is JSON (docs/gitlab-behaviour.md, Audit events).
         headers: {
           'Content-Type': 'application/x-www-form-urlencoded',
           'X-Gitlab-Event-Streaming-Token': d.verification_token,
@@ -133,7 +133,7 @@ const VISIBILITY_NAME: Record<Visibility, string> = { private: 'Private', intern
 
 /**
  * Writes accepted changes onto a group or project and records one audit event per column its auditor covers
- * (gitlab-api.md §4: Audit::GroupChangesAuditor / ProjectChangesAuditor); unchanged values and other columns
+ * (docs/gitlab-behaviour.md, Audit events: Audit::GroupChangesAuditor / ProjectChangesAuditor); unchanged values and other columns
  * are written silently, as GitLab does.
  */
 export function applyAuditedChanges(

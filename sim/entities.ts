@@ -1,5 +1,5 @@
 // Response entities for groups, projects and users: which keys appear depends on edition, licence tier,
-// role and top-level-ness, the way GitLab's Grape entities decide it (gitlab-api.md §2, §3.1, §3.3, §3.10).
+// role and top-level-ness, the way GitLab's Grape entities decide it (docs/gitlab-behaviour.md, Tier detection and packaging / Group settings / Visibility / Git abuse rate limits).
 import { TIERS, type Tier } from '../gitlab/types';
 import { groupRole, projectRole, Role, webUrl, type SimContext } from './kit';
 import type { SimGroup, SimProject, SimState, SimUser } from './state';
@@ -77,7 +77,7 @@ export function groupDetailEntity(ctx: SimContext, g: SimGroup, opts: { withProj
     out.ip_restriction_ranges = (g as { ip_restriction_ranges?: string | null }).ip_restriction_ranges ?? null;
     out.allowed_email_domains_list = (g as { allowed_email_domains_list?: string | null }).allowed_email_domains_list ?? null;
   }
-  // Git abuse keys: Ultimate, top-level group, and only to the group's admins (gitlab-api.md §3.10).
+  // Git abuse keys: Ultimate, top-level group, and only to the group's admins (docs/gitlab-behaviour.md, Git abuse rate limits).
   if (atLeastTier(state, 'ultimate') && g.parent_id === null && groupRole(state, ctx.user, g) >= Role.Owner) {
     out.unique_project_download_limit = g.unique_project_download_limit ?? 0;
     out.unique_project_download_limit_interval_in_seconds = g.unique_project_download_limit_interval_in_seconds ?? 0;
@@ -186,7 +186,7 @@ export function projectEntity(ctx: SimContext, p: SimProject, role: number, simp
       group_access: groupAccess(ctx, p),
     },
   });
-  // Role-gated CI keys: absent (not false) below Maintainer (gitlab-api.md §2).
+  // Role-gated CI keys: absent (not false) below Maintainer (docs/gitlab-behaviour.md, Tier detection and packaging).
   if (role >= Role.Maintainer) {
     out.restrict_user_defined_variables = p.restrict_user_defined_variables ?? false;
     out.ci_pipeline_variables_minimum_override_role = p.ci_pipeline_variables_minimum_override_role ?? 'developer';

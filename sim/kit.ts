@@ -1,4 +1,4 @@
-// What every sim route file uses: the route contract, GitLab's error bodies (gitlab-api.md §1.4), and
+// What every sim route file uses: the route contract, GitLab's error bodies (docs/gitlab-behaviour.md, Pagination, errors and authentication), and
 // lookups that answer 404/403 exactly where GitLab does (§1.1: invisible -> 404, visible but not allowed -> 403).
 import type { Tier } from '../gitlab/types';
 import type { SimGroup, SimProject, SimState, SimUser } from './state';
@@ -8,7 +8,7 @@ export interface RouteRequest {
   /** Path parameters, already URL-decoded (`acme%2Fweb` -> `acme/web`). */
   params: Record<string, string>;
   query: URLSearchParams;
-  /** JSON body, or the form/query body parsed into nested objects (gitlab-api.md §1.2). */
+  /** JSON body, or the form/query body parsed into nested objects (docs/gitlab-behaviour.md, Pagination, errors and authentication). */
   body: Record<string, unknown>;
   /** Full request URL path + query, for Link headers. */
   url: URL;
@@ -61,9 +61,9 @@ export interface Route {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** GitLab path under /api/v4 with `:name` parameters, e.g. `/projects/:id/protected_branches/:name`. */
   pattern: string;
-  /** EE-only routes 404 as unknown routes on CE (gitlab-api.md §2). */
+  /** EE-only routes 404 as unknown routes on CE (docs/gitlab-behaviour.md, Tier detection and packaging). */
   ee?: boolean;
-  /** Licence tier below which an EE route answers 403 (gitlab-api.md §2: "EE endpoint, unlicensed"). */
+  /** Licence tier below which an EE route answers 403 (docs/gitlab-behaviour.md, Tier detection and packaging: "EE endpoint, unlicensed"). */
   minTier?: Tier;
   handler: Handler;
 }
@@ -181,12 +181,12 @@ export function requireProject(ctx: SimContext, ref: string, minRole = 0): SimPr
   return project;
 }
 
-/** Writes need the `api` scope (read_api tokens get 403 insufficient_scope, gitlab-api.md §1.1). */
+/** Writes need the `api` scope (read_api tokens get 403 insufficient_scope, docs/gitlab-behaviour.md, Pagination, errors and authentication). */
 export function requireWriteScope(ctx: SimContext): void {
   if (!ctx.scopes.includes('api')) throw errors.insufficientScope('api');
 }
 
-/** Grape `Boolean` coercion (gitlab-api.md §1.2): true/false, 1/0, yes/no, on/off, t/f, y/n. */
+/** Grape `Boolean` coercion (docs/gitlab-behaviour.md, Pagination, errors and authentication): true/false, 1/0, yes/no, on/off, t/f, y/n. */
 export function parseBool(value: unknown, field: string): boolean {
   if (typeof value === 'boolean') return value;
   const s = String(value).toLowerCase();
@@ -206,7 +206,7 @@ export function webUrl(ctx: Pick<SimContext, 'baseUrl'>, kind: 'group' | 'projec
   return kind === 'group' ? `${ctx.baseUrl}/groups/${path}` : `${ctx.baseUrl}/${path}`;
 }
 
-/** Role descriptions GitLab shows on protected-branch entries (gitlab-api.md §3.4). */
+/** Role descriptions GitLab shows on protected-branch entries (docs/gitlab-behaviour.md, Protected branches). */
 export function accessLevelDescription(level: number): string {
   switch (level) {
     case 0:

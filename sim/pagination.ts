@@ -1,4 +1,4 @@
-// Offset pagination as GitLab does it (gitlab-api.md §1.5): per_page default 20, clamped to 100;
+// Offset pagination as GitLab does it (docs/gitlab-behaviour.md, Pagination, errors and authentication): per_page default 20, clamped to 100;
 // x-* headers and Link; totals and rel="last" vanish above 10,000 rows.
 import { SimHttpError, type RouteRequest, type RouteResult } from './kit';
 
@@ -71,12 +71,12 @@ export function paginate<T>(req: RouteRequest, items: readonly T[]): RouteResult
   return { status: 200, body: slice, headers };
 }
 
-/** Default `offset_pagination_limit` (gitlab-api.md §1.5); 0 disables the cap. */
+/** Default `offset_pagination_limit` (docs/gitlab-behaviour.md, Pagination, errors and authentication); 0 disables the cap. */
 export const OFFSET_PAGINATION_LIMIT = 50_000;
 
 /**
  * On lists that also support keyset, an offset beyond the limit answers 405 with GitLab's body
- * (gitlab-api.md §1.4). `typeName` is the model name GitLab puts in the message (`Project`, `AuditEvent`).
+ * (docs/gitlab-behaviour.md, Pagination, errors and authentication). `typeName` is the model name GitLab puts in the message (`Project`, `AuditEvent`).
  */
 export function checkOffsetLimit(req: RouteRequest, typeName: string, limit: number): void {
   const { page, perPage } = paginationParams(req);
@@ -114,7 +114,7 @@ function encodeCursor(id: number): string {
 }
 
 /**
- * Keyset pagination (gitlab-api.md §1.5): no x-total / x-page headers, only `Link: <…>; rel="next"`
+ * Keyset pagination (docs/gitlab-behaviour.md, Pagination, errors and authentication): no x-total / x-page headers, only `Link: <…>; rel="next"`
  * while more rows remain. `items` may be in any order; they are ordered by id here.
  */
 export function keysetPaginate<T extends { id: number }>(req: RouteRequest, items: readonly T[], opts: KeysetOptions): RouteResult {

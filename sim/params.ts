@@ -1,4 +1,4 @@
-// Rack/Grape nested parameter parsing (gitlab-api.md §1.2): `k[]=a`, `allowed_to_push[][access_level]=40`,
+// Rack/Grape nested parameter parsing (docs/gitlab-behaviour.md, Pagination, errors and authentication): `k[]=a`, `allowed_to_push[][access_level]=40`,
 // `variables[0][key]=x`, `filter[environment_scope]=x`. Values stay strings; routes coerce them (kit parseBool).
 
 type Nested = Record<string, unknown>;

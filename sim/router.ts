@@ -1,4 +1,4 @@
-// Route matching on the raw path (gitlab-api.md §1.1): split on `/` first, then decode each segment, so
+// Route matching on the raw path (docs/gitlab-behaviour.md, Pagination, errors and authentication): split on `/` first, then decode each segment, so
 // `acme%2Fweb` is one `:id` and an un-encoded slash simply matches no route.
 import type { Route } from './kit';
 

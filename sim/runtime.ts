@@ -3,9 +3,9 @@ import type { SimState } from './state';
 import { OFFSET_PAGINATION_LIMIT } from './pagination';
 
 export interface SimRuntime {
-  /** `offset_pagination_limit` (gitlab-api.md §1.5); 0 disables. */
+  /** `offset_pagination_limit` (docs/gitlab-behaviour.md, Pagination, errors and authentication); 0 disables. */
   offsetPaginationLimit: number;
-  /** GitLab.com-like: `/namespaces/:id` shows the group's plan instead of `default` (gitlab-api.md §2). */
+  /** GitLab.com-like: `/namespaces/:id` shows the group's plan instead of `default` (docs/gitlab-behaviour.md, Tier detection and packaging). */
   saas: boolean;
 }
 

@@ -29,7 +29,7 @@ export interface FaultPlanEntry {
 export interface SimKnobs {
   /** Added to every request. */
   latencyMs: number;
-  /** Rack::Attack-style fixed window per token; null = throttling off (self-managed default, gitlab-api.md §1.6). */
+  /** Rack::Attack-style fixed window per token; null = throttling off (self-managed default, docs/gitlab-behaviour.md, Pagination, errors and authentication). */
   rateLimit: { limit: number; windowMs: number } | null;
   /** 0..1 chance that a request fails with one of `faults`, drawn from a PRNG seeded with `seed`. */
   faultRate: number;
@@ -37,7 +37,7 @@ export interface SimKnobs {
   seed: number;
   /** Deterministic faults; each request takes the first entry that matches it and still has `times` left. */
   faultPlan: FaultPlanEntry[];
-  /** `offset_pagination_limit` (gitlab-api.md §1.5); 0 disables. */
+  /** `offset_pagination_limit` (docs/gitlab-behaviour.md, Pagination, errors and authentication); 0 disables. */
   offsetPaginationLimit: number;
 }
 
@@ -122,7 +122,7 @@ export async function startSim(opts: SimOptions = {}): Promise<RunningSim> {
     const url = new URL(rawUrl, baseUrl);
     const apiPath = rawPath.startsWith('/api/v4/') ? rawPath.slice('/api/v4'.length) : undefined;
     let match = apiPath === undefined ? undefined : router.match(method, apiPath);
-    // EE routes do not exist on CE at all (gitlab-api.md §1.4).
+    // EE routes do not exist on CE at all (docs/gitlab-behaviour.md, Pagination, errors and authentication).
     if (match?.route.ee && state.edition === 'ce') match = undefined;
     const countKey = match ? `${method} ${match.route.pattern}` : `${method} ${UNKNOWN}`;
     total += 1;
@@ -131,7 +131,7 @@ export async function startSim(opts: SimOptions = {}): Promise<RunningSim> {
     const rawBody = await readBody(req);
     if (knobs.latencyMs > 0) await sleep(knobs.latencyMs);
 
-    // Rack::Attack throttle (gitlab-api.md §1.6), keyed by the presented token.
+    // Rack::Attack throttle (docs/gitlab-behaviour.md, Pagination, errors and authentication), keyed by the presented token.
     const presented = tokenFrom(req);
     let throttleHeaders: Record<string, string> = {};
     const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {

@@ -1,4 +1,4 @@
-// The simulator's in-memory GitLab. Field names are GitLab's (gitlab-api.md); what GitLab keeps but never
+// The simulator's in-memory GitLab. Field names are GitLab's (its Grape entities, `lib/api/entities/`); what GitLab keeps but never
 // returns (hook tokens, variable values of hidden variables) is stored here and filtered by the routes.
 import type {
   GlApplicationSettings,
@@ -50,13 +50,13 @@ export interface SimMember {
 }
 
 export interface SimHook extends GlHook {
-  /** Write-only secret token (gitlab-api.md §3.7): kept, never returned. */
+  /** Write-only secret token (docs/gitlab-behaviour.md, Webhooks): kept, never returned. */
   token?: string;
   url_variable_values?: Record<string, string>;
   custom_header_values?: Record<string, string>;
 }
 
-/** The stored form of the merge request approval settings (the /approvals names; gitlab-api.md §3.6). */
+/** The stored form of the merge request approval settings (the /approvals names; docs/gitlab-behaviour.md, Merge request approvals). */
 export interface SimApprovalFlags {
   merge_requests_author_approval: boolean;
   merge_requests_disable_committers_approval: boolean;
@@ -73,7 +73,7 @@ export interface SimGroup extends GlGroup {
   /** Group merge_request_approval_setting: values plus which keys the group locks for its projects. */
   approval_settings: SimApprovalFlags;
   approval_locks: Partial<Record<keyof SimApprovalFlags, boolean>>;
-  /** Group-level protected branches (Premium, top-level, self-managed; gitlab-api.md §3.5). */
+  /** Group-level protected branches (Premium, top-level, self-managed; docs/gitlab-behaviour.md, Protected branches). */
   protected_branches: GlProtectedBranch[];
   /** Premium push rule (ee/lib/api/group_push_rule.rb); null when the group has none. */
   push_rule?: GlPushRule | null;

@@ -8,7 +8,7 @@ import { GitlabError } from '../../gitlab/errors';
 import { redact } from '../../gitlab/redact';
 import { loadBaseline } from '../baseline/load';
 import { ExitCode, type ExitCodeValue } from '../../model/result';
-import { planRevert, type Plan } from '../revert/plan';
+import { judgedRules, planRevert, type Plan } from '../revert/plan';
 import { DEFAULT_JOURNAL_DIR, Journal, newRunId } from '../revert/journal';
 import { applySteps, type ApplyHooks, type StepResult } from '../revert/apply';
 import { toWriteStep } from '../revert/steps';
@@ -72,7 +72,7 @@ export async function runRevert(opts: RevertOptions, io: CliIO, deps: RevertDeps
     },
     io,
   );
-  const plan = planRevert(result.findings, baseline.params, { allowDestructive: Boolean(opts.allowDestructive) });
+  const plan = planRevert(result.findings, baseline.params, { allowDestructive: Boolean(opts.allowDestructive), judgedOn: judgedRules(result) });
   say(formatPlan(plan, url, Boolean(opts.dryRun)));
   for (const e of result.errors) io.stderr(terminalSafe(redact(`gitlab-posture: could not check ${e.target.path}: ${e.message}\n`, token)));
   const remaining = plan.manual.length + plan.needsDestructive.length;
@@ -157,7 +157,8 @@ function summarize(
 
 /**
  * Refuse before anything is planned when the token cannot write: a read_api token would fail every write with
- * 403 halfway through (gitlab-api.md §1.1, token self). Tokens that cannot describe themselves pass on.
+ * 403 halfway through (`GET /personal_access_tokens/self`; docs/gitlab-behaviour.md, Pagination, errors and
+ * authentication). Tokens that cannot describe themselves pass on.
  */
 export async function requireApiScope(client: GitlabClient): Promise<void> {
   let self: { scopes?: string[] };

@@ -26,7 +26,7 @@ export type Direction =
 /** Does list entry `broad` take in everything `narrow` does? Must be sound: when unsure, false. */
 type Covers = (broad: string, narrow: string) => boolean;
 
-// Access levels rank by who may act (gitlab-api.md §3.4): 0 "No one" is the strictest, 60 Admin next, then 40, 30.
+// Access levels rank by who may act (docs/gitlab-behaviour.md, Protected branches): 0 "No one" is the strictest, 60 Admin next, then 40, 30.
 const ACCESS_LEVELS = [0, 60, 40, 30] as const;
 const VISIBILITY = ['private', 'internal', 'public'] as const;
 

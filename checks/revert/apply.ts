@@ -46,7 +46,7 @@ export interface ApplyOptions {
   stop?: () => boolean;
   /**
    * Order of visibility writes. GitLab refuses a group more private than one of its projects or subgroups, and a
-   * project more open than its group (gitlab-api.md §3.3), so tightening goes children first (revert) and
+   * project more open than its group (docs/gitlab-behaviour.md, Visibility), so tightening goes children first (revert) and
    * loosening parents first (undo). Default: children first.
    */
   visibilityOrder?: 'children-first' | 'parents-first';

@@ -26,10 +26,10 @@ export function readPathOf(w: WriteRef): string | null {
     if (/\/protected_branches$/.test(bare) && typeof w.body?.name === 'string') return `${bare}/${enc(w.body.name)}`;
     if (/\/approval_rules$/.test(bare)) return w.created ? `${bare}/${w.created.id}` : null;
     if (/\/hooks$/.test(bare)) return w.created ? `${bare}/${w.created.id}` : null;
-    // Update-style POST (/projects/:id/approvals, gitlab-api.md §1.3).
+    // Update-style POST (/projects/:id/approvals, docs/gitlab-behaviour.md, Pagination, errors and authentication).
     return w.path;
   }
-  // The group's project list is not what a group write changes (gitlab-api.md §3.1).
+  // The group's project list is not what a group write changes (docs/gitlab-behaviour.md, Group settings).
   if (/^\/groups\/[^/]+$/.test(bare)) return `${bare}?with_projects=false`;
   return w.path;
 }
@@ -45,7 +45,7 @@ export async function readObject(client: GitlabClient, path: string | null): Pro
   }
 }
 
-/** How a body key reads back, where the read differs from the write (gitlab-api.md §3.4, §3.6, §3.9). */
+/** How a body key reads back, where the read differs from the write (docs/gitlab-behaviour.md, Protected branches / Merge request approvals / CI/CD). */
 function readKeyOf(path: string, key: string): string {
   if (/\/job_token_scope$/.test(path) && key === 'enabled') return 'inbound_enabled';
   if (key === 'allowed_to_push') return 'push_access_levels';

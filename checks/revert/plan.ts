@@ -1,7 +1,9 @@
 // CheckResult -> Plan: the writes that bring each unwaived finding back to the baseline, as data. Pure: the rule's
 // `fix` decides the write (policies/), this file only sorts findings into "write", "needs --allow-destructive",
-// "manual" and "superseded" (a finding on an object another step deletes).
-import type { Finding } from '../../model/result';
+// "manual" and "superseded" (a finding on an object another step deletes), and completes create steps with what
+// the other rules judged on the target demand of the new object (Rule.onCreate), so one revert converges.
+import type { CheckResult, Finding } from '../../model/result';
+import type { TargetRef } from '../../model/target';
 import type { Change, Rule } from '../../policies/rule';
 import type { AllParams, Area } from '../../policies/params';
 import { ruleById } from '../../policies/catalog';
@@ -27,6 +29,21 @@ export interface PlanOptions {
   allowDestructive: boolean;
   /** Tests inject rules; the catalog otherwise. */
   ruleOf?: (id: string) => Rule | undefined;
+  /**
+   * Ids of the rules judged on a target (checkResult's `evaluated`, see `judgedRules`): their onCreate demands are
+   * added to create steps there. Absent: create steps are planned as their rule wrote them.
+   */
+  judgedOn?: (target: TargetRef) => readonly string[];
+}
+
+/** The rules the check judged on each target: active in the profile, licensed and readable there. */
+export function judgedRules(result: Pick<CheckResult, 'evaluated'>): (target: TargetRef) => readonly string[] {
+  const byTarget = new Map<string, string[]>();
+  for (const e of result.evaluated ?? []) {
+    const key = `${e.target.kind}\u0000${e.target.id}`;
+    byTarget.set(key, [...(byTarget.get(key) ?? []), e.rule]);
+  }
+  return (t) => byTarget.get(`${t.kind}\u0000${t.id}`) ?? [];
 }
 
 export function planRevert(findings: readonly Finding[], params: AllParams, opts: PlanOptions): Plan {
@@ -49,7 +66,7 @@ export function planRevert(findings: readonly Finding[], params: AllParams, opts
     }
     if ('manual' in fix) plan.manual.push({ finding, reason: fix.manual });
     else if (fix.destructive && !opts.allowDestructive) plan.needsDestructive.push({ finding, change: fix });
-    else candidates.push({ finding, change: fix });
+    else candidates.push({ finding, change: completeCreate(finding, fix, params, ruleOf, opts.judgedOn) });
   }
 
   // A deleted object takes its other findings with it: writing to a hook that is about to be deleted would 404,
@@ -81,6 +98,37 @@ export function planRevert(findings: readonly Finding[], params: AllParams, opts
   for (const s of plan.steps) s.seq = renumber.get(s.seq)!;
   for (const sup of plan.superseded) sup.by = renumber.get(sup.by)!;
   return plan;
+}
+
+/**
+ * A create step gets the fields every other rule judged on its target demands of the new object: the object does
+ * not exist when the plan is made, so their findings on it would only appear on the next check, and a second write
+ * to it could fail. The creating rule's own fields win (it knows what GitLab accepts there, e.g. no level 60 on
+ * GitLab.com); the added fields are named in the step's note.
+ */
+function completeCreate(
+  finding: Finding,
+  change: Change,
+  params: AllParams,
+  ruleOf: (id: string) => Rule | undefined,
+  judgedOn: PlanOptions['judgedOn'],
+): Change {
+  const kind = change.creates;
+  if (!kind || !judgedOn) return change;
+  const added: Record<string, unknown> = {};
+  const why: string[] = [];
+  for (const id of [...judgedOn(finding.target)].sort()) {
+    const rule = id === finding.rule ? undefined : ruleOf(id);
+    const demand = rule?.onCreate?.[kind];
+    if (!rule || !demand) continue;
+    const fresh = Object.entries(demand(params[rule.area as Area] as never) ?? {}).filter(([k]) => !(k in (change.body ?? {})) && !(k in added));
+    if (fresh.length === 0) continue;
+    for (const [k, v] of fresh) added[k] = v;
+    why.push(`${fresh.map(([k, v]) => `${k}: ${JSON.stringify(v)}`).join(', ')} (${id})`);
+  }
+  if (why.length === 0) return change;
+  const note = `also sets ${why.join('; ')}, so the new ${kind.replace('-', ' ')} meets every rule judged here`;
+  return { ...change, body: { ...change.body, ...added }, note: change.note ? `${change.note}; ${note}` : note };
 }
 
 /** The object a finding is about: a hook, a variable, a branch… of one target in one area. */

@@ -1,6 +1,6 @@
 // Before serving (and after a burst that had to be refused): read from the audit API what the stream did not
 // bring. The same reads as `detect` (detections/collect.ts): the instance list for an admin, else the baseline's
-// group and project lists, keyset by id (gitlab-api.md §1.5, §4).
+// group and project lists, keyset by id (docs/gitlab-behaviour.md, Pagination, errors and authentication / Audit events).
 import type { GitlabClient } from '../../gitlab/client';
 import type { GlAuditEvent } from '../../gitlab/types';
 import type { Baseline } from '../baseline/types';

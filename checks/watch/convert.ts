@@ -1,6 +1,6 @@
 // Streamed audit event -> the REST shape (GlAuditEvent) the detections and the explain table are written for.
 // Streamed payloads repeat author_name, entity_path, event_type, ip_address and target_* at top level and carry
-// `id` as a string (gitlab-api.md §4 "Streaming"); REST nests them under `details` and has a numeric id.
+// `id` as a string (docs/gitlab-behaviour.md, Audit events "Streaming"); REST nests them under `details` and has a numeric id.
 import type { GlAuditEvent } from '../../gitlab/types';
 
 const ENTITY_TYPES: readonly GlAuditEvent['entity_type'][] = ['User', 'Group', 'Project', 'Gitlab::Audit::InstanceScope'];

@@ -1,5 +1,5 @@
 // Recognising the audit events our own reverts cause, so watch never reacts to itself (no revert loops).
-// GitLab's audit events carry no user agent (gitlab-api.md §4: the `run/<id>` we put in it is not recorded), so
+// GitLab's audit events carry no user agent (docs/gitlab-behaviour.md, Audit events: the `run/<id>` we put in it is not recorded), so
 // two other signals are used:
 //  1. the author: events by the account watch writes with (default: the token's own user, GET /user) are not
 //     reacted to — a dedicated service account makes this exact;

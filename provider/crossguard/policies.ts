@@ -116,6 +116,11 @@ export function liveFromInputs<T extends ResourceType>(type: T, i: Record<string
       return { owner, hook: { id: 0, url: typeof i.url === 'string' ? i.url : 'https://declared.invalid/', enable_ssl_verification: i.enable_ssl_verification ?? true, created_at: '' } } as never;
     case 'VariableProtection':
       return { owner, variable: { key: i.key, masked: i.masked ?? true, protected: i.protected ?? true, environment_scope: i.environment_scope ?? '*', variable_type: 'env_var', raw: false } } as never;
+    case 'PushRule': {
+      const k = (key: string) => i[key] ?? true;
+      const rule = { id: 0, deny_delete_tag: false, reject_unsigned_commits: k('reject_unsigned_commits'), prevent_secrets: k('prevent_secrets'), member_check: k('member_check'), commit_committer_check: k('commit_committer_check') };
+      return { owner, rule } as never;
+    }
   }
   throw new Error(`provider/crossguard: unknown resource type ${String(type)}`);
 }

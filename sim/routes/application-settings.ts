@@ -1,4 +1,4 @@
-// [Application settings API] `GET|PUT /application/settings` (admin; gitlab-api.md §3.2). Every accepted
+// [Application settings API] `GET|PUT /application/settings` (admin; docs/gitlab-behaviour.md, Instance settings). Every accepted
 // change is audited as `application_setting_updated` with the column in `details.change` (§4).
 import { errors, parseBool, parseIntParam, type Route, type SimContext } from '../kit';
 import { atLeastTier } from '../entities';
@@ -27,7 +27,7 @@ function requireAdmin(ctx: SimContext): void {
 
 function visibleSettings(ctx: SimContext): Record<string, unknown> {
   const out: Record<string, unknown> = { ...ctx.state.application_settings };
-  // Git abuse settings are Ultimate (gitlab-api.md §3.2); absent below.
+  // Git abuse settings are Ultimate (docs/gitlab-behaviour.md, Instance settings); absent below.
   if (!atLeastTier(ctx.state, 'ultimate')) for (const k of GIT_ABUSE_KEYS) delete out[k];
   // EE-build attribute (ee/app/helpers/ee/application_settings_helper.rb visible_attributes): absent on CE.
   if (ctx.state.edition === 'ce') delete out.max_personal_access_token_lifetime;
@@ -76,7 +76,7 @@ export const routes: Route[] = [
         if (key === 'email_confirmation_setting' && !['off', 'soft', 'hard'].includes(String(raw))) {
           throw errors.badParam('email_confirmation_setting does not have a valid value');
         }
-        // Licence-gated request keys are dropped silently below their tier (gitlab-api.md §2).
+        // Licence-gated request keys are dropped silently below their tier (docs/gitlab-behaviour.md, Tier detection and packaging).
         if (GIT_ABUSE_KEYS.includes(key) && !ultimate) continue;
         const value = coerce(key, settings[key], raw);
         const range = RANGES[key];

@@ -1,4 +1,4 @@
-// Merge-request approvals (gitlab-api.md §3.6, Premium): /approvals, approval rules, and the
+// Merge-request approvals (docs/gitlab-behaviour.md, Merge request approvals, Premium): /approvals, approval rules, and the
 // merge_request_approval_setting endpoints with lock info. Quirks 1 and 2: POST /approvals silently keeps
 // locked flags (201 with old values), and three booleans are inverted between the two APIs.
 import type { GlApprovalRule, GlLockedSetting, GlProjectApprovals, GlProtectedBranch } from '../../gitlab/types';

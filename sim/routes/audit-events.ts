@@ -1,4 +1,4 @@
-// [Audit events API] (gitlab-api.md §4): instance (admin), group and project lists and single events.
+// [Audit events API] (docs/gitlab-behaviour.md, Audit events): instance (admin), group and project lists and single events.
 // Premium (403 unlicensed, 404 route on CE); Developers see only their own events; offset (capped, 405)
 // or keyset pagination (`pagination=keyset&order_by=id&sort=desc`, opaque cursor in Link rel=next).
 import type { GlAuditEvent } from '../../gitlab/types';
@@ -28,7 +28,7 @@ function timeFilter(req: RouteRequest, events: GlAuditEvent[]): GlAuditEvent[] {
 function list(req: RouteRequest, ctx: SimContext, events: GlAuditEvent[]) {
   const filtered = timeFilter(req, events).map(restAuditEvent);
   if (isKeyset(req)) {
-    // Keyset here is order_by=id, sort=desc only (gitlab-api.md §1.5).
+    // Keyset here is order_by=id, sort=desc only (docs/gitlab-behaviour.md, Pagination, errors and authentication).
     if ((req.query.get('order_by') ?? 'id') !== 'id' || (req.query.get('sort') ?? 'desc') !== 'desc') {
       throw new SimHttpError(405, { error: 'Keyset pagination is not yet available for this type of request' });
     }

@@ -1,4 +1,4 @@
-// [Groups API] (gitlab-api.md §3.1, §3.10): listing, detail, settings update, subgroups and group projects.
+// [Groups API] (docs/gitlab-behaviour.md, Group settings / Git abuse rate limits): listing, detail, settings update, subgroups and group projects.
 // Keys appear per edition/tier/role (sim/entities.ts); writes are audited with the GroupChangesAuditor names.
 import type { GlBranchProtectionDefaults, Visibility } from '../../gitlab/types';
 import { applyAuditedChanges } from '../audit';
@@ -98,7 +98,7 @@ function coerceBranchProtectionDefaults(raw: unknown): GlBranchProtectionDefault
   return out;
 }
 
-/** Integer -> hash (gitlab-api.md §3.1, lib/gitlab/access/branch_protection.rb). */
+/** Integer -> hash (docs/gitlab-behaviour.md, Group settings, lib/gitlab/access/branch_protection.rb). */
 function branchProtectionHash(level: number): GlBranchProtectionDefaults {
   const map: Record<number, [number, number, boolean, boolean]> = {
     0: [30, 30, true, false],

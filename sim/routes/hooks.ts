@@ -1,4 +1,4 @@
-// Webhooks (gitlab-api.md §3.7): project hooks (Free, Maintainer+), group hooks (Premium EE route, Owner).
+// Webhooks (docs/gitlab-behaviour.md, Webhooks): project hooks (Free, Maintainer+), group hooks (Premium EE route, Owner).
 // Quirk 5: `token`, url-variable values and custom-header values are write-only; changing `url` drops the token.
 // GitLab audits creation and destruction only ("Hook <id>", §4); edits leave no event.
 import type { GlHook } from '../../gitlab/types';

@@ -1,4 +1,4 @@
-// CI/CD job token scope (gitlab-api.md §3.9, Free, Maintainer+): inbound limiting and its project/group allowlists.
+// CI/CD job token scope (docs/gitlab-behaviour.md, CI/CD, Free, Maintainer+): inbound limiting and its project/group allowlists.
 // PATCH answers 204 with no body; `outbound_enabled` is the deprecated mirror of ci_job_token_scope_enabled.
 import { paginate } from '../pagination';
 import {

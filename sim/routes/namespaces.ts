@@ -1,4 +1,4 @@
-// [Namespaces API] `GET /namespaces/:id` (gitlab-api.md §2): `plan` tells a GitLab.com group's tier; on
+// [Namespaces API] `GET /namespaces/:id` (docs/gitlab-behaviour.md, Tier detection and packaging): `plan` tells a GitLab.com group's tier; on
 // self-managed it reads `default` and the licence (`/license`) is what counts.
 import { canSeeGroup, errors, groupByRef, groupRole, Role, webUrl, type Route } from '../kit';
 import { runtimeOf } from '../runtime';

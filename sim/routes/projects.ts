@@ -1,4 +1,4 @@
-// [Projects API] (gitlab-api.md §3.3): listing with offset (capped, 405) or keyset pagination, detail with
+// [Projects API] (docs/gitlab-behaviour.md, Visibility): listing with offset (capped, 405) or keyset pagination, detail with
 // role/tier-gated keys, and settings update (Maintainer+) audited with Audit::ProjectChangesAuditor's names.
 import type { Visibility } from '../../gitlab/types';
 import { applyAuditedChanges } from '../audit';
@@ -29,7 +29,7 @@ const UPDATABLE = [
   'builds_access_level',
   'forking_access_level',
   'approvals_before_merge',
-  // Licence-gated request keys: accepted and silently dropped without a licence (gitlab-api.md §2).
+  // Licence-gated request keys: accepted and silently dropped without a licence (docs/gitlab-behaviour.md, Tier detection and packaging).
   'allow_pipeline_trigger_approve_deployment',
   'prevent_merge_without_jira_issue',
   'ci_restrict_pipeline_cancellation_role',
@@ -97,7 +97,7 @@ function updateProject(req: RouteRequest, ctx: SimContext, project: SimProject):
         changes.visibility = v;
         break;
       }
-      // `public_builds` is the deprecated write alias of public_jobs (gitlab-api.md §3.3, §5).
+      // `public_builds` is the deprecated write alias of public_jobs (docs/gitlab-behaviour.md, Visibility / Project settings).
       case 'public_builds':
       case 'public_jobs':
         changes.public_jobs = parseBool(raw, key);
@@ -167,7 +167,7 @@ export const routes: Route[] = [
       const roles = new RoleCache(ctx);
       const present = (items: SimProject[]) => items.map((p) => projectEntity(ctx, p, roles.projectRole(p), simple));
       if (isKeyset(req)) {
-        // Keyset on /projects needs order_by=id (gitlab-api.md §1.5).
+        // Keyset on /projects needs order_by=id (docs/gitlab-behaviour.md, Pagination, errors and authentication).
         if ((req.query.get('order_by') ?? 'created_at') !== 'id') {
           throw new SimHttpError(405, { error: 'Keyset pagination is not yet available for this type of request' });
         }

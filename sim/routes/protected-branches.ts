@@ -1,4 +1,4 @@
-// Protected branches, project (gitlab-api.md §3.4, Maintainer+) and group level (§3.5, Premium, top-level, Owner).
+// Protected branches, project (docs/gitlab-behaviour.md, Protected branches, Maintainer+) and group level (§3.5, Premium, top-level, Owner).
 // Quirk 4: PATCH is additive (no id adds, {id,…} updates, {id,_destroy} deletes); CE patches only allow_force_push
 // and adds deploy-key push entries;
 // unlicensed EE takes role entries but rejects user/group entries (422) and ignores code_owner_approval_required.
@@ -169,7 +169,7 @@ function view(holder: Holder, b: GlProtectedBranch): GlProtectedBranch {
   return serializeProtectedBranch(holder.state, b, { project: holder.project });
 }
 
-/** Humanized entries, as the auditor records access-level changes (`["Maintainers"]`, gitlab-api.md §4). */
+/** Humanized entries, as the auditor records access-level changes (`["Maintainers"]`, docs/gitlab-behaviour.md, Audit events). */
 function humanize(holder: Holder, entries: GlAccessLevelEntry[]): string[] {
   return view(holder, { id: 0, name: '', allow_force_push: false, push_access_levels: entries, merge_access_levels: [], unprotect_access_levels: [] })
     .push_access_levels.map((e) => e.access_level_description);
@@ -311,7 +311,7 @@ function update(req: RouteRequest, ctx: SimContext, holder: Holder) {
 function remove(req: RouteRequest, ctx: SimContext, holder: Holder) {
   const branch = findBranch(holder, req.params.name!);
   holder.branches.splice(holder.branches.indexOf(branch), 1);
-  // Rules lose a deleted branch (gitlab-api.md §3.6, gitlabform #1061): a rule left with none covers all branches.
+  // Rules lose a deleted branch (docs/gitlab-behaviour.md, Merge request approvals, gitlabform #1061): a rule left with none covers all branches.
   if (holder.project) removeBranchFromRules(holder.project, branch.id);
   ctx.audit({
     ...holder.entity,

@@ -1,10 +1,10 @@
 // Shared by the project/group subresource routes: request-parameter access and the protected-branch entity
-// (approval rules embed full protected branches, gitlab-api.md §3.6).
+// (approval rules embed full protected branches, docs/gitlab-behaviour.md, Merge request approvals).
 import type { GlAccessLevelEntry, GlProtectedBranch } from '../../gitlab/types';
 import { accessLevelDescription, errors, type RouteRequest } from '../kit';
 import type { SimGroup, SimProject, SimState } from '../state';
 
-/** A parameter from the JSON/form body, else the query string (GitLab reads both, gitlab-api.md §1.2). */
+/** A parameter from the JSON/form body, else the query string (GitLab reads both, docs/gitlab-behaviour.md, Pagination, errors and authentication). */
 export function paramOf(req: RouteRequest, key: string): unknown {
   if (req.body && Object.prototype.hasOwnProperty.call(req.body, key) && req.body[key] !== undefined) return req.body[key];
   const q = req.query.get(key);
@@ -39,7 +39,7 @@ export function nestedParam(req: RouteRequest, outer: string, inner: string): st
 
 /**
  * Array params: a JSON array, form arrays parsed as index-keyed objects (`{ "0": {...} }`), or a comma string
- * (approval-rule id lists, gitlab-api.md §1.2).
+ * (approval-rule id lists, docs/gitlab-behaviour.md, Pagination, errors and authentication).
  */
 export function arrayParam(value: unknown): unknown[] | undefined {
   if (value === undefined || value === null) return undefined;
@@ -49,7 +49,7 @@ export function arrayParam(value: unknown): unknown[] | undefined {
   return [value];
 }
 
-/** Description GitLab shows for an entry: role name, user/group name, or deploy key title (gitlab-api.md §3.4). */
+/** Description GitLab shows for an entry: role name, user/group name, or deploy key title (docs/gitlab-behaviour.md, Protected branches). */
 function entryDescription(state: SimState, project: SimProject | undefined, e: GlAccessLevelEntry): string {
   if (e.user_id != null) return state.users.find((u) => u.id === e.user_id)?.name ?? 'User';
   if (e.group_id != null) return state.groups.find((g) => g.id === e.group_id)?.name ?? 'Group';

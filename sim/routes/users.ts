@@ -1,4 +1,4 @@
-// [Users API] and [Personal access tokens API] (gitlab-api.md §1.1): who the token belongs to and what it may do.
+// [Users API] and [Personal access tokens API] (docs/gitlab-behaviour.md, Pagination, errors and authentication): who the token belongs to and what it may do.
 import { errors, parseBool, parseIntParam, type Route } from '../kit';
 import { userEntity } from '../entities';
 import { paginate } from '../pagination';

@@ -1,4 +1,4 @@
-// CI/CD variables (gitlab-api.md §3.8): project (Maintainer+) and group (Owner) CRUD by key.
+// CI/CD variables (docs/gitlab-behaviour.md, CI/CD): project (Maintainer+) and group (Owner) CRUD by key.
 // Hidden variables read with `value: null`; several scopes for one key need `filter[environment_scope]`.
 // Audit phrases follow Ci::AuditVariableChangeService ("Changed variable protection from false to true").
 import type { GlVariable } from '../../gitlab/types';

@@ -1,4 +1,4 @@
-// [Version API], [Metadata API], [License API] (gitlab-api.md §2): tier and edition detection.
+// [Version API], [Metadata API], [License API] (docs/gitlab-behaviour.md, Tier detection and packaging): tier and edition detection.
 import { errors, type Route } from '../kit';
 
 export const routes: Route[] = [
@@ -16,7 +16,7 @@ export const routes: Route[] = [
         version: state.version,
         revision: state.revision,
         kas: { enabled: false, externalUrl: null, externalK8sProxyUrl: null, version: null },
-        // `enterprise` is the EE build, not a licence (gitlab-api.md §2).
+        // `enterprise` is the EE build, not a licence (docs/gitlab-behaviour.md, Tier detection and packaging).
         enterprise: state.edition === 'ee',
       },
     }),

@@ -17,7 +17,7 @@ export interface ScenarioOptions {
 
 export const INSTANCE_HOST = 'https://gitlab.acme.example';
 
-/** Level 2 of the deprecated integer (gitlab-api.md §3.1): Maintainers push and merge, no force push. */
+/** Level 2 of the deprecated integer (docs/gitlab-behaviour.md, Group settings): Maintainers push and merge, no force push. */
 function hardenedBranchProtection(): GlBranchProtectionDefaults {
   return { allowed_to_push: [{ access_level: 40 }], allowed_to_merge: [{ access_level: 40 }], allow_force_push: false, developer_can_initial_push: false };
 }
@@ -166,7 +166,7 @@ export function addGroup(state: SimState, path: string, parent: SimGroup | null,
     protected_branches: [],
   };
   if (!parent) {
-    // Top-level only keys (gitlab-api.md §3.1, §3.10).
+    // Top-level only keys (docs/gitlab-behaviour.md, Group settings / Git abuse rate limits).
     group.prevent_sharing_groups_outside_hierarchy = true;
     group.unique_project_download_limit = 50;
     group.unique_project_download_limit_interval_in_seconds = 3600;

@@ -1,6 +1,6 @@
 // Scenario "incident": the hardened instance after an attacker (mallory, an owner of acme) misconfigured it
 // (incident guide, "Misconfigured project or group settings"). Each change carries the audit event GitLab
-// would have written (gitlab-api.md §4); the Git-abuse change has none because GitLab records none, and
+// would have written (docs/gitlab-behaviour.md, Audit events); the Git-abuse change has none because GitLab records none, and
 // `public_builds` is not among the columns Audit::ProjectChangesAuditor audits, so public_jobs has none either.
 import { nextId } from '../state';
 import { accessEntry, addHook, hoursBefore, pastEvent, variable, type ScenarioOptions } from './build';
@@ -34,7 +34,7 @@ export function buildIncident(opts: ScenarioOptions = {}): AcmeWorld {
     ...group, event_name: 'group_require_two_factor_authentication_updated', change: 'require_two_factor_authentication', from: true, to: false,
   });
 
-  // GitLab refuses a project more open than its group (gitlab-api.md §3.3), so making acme/web public took
+  // GitLab refuses a project more open than its group (docs/gitlab-behaviour.md, Visibility), so making acme/web public took
   // opening acme first: the incident a real instance can be in, and the order revert must undo.
   acme.visibility = 'public';
   pastEvent(state, mallory, ATTACKER_IP, at(), {
@@ -77,7 +77,7 @@ export function buildIncident(opts: ScenarioOptions = {}): AcmeWorld {
     ...project(api), event_name: 'webhook_created', target_id: hook.id, target_type: 'ProjectHook', target_details: `Hook ${hook.id}`, custom_message: 'Created project hook',
   });
 
-  // No audit event: GitLab has no event type for group Git abuse limits (gitlab-api.md §4).
+  // No audit event: GitLab has no event type for group Git abuse limits (docs/gitlab-behaviour.md, Audit events).
   acme.unique_project_download_limit = 0;
 
   const deploy = projects['acme/platform/deploy'];

@@ -167,6 +167,7 @@ describe('mr-approvals.min-approvals', () => {
       method: 'POST',
       path: '/projects/12/approval_rules',
       body: { name: 'All Members', rule_type: 'any_approver', approvals_required: 2, applies_to_all_protected_branches: false },
+      creates: 'approval-rule',
     });
   });
 });

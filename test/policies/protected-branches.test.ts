@@ -53,6 +53,7 @@ describe('protected-branches.default-protected', () => {
       method: 'POST',
       path: '/projects/12/protected_branches',
       body: { name: 'main', push_access_level: 40, merge_access_level: 40, allow_force_push: false },
+      creates: 'protected-branch',
     });
   });
 });
@@ -270,6 +271,7 @@ describe('protected-branches.code-owner-approval', () => {
       method: 'POST',
       path: '/projects/12/protected_branches',
       body: { name: 'main', push_access_level: 40, merge_access_level: 30, allow_force_push: false, code_owner_approval_required: true },
+      creates: 'protected-branch',
     });
   });
 });

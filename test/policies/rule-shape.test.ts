@@ -25,7 +25,7 @@ const AREA_FILES: Record<string, Record<string, unknown>> = { twoFactor, visibil
 
 /** The keys a rule object must carry, and the optional ones it may. */
 const REQUIRED = ['id', 'area', 'title', 'description', 'severity', 'scope', 'minTier', 'scenario', 'needs', 'params', 'audit', 'evaluate', 'fix'];
-const OPTIONAL = ['enrich', 'requiresAdmin', 'guards'];
+const OPTIONAL = ['enrich', 'requiresAdmin', 'guards', 'onCreate'];
 const OBJECT_MATCHES = ['entity', 'branch', 'hook', 'variable', 'approval-rule'];
 
 const isRule = (v: unknown): v is Rule => typeof v === 'object' && v !== null && typeof (v as Rule).evaluate === 'function' && typeof (v as Rule).id === 'string';

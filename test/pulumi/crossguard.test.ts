@@ -72,6 +72,10 @@ const CASES: [string, string, Record<string, unknown>, Record<string, unknown>, 
     { ...G, default_branch_protection_defaults: { allowed_to_push: [{ access_level: 30 }], allowed_to_merge: [{ access_level: 40 }], allow_force_push: false } },
     { ...G, default_branch_protection_defaults: { allowed_to_push: [{ access_level: 0 }], allowed_to_merge: [{ access_level: 40 }], allow_force_push: false } },
     'default_branch_protection_defaults'],
+  ['push-rules.reject-unsigned-commits', 'PushRule', { ...P, reject_unsigned_commits: false }, { ...P, reject_unsigned_commits: true }, 'reject_unsigned_commits'],
+  ['push-rules.prevent-secrets', 'PushRule', { ...G, prevent_secrets: false }, { ...G, prevent_secrets: true }, 'prevent_secrets'],
+  ['push-rules.member-check', 'PushRule', { ...P, member_check: false }, { ...P, member_check: true }, 'member_check'],
+  ['push-rules.committer-check', 'PushRule', { ...G, commit_committer_check: false }, { ...G, commit_committer_check: true }, 'commit_committer_check'],
 ];
 
 describe('CrossGuard policies', () => {

@@ -174,9 +174,17 @@ describe('program', () => {
     expect(hardened.resources.some((r) => r.type === T('Webhook') && r.name.startsWith('acme/web:hook:'))).toBe(true);
   });
 
+  it('declares one PushRule per project and per top-level group with the four push-rules.* checks (subgroups inherit)', () => {
+    const rules = hardened.resources.filter((r) => r.type === T('PushRule'));
+    expect(rules.map((r) => r.name).sort()).toEqual(['acme/api', 'acme/docs-site', 'acme/platform/deploy', 'acme/platform/infra', 'acme/sandbox/scratch', 'acme/web', 'acme'].map((n) => `${n}:push_rule`).sort());
+    expect(rules.find((r) => r.name === 'acme:push_rule')!.inputs).toMatchObject({ group: 'acme', reject_unsigned_commits: true, prevent_secrets: true, member_check: true, commit_committer_check: true });
+    expect(rules.find((r) => r.name === 'acme/web:push_rule')!.inputs).toMatchObject({ project: 'acme/web', prevent_secrets: true });
+    expect(hardened.summary.targets['acme/web']!.enforced).toContain('push-rules.prevent-secrets');
+  });
+
   it('summarises every target', () => {
     expect(Object.keys(hardened.summary.targets)).toEqual(['acme', 'acme/platform', 'acme/sandbox', 'acme/api', 'acme/docs-site', 'acme/platform/deploy', 'acme/platform/infra', 'acme/sandbox/scratch', 'acme/web']);
-    expect(hardened.summary.targets['acme']).toMatchObject({ kind: 'group', resources: ['GroupSecurity acme'] });
+    expect(hardened.summary.targets['acme']).toMatchObject({ kind: 'group', resources: ['GroupSecurity acme', 'PushRule acme:push_rule'] });
     expect(hardened.summary.gitlab.tier).toBe('ultimate');
   });
 

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { render } from '../../checks/report';
 import { esc } from '../../checks/report/html';
-import { makeCleanResult, makeResult, RULES, XSS_URL } from './fixtures';
+import { FINDINGS, makeCleanResult, makeResult, RULES, XSS_URL } from './fixtures';
 
 const count = (html: string, needle: RegExp) => (html.match(needle) ?? []).length;
 
@@ -65,4 +65,15 @@ describe('html report', () => {
     expect(plain).toContain('gitlab-posture revert sets allow_force_push (branch main) to false');
     expect(plain).toContain('Not reverted automatically: change url (hook 7) to [&quot;hooks.acme.example&quot;] in GitLab');
   });
+
+  it("shows explain's from/to whole, however long, escaped (issue 15, item 10)", () => {
+    const from = 'https://hooks.acme.example/web?a=1&' + 'a'.repeat(90);
+    const to = 'https://exfil.example/collect?b=<x>&' + 'b'.repeat(90);
+    const [, force] = FINDINGS;
+    const long = { ...force!, explanation: { ...(force!.explanation as object), from, to } } as typeof force;
+    const out = render('html', { ...makeResult(), findings: [long!] }, { rules: RULES });
+    expect(out).toContain(`: ${esc(from)} -&gt; ${esc(to)}`);
+    expect(out).not.toContain('<x>');
+  });
 });
+

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { render } from '../../checks/report';
 import { mdCell } from '../../checks/report/markdown';
-import { makeCleanResult, makeResult, RULES } from './fixtures';
+import { FINDINGS, makeCleanResult, makeResult, RULES } from './fixtures';
 
 describe('markdown report', () => {
   const md = render('markdown', makeResult(), { rules: RULES, generatedAt: '2026-11-21T10:00:00Z', toolVersion: '0.1.0' });
@@ -52,4 +52,16 @@ describe('markdown report', () => {
     expect(clean).not.toContain('### Findings');
     expect(clean).not.toContain('<details>');
   });
+
+  it("shows explain's from/to whole, however long (issue 15, item 10): the table cell wraps", () => {
+    const from = 'https://hooks.acme.example/web/' + 'a'.repeat(90);
+    const to = 'https://exfil.example/collect/' + 'b'.repeat(90);
+    const [, force] = FINDINGS;
+    const long = { ...force!, explanation: { ...(force!.explanation as object), from, to } } as typeof force;
+    const out = render('markdown', { ...makeResult(), findings: [long!] }, { rules: RULES });
+    // mdCell is the cell's own sanitizing (autolinks broken, markup escaped): the values come through whole.
+    expect(out).toContain(mdCell(`: ${from} -> ${to}`));
+    expect(out).not.toContain('…');
+  });
 });
+

@@ -147,6 +147,8 @@ describe('revert on the incident scenario', () => {
     const last = readJournal(journals()[0]!).at(-1)!;
     expect(last).toMatchObject({ outcome: 'not_verified', status: 201, rule: 'mr-approvals.author-approval' });
     expect(last.detail).toContain('still shows merge_requests_author_approval = true');
+    expect(last.detail).toContain('docs/gitlab-behaviour.md, Merge request approvals');
+    expect(last.detail).not.toContain('gitlab-api.md');
   });
 });
 

@@ -155,3 +155,30 @@ describe('applySteps: the re-read decides, not the answer', () => {
     expect(readJournal(journal.file).map((x) => x.outcome)).toEqual(['pending', 'failed']);
   });
 });
+
+describe('planRevert: create steps carry what the rules judged on the target demand (issue 15, item 3)', () => {
+  const pb = { ...ALL, 'protected-branches': params('protected-branches', { push_access_level: 60, merge_access_level: 40 }) } as AllParams;
+  const missing = finding({ rule: 'protected-branches.default-protected', area: 'protected-branches', setting: 'protected', branch: 'release/*' });
+  const judged = ['protected-branches.code-owner-approval', 'protected-branches.default-protected', 'protected-branches.force-push', 'protected-branches.push'];
+
+  it('adds code_owner_approval_required where the code-owner rule was judged, and says so in the note', () => {
+    const [step] = planRevert([missing], pb, { allowDestructive: false, judgedOn: (t) => (t.id === 13 ? judged : []) }).steps;
+    expect(step!.change.body).toEqual({ name: 'release/*', push_access_level: 60, merge_access_level: 40, allow_force_push: false, code_owner_approval_required: true });
+    expect(step!.change.note).toBe(
+      'also sets code_owner_approval_required: true (protected-branches.code-owner-approval), so the new protected branch meets every rule judged here',
+    );
+  });
+
+  it('leaves the create as the rule wrote it where nothing else was judged (Free: code owners skipped)', () => {
+    const [step] = planRevert([missing], pb, { allowDestructive: false, judgedOn: () => ['protected-branches.push'] }).steps;
+    expect(step!.change.body).toEqual({ name: 'release/*', push_access_level: 60, merge_access_level: 40, allow_force_push: false });
+    expect(step!.change.note).toBeUndefined();
+  });
+
+  it("the creating rule's own fields win over a demand (the code-owner protect fix never asks GitLab.com for level 60)", () => {
+    const covered = finding({ rule: 'protected-branches.code-owner-approval', area: 'protected-branches', setting: 'code_owner_approval_required', branch: 'main', fixData: { protect: true } });
+    const [step] = planRevert([covered], pb, { allowDestructive: false, judgedOn: () => judged }).steps;
+    expect(step!.change.body).toMatchObject({ push_access_level: 40, code_owner_approval_required: true });
+    expect(step!.change.note).toBeUndefined();
+  });
+});
