@@ -1,8 +1,6 @@
-// GitlabClient: our requester (retries, limiter, redaction) behind a small REST surface, plus a
-// gitbeaker `Gitlab` instance whose requests go through the same core.
+// GitlabClient: our requester (retries, limiter, redaction) behind a small REST surface. Tests cross-check it
+// with gitbeaker over the same core (test/helpers/gitbeaker.ts).
 import { inspect } from 'node:util';
-import type { Gitlab } from '@gitbeaker/rest';
-import type { RequestHandlerFn, ResponseBodyTypes } from '@gitbeaker/requester-utils';
 import { Limiter } from './limiter';
 import { pages as paginate, type PageOptions } from './paginate';
 import {
@@ -50,7 +48,6 @@ export class GitlabClient {
   readonly #limiter: Limiter;
   readonly #started: number;
   readonly #now: () => number;
-  #gitbeaker?: InstanceType<typeof Gitlab<false>>;
 
   constructor(opts: ClientOptions) {
     if (!opts.url) throw new Error('GitlabClient: url is required (baseline gitlab.url, --url or GITLAB_URL).');
@@ -142,36 +139,6 @@ export class GitlabClient {
       effectiveConcurrency: Math.round(l.effectiveConcurrency * 100) / 100,
       wallMs: this.#now() - this.#started,
     };
-  }
-
-  /**
-   * A gitbeaker `Gitlab` whose requests run through our core. It is built without a token: our core
-   * adds the header, so gitbeaker objects (and their errors) never hold it.
-   */
-  get gitbeaker(): InstanceType<typeof Gitlab<false>> {
-    if (!this.#gitbeaker) {
-      // Loaded on first use: gitbeaker is most of the CLI's start-up time, and `--help` or a check never needs it.
-      const { Gitlab: GitlabApi } = require('@gitbeaker/rest') as typeof import('@gitbeaker/rest');
-      const { createRequesterFn } = require('@gitbeaker/requester-utils') as typeof import('@gitbeaker/requester-utils');
-      const core = this.#core;
-      const handler: RequestHandlerFn = async (endpoint, options) => {
-        const o = (options ?? {}) as { method?: string; body?: string | FormData; searchParams?: string; headers?: Record<string, string>; signal?: AbortSignal; asStream?: boolean };
-        const headers: Record<string, string> = {};
-        for (const [k, v] of Object.entries(o.headers ?? {})) {
-          if (!/^(private-token|authorization|job-token)$/i.test(k)) headers[k.toLowerCase()] = v;
-        }
-        const res = await core.request<ResponseBodyTypes>(o.method ?? 'GET', `/${endpoint.replace(/^\/+/, '')}`, {
-          query: o.searchParams,
-          body: o.body,
-          headers,
-          signal: o.signal,
-        });
-        return { status: res.status, headers: res.headers, body: res.body ?? (res.status === 204 ? null : '') } as never;
-      };
-      const requesterFn = createRequesterFn(async (_svc, reqo) => reqo, handler);
-      this.#gitbeaker = new GitlabApi({ host: this.url, requesterFn, queryTimeout: null, rateLimits: {} });
-    }
-    return this.#gitbeaker;
   }
 
   toJSON(): { url: string } {

@@ -2,6 +2,7 @@ import { inspect } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { enc, GitlabClient, instanceUrl } from '../../gitlab/client';
 import { NotFoundError } from '../../gitlab/errors';
+import { gitbeakerOver } from '../helpers/gitbeaker';
 import { fakeSleep, scriptServer, TOKEN, type ScriptServer } from './script-server';
 
 let srv: ScriptServer | undefined;
@@ -31,12 +32,12 @@ describe('GitlabClient basics', () => {
 
   it('never shows the token in JSON, inspect or property listings', () => {
     const c = new GitlabClient({ url: 'https://gitlab.example.com', token: TOKEN, runId: 'r1' });
-    void c.gitbeaker; // build the gitbeaker instance too
+    const gb = gitbeakerOver(c);
     const dumps = [
       JSON.stringify(c),
       inspect(c),
       inspect(c, { showHidden: true, depth: 10 }),
-      inspect(c.gitbeaker, { showHidden: true, depth: 6 }),
+      inspect(gb, { showHidden: true, depth: 6 }),
       JSON.stringify(Object.getOwnPropertyNames(c).map((k) => [k, String((c as unknown as Record<string, unknown>)[k])])),
       JSON.stringify(c.stats()),
     ];
@@ -65,7 +66,7 @@ describe('GitlabClient basics', () => {
   });
 });
 
-describe('client.gitbeaker goes through our core', () => {
+describe('gitbeaker over our client goes through our core (test/helpers/gitbeaker.ts)', () => {
   it('adds our token header, retries 503 and pages', async () => {
     let n = 0;
     srv = await scriptServer((req) => {
@@ -83,9 +84,9 @@ describe('client.gitbeaker goes through our core', () => {
       };
     });
     const c = new GitlabClient({ url: srv.url, token: TOKEN, sleep: fakeSleep().sleep, backoff: { baseMs: 1, capMs: 1 } });
-    const project = (await c.gitbeaker.Projects.show('acme/web')) as unknown as { id: number };
+    const project = (await gitbeakerOver(c).Projects.show('acme/web')) as unknown as { id: number };
     expect(project.id).toBe(12);
-    const hooks = (await c.gitbeaker.ProjectHooks.all(12, { perPage: 1 })) as unknown as { id: number }[];
+    const hooks = (await gitbeakerOver(c).ProjectHooks.all(12, { perPage: 1 })) as unknown as { id: number }[];
     expect(hooks.map((h) => h.id)).toEqual([1, 2, 3]);
     expect(srv.requests.length).toBe(5);
     for (const r of srv.requests) {
@@ -98,7 +99,7 @@ describe('client.gitbeaker goes through our core', () => {
   it('raises our typed, token-free errors', async () => {
     srv = await scriptServer(() => ({ status: 404, body: { message: '404 Project Not Found' } }));
     const c = new GitlabClient({ url: srv.url, token: TOKEN });
-    const err = await c.gitbeaker.Projects.show('acme/gone').catch((e: unknown) => e);
+    const err = await gitbeakerOver(c).Projects.show('acme/gone').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(NotFoundError);
     expect((err as Error).message).toContain('GET /projects/acme%2Fgone -> 404: 404 Project Not Found.');
     expect(inspect(err, { depth: 10 })).not.toContain(TOKEN);
