@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { InvalidArgumentError } from 'commander';
 import type { Snapshot } from '../../model/snapshot';
+import { SnapshotShapeError, validateSnapshot } from '../../model/snapshot-schema';
 import { UsageError } from './io';
 
 /** `--concurrency`, `--queue-limit`: commander names the flag in front of the message. */
@@ -23,14 +24,17 @@ export function repeatable(value: string, previous: string[] = []): string[] {
 
 /** A snapshot saved by `check --save-snapshot`, named by `flag` in errors. */
 export function readSnapshotFile(file: string, flag: string): Snapshot {
-  let parsed: Partial<Snapshot>;
+  let parsed: unknown;
   try {
-    parsed = JSON.parse(readFileSync(file, 'utf8')) as Partial<Snapshot>;
+    parsed = JSON.parse(readFileSync(file, 'utf8')) as unknown;
   } catch (err) {
     throw new UsageError(`${flag} ${file}: cannot read a JSON snapshot (${(err as Error).message}). Save one with check --save-snapshot.`);
   }
-  if (parsed.schemaVersion !== 1 || !Array.isArray(parsed.groups) || !Array.isArray(parsed.projects) || !parsed.gitlab || !parsed.takenAt) {
-    throw new UsageError(`${flag} ${file}: not a gitlab-posture snapshot (schemaVersion 1 with gitlab, takenAt, groups, projects expected).`);
+  // Checked against the snapshot schema: a corrupt target becomes an error on that target (exit 2), never a pass.
+  try {
+    return validateSnapshot(parsed, `${flag} ${file}`).snapshot;
+  } catch (err) {
+    if (err instanceof SnapshotShapeError) throw new UsageError(err.message);
+    throw err;
   }
-  return parsed as Snapshot;
 }

@@ -15,8 +15,8 @@ import { applySteps, type ApplyHooks, type WriteStep } from '../revert/apply';
 import { readObject, readPathOf } from '../revert/before';
 import { restoreFor, restored, undoCandidates, writeOf, type UndoItem } from '../revert/undo';
 import { paramsFromHeader, replayProblem } from '../revert/replayable';
-import { formatResult, where } from '../revert/format';
-import { terminalSafe } from '../safe-text';
+import { describeRestore, formatResult, where } from '../revert/format';
+import { oneLine, terminalSafe } from '../safe-text';
 import { requireApiScope } from './revert';
 import { ALLOW_HTTP_HELP, requireToken, resolveUrl } from './connect';
 import { UsageError, type CliIO } from './io';
@@ -120,6 +120,8 @@ export async function runUndo(opts: UndoOptions, io: CliIO, deps: UndoDeps = {})
 
   const { todo, skipped } = undoCandidates(records);
   const items: UndoItem[] = [];
+  /** Each step's object as read now: the plan shows what it holds and what undo puts back. */
+  const lives = new Map<UndoItem, unknown>();
   let unreadable = 0;
   for (const entry of todo) {
     let live: unknown;
@@ -131,8 +133,10 @@ export async function runUndo(opts: UndoOptions, io: CliIO, deps: UndoDeps = {})
       continue;
     }
     const r = restoreFor(entry, live);
-    if ('change' in r) items.push(r);
-    else skipped.push(r);
+    if ('change' in r) {
+      items.push(r);
+      lives.set(r, live);
+    } else skipped.push(r);
   }
 
   say(`Undo of run ${records[0]!.run} on ${url}:\n`);
@@ -140,7 +144,9 @@ export async function runUndo(opts: UndoOptions, io: CliIO, deps: UndoDeps = {})
   for (const it of items) {
     const p = it.entry.pending;
     const to = it.change.method === 'POST' && typeof it.change.body?.url === 'string' ? ` to ${it.change.body.url}` : '';
-    say(`  ${String(p.seq).padStart(3)}. ${where(p)}  ${p.setting}: restore ${it.change.method} ${it.change.path}${to}${it.note ? ` (${it.note})` : ''}\n`);
+    say(`  ${String(p.seq).padStart(3)}. ${where(p)}  ${oneLine(p.setting)}: restore ${it.change.method} ${it.change.path}${to}${it.note ? ` (${it.note})` : ''}\n`);
+    const values = describeRestore(it, lives.get(it));
+    if (values) say(`       ${values}\n`);
   }
   for (const s of skipped) say(`  ${String(s.entry.pending.seq).padStart(3)}. skipped  ${where(s.entry.pending)}  ${s.entry.pending.setting}: ${s.reason}\n`);
   const blocked = unreadable > 0 || skipped.some((s) => /not supported|cannot tell/.test(s.reason)) || j.missing.length > 0;

@@ -14,6 +14,9 @@ import type { Rule } from '../../policies/rule';
 import { planReads, type ReadPlan } from './plan';
 import { forEachPooled } from './pool';
 import { readOf } from './read';
+import { checkResponse, READ_SCHEMAS } from '../../gitlab/schemas';
+import { toReadError } from '../../gitlab/errors';
+import type { Read } from '../../model/target';
 import { attachAncestors } from './ancestors';
 import { fetchGroupRead, fetchInstanceRead, fetchProjectRead } from './reads';
 import { inShard, type Shard } from '../scale/shard';
@@ -49,12 +52,13 @@ export async function collect(client: GitlabClient, baseline: Baseline, opts: Co
   let done = 0;
   const tick = () => opts.onProgress?.(++done, total);
 
+  // Listed entities are checked one by one: a project whose answer does not fit is an error on that project only.
   const groups: GroupState[] = resolved.groups.map((g) => ({
     target: groupRef(g),
     topLevel: g.parent_id === null,
-    group: { ok: true, value: g },
+    group: listedRead(READ_SCHEMAS.group.group, g, `/groups/${g.id}`),
   }));
-  const projects: ProjectState[] = resolved.projects.map((p) => ({ target: projectRef(p), project: { ok: true, value: p } }));
+  const projects: ProjectState[] = resolved.projects.map((p) => ({ target: projectRef(p), project: listedRead(READ_SCHEMAS.project.project, p, `/projects/${p.id}`) }));
 
   await forEachPooled(groups, width, async (state) => {
     await readGroupAreas(client, state, plan.group);
@@ -173,6 +177,14 @@ export async function readTargetGroup(client: GitlabClient, path: string, errors
   if (top.ok) return top.value;
   errors.push({ target: { kind: 'group', path, id: 0 }, message: top.error.message });
   return undefined;
+}
+
+function listedRead<T>(schema: Parameters<typeof checkResponse>[0], value: T, path: string): Read<T> {
+  try {
+    return { ok: true, value: checkResponse(schema, value, path) };
+  } catch (err) {
+    return { ok: false, error: toReadError(err) };
+  }
 }
 
 /** Every page of a listing; where it breaks off, what was listed and the error. */

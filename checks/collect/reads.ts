@@ -15,6 +15,19 @@ import { listAdmins } from '../../gitlab/users';
 import type { Read } from '../../model/target';
 import type { GroupRead, InstanceRead, ProjectRead } from '../../policies/rule';
 import { readOf } from './read';
+import { checkResponse, READ_SCHEMAS } from '../../gitlab/schemas';
+
+// Where each read comes from, for errors that name the endpoint (`:id` is the target's id).
+const PROJECT_PATHS: Record<ProjectRead, string> = {
+  project: '', protectedBranches: '/protected_branches', approvals: '/approvals', approvalRules: '/approval_rules',
+  mrApprovalSetting: '/merge_request_approval_setting', hooks: '/hooks', variables: '/variables',
+  jobTokenScope: '/job_token_scope', pushRule: '/push_rule', members: '/members', deployKeys: '/deploy_keys',
+};
+const GROUP_PATHS: Record<GroupRead, string> = {
+  group: '', hooks: '/hooks', variables: '/variables', mrApprovalSetting: '/merge_request_approval_setting', pushRule: '/push_rule', members: '/members',
+  ancestors: ' (its ancestor groups)',
+};
+const INSTANCE_PATHS: Record<InstanceRead, string> = { settings: '/application/settings', admins: '/users?admins=true' };
 import { fetchAncestors } from './ancestors';
 
 const projectReads: Record<ProjectRead, (c: GitlabClient, id: number) => Promise<unknown>> = {
@@ -48,13 +61,13 @@ const instanceReads: Record<InstanceRead, (c: GitlabClient) => Promise<unknown>>
 };
 
 export function fetchInstanceRead(client: GitlabClient, read: InstanceRead): Promise<Read<unknown>> {
-  return readOf(() => instanceReads[read](client));
+  return readOf(async () => checkResponse(READ_SCHEMAS.instance[read], await instanceReads[read](client), INSTANCE_PATHS[read]));
 }
 
 export function fetchProjectRead<K extends ProjectRead>(client: GitlabClient, id: number, read: K): Promise<Read<unknown>> {
-  return readOf(() => projectReads[read](client, id));
+  return readOf(async () => checkResponse(READ_SCHEMAS.project[read as ProjectRead], await projectReads[read](client, id), `/projects/${id}${PROJECT_PATHS[read]}`));
 }
 
 export function fetchGroupRead<K extends GroupRead>(client: GitlabClient, id: number, read: K): Promise<Read<unknown>> {
-  return readOf(() => groupReads[read](client, id));
+  return readOf(async () => checkResponse(READ_SCHEMAS.group[read as GroupRead], await groupReads[read](client, id), `/groups/${id}${GROUP_PATHS[read]}`));
 }

@@ -4,6 +4,8 @@ import { oneLine } from '../safe-text';
 import type { Change } from '../../policies/rule';
 import type { Plan } from './plan';
 import type { StepResult } from './apply';
+import type { UndoItem } from './undo';
+import { sameJson, touchedFields } from './before';
 
 // Branch names, hook ids, paths and values come from GitLab or from a journal file: one line each, no controls.
 export function where(f: Pick<Finding, 'target' | 'branch' | 'object'>): string {
@@ -54,4 +56,22 @@ export function formatResult(r: StepResult): string {
   const head = `  ${String(id.seq).padStart(3)}. ${LABEL[r.outcome]}  ${where(id)}  ${oneLine(id.setting)}  ${change(r.step.change)}`;
   const why = r.error ?? r.detail;
   return why ? `${head}\n       ${oneLine(why)}\n` : `${head}\n`;
+}
+
+/**
+ * What one undo step puts back, field by field, as `field: now -> restored` (the journal's before value). Values
+ * come from GitLab and the journal: one line each, cut for the terminal. A step that deletes what the revert created
+ * says so; a recreated hook is named by its URL.
+ */
+export function describeRestore(item: Pick<UndoItem, 'entry' | 'write' | 'change'>, live: unknown): string {
+  const before = item.entry.pending.before ?? null;
+  if (before === null) return 'removes what the revert created';
+  const was = touchedFields(item.write, before) ?? {};
+  if (item.write.method === 'DELETE') {
+    const url = (before as Record<string, unknown>).url;
+    return typeof url === 'string' ? `recreates it: url ${value(url)}` : 'recreates it';
+  }
+  const now = (touchedFields(item.write, live) ?? {}) as Record<string, unknown>;
+  const fields = Object.keys(was).filter((k) => !sameJson(now[k], was[k]));
+  return fields.map((k) => `${oneLine(k)}: ${value(now[k])} -> ${value(was[k])}`).join(', ');
 }

@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Snapshot } from '../../model/snapshot';
+import { validateSnapshot } from '../../model/snapshot-schema';
 import { writePrivateFileAtomic } from '../private-file';
 
 export const DEFAULT_STATE_DIR = '.posture';
@@ -26,14 +27,19 @@ export function loadState(file: string): LoadedState {
     const code = (err as NodeJS.ErrnoException).code;
     return { ok: false, missing: code === 'ENOENT', reason: `${file}: ${code === 'ENOENT' ? 'no previous snapshot yet' : `cannot read (${code ?? (err as Error).message})`}` };
   }
-  let parsed: Partial<Snapshot>;
+  let parsed: unknown;
   try {
-    parsed = JSON.parse(text) as Partial<Snapshot>;
+    parsed = JSON.parse(text) as unknown;
   } catch (err) {
     return { ok: false, missing: false, reason: `${file}: not JSON (${(err as Error).message})` };
   }
-  if (parsed.schemaVersion !== 1 || !Array.isArray(parsed.groups) || !Array.isArray(parsed.projects) || !parsed.gitlab || !parsed.takenAt) {
-    return { ok: false, missing: false, reason: `${file}: not a gitlab-posture snapshot (schemaVersion 1 with gitlab, takenAt, groups, projects expected)` };
+  // A corrupt previous snapshot is not reused at all: reused reads would be judged without being read again, and a
+  // full check reads everything live, so nothing is lost but time.
+  try {
+    const { snapshot, problems } = validateSnapshot(parsed, file);
+    if (problems.length > 0) return { ok: false, missing: false, reason: problems[0]! + (problems.length > 1 ? ` (and ${problems.length - 1} more)` : '') };
+    return { ok: true, snapshot };
+  } catch (err) {
+    return { ok: false, missing: false, reason: (err as Error).message };
   }
-  return { ok: true, snapshot: parsed as Snapshot };
 }

@@ -1,0 +1,200 @@
+// Runtime shapes of the GitLab entities in gitlab/types.ts, checked where data enters: GitLab responses (collector)
+// and saved snapshots. A wrong or missing value must become an error on its target, never a pass (a `"publik"`
+// visibility matches no rule's "is it public?" test). Loose objects: unknown keys are GitLab's to add. Only the
+// keys the rules read are listed; optional keys are optional because GitLab omits them below a tier or role.
+// Validation never replaces the value (no clone): callers keep the original object when it passes.
+import { z } from 'zod';
+import { BadResponseError } from './errors';
+import { VISIBILITIES } from './types';
+
+const visibility = z.enum(VISIBILITIES as [string, ...string[]]);
+const int = z.number().int();
+const str = z.string();
+const bool = z.boolean();
+const levels = z.array(z.object({ access_level: int.nullable() }).loose());
+
+const branchProtectionDefaults = z
+  .object({ allowed_to_push: levels.optional(), allowed_to_merge: levels.optional(), allow_force_push: bool.optional(), developer_can_initial_push: bool.optional() })
+  .loose();
+
+/** GlGroup (lib/api/entities/group.rb, ee/lib/ee/api/entities/group_detail.rb). */
+export const groupSchema = z
+  .object({
+    id: int,
+    path: str,
+    full_path: str,
+    parent_id: int.nullable(),
+    visibility,
+    require_two_factor_authentication: bool,
+    two_factor_grace_period: int,
+    prevent_forking_outside_group: bool.nullish(),
+    prevent_sharing_groups_outside_hierarchy: bool.optional(),
+    project_creation_level: str.nullish(),
+    subgroup_creation_level: str.nullish(),
+    default_branch_protection: int.optional(),
+    default_branch_protection_defaults: branchProtectionDefaults.nullish(),
+    unique_project_download_limit: int.optional(),
+    unique_project_download_limit_interval_in_seconds: int.optional(),
+    auto_ban_user_on_excessive_projects_download: bool.optional(),
+  })
+  .loose();
+
+/** GlProject (lib/api/entities/project.rb). */
+export const projectSchema = z
+  .object({
+    id: int,
+    path_with_namespace: str,
+    namespace: z.object({ id: int, kind: z.enum(['group', 'user']), full_path: str }).loose(),
+    default_branch: str.nullable().optional(),
+    visibility,
+    archived: bool,
+    public_jobs: bool,
+    only_allow_merge_if_pipeline_succeeds: bool.optional(),
+    only_allow_merge_if_all_discussions_are_resolved: bool.optional(),
+    restrict_user_defined_variables: bool.optional(),
+    ci_job_token_scope_enabled: bool.optional(),
+    forking_access_level: z.enum(['disabled', 'private', 'enabled']).optional(),
+  })
+  .loose();
+
+const accessEntries = z.array(z.object({ access_level: int.nullable() }).loose());
+
+/** GlProtectedBranch (lib/api/entities/protected_branch.rb). */
+export const protectedBranchSchema = z
+  .object({ name: str, allow_force_push: bool, code_owner_approval_required: bool.optional(), push_access_levels: accessEntries, merge_access_levels: accessEntries })
+  .loose();
+
+/** GlProjectApprovals (ee/lib/api/entities/approval_settings... project approvals endpoint). */
+export const projectApprovalsSchema = z
+  .object({
+    reset_approvals_on_push: bool,
+    disable_overriding_approvers_per_merge_request: bool,
+    merge_requests_author_approval: bool,
+    merge_requests_disable_committers_approval: bool,
+  })
+  .loose();
+
+/** GlApprovalRule (ee/lib/api/entities/approval_rule.rb). */
+export const approvalRuleSchema = z
+  .object({ id: int, name: str, rule_type: str, approvals_required: int, applies_to_all_protected_branches: bool.optional(), protected_branches: z.array(z.object({ name: str }).loose()).optional() })
+  .loose();
+
+const lockedSetting = z.object({ value: bool, locked: bool }).loose();
+/** GlMrApprovalSetting (ee/lib/api/entities/merge_request_approval_setting.rb). */
+export const mrApprovalSettingSchema = z
+  .object({ allow_author_approval: lockedSetting, allow_committer_approval: lockedSetting, allow_overrides_to_approver_list_per_merge_request: lockedSetting, retain_approvals_on_push: lockedSetting })
+  .loose();
+
+/** GlHook (lib/api/entities/hook.rb). */
+export const hookSchema = z.object({ id: int, url: str, enable_ssl_verification: bool }).loose();
+
+/** GlVariable (lib/api/entities/ci/variable.rb). */
+export const variableSchema = z.object({ key: str, protected: bool, masked: bool, environment_scope: str }).loose();
+
+/** GlJobTokenScope (lib/api/entities/project_job_token_scope.rb). */
+export const jobTokenScopeSchema = z.object({ inbound_enabled: bool, outbound_enabled: bool }).loose();
+
+/** GlPushRule (ee/lib/api/entities/push_rule.rb); null: no push rule. */
+export const pushRuleSchema = z
+  .object({ id: int, deny_delete_tag: bool.nullable(), member_check: bool.nullable(), prevent_secrets: bool.nullable(), commit_committer_check: bool.nullish(), reject_unsigned_commits: bool.nullish() })
+  .loose()
+  .nullable();
+
+/** GlMember (lib/api/entities/member.rb). */
+export const memberSchema = z.object({ id: int, username: str, access_level: int, two_factor_enabled: bool.optional(), external: bool.optional() }).loose();
+
+/** GlDeployKey (lib/api/entities/deploy_keys_project.rb). */
+export const deployKeySchema = z.object({ id: int, title: str, can_push: bool }).loose();
+
+/** GlAdminUser (lib/api/entities/user_with_admin.rb). */
+export const adminUserSchema = z.object({ id: int, username: str, state: str, is_admin: bool }).loose();
+
+/** GlApplicationSettings (lib/api/entities/application_setting.rb): the keys every instance returns. */
+export const applicationSettingsSchema = z
+  .object({
+    require_two_factor_authentication: bool,
+    two_factor_grace_period: int,
+    default_project_visibility: visibility,
+    default_group_visibility: visibility,
+    restricted_visibility_levels: z.array(visibility).nullable(),
+    default_branch_protection_defaults: branchProtectionDefaults.nullish(),
+  })
+  .loose();
+
+/** GlGroupAncestor (model/snapshot.ts): the 2FA settings of each ancestor group, read with GET /groups/:id. */
+export const groupAncestorSchema = z
+  .object({ id: int, full_path: str, parent_id: int.nullable(), require_two_factor_authentication: bool, two_factor_grace_period: int })
+  .loose();
+
+/** The schema of each area read (policies/rule.ts reads), by target kind. */
+export const READ_SCHEMAS = {
+  project: {
+    project: projectSchema,
+    protectedBranches: z.array(protectedBranchSchema),
+    approvals: projectApprovalsSchema,
+    approvalRules: z.array(approvalRuleSchema),
+    mrApprovalSetting: mrApprovalSettingSchema,
+    hooks: z.array(hookSchema),
+    variables: z.array(variableSchema),
+    jobTokenScope: jobTokenScopeSchema,
+    pushRule: pushRuleSchema,
+    members: z.array(memberSchema),
+    deployKeys: z.array(deployKeySchema),
+  },
+  group: {
+    group: groupSchema,
+    hooks: z.array(hookSchema),
+    variables: z.array(variableSchema),
+    mrApprovalSetting: mrApprovalSettingSchema,
+    pushRule: pushRuleSchema,
+    members: z.array(memberSchema),
+    ancestors: z.array(groupAncestorSchema),
+  },
+  instance: {
+    settings: applicationSettingsSchema,
+    admins: z.array(adminUserSchema),
+  },
+} as const;
+
+/**
+ * The first problem of `value` against `schema` as "key.path: what was expected, got what", or undefined when it
+ * fits. `at` prefixes the path (e.g. `projects[3].project.value`). The value itself is never modified.
+ */
+export function shapeProblem(schema: z.ZodType, value: unknown, at = ''): string | undefined {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return undefined;
+  const issue = parsed.error.issues[0]!;
+  const path = joinPath(at, issue.path);
+  const got = valueAt(value, issue.path);
+  const what = got === undefined ? 'missing' : `got ${JSON.stringify(got)?.slice(0, 60)}`;
+  const expected =
+    issue.code === 'invalid_value' ? `expected one of ${issue.values.map((v) => String(v)).join(' | ')}` : issue.code === 'invalid_type' ? `expected ${issue.expected}` : issue.message;
+  return `${path || '(top level)'}: ${expected}, ${what}`;
+}
+
+function joinPath(at: string, path: readonly PropertyKey[]): string {
+  let out = at;
+  for (const key of path) out += typeof key === 'number' ? `[${key}]` : out ? `.${String(key)}` : String(key);
+  return out;
+}
+
+function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {
+  let cur = value;
+  for (const key of path) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<PropertyKey, unknown>)[key];
+  }
+  return cur;
+}
+
+/** A GitLab answer that does not fit its schema, as the read error of its target (names the endpoint and field). */
+export function checkResponse<T>(schema: z.ZodType, value: T, path: string): T {
+  const problem = shapeProblem(schema, value);
+  if (problem === undefined) return value;
+  throw new BadResponseError({
+    method: 'GET',
+    path,
+    detail: `unexpected answer, ${problem}`,
+    hint: 'gitlab-posture cannot judge a value it does not understand; check that the URL points at GitLab (not a proxy) and report the GitLab version if it does.',
+  });
+}
