@@ -1,45 +1,76 @@
 // Live GitLab -> Snapshot, with as few requests as the API allows: project settings come from the group
 // project listing (100 per page), and per-target calls are made only for what has no list form and only for
-// areas an active rule needs. Every failure stays on its target as an error.
+// areas an active rule needs. Every failure stays on its target as an error. Two modes: `full` reads every
+// target; `since` (check --since-last) starts from the previous snapshot and re-reads only what the audit events
+// since it touched (./since.ts), falling back to a full pass when that cannot be trusted.
 import type { GitlabClient } from '../../gitlab/client';
-import { descendantGroupPages, getGroup } from '../../gitlab/groups';
-import { getProject, groupProjectPages } from '../../gitlab/projects';
-import type { GlGroup, GlProject } from '../../gitlab/types';
 import type { Baseline } from '../baseline/types';
-import { selectTargets } from '../baseline/targets';
-import type { GitlabInfo, GroupState, InstanceState, ProjectState, Snapshot } from '../../model/snapshot';
-import type { TargetErrorEntry } from '../../model/result';
+import type { GitlabInfo, GroupState, ProjectState, Snapshot } from '../../model/snapshot';
 import type { TargetRef } from '../../model/target';
 import type { Rule } from '../../policies/rule';
-import { planReads, type ReadPlan } from './plan';
+import { planReads, scopeKeyOf, type ReadPlan } from './plan';
 import { forEachPooled } from './pool';
-import { readOf } from './read';
 import { checkResponse, READ_SCHEMAS } from '../../gitlab/schemas';
 import { toReadError } from '../../gitlab/errors';
 import type { Read } from '../../model/target';
 import { attachAncestors } from './ancestors';
-import { fetchGroupRead, fetchInstanceRead, fetchProjectRead } from './reads';
+import { readGroupAreas, readInstance, readProjectAreas } from './areas';
+import { fetchGroupRead, fetchProjectRead } from './reads';
+import { collectSince } from './since';
+import { groupRef, INSTANCE_TARGET, projectRef, resolveTargets } from './targets';
 import { inShard, type Shard } from '../scale/shard';
+
+export { groupRef, INSTANCE_TARGET, projectRef, resolveTargets } from './targets';
+
+/** `full`: read every target. `since`: reuse the previous snapshot's reads that no audit event since touched. */
+export type CollectMode = { kind: 'full' } | { kind: 'since'; previous: Snapshot | undefined; fullEveryMs?: number };
 
 export interface CollectOptions {
   rules: readonly Rule[];
   gitlab: GitlabInfo;
   now?: () => Date;
+  /** Default full. */
+  mode?: CollectMode;
   /** Targets worked on at once; the client's limiter bounds the HTTP requests themselves. */
   width?: number;
   onProgress?: (done: number, total: number) => void;
+  /** What the user should know about the pass: how `since` read its events and what it reused, or why it ran full. */
+  onNote?: (text: string) => void;
   /** `check --shard I/N`: read only this slice of the listed targets (instance settings only in shard 1). */
   shard?: Shard;
 }
 
-export interface Resolved {
-  groups: GlGroup[];
-  projects: GlProject[];
-  errors: TargetErrorEntry[];
+export interface Collected {
+  pass: 'full' | 'incremental';
+  snapshot: Snapshot;
+  /** Incremental pass: the targets read again (enrichment needs only these); a full pass read all of them. */
+  reread?: { groups: Set<number>; projects: Set<number> };
+  /** Incremental pass: audit events read. */
+  events?: number;
 }
 
-export async function collect(client: GitlabClient, baseline: Baseline, opts: CollectOptions): Promise<Snapshot> {
+export async function collect(client: GitlabClient, baseline: Baseline, opts: CollectOptions): Promise<Collected> {
   const now = opts.now ?? (() => new Date());
+  const mode = opts.mode ?? { kind: 'full' };
+  if (mode.kind === 'since') {
+    const outcome = await collectSince(client, baseline, mode.previous, {
+      rules: opts.rules,
+      gitlab: opts.gitlab,
+      now,
+      ...(mode.fullEveryMs ? { fullEveryMs: mode.fullEveryMs } : {}),
+      ...(opts.width ? { width: opts.width } : {}),
+    });
+    if (outcome.mode === 'incremental') {
+      for (const note of outcome.notes) opts.onNote?.(note);
+      return { pass: 'incremental', snapshot: outcome.snapshot, reread: outcome.reread, events: outcome.events };
+    }
+    opts.onNote?.(`full check: ${outcome.reason}`);
+  }
+  return { pass: 'full', snapshot: await collectFull(client, baseline, opts, now) };
+}
+
+/** Every target in scope (of this shard) read afresh. */
+async function collectFull(client: GitlabClient, baseline: Baseline, opts: CollectOptions, now: () => Date): Promise<Snapshot> {
   const takenAt = now().toISOString();
   const plan = planReads(opts.rules, opts.gitlab);
   const all = await resolveTargets(client, baseline);
@@ -81,6 +112,9 @@ export async function collect(client: GitlabClient, baseline: Baseline, opts: Co
     projects,
     errors: resolved.errors,
     ...(opts.shard ? { shard: opts.shard } : {}),
+    // A later --since-last run starts from this snapshot only within the same scope, until --full-every passes.
+    fullPassAt: takenAt,
+    scopeKey: scopeKeyOf(baseline, opts.gitlab, opts.rules),
   };
 }
 
@@ -118,90 +152,10 @@ export async function enrich(
   return work.length;
 }
 
-/** The instance's reads (settings first, then e.g. the administrators); undefined when no instance rule runs. */
-export async function readInstance(client: GitlabClient, reads: ReadPlan['instance']): Promise<InstanceState | undefined> {
-  if (reads.size === 0) return undefined;
-  const instance: InstanceState = { target: INSTANCE_TARGET, settings: (await fetchInstanceRead(client, 'settings')) as InstanceState['settings'] };
-  for (const read of reads) if (read !== 'settings') Object.assign(instance, { [read]: await fetchInstanceRead(client, read) });
-  return instance;
-}
-
-export async function readGroupAreas(client: GitlabClient, state: GroupState, reads: ReadPlan['group']): Promise<void> {
-  // Ancestors come from attachAncestors, once for all groups.
-  const own = [...reads].filter((r) => r !== 'ancestors');
-  await Promise.all(own.map(async (read) => Object.assign(state, { [read]: await fetchGroupRead(client, state.target.id, read) })));
-}
-
-export async function readProjectAreas(client: GitlabClient, state: ProjectState, reads: ReadPlan['project']): Promise<void> {
-  await Promise.all([...reads].map(async (read) => Object.assign(state, { [read]: await fetchProjectRead(client, state.target.id, read) })));
-}
-
-/**
- * Baseline targets -> the groups and projects in scope. A group that cannot be read, or whose subgroup or
- * project listing breaks off, is an error on that group: what was listed is still checked, but the run is
- * incomplete (exit 2), because unlisted projects would otherwise pass as "clean".
- */
-export async function resolveTargets(client: GitlabClient, baseline: Baseline): Promise<Resolved> {
-  const groups: GlGroup[] = [];
-  const projects: GlProject[] = [];
-  const errors: TargetErrorEntry[] = [];
-  for (const path of baseline.targets.groups) {
-    const top = await readTargetGroup(client, path, errors);
-    if (!top) continue;
-    groups.push(top);
-    const target = groupRef(top);
-    const [subgroups, listed] = await Promise.all([
-      drain(descendantGroupPages(client, top.id)),
-      drain(groupProjectPages(client, top.id)),
-    ]);
-    groups.push(...subgroups.items);
-    projects.push(...listed.items);
-    if (subgroups.error) errors.push({ target, message: `listing subgroups stopped after ${subgroups.items.length}: ${subgroups.error}` });
-    if (listed.error) errors.push({ target, message: `listing projects stopped after ${listed.items.length}: ${listed.error}` });
-  }
-  for (const path of baseline.targets.projects) {
-    const project = await readOf(() => getProject(client, path));
-    if (project.ok) projects.push(project.value);
-    else errors.push({ target: { kind: 'project', path, id: 0 }, message: project.error.message });
-  }
-  const selected = selectTargets(baseline, groups, projects);
-  return { groups: selected.groups, projects: selected.projects, errors };
-}
-
-/**
- * A group the baseline names, read in detail (the detail carries what lists omit, such as the Git abuse keys of a
- * top-level group). A failed read is an error on that group, and the caller skips it.
- */
-export async function readTargetGroup(client: GitlabClient, path: string, errors: TargetErrorEntry[]): Promise<GlGroup | undefined> {
-  const top = await readOf(() => getGroup(client, path));
-  if (top.ok) return top.value;
-  errors.push({ target: { kind: 'group', path, id: 0 }, message: top.error.message });
-  return undefined;
-}
-
 function listedRead<T>(schema: Parameters<typeof checkResponse>[0], value: T, path: string): Read<T> {
   try {
     return { ok: true, value: checkResponse(schema, value, path) };
   } catch (err) {
     return { ok: false, error: toReadError(err) };
   }
-}
-
-/** Every page of a listing; where it breaks off, what was listed and the error. */
-async function drain<T>(pages: AsyncGenerator<T[]>): Promise<{ items: T[]; error?: string }> {
-  const items: T[] = [];
-  const result = await readOf(async () => {
-    for await (const page of pages) items.push(...page);
-  });
-  return result.ok ? { items } : { items, error: result.error.message };
-}
-
-export const INSTANCE_TARGET: TargetRef = { kind: 'instance', path: '(instance)', id: 0 };
-
-export function groupRef(g: Pick<GlGroup, 'id' | 'full_path'>): TargetRef {
-  return { kind: 'group', path: g.full_path, id: g.id };
-}
-
-export function projectRef(p: Pick<GlProject, 'id' | 'path_with_namespace'>): TargetRef {
-  return { kind: 'project', path: p.path_with_namespace, id: p.id };
 }

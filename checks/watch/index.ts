@@ -7,4 +7,5 @@ export { startReceiver, tokenMatches, TOKEN_HEADER, DEFAULT_MAX_BODY_BYTES, type
 export { affectedRules, recheckEvent, rulesByEvent, type Recheck } from './recheck';
 export { ownWriteOf, revertFindings, SessionJournal } from './react';
 export { readMissedEvents, CATCH_UP_MARGIN_MS } from './catch-up';
-export { startWatcher, DEFAULT_QUEUE_LIMIT, type Watcher, type WatcherConfig, type WatchStats } from './watch';
+export { startWatcher, type Watcher, type WatcherConfig, type WatchStats } from './watch';
+export { DEFAULT_QUEUE_LIMIT } from './queue';

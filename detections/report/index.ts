@@ -7,8 +7,9 @@ import { mdCell } from '../../checks/report/markdown';
 import { levelRank, type CompiledRule, type SigmaLevel } from '../engine';
 import type { DetectMatch, DetectResult } from '../model';
 
-export const DETECT_FORMATS = ['json', 'table', 'markdown', 'sarif'] as const;
-export type DetectFormat = (typeof DETECT_FORMATS)[number];
+import type { DetectFormat } from '../../checks/report/formats';
+
+export { DETECT_FORMATS, type DetectFormat } from '../../checks/report/formats';
 
 export interface DetectReportContext {
   /** Every loaded rule (SARIF lists them as descriptors). */
