@@ -74,14 +74,14 @@ export function formatValue(value: unknown, max = 80): string {
 }
 
 /**
- * "changed by mallory at 2026-11-20T03:14:00Z from 203.0.113.9", or why it cannot be said. `valueMax` cuts the
- * from/to values for the terminal table; Markdown and HTML reports wrap, so they pass Infinity and show them whole.
+ * "changed by mallory at 2026-11-20T03:14:00Z from 203.0.113.9", or why it cannot be said. The from/to values are
+ * shown whole in every format (issue 15): a cut-off hook URL hides where the data went. Tables wrap instead.
  */
-export function describeExplanation(f: Finding, valueMax = 40): string | undefined {
+export function describeExplanation(f: Finding): string | undefined {
   const e = f.explanation;
   if (!e) return undefined;
   if ('unavailable' in e) return `who changed it: unavailable (${e.unavailable})`;
-  const change = e.from === undefined && e.to === undefined ? '' : `: ${formatValue(e.from ?? null, valueMax)} -> ${formatValue(e.to ?? null, valueMax)}`;
+  const change = e.from === undefined && e.to === undefined ? '' : `: ${formatValue(e.from ?? null, Infinity)} -> ${formatValue(e.to ?? null, Infinity)}`;
   return `changed by ${e.author} at ${e.at}${e.ip ? ` from ${e.ip}` : ''} (${e.event_name}, event ${e.event_id})${change}${e.note ? `; ${e.note}` : ''}`;
 }
 

@@ -110,7 +110,7 @@ function findingRow(f: Finding, ctx: ReportContext, rules: Map<string, RuleMeta>
     .filter((x) => x !== undefined)
     .join(' ')
     .toLowerCase();
-  const why = describeExplanation(f, Infinity);
+  const why = describeExplanation(f);
   const cells = [
     `<td class="sev sev-${esc(f.severity)}">${esc(f.severity)}</td>`,
     `<td>${title(f, rules)}</td>`,

@@ -36,7 +36,7 @@ function findingsTable(findings: Finding[], withWaiver: boolean): string[] {
       mdCell(f.message),
     ];
     if (withWaiver) cells.push(mdCell(f.waiver ? `${f.waiver.reason} (until ${f.waiver.expires})` : 'waived'));
-    if (explained) cells.push(mdCell(describeExplanation(f, Infinity) ?? ''));
+    if (explained) cells.push(mdCell(describeExplanation(f) ?? ''));
     return `| ${cells.join(' | ')} |`;
   });
   return [`| ${head.join(' | ')} |`, `|${head.map(() => ' --- ').join('|')}|`, ...rows];
