@@ -51,7 +51,8 @@ export type ScopeRead = { scope: EventScope; ok: true; events: GlAuditEvent[] } 
 export const INSTANCE_WINDOW_MS = 30 * 24 * 3600 * 1000;
 
 /**
- * All events of one scope since `since`, newest first (keyset by id, desc: the only keyset order, §1.5). Instance
+ * All events of one scope since `since`, newest first (keyset by id, desc: the only keyset order; docs/gitlab-behaviour.md,
+ * Pagination, errors and authentication). Instance
  * events are read in windows of at most 30 days, newest window first, because GitLab caps one query at 30 days;
  * `created_after`/`created_before` are both inclusive, so an event on a boundary is kept once.
  */

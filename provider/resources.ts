@@ -1,4 +1,4 @@
-// The dynamic resource classes (DESIGN.md, "Pulumi resource types"). Each is created with module `gitlab`,
+// The dynamic resource classes (docs/pulumi.md, "Resources"). Each is created with module `gitlab`,
 // so its type token is `pulumi-nodejs:dynamic/gitlab:<Type>` and CrossGuard policies can match it. Every resource
 // gets the `version` input (PROVIDER_VERSION) so an upgrade re-writes its state with the current provider.
 import * as pulumi from '@pulumi/pulumi';

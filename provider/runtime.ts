@@ -231,7 +231,8 @@ async function createMissing<T extends ResourceType>(client: GitlabClient, type:
 
 /**
  * Adopt-and-enforce: judge live with the declared inputs, write the rules' fixes, re-read and judge again
- * (POST /projects/:id/approvals answers 201 and keeps locked flags, quirk 1). A second round covers what only
+ * (POST /projects/:id/approvals answers 201 and keeps a flag the group or instance locks;
+ * docs/gitlab-behaviour.md, Merge request approvals). A second round covers what only
  * exists after the first (code owner approval on a branch just protected). Drift left after that is an error.
  */
 async function enforce<T extends ResourceType>(client: GitlabClient, type: T, i: Record<string, unknown>): Promise<LiveOf[T]> {

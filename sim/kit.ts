@@ -1,5 +1,5 @@
 // What every sim route file uses: the route contract, GitLab's error bodies (docs/gitlab-behaviour.md, Pagination, errors and authentication), and
-// lookups that answer 404/403 exactly where GitLab does (§1.1: invisible -> 404, visible but not allowed -> 403).
+// lookups that answer 404/403 exactly where GitLab does (docs/gitlab-behaviour.md, Pagination, errors and authentication: invisible -> 404, visible but not allowed -> 403).
 import type { Tier } from '../gitlab/types';
 import type { SimGroup, SimProject, SimState, SimUser } from './state';
 

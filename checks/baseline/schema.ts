@@ -1,4 +1,4 @@
-// The baseline file and built-in profile schemas (DESIGN.md, "Baseline file (contract)"). Exported so the
+// The baseline file and built-in profile schemas (docs/baseline.md, generated from them). Exported so the
 // reference docs can be generated from them. Checks that need the clock or compare keys with each other
 // (waiver expiry, duplicate or excluded targets) live in load.ts.
 import { z } from 'zod';
