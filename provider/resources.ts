@@ -17,7 +17,7 @@ function provider(type: ResourceType): pulumi.dynamic.ResourceProvider {
 
 /** Outputs that are not inputs must be named in props (as undefined) for Pulumi to expose them on the object. */
 const OUTPUT_ONLY: Record<ResourceType, string[]> = {
-  GroupSecurity: ['group_id', 'parent_id'],
+  GroupSecurity: ['group_id', 'parent_id', 'ancestors'],
   ProjectSecurity: ['project_id', 'default_branch'],
   ProtectedBranch: ['project_id', 'default_branch', 'protected', 'protected_branch_id', 'push_access_levels', 'merge_access_levels', 'inherited'],
   ApprovalRule: ['project_id', 'default_branch', 'approval_rules', 'protected_branches'],

@@ -7,6 +7,7 @@ import {
   compareErrors,
   describeExplanation,
   describeSubject,
+  findingValue,
   formatValue,
   groupSkipped,
   plural,
@@ -31,12 +32,12 @@ function findingsTable(findings: Finding[], withWaiver: boolean): string[] {
       code(f.rule),
       code(f.target.path),
       mdCell(describeSubject(f)),
-      code(formatValue(f.expected, 60)),
-      code(formatValue(f.actual, 60)),
+      code(formatValue(findingValue(f, f.expected), 60)),
+      code(formatValue(findingValue(f, f.actual), 60)),
       mdCell(f.message),
     ];
     if (withWaiver) cells.push(mdCell(f.waiver ? `${f.waiver.reason} (until ${f.waiver.expires})` : 'waived'));
-    if (explained) cells.push(mdCell(describeExplanation(f, Infinity) ?? ''));
+    if (explained) cells.push(mdCell(describeExplanation(f) ?? ''));
     return `| ${cells.join(' | ')} |`;
   });
   return [`| ${head.join(' | ')} |`, `|${head.map(() => ' --- ').join('|')}|`, ...rows];

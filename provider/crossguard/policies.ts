@@ -84,6 +84,7 @@ export function liveFromInputs<T extends ResourceType>(type: T, i: Record<string
             allow_force_push: false,
           },
         },
+        ancestors: [],
       } as never;
     case 'ProjectSecurity':
       return {

@@ -35,7 +35,8 @@ describe('undo plan on the incident scenario', () => {
     expect(after(/^\s+\d+\. acme\s+visibility: restore PUT/)).toBe('visibility: "private" -> "public"');
     expect(after(/acme\/web \[branch main\]\s+allow_force_push: restore PATCH/)).toBe('allow_force_push: false -> true');
     expect(after(/acme\/web \[branch main\]\s+push_access_levels: restore PATCH/)).toBe(
-      'push_access_levels: ["level:40"] -> ["level:30","level:40"]',
+      // GitLab's names (ProtectedRefAccess.human_access_levels), never "level:40".
+      'push_access_levels: ["Maintainers"] -> ["Developers + Maintainers","Maintainers"]',
     );
     expect(after(/acme\/api \[\d+\]\s+url: restore POST \/projects\/\d+\/hooks/)).toBe('recreates it: url "http://exfil.attacker.example/hook"');
     for (const t of Object.values(sim.tokens)) expect(u.stdout).not.toContain(t);
