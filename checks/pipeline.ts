@@ -5,7 +5,7 @@ import type { GitlabClient } from '../gitlab/client';
 import type { CheckResult } from '../model/result';
 import type { GitlabInfo, Snapshot } from '../model/snapshot';
 import { CATALOG } from '../policies/catalog';
-import type { Baseline } from './baseline/types';
+import type { Baseline } from '../model/baseline';
 import { collect, enrich, type Collected, type CollectMode } from './collect';
 import { activeRules, evaluate } from './evaluate';
 import type { Shard } from './scale/shard';

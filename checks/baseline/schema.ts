@@ -1,16 +1,15 @@
-// The baseline file and built-in profile schemas (DESIGN.md, "Baseline file (contract)"). Exported so the
+// The baseline file and built-in profile schemas (docs/baseline.md, generated from them). Exported so the
 // reference docs can be generated from them. Checks that need the clock or compare keys with each other
 // (waiver expiry, duplicate or excluded targets) live in load.ts.
 import { z } from 'zod';
 import { TIERS } from '../../gitlab/types';
 import { AREAS, areaParams, type Area } from '../../policies/params';
 import { RULE_IDS, isRuleId } from '../../policies/rule-ids';
-import { globProblem, isGlob, matchesRuleId } from '../globs';
+import { globProblem, isGlob, matchesRuleId } from '../../lib/globs';
 import { closest } from './suggest';
-import { PROFILE_NAMES } from './types';
+import { PROFILE_NAMES } from '../../model/baseline';
 
 export { PROFILE_NAMES };
-
 
 /** `on`/`off` (YAML 1.2 reads them as strings) or `true`/`false`. */
 export const ruleSwitch = z.union([z.boolean(), z.enum(['on', 'off'])]);

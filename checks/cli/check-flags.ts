@@ -4,7 +4,7 @@
 import { loadBaseline } from '../baseline/load';
 import { checkLive, checkSnapshot, type Checked } from '../pipeline';
 import { createProgress } from '../progress';
-import { terminalSafe } from '../safe-text';
+import { terminalSafe } from '../../lib/safe-text';
 import type { Shard } from '../scale/shard';
 import { loadState, stateFile } from '../scale/state-file';
 import { connect } from './connect';

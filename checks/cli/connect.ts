@@ -6,9 +6,9 @@ import { formatEvent } from '../../gitlab/events';
 import { GitlabError } from '../../gitlab/errors';
 import { getTokenSelf } from '../../gitlab/users';
 import type { Connection } from '../pipeline';
-import type { Baseline } from '../baseline/types';
+import type { Baseline } from '../../model/baseline';
 import { UsageError, type CliIO } from './io';
-import { terminalSafe } from '../safe-text';
+import { terminalSafe } from '../../lib/safe-text';
 
 export interface ConnectOptions {
   url?: string;

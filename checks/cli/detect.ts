@@ -1,12 +1,12 @@
 // `gitlab-posture detect`: Sigma rules (built-in + --rules DIR) over audit events of the instance and the
-// baseline's targets (DESIGN.md "detect"). The flags and help live here; the run (./run/detect.ts) is loaded
+// baseline's targets (detections/README.md). The flags and help live here; the run (./run/detect.ts) is loaded
 // only when the command runs.
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { parseDuration } from '../duration';
 import { SIGMA_LEVELS, type SigmaLevel } from '../../detections/engine/types';
 import type { ExitCodeValue } from '../../model/result';
-import { DETECT_FORMATS, type DetectFormat } from '../report/formats';
+import { DETECT_FORMATS, type DetectFormat } from '../../detections/report/formats';
 import { UsageError, type CliIO } from './io';
 import { baselineOption, connectionOf, connectionOptions, failOnOption, reportOf, reportOptions, rulesDirOption, type Flags } from './options';
 

@@ -1,4 +1,4 @@
-// Errors -> what the user reads and the exit code (DESIGN.md "CLI (contract)"): a user mistake or an unreadable
+// Errors -> what the user reads and the exit code (README, "Exit codes"): a user mistake or an unreadable
 // GitLab is one clear line and exit 2; anything else is an internal error, with a stack trace only on --verbose.
 // Loaded by main.ts only when a command failed, so --help never loads the modules these classes live in.
 import { BaselineError } from '../baseline/errors';

@@ -1,5 +1,5 @@
 // `gitlab-posture explain`: check, then name who changed each drifted setting, when and from where (audit
-// events), or say why that cannot be known. Exit codes are check's (DESIGN.md "CLI (contract)"). The flags and
+// events), or say why that cannot be known. Exit codes are check's (README, "Exit codes"). The flags and
 // help live here; the run (./run/explain.ts) is loaded only when the command runs.
 import { InvalidArgumentError, type Command } from 'commander';
 import { parseDuration } from '../duration';

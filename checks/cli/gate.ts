@@ -1,5 +1,5 @@
 // `gitlab-posture gate --base OLD --head NEW`: fails (exit 1) when the head baseline weakens the base one,
-// passes (0) when it is equal or only stricter, 2 when either file is unusable (DESIGN.md "CLI (contract)"). The
+// passes (0) when it is equal or only stricter, 2 when either file is unusable (README, "Exit codes"). The
 // flags and help live here; the run (./run/gate.ts) is loaded only when the command runs.
 import type { Command } from 'commander';
 import type { ExitCodeValue } from '../../model/result';

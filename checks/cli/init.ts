@@ -1,7 +1,7 @@
 // `gitlab-posture init --group PATH`: write a commented baseline.yaml from the live state of a group. The flags
 // and help live here; the run (./run/init.ts) is loaded only when the command runs.
 import { Option, type Command } from 'commander';
-import { PROFILE_NAMES, type ProfileName } from '../baseline/types';
+import { PROFILE_NAMES, type ProfileName } from '../../model/baseline';
 import type { ExitCodeValue } from '../../model/result';
 import type { CliIO } from './io';
 import { connectionOf, connectionOptions, verboseOption, type Flags } from './options';

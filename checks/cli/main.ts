@@ -1,4 +1,4 @@
-// The `gitlab-posture` command line (DESIGN.md "CLI (contract)"). Only this file turns errors into exit codes:
+// The `gitlab-posture` command line (README, "Commands" and "Exit codes"). Only this file turns errors into exit codes:
 // 0 compliant, 1 findings, 2 could not complete; a user mistake is one clear line, never a stack trace.
 // Start-up stays cheap: the command modules below define flags and help only, and each loads its implementation
 // (./run/) when it runs, so `--help` loads commander and little else (test/cli-help/startup.test.ts).
@@ -6,7 +6,7 @@ import './heap';
 import { Command, CommanderError } from 'commander';
 import { redact } from '../../gitlab/redact';
 import { ExitCode, type ExitCodeValue } from '../../model/result';
-import { terminalSafe } from '../safe-text';
+import { terminalSafe } from '../../lib/safe-text';
 import { registerCheck } from './check';
 import { registerDetect } from './detect';
 import { registerExplain } from './explain';
@@ -65,7 +65,7 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<Exi
     return code;
   } catch (err) {
     if (err instanceof CommanderError) {
-      // --help and --version end here with exit code 0; usage mistakes are exit 2 (DESIGN.md).
+      // --help and --version end here with exit code 0; usage mistakes are exit 2 (README, "Exit codes").
       return err.exitCode === 0 ? ExitCode.Ok : ExitCode.Incomplete;
     }
     // A usage error is the common case and needs nothing more loaded; the rest is sorted by ./errors.

@@ -1,5 +1,5 @@
-// `gitlab-posture watch --listen HOST:PORT [--revert]`: the audit-event streaming receiver (DESIGN.md CLI,
-// issue 9). The flags and help live here; the run (./run/watch.ts) is loaded only when the command runs.
+// `gitlab-posture watch --listen HOST:PORT [--revert]`: the audit-event streaming receiver (README,
+// "Commands"). The flags and help live here; the run (./run/watch.ts) is loaded only when the command runs.
 import type { Command } from 'commander';
 import type { ExitCodeValue } from '../../model/result';
 import { DEFAULT_JOURNAL_DIR } from '../revert/journal';

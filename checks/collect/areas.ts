@@ -4,7 +4,7 @@ import type { GitlabClient } from '../../gitlab/client';
 import type { GroupState, InstanceState, ProjectState } from '../../model/snapshot';
 import type { ReadPlan } from './plan';
 import { fetchGroupRead, fetchInstanceRead, fetchProjectRead } from './reads';
-import { INSTANCE_TARGET } from './targets';
+import { INSTANCE_TARGET } from '../../model/target';
 
 /** The instance's reads (settings first, then e.g. the administrators); undefined when no instance rule runs. */
 export async function readInstance(client: GitlabClient, reads: ReadPlan['instance']): Promise<InstanceState | undefined> {

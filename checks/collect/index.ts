@@ -4,12 +4,12 @@
 // target; `since` (check --since-last) starts from the previous snapshot and re-reads only what the audit events
 // since it touched (./since.ts), falling back to a full pass when that cannot be trusted.
 import type { GitlabClient } from '../../gitlab/client';
-import type { Baseline } from '../baseline/types';
+import type { Baseline } from '../../model/baseline';
 import type { GitlabInfo, GroupState, ProjectState, Snapshot } from '../../model/snapshot';
 import type { TargetRef } from '../../model/target';
 import type { Rule } from '../../policies/rule';
 import { planReads, scopeKeyOf, type ReadPlan } from './plan';
-import { forEachPooled } from './pool';
+import { forEachPooled } from '../../lib/pool';
 import { checkResponse, READ_SCHEMAS } from '../../gitlab/schemas';
 import { toReadError } from '../../gitlab/errors';
 import type { Read } from '../../model/target';
@@ -17,10 +17,9 @@ import { attachAncestors } from './ancestors';
 import { readGroupAreas, readInstance, readProjectAreas } from './areas';
 import { fetchGroupRead, fetchProjectRead } from './reads';
 import { collectSince } from './since';
-import { groupRef, INSTANCE_TARGET, projectRef, resolveTargets } from './targets';
+import { resolveTargets } from '../../gitlab/targets';
+import { groupRef, INSTANCE_TARGET, projectRef } from '../../model/target';
 import { inShard, type Shard } from '../scale/shard';
-
-export { groupRef, INSTANCE_TARGET, projectRef, resolveTargets } from './targets';
 
 /** `full`: read every target. `since`: reuse the previous snapshot's reads that no audit event since touched. */
 export type CollectMode = { kind: 'full' } | { kind: 'since'; previous: Snapshot | undefined; fullEveryMs?: number };

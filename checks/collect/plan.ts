@@ -1,7 +1,7 @@
 // Which reads a run needs: only those of rules that are enabled, selected by --only, and judgeable at the
 // detected tier and role. A read no rule needs is never requested (request budget per project).
 import { createHash } from 'node:crypto';
-import type { Baseline } from '../baseline/types';
+import type { Baseline } from '../../model/baseline';
 import type { GitlabInfo } from '../../model/snapshot';
 import type { TargetKind } from '../../model/target';
 import { minTierFor, tierAtLeast, type GroupRead, type InstanceRead, type ProjectRead, type Rule } from '../../policies/rule';

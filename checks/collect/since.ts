@@ -7,8 +7,7 @@ import { descendantGroupPages, listGroupsWithAccess } from '../../gitlab/groups'
 import { getProject, getProjectAccessLevel, groupProjectPages } from '../../gitlab/projects';
 import type { GlAuditEvent, GlGroup, GlProject } from '../../gitlab/types';
 import type { Rule } from '../../policies/rule';
-import type { Baseline } from '../baseline/types';
-import { selectTargets } from '../baseline/targets';
+import type { Baseline } from '../../model/baseline';
 import type { GitlabInfo, GroupState, InstanceState, ProjectState, Snapshot } from '../../model/snapshot';
 import type { TargetErrorEntry } from '../../model/result';
 import { UNAUDITED_PROJECT_READS } from '../scale/audit-changes';
@@ -16,9 +15,10 @@ import { DEFAULT_FULL_EVERY_MS, fullPassReason, mark, missingReads, planChanges,
 import { attachAncestors } from './ancestors';
 import { readGroupAreas, readInstance, readProjectAreas } from './areas';
 import { planReads, scopeKeyOf, type ReadPlan } from './plan';
-import { forEachPooled } from './pool';
-import { readOf } from './read';
-import { groupRef, projectRef, readTargetGroup } from './targets';
+import { forEachPooled } from '../../lib/pool';
+import { readOf } from '../../gitlab/read';
+import { readTargetGroup, selectTargets } from '../../gitlab/targets';
+import { groupRef, projectRef } from '../../model/target';
 
 export interface SinceOptions {
   rules: readonly Rule[];

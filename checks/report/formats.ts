@@ -1,4 +1,4 @@
-// The output formats of every command, apart from their renderers: the CLI lists them in --help without loading
+// The output formats of check, gate and rules (detect's: detections/report/formats.ts), apart from their renderers: the CLI lists them in --help without loading
 // any reporter (bin start-up time).
 export const REPORT_FORMATS = ['table', 'json', 'sarif', 'junit', 'codequality', 'markdown', 'html'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
@@ -8,6 +8,3 @@ export type GateFormat = (typeof GATE_FORMATS)[number];
 
 export const RULES_FORMATS = ['markdown', 'json'] as const;
 export type RulesFormat = (typeof RULES_FORMATS)[number];
-
-export const DETECT_FORMATS = ['json', 'table', 'markdown', 'sarif'] as const;
-export type DetectFormat = (typeof DETECT_FORMATS)[number];

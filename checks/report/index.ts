@@ -9,7 +9,7 @@ import { renderJunit } from './junit';
 import { renderMarkdown } from './markdown';
 import { renderSarif } from './sarif';
 import { renderTable } from './table';
-import { jsonSafe } from '../safe-text';
+import { jsonSafe } from '../../lib/safe-text';
 
 import { REPORT_FORMATS, type ReportFormat } from './formats';
 

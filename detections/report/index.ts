@@ -2,14 +2,14 @@
 // Event fields are written by whoever acted in GitLab, the attacker included: every text format escapes them.
 import Table from 'cli-table3';
 import type * as Sarif from 'sarif';
-import { INFORMATION_URI, terminalSafe, TOOL_NAME } from '../../checks/report/common';
-import { mdCell } from '../../checks/report/markdown';
+import { INFORMATION_URI, TOOL_NAME } from '../../model/tool';
+import { markdownSafe as mdCell, terminalSafe } from '../../lib/safe-text';
 import { levelRank, type CompiledRule, type SigmaLevel } from '../engine';
 import type { DetectMatch, DetectResult } from '../model';
 
-import type { DetectFormat } from '../../checks/report/formats';
+import type { DetectFormat } from './formats';
 
-export { DETECT_FORMATS, type DetectFormat } from '../../checks/report/formats';
+export { DETECT_FORMATS, type DetectFormat } from './formats';
 
 export interface DetectReportContext {
   /** Every loaded rule (SARIF lists them as descriptors). */

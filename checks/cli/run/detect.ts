@@ -1,15 +1,15 @@
 // `gitlab-posture detect`, once its flags are parsed: Sigma rules (built-in + --rules DIR) over audit events of
-// the instance and the baseline's targets (DESIGN.md "detect"). Exit 0 no match, 1 a match at/above --fail-on, 2 a
+// the instance and the baseline's targets (detections/README.md). Exit 0 no match, 1 a match at/above --fail-on, 2 a
 // rule file did not load or a group/project's events could not be read. Unreadable instance events (non-admin)
 // are listed only.
 import { assertWritableFile } from '../output-paths';
 import { loadBaseline } from '../../baseline/load';
-import type { Baseline } from '../../baseline/types';
+import type { Baseline } from '../../../model/baseline';
 import { detectExitCode, ruleProblemsResult, runDetection } from '../../../detections/detect';
 import { loadRules, type CompiledRule, type SigmaLevel } from '../../../detections/engine';
 import type { DetectResult } from '../../../detections/model';
 import { renderDetect, type DetectFormat } from '../../../detections/report';
-import { jsonSafe } from '../../safe-text';
+import { jsonSafe } from '../../../lib/safe-text';
 import { connect } from '../connect';
 import { parseSince } from '../detect';
 import type { CliIO } from '../io';

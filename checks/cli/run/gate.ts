@@ -2,7 +2,7 @@
 // weakens the base one, passes (0) when it is equal or only stricter, 2 when either file is unusable.
 import { BaselineError, type BaselineIssue } from '../../baseline/errors';
 import { loadBaseline } from '../../baseline/load';
-import type { Baseline } from '../../baseline/types';
+import type { Baseline } from '../../../model/baseline';
 import { compareBaselines, renderGate, type GateFormat, type GateResult } from '../../gate';
 import { ExitCode, type ExitCodeValue } from '../../../model/result';
 import type { CliIO } from '../io';

@@ -3,13 +3,13 @@
 // waiver list missing what could not be read would look clean): nothing is written and the exit code is 2.
 import { existsSync } from 'node:fs';
 import { parseBaseline } from '../../baseline/load';
-import type { ProfileName } from '../../baseline/types';
+import type { ProfileName } from '../../../model/baseline';
 import { renderInitBaseline } from '../../init';
 import { checkLive } from '../../pipeline';
 import { ExitCode, type ExitCodeValue } from '../../../model/result';
 import { connect, resolveUrl } from '../connect';
 import { assertWritableFile } from '../output-paths';
-import { terminalSafe } from '../../safe-text';
+import { terminalSafe } from '../../../lib/safe-text';
 import { UsageError, type CliIO } from '../io';
 
 export interface InitOptions {

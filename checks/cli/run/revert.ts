@@ -1,7 +1,7 @@
 // `gitlab-posture revert`, once its flags are parsed: check -> plan -> (confirm) -> journal -> write -> verify.
 // Exit 0 when every planned change is applied and verified, 1 when findings remain (manual, needs
 // --allow-destructive, --dry-run with changes), 2 when a write or its verification failed or the check was
-// incomplete (DESIGN.md).
+// incomplete (README, "Exit codes").
 import { GitlabClient } from '../../../gitlab/client';
 import { redact } from '../../../gitlab/redact';
 import { loadBaseline } from '../../baseline/load';
@@ -16,7 +16,7 @@ import { requireApiScope, requireToken, resolveUrl } from '../connect';
 import type { CliIO } from '../io';
 import { DEFAULT_WRITE_CONCURRENCY } from '../revert';
 import { confirmWrites, interruptedMessage, withStopOnSignal } from '../stop-safely';
-import { terminalSafe } from '../../safe-text';
+import { terminalSafe } from '../../../lib/safe-text';
 
 export interface RevertOptions {
   baseline: string;
