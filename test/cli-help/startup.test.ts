@@ -65,7 +65,7 @@ function packagesOf(files: string[]): string[] {
 }
 
 /** Project modules that must not load for help: command implementations and everything heavy behind them. */
-const HEAVY = /^dist\/(checks\/cli\/run\/|checks\/(collect|report\/(?!formats)|baseline\/(load|schema)|evaluate|pipeline)|policies\/|gitlab\/(client|schemas|tier)|detections\/(?!engine\/types))/;
+const HEAVY = /^dist\/(checks\/cli\/run\/|checks\/(collect|report\/(?!formats)|baseline\/(load|schema)|evaluate|pipeline)|policies\/|gitlab\/(client|schemas|tier)|detections\/(?!engine\/types|report\/formats))/;
 
 describe('--help of the built bin loads no command implementation', () => {
   it('gitlab-posture --help: commander is the only package loaded', async () => {
