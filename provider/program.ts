@@ -3,10 +3,10 @@
 // tier gates and waivers, so `pulumi preview` and `gitlab-posture check` judge the same targets by the same rules.
 // A waived, disabled or below-tier rule's setting is simply not declared: the resource leaves it alone.
 import * as pulumi from '@pulumi/pulumi';
-import type { Baseline } from '../checks/baseline/types';
+import type { Baseline } from '../model/baseline';
 import { loadBaseline } from '../checks/baseline/load';
 import { findWaiver } from '../checks/baseline/waivers';
-import { resolveTargets } from '../checks/collect';
+import { resolveTargets } from '../gitlab/targets';
 import type { GitlabInfo } from '../model/snapshot';
 import type { TargetKind } from '../model/target';
 import { GitlabClient } from '../gitlab/client';

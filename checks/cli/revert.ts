@@ -18,7 +18,7 @@ import { requireToken, resolveUrl, ALLOW_HTTP_HELP } from './connect';
 import { positiveInt, ruleGlobs } from './args';
 import { UsageError, type CliIO } from './io';
 import { confirmWrites, interruptedMessage, withStopOnSignal } from './stop-safely';
-import { terminalSafe } from '../safe-text';
+import { terminalSafe } from '../../lib/safe-text';
 
 export interface RevertOptions {
   baseline: string;

@@ -16,7 +16,7 @@ import { readObject, readPathOf } from '../revert/before';
 import { restoreFor, restored, undoCandidates, writeOf, type UndoItem } from '../revert/undo';
 import { paramsFromHeader, replayProblem } from '../revert/replayable';
 import { describeRestore, formatResult, where } from '../revert/format';
-import { oneLine, terminalSafe } from '../safe-text';
+import { oneLine, terminalSafe } from '../../lib/safe-text';
 import { requireApiScope } from './revert';
 import { ALLOW_HTTP_HELP, requireToken, resolveUrl } from './connect';
 import { UsageError, type CliIO } from './io';
