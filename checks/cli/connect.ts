@@ -7,7 +7,7 @@ import { GitlabError } from '../../gitlab/errors';
 import { getTokenSelf } from '../../gitlab/users';
 import type { Connection } from '../pipeline';
 import type { Baseline } from '../../model/baseline';
-import { UsageError, type CliIO } from './io';
+import { clientClockOptions, UsageError, type CliIO } from './io';
 import { terminalSafe } from '../../lib/safe-text';
 
 export interface ConnectOptions {
@@ -88,6 +88,7 @@ export async function connect(
     token,
     ...(opts.concurrency ? { concurrency: opts.concurrency } : {}),
     ...(opts.runId ? { runId: opts.runId } : {}),
+    ...clientClockOptions(io),
     onEvent: (e) => {
       opts.onEvent?.(e);
       if (opts.verbose && e.type !== 'request') io.stderr(terminalSafe(`gitlab-posture: ${formatEvent(e, token)}\n`));

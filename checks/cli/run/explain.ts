@@ -12,7 +12,7 @@ import { type Snapshot } from '../../../model/snapshot';
 import { checkFromFlags } from '../check-flags';
 import { requireToken } from '../connect';
 import { readSnapshotFile } from '../snapshot-file';
-import { UsageError, type CliIO } from '../io';
+import { clientClockOptions, UsageError, type CliIO } from '../io';
 import { writeReport } from '../output';
 import type { CheckOptions } from './check';
 
@@ -35,7 +35,7 @@ export async function runExplain(opts: ExplainCliOptions, io: CliIO): Promise<{ 
   const { result, snapshot } = await checkFromFlags(opts, io);
   const previous = previousSnapshot ? previousState(previousSnapshot, opts, io) : undefined;
   const token = requireToken(io, 'read_api');
-  const client = new GitlabClient({ url: snapshot.gitlab.url, token, ...(opts.concurrency ? { concurrency: opts.concurrency } : {}) });
+  const client = new GitlabClient({ url: snapshot.gitlab.url, token, ...(opts.concurrency ? { concurrency: opts.concurrency } : {}), ...clientClockOptions(io) });
   const findings = await explainFindings(result.findings, clientAuditReader(client), {
     now: io.now(),
     sinceMs,

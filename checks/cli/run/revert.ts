@@ -13,7 +13,7 @@ import { toWriteStep } from '../../revert/steps';
 import { formatPlan, formatResult } from '../../revert/format';
 import { checkFromFlags } from '../check-flags';
 import { requireApiScope, requireToken, resolveUrl } from '../connect';
-import type { CliIO } from '../io';
+import { clientClockOptions, type CliIO } from '../io';
 import { DEFAULT_WRITE_CONCURRENCY } from '../revert';
 import { confirmWrites, interruptedMessage, withStopOnSignal } from '../stop-safely';
 import { terminalSafe } from '../../../lib/safe-text';
@@ -52,7 +52,7 @@ export async function runRevert(opts: RevertOptions, io: CliIO, deps: RevertDeps
   let writer: GitlabClient | undefined;
   if (!opts.dryRun) {
     // Every write carries `run/<runId>` in its user agent, so audit events tell this run's changes from others.
-    writer = new GitlabClient({ url, token: requireToken(io, 'api'), runId, concurrency: opts.concurrency ?? DEFAULT_WRITE_CONCURRENCY });
+    writer = new GitlabClient({ url, token: requireToken(io, 'api'), runId, concurrency: opts.concurrency ?? DEFAULT_WRITE_CONCURRENCY, ...clientClockOptions(io) });
     await requireApiScope(writer);
   }
 
