@@ -22,6 +22,15 @@ const envelopeSchema = z
         version: z.string(),
         tier: z.enum(TIERS as [string, ...string[]]),
         tierSource: z.enum(['baseline', 'license', 'namespace', 'group', 'build']).optional(),
+        namespaces: z
+          .record(
+            z.string(),
+            z.union([
+              z.object({ tier: z.enum(TIERS as [string, ...string[]]), tierSource: z.enum(['namespace', 'group']) }).strict(),
+              z.object({ undetermined: z.string() }).strict(),
+            ]),
+          )
+          .optional(),
         isAdmin: z.boolean(),
         edition: z.enum(['ce', 'ee']).optional(),
       })

@@ -1,5 +1,6 @@
 // `gitlab-posture explain`: check, then name who changed each drifted setting, when and from where (audit
 // events), or say why that cannot be known. Exit codes are check's (README, "Exit codes").
+import { targetTier } from '../../model/tiers';
 import { parseSince } from './detect';
 import { assertWritableFile } from './output-paths';
 import { Command, InvalidArgumentError, Option } from 'commander';
@@ -45,6 +46,10 @@ export async function runExplain(opts: ExplainCliOptions, io: CliIO): Promise<{ 
     sinceMs,
     sinceText,
     tier: snapshot.gitlab.tier,
+    tierOf: (target) => {
+      const t = targetTier(snapshot.gitlab, target);
+      return 'tier' in t ? t.tier : undefined;
+    },
     isAdmin: snapshot.gitlab.isAdmin,
     ...(previous ? { previous } : {}),
   });

@@ -7,7 +7,6 @@ import { BaselineError } from '../baseline/errors';
 import { UnknownRuleError } from '../evaluate';
 import { GitlabError } from '../../gitlab/errors';
 import { redact } from '../../gitlab/redact';
-import { TierUndeterminedError } from '../../gitlab/tier';
 import { SEVERITIES, type Severity } from '../../model/target';
 import { ExitCode, type ExitCodeValue } from '../../model/result';
 import { REPORT_FORMATS, type ReportFormat } from '../report';
@@ -119,7 +118,7 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<Exi
       // --help and --version end here with exit code 0; usage mistakes are exit 2 (README, "Exit codes").
       return err.exitCode === 0 ? ExitCode.Ok : ExitCode.Incomplete;
     }
-    if (err instanceof BaselineError || err instanceof UsageError || err instanceof UnknownRuleError || err instanceof TierUndeterminedError) {
+    if (err instanceof BaselineError || err instanceof UsageError || err instanceof UnknownRuleError) {
       say(`gitlab-posture: ${err.message}`);
       return ExitCode.Incomplete;
     }

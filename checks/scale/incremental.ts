@@ -55,6 +55,7 @@ export function scopeKeyOf(baseline: Pick<Baseline, 'targets'>, gitlab: GitlabIn
     url: gitlab.url.replace(/\/+$/, ''),
     targets: baseline.targets,
     tier: gitlab.tier,
+    ...(gitlab.namespaces ? { namespaces: gitlab.namespaces } : {}),
     isAdmin: gitlab.isAdmin,
     rules: rules.map((r) => r.id).sort(),
     reads: [[...plan.project].sort(), [...plan.group].sort(), [...plan.instance].sort()],
@@ -63,9 +64,12 @@ export function scopeKeyOf(baseline: Pick<Baseline, 'targets'>, gitlab: GitlabIn
 }
 
 /** Why the previous snapshot cannot be the base of an incremental run, or undefined when it can. Pure. */
-export function fullPassReason(prev: Snapshot | undefined, scopeKey: string, now: Date, fullEveryMs: number, gitlab: Pick<GitlabInfo, 'tier'>): string | undefined {
+export function fullPassReason(prev: Snapshot | undefined, scopeKey: string, now: Date, fullEveryMs: number, gitlab: Pick<GitlabInfo, 'tier' | 'namespaces'>): string | undefined {
   if (!prev) return 'no previous snapshot in the state directory (this run saves one)';
   if (!tierAtLeast(gitlab.tier, 'premium')) return `audit events need Premium (detected ${gitlab.tier})`;
+  // The incremental pass plans one set of reads for every target; per-namespace tiers that differ need the full one.
+  const tiers = new Set(Object.values(gitlab.namespaces ?? {}).map((n) => ('tier' in n ? n.tier : 'undetermined')));
+  if (tiers.size > 1) return `the targets' top-level namespaces have different tiers (${[...tiers].sort().join(', ')})`;
   if (prev.shard) return 'the previous snapshot is one shard; incremental runs need an unsharded one';
   if (!prev.fullPassAt) return 'the previous snapshot does not say when its full pass was';
   if (prev.scopeKey !== scopeKey) return 'the baseline targets, rule selection, tier, role or GitLab URL changed since the previous snapshot';

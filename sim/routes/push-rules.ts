@@ -34,10 +34,10 @@ export function emptyPushRule(id: number, created: string): GlPushRule {
 }
 
 /** The entity: the licence-gated checks appear only where their feature is available (Premium and up here). */
-function present(ctx: SimContext, rule: GlPushRule, projectId?: number): Record<string, unknown> {
+function present(ctx: SimContext, rule: GlPushRule, owner: SimProject | SimGroup): Record<string, unknown> {
   const out: Record<string, unknown> = { ...rule };
-  if (projectId !== undefined) out.project_id = projectId;
-  if (!atLeastTier(ctx.state, 'premium')) {
+  if ('path_with_namespace' in owner) out.project_id = owner.id;
+  if (!atLeastTier(ctx.state, 'premium', owner)) {
     for (const k of ['commit_committer_check', 'commit_committer_name_check', 'reject_unsigned_commits', 'reject_non_dco_commits']) delete out[k];
   }
   return out;
@@ -87,7 +87,7 @@ function projectFor(ctx: SimContext, ref: string): SimProject {
 function groupFor(ctx: SimContext, ref: string): SimGroup {
   const group = requireGroup(ctx, ref);
   // check_group_push_rule_access!: not_found! unless can?(:change_push_rules) (Maintainer+, licensed).
-  if (!atLeastTier(ctx.state, 'premium') || groupRole(ctx.state, ctx.user, group) < Role.Maintainer) throw errors.recordNotFound();
+  if (!atLeastTier(ctx.state, 'premium', group) || groupRole(ctx.state, ctx.user, group) < Role.Maintainer) throw errors.recordNotFound();
   return group;
 }
 
@@ -102,7 +102,7 @@ export const routes: Route[] = [
     minTier: 'premium',
     handler: (req, ctx) => {
       const p = projectFor(ctx, req.params.id);
-      return { status: 200, body: p.push_rule ? present(ctx, p.push_rule, p.id) : null };
+      return { status: 200, body: p.push_rule ? present(ctx, p.push_rule, p) : null };
     },
   },
   {
@@ -116,7 +116,7 @@ export const routes: Route[] = [
       const changes = changesOf(req);
       p.push_rule = emptyPushRule(nextId(ctx.state), ctx.now().toISOString());
       apply(ctx, p.push_rule, changes, projectEntityRef(p));
-      return { status: 201, body: present(ctx, p.push_rule, p.id) };
+      return { status: 201, body: present(ctx, p.push_rule, p) };
     },
   },
   {
@@ -128,7 +128,7 @@ export const routes: Route[] = [
       const p = projectFor(ctx, req.params.id);
       if (!p.push_rule) throw errors.notFound('Push rule');
       apply(ctx, p.push_rule, changesOf(req), projectEntityRef(p));
-      return { status: 200, body: present(ctx, p.push_rule, p.id) };
+      return { status: 200, body: present(ctx, p.push_rule, p) };
     },
   },
   {
@@ -138,7 +138,7 @@ export const routes: Route[] = [
     handler: (req, ctx) => {
       const g = groupFor(ctx, req.params.id);
       if (!g.push_rule) throw errors.recordNotFound();
-      return { status: 200, body: present(ctx, g.push_rule) };
+      return { status: 200, body: present(ctx, g.push_rule, g) };
     },
   },
   {
@@ -151,7 +151,7 @@ export const routes: Route[] = [
       const changes = changesOf(req);
       g.push_rule = emptyPushRule(nextId(ctx.state), ctx.now().toISOString());
       apply(ctx, g.push_rule, changes, groupEntityRef(g));
-      return { status: 201, body: present(ctx, g.push_rule) };
+      return { status: 201, body: present(ctx, g.push_rule, g) };
     },
   },
   {
@@ -162,7 +162,7 @@ export const routes: Route[] = [
       const g = groupFor(ctx, req.params.id);
       if (!g.push_rule) throw errors.notFound('Push rule');
       apply(ctx, g.push_rule, changesOf(req), groupEntityRef(g));
-      return { status: 200, body: present(ctx, g.push_rule) };
+      return { status: 200, body: present(ctx, g.push_rule, g) };
     },
   },
 ];
