@@ -2,7 +2,7 @@
 // the reading through detections/collect.ts.
 import type { GitlabClient } from '../gitlab/client';
 import type { GlAuditEvent } from '../gitlab/types';
-import type { Baseline } from '../checks/baseline/types';
+import type { Baseline } from '../model/baseline';
 import { evaluateEvent, levelRank, RULE_STEP_BUDGET, type CompiledRule, type RuleLoadProblem, type SigmaLevel } from './engine';
 import { INSTANCE_SCOPE, planScopes, readAllScopes, readScopeEvents, resolveAuthors } from './collect';
 import { scopeLabel, type DetectError, type DetectMatch, type DetectResult } from './model';

@@ -4,15 +4,15 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isMap, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
-import { MAX_ALIAS_COUNT, toJsBounded, YamlAliasError } from '../yaml-aliases';
+import { MAX_ALIAS_COUNT, toJsBounded, YamlAliasError } from '../../lib/yaml-aliases';
 import { z } from 'zod';
 import { AREAS, areaParams, type AllParams, type Area } from '../../policies/params';
 import { RULE_IDS, type RuleId } from '../../policies/rule-ids';
-import { matchesPath, selfAndAncestors } from '../globs';
+import { matchesPath, selfAndAncestors } from '../../lib/globs';
 import { BaselineError, makeIssue, type BaselineIssue } from './errors';
 import { baselineSchema, isOn, profileSchema, waiverSchema, type BaselineInput, type ProfileInput } from './schema';
 import { closest } from './suggest';
-import type { Baseline, LoadOptions, ProfileName, Waiver } from './types';
+import type { Baseline, LoadOptions, ProfileName, Waiver } from '../../model/baseline';
 import { isWaiverExpired } from './waivers';
 
 type Path = (string | number)[];

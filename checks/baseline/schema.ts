@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { TIERS } from '../../gitlab/types';
 import { AREAS, areaParams, type Area } from '../../policies/params';
 import { RULE_IDS, isRuleId } from '../../policies/rule-ids';
-import { globProblem, isGlob, matchesRuleId } from '../globs';
+import { globProblem, isGlob, matchesRuleId } from '../../lib/globs';
 import { closest } from './suggest';
 
 export const PROFILE_NAMES = ['baseline', 'hardened'] as const;

@@ -3,7 +3,7 @@
 import { Command, Option } from 'commander';
 import { BaselineError, type BaselineIssue } from '../baseline/errors';
 import { loadBaseline } from '../baseline/load';
-import type { Baseline } from '../baseline/types';
+import type { Baseline } from '../../model/baseline';
 import { compareBaselines, GATE_FORMATS, renderGate, type GateFormat, type GateResult } from '../gate';
 import { ExitCode, type ExitCodeValue } from '../../model/result';
 import type { CliIO } from './io';

@@ -22,7 +22,7 @@ import { registerInit } from './init';
 import { registerRules } from './rules';
 import { registerWatch } from './watch';
 import { processIO, UsageError, type CliIO } from './io';
-import { terminalSafe } from '../safe-text';
+import { terminalSafe } from '../../lib/safe-text';
 
 export const VERSION: string = require('../../package.json').version;
 

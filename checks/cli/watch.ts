@@ -15,7 +15,7 @@ import { connect, requireToken, ALLOW_HTTP_HELP } from './connect';
 import { requireApiScope } from './revert';
 import { positiveInt, repeatable } from './args';
 import { UsageError, type CliIO } from './io';
-import { jsonSafe, terminalSafe } from '../safe-text';
+import { jsonSafe, terminalSafe } from '../../lib/safe-text';
 
 export interface WatchOptions {
   listen: string;

@@ -24,9 +24,6 @@ export interface ReportContext {
   describeFix?: (finding: Finding) => string;
 }
 
-export const TOOL_NAME = 'gitlab-posture';
-export const INFORMATION_URI = 'https://gitlab.com/gitlab-posture/gitlab-posture';
-
 const SEVERITY_RANK: Record<Severity, number> = { critical: 0, high: 1, medium: 2, low: 3 };
 export const SEVERITIES_DESC: readonly Severity[] = ['critical', 'high', 'medium', 'low'];
 
@@ -65,7 +62,7 @@ export function compareErrors(a: TargetErrorEntry, b: TargetErrorEntry): number 
 export const sorted = <T>(items: readonly T[], by: (a: T, b: T) => number): T[] => [...items].sort(by);
 
 // Text from GitLab (hook URLs, variable keys, messages quoting them) goes through the one sanitizer.
-export { terminalSafe, oneLine } from '../safe-text';
+export { terminalSafe, oneLine } from '../../lib/safe-text';
 
 /** A value as one short line: strings bare, everything else as JSON. */
 export function formatValue(value: unknown, max = 80): string {

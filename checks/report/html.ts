@@ -2,9 +2,10 @@
 // and JS only, pinned by a Content-Security-Policy with their hashes, so even a value that slipped past
 // escaping could not run or load anything. Every interpolated value goes through `esc` (a hook URL can hold
 // `<script>`). Rows carry data-severity / data-area for the filters (and tests).
-import { htmlSafe } from '../safe-text';
+import { htmlSafe } from '../../lib/safe-text';
 import { createHash } from 'node:crypto';
 import type { CheckResult, Finding } from '../../model/result';
+import { TOOL_NAME } from '../../model/tool';
 import {
   compareBySeverity,
   compareErrors,
@@ -17,7 +18,6 @@ import {
   plural,
   SEVERITIES_DESC,
   sorted,
-  TOOL_NAME,
   unreadableTargets,
   type ReportContext,
   type RuleMeta,

@@ -1,7 +1,7 @@
 // `--format markdown`: an MR comment or CI job summary. Errors come first (an unread target means the result
 // cannot be trusted), then unwaived findings by severity, then waived/skipped collapsed in <details>.
 import type { CheckResult, Finding } from '../../model/result';
-import { markdownSafe } from '../safe-text';
+import { markdownSafe } from '../../lib/safe-text';
 import {
   compareBySeverity,
   compareErrors,
@@ -17,7 +17,7 @@ import {
   type ReportContext,
 } from './common';
 
-/** A table cell or list item: the one Markdown sanitizer (checks/safe-text.ts). */
+/** A table cell or list item: the one Markdown sanitizer (lib/safe-text.ts). */
 export const mdCell = markdownSafe;
 
 const code = (text: string): string => (text === '' ? '' : `<code>${mdCell(text, true)}</code>`);

@@ -1,6 +1,6 @@
 // Plan and outcome as text for the terminal: target, setting, actual -> expected, method path. No decisions here.
 import type { Finding } from '../../model/result';
-import { oneLine } from '../safe-text';
+import { oneLine } from '../../lib/safe-text';
 import type { Change } from '../../policies/rule';
 import type { Plan } from './plan';
 import type { StepResult } from './apply';

@@ -11,7 +11,7 @@ import type { Rule } from '../../policies/rule';
 import { readsNeeded, runRule, type TargetState } from '../../policies/run';
 import type { AllParams, Area } from '../../policies/params';
 import { fetchGroupRead, fetchInstanceRead, fetchProjectRead } from '../collect/reads';
-import { valueOf } from '../collect/read';
+import { valueOf } from '../../gitlab/read';
 import { contextOf } from '../evaluate';
 
 export interface Verification {

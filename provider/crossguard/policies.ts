@@ -7,7 +7,7 @@
 // the baseline value where that value is unambiguous.
 import type { ReportViolation, ResourceValidationArgs, ResourceValidationPolicy } from '@pulumi/policy';
 import { loadBaseline, loadProfile } from '../../checks/baseline/load';
-import type { Baseline } from '../../checks/baseline/types';
+import type { Baseline } from '../../model/baseline';
 import { findWaiver } from '../../checks/baseline/waivers';
 import { areaParams, type Area } from '../../policies/params';
 import { isRuleId } from '../../policies/rule-ids';
@@ -84,6 +84,7 @@ export function liveFromInputs<T extends ResourceType>(type: T, i: Record<string
             allow_force_push: false,
           },
         },
+        ancestors: [],
       } as never;
     case 'ProjectSecurity':
       return {
@@ -116,6 +117,37 @@ export function liveFromInputs<T extends ResourceType>(type: T, i: Record<string
       return { owner, hook: { id: 0, url: typeof i.url === 'string' ? i.url : 'https://declared.invalid/', enable_ssl_verification: i.enable_ssl_verification ?? true, created_at: '' } } as never;
     case 'VariableProtection':
       return { owner, variable: { key: i.key, masked: i.masked ?? true, protected: i.protected ?? true, environment_scope: i.environment_scope ?? '*', variable_type: 'env_var', raw: false } } as never;
+    case 'DeployKey':
+      return { owner: { kind: 'project', path: i.project ?? '(unknown)', id: 0 }, key: { id: typeof i.key_id === 'number' ? i.key_id : 0, title: 'declared', can_push: i.can_push ?? false } } as never;
+    case 'InstanceSettings':
+      return {
+        settings: {
+          require_two_factor_authentication: i.require_two_factor_authentication ?? true,
+          two_factor_grace_period: i.two_factor_grace_period ?? 0,
+          max_number_of_repository_downloads: i.max_number_of_repository_downloads ?? 1,
+          max_number_of_repository_downloads_within_time_period: i.max_number_of_repository_downloads_within_time_period ?? 1,
+          auto_ban_user_on_excessive_projects_download: i.auto_ban_user_on_excessive_projects_download ?? true,
+          // A declared signup_enabled is judged alone: no approval or allowed domains stand in for it.
+          signup_enabled: i.signup_enabled ?? false,
+          require_admin_approval_after_user_signup: false,
+          domain_allowlist: [],
+          email_confirmation_setting: i.email_confirmation_setting ?? 'hard',
+          password_authentication_enabled_for_git: i.password_authentication_enabled_for_git ?? false,
+          throttle_authenticated_api_enabled: i.throttle_authenticated_api_enabled ?? true,
+          throttle_authenticated_web_enabled: i.throttle_authenticated_web_enabled ?? true,
+          throttle_unauthenticated_api_enabled: i.throttle_unauthenticated_api_enabled ?? true,
+          throttle_unauthenticated_web_enabled: i.throttle_unauthenticated_web_enabled ?? true,
+          default_branch_protection_defaults: i.default_branch_protection_defaults ?? { allowed_to_push: [{ access_level: 0 }], allowed_to_merge: [{ access_level: 0 }], allow_force_push: false },
+          restricted_visibility_levels: i.restricted_visibility_levels ?? ['public'],
+          default_project_visibility: i.default_project_visibility ?? 'private',
+          default_group_visibility: i.default_group_visibility ?? 'private',
+          allow_local_requests_from_web_hooks_and_services: i.allow_local_requests_from_web_hooks_and_services ?? false,
+          allow_local_requests_from_system_hooks: i.allow_local_requests_from_system_hooks ?? false,
+          max_personal_access_token_lifetime: i.max_personal_access_token_lifetime ?? 1,
+          admin_mode: i.admin_mode ?? true,
+          allow_runner_registration_token: i.allow_runner_registration_token ?? false,
+        },
+      } as never;
     case 'PushRule': {
       const k = (key: string) => i[key] ?? true;
       const rule = { id: 0, deny_delete_tag: false, reject_unsigned_commits: k('reject_unsigned_commits'), prevent_secrets: k('prevent_secrets'), member_check: k('member_check'), commit_committer_check: k('commit_committer_check') };
@@ -133,6 +165,8 @@ const INPUT_OF: Record<string, string> = {
   'default_branch_protection_defaults.allowed_to_push': 'default_branch_protection_defaults',
   'default_branch_protection_defaults.allowed_to_merge': 'default_branch_protection_defaults',
   'default_branch_protection_defaults.allow_force_push': 'default_branch_protection_defaults',
+  // The unauthenticated web limit's column (policies/instance.ts reads either name).
+  throttle_unauthenticated_enabled: 'throttle_unauthenticated_web_enabled',
 };
 
 function inputField(type: ResourceType, d: Drift): string | undefined {
@@ -155,7 +189,8 @@ export function violationsOf(ruleId: string, resourceType: string, props: Record
   const owner = typeof props.project === 'string' ? props.project : typeof props.group === 'string' ? props.group : undefined;
   if (baseline && owner !== undefined && findWaiver(baseline.waivers, ruleId, owner, now.toISOString())) return [];
   // The baseline's gitlab.tier gates like check does; without it the program's own tier gate has decided.
-  const ctx: RunContext = { isAdmin: false, now: now.toISOString(), ...(baseline?.gitlab.tier ? { tier: baseline.gitlab.tier } : {}) };
+  // Declared inputs need no token to judge: instance rules (administrator-only against GitLab) apply here too.
+  const ctx: RunContext = { isAdmin: true, now: now.toISOString(), ...(baseline?.gitlab.tier ? { tier: baseline.gitlab.tier } : {}) };
   for (const type of RESOURCE_TYPES) {
     if (typeToken(type) !== resourceType) continue;
     for (const guard of GUARDS[type] as RuleGuard[]) {

@@ -1,5 +1,5 @@
 // The undo plan shows the values it restores (issue 15, item 10): per step, each touched field as
-// `now -> restored`, values from GitLab and the journal sanitized (checks/safe-text.ts) and cut for the terminal.
+// `now -> restored`, values from GitLab and the journal sanitized (lib/safe-text.ts) and cut for the terminal.
 import { rmSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startSim, type RunningSim } from '../../sim/server';
