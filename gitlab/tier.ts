@@ -130,6 +130,8 @@ export async function detectGitlab(client: GitlabClient, opts: DetectOptions = {
   // than any target was judged at); each target's own tier is in `namespaces`.
   const lowest = known.reduce<NamespaceTier | undefined>((low, n) => (low === undefined || TIER_RANK[n.tier] < TIER_RANK[low.tier] ? n : low), undefined);
   if (Object.keys(namespaces).length === 0) return info('free', 'build');
+  // One tier for all (self-managed: the licence seen through each group): the run's tier says it all.
+  if (known.length === Object.keys(namespaces).length && known.every((n) => n.tier === lowest!.tier)) return info(lowest!.tier, lowest!.tierSource);
   return info(lowest?.tier ?? 'free', lowest?.tierSource ?? 'build', namespaces);
 }
 
