@@ -174,6 +174,12 @@ function inputField(type: ResourceType, d: Drift): string | undefined {
   return fieldsOf(type, d).includes(field) || (GUARDS[type] as RuleGuard[]).some((g) => (g.fields as string[]).includes(field)) ? field : undefined;
 }
 
+/** Inputs whose declared value is not the value the rule's fix writes (the fix writes `private`; the input is the most open allowed). */
+const REMEDIATED_INPUT: Record<string, unknown> = {
+  'InstanceSettings.default_project_visibility': 'internal',
+  'InstanceSettings.default_group_visibility': 'internal',
+};
+
 interface Match {
   type: ResourceType;
   guard: RuleGuard;
@@ -259,7 +265,8 @@ function policyFor(ruleId: string): ResourceValidationPolicy {
       const props = { ...args.props };
       for (const d of drifts) {
         const field = inputField(type, d);
-        const v = d.finding.expected;
+        // The input's own value where it differs from what the fix writes (InstanceSettings declares the most open default).
+        const v = REMEDIATED_INPUT[`${type}.${field}`] ?? d.finding.expected;
         // Only a scalar input takes a scalar baseline value (never a hash such as default_branch_protection_defaults).
         if (!field || !['boolean', 'number', 'string'].includes(typeof v) || (typeof props[field] === 'object' && props[field] !== null)) return undefined;
         props[field] = v;

@@ -132,6 +132,17 @@ describe('CrossGuard policies', () => {
     expect(byName('projects.forking').remediateResource!(args('ProjectSecurity', { ...P, forking_access_level: 'enabled' }))).toEqual({ ...P, forking_access_level: 'private' });
   });
 
+  it('remediates InstanceSettings to values its check accepts', () => {
+    // The fix writes `private`; the input is the most open default allowed, `internal`.
+    expect(byName('instance.default-visibility').remediateResource!(args('InstanceSettings', { default_project_visibility: 'public', default_group_visibility: 'internal' }))).toEqual({
+      default_project_visibility: 'internal',
+      default_group_visibility: 'internal',
+    });
+    expect(byName('instance.admin-mode').remediateResource!(args('InstanceSettings', { admin_mode: false }))).toEqual({ admin_mode: true });
+    // An array input is never remediated with a scalar.
+    expect(byName('instance.restricted-public').remediateResource!(args('InstanceSettings', { restricted_visibility_levels: ['internal'] }))).toBeUndefined();
+  });
+
   it('gives the whole message for the incident hallmark (force push)', () => {
     expect(validate(byName('protected-branches.force-push'), args('ProtectedBranch', { ...B, allow_force_push: true }))).toEqual([
       '[protected-branches.force-push] Force push is allowed on protected branch main: this weakens the baseline ' +
