@@ -67,7 +67,7 @@ export const groupsProjectCreation = defineRule({
   evaluate: (s, params) => {
     if (s.kind !== 'group') return [];
     const level = s.group.project_creation_level;
-    if (level === undefined || PROJECT_CREATION_RANK[level] === undefined) return { skip: `project_creation_level ${String(level)} not understood` };
+    if (level == null || PROJECT_CREATION_RANK[level] === undefined) return { skip: `project_creation_level ${String(level)} not understood` };
     if (PROJECT_CREATION_RANK[level]! <= PROJECT_CREATION_RANK[params.max_project_creation_level]!) return [];
     return [
       {
@@ -99,7 +99,7 @@ export const groupsSubgroupCreation = defineRule({
   evaluate: (s, params) => {
     if (s.kind !== 'group') return [];
     const level = s.group.subgroup_creation_level;
-    if (level === undefined || SUBGROUP_CREATION_RANK[level] === undefined) return { skip: `subgroup_creation_level ${String(level)} not understood` };
+    if (level == null || SUBGROUP_CREATION_RANK[level] === undefined) return { skip: `subgroup_creation_level ${String(level)} not understood` };
     if (SUBGROUP_CREATION_RANK[level]! <= SUBGROUP_CREATION_RANK[params.max_subgroup_creation_level]!) return [];
     return [
       {
