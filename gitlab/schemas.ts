@@ -233,7 +233,9 @@ export function shapeProblem(schema: z.ZodType, value: unknown, at = ''): string
   const issue = parsed.error.issues[0]!;
   const path = joinPath(at, issue.path);
   const got = valueAt(value, issue.path);
-  const what = got === undefined ? 'missing' : `got ${JSON.stringify(got)?.slice(0, 60)}`;
+  // Objects and arrays are described, not printed: they can hold a hook URL or other text that is not ours to echo.
+  const what =
+    got === undefined ? 'missing' : got !== null && typeof got === 'object' ? `got ${Array.isArray(got) ? 'an array' : 'an object'}` : `got ${JSON.stringify(got)?.slice(0, 60)}`;
   const expected =
     issue.code === 'invalid_value' ? `expected one of ${issue.values.map((v) => String(v)).join(' | ')}` : issue.code === 'invalid_type' ? `expected ${issue.expected}` : issue.message;
   return `${path || '(top level)'}: ${expected}, ${what}`;
@@ -252,6 +254,30 @@ function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {
     cur = (cur as Record<PropertyKey, unknown>)[key];
   }
   return cur;
+}
+
+/**
+ * The entity GitLab answers a single-object GET with, by path (the reads revert and undo make before and after a
+ * write: gitlab-posture's own writes only touch these). Undefined for a path we have no schema for.
+ */
+export function schemaForPath(path: string): z.ZodType | undefined {
+  const bare = path.split('?')[0]!;
+  const rules: [RegExp, z.ZodType][] = [
+    [/^\/projects\/[^/]+$/, projectSchema],
+    [/^\/groups\/[^/]+$/, groupSchema],
+    [/^\/projects\/[^/]+\/protected_branches\/[^/]+$/, protectedBranchSchema],
+    [/^\/projects\/[^/]+\/approvals$/, projectApprovalsSchema],
+    [/^\/projects\/[^/]+\/approval_rules\/[^/]+$/, approvalRuleSchema],
+    [/^\/(projects|groups)\/[^/]+\/merge_request_approval_setting$/, mrApprovalSettingSchema],
+    [/^\/(projects|groups)\/[^/]+\/hooks\/[^/]+$/, hookSchema],
+    [/^\/(projects|groups)\/[^/]+\/variables\/[^/]+$/, variableSchema],
+    [/^\/projects\/[^/]+\/job_token_scope$/, jobTokenScopeSchema],
+    [/^\/(projects|groups)\/[^/]+\/push_rule$/, pushRuleSchema],
+    [/^\/(projects|groups)\/[^/]+\/members\/[^/]+$/, memberSchema],
+    [/^\/projects\/[^/]+\/deploy_keys\/[^/]+$/, deployKeySchema],
+    [/^\/application\/settings$/, applicationSettingsSchema],
+  ];
+  return rules.find(([re]) => re.test(bare))?.[1];
 }
 
 /** A GitLab answer that does not fit its schema, as the read error of its target (names the endpoint and field). */

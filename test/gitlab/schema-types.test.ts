@@ -11,6 +11,8 @@ import type * as T from '../../gitlab/types';
 import { targetRefSchema } from '../../model/snapshot-schema';
 import type { TargetRef } from '../../model/target';
 import type { GlGroupAncestor } from '../../model/snapshot';
+import { watchStateSchema, type WatchState } from '../../checks/watch/state';
+import * as J from '../../checks/revert/journal';
 
 /** Index signatures dropped (loose objects, GlHook's `*_events`, GlApplicationSettings' `[key: string]`), recursively. */
 type Plain<V> = V extends readonly (infer E)[]
@@ -56,6 +58,10 @@ agrees<Agrees<typeof S.applicationSettingsSchema, T.GlApplicationSettings>>();
 agrees<Agrees<typeof S.auditEventSchema, T.GlAuditEvent>>();
 agrees<Agrees<typeof S.groupAncestorSchema, GlGroupAncestor>>();
 agrees<Agrees<typeof targetRefSchema, TargetRef>>();
+agrees<Agrees<typeof watchStateSchema, WatchState>>();
+agrees<Agrees<typeof J.journalHeaderSchema, J.JournalHeader>>();
+agrees<Agrees<typeof J.journalEndSchema, J.JournalEnd>>();
+agrees<Agrees<typeof J.journalRecordSchema, J.JournalRecord>>();
 
 // The check can fail: a type that trusts a key the schema lets through absent, or that the schema does not know.
 // @ts-expect-error two_factor_grace_period optional in the type, required by the schema
