@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadBaseline } from '../checks/baseline/load';
-import type { Baseline } from '../checks/baseline/types';
+import type { Baseline } from '../model/baseline';
 import { activeRules } from '../checks/evaluate';
 import { CATALOG } from '../policies/catalog';
 import type { Rule } from '../policies/rule';

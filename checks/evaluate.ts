@@ -3,9 +3,9 @@
 // failed becomes an error on its target and the rules that needed it are never evaluated there: an unreadable
 // target is never reported as compliant.
 import { sortResultLists } from './result-order';
-import type { Baseline } from './baseline/types';
+import type { Baseline } from '../model/baseline';
 import { findWaiver, isWaiverExpired } from './baseline/waivers';
-import { matchesRuleId } from './globs';
+import { matchesRuleId } from '../lib/globs';
 import type { CheckResult, Finding, SkippedEntry, TargetErrorEntry } from '../model/result';
 import type { GroupState, InstanceState, ProjectState, Snapshot } from '../model/snapshot';
 import type { TargetKind, TargetRef } from '../model/target';

@@ -1,4 +1,4 @@
-// The exit code a CI gate can trust (DESIGN.md, "Exit codes"): 2 when anything could not be read (it wins
+// The exit code a CI gate can trust (README, "Exit codes"): 2 when anything could not be read (it wins
 // over findings: a partial run is never "just findings"), 1 for an unwaived finding at or above --fail-on.
 import { ExitCode, type CheckResult, type ExitCodeValue } from '../model/result';
 import { SEVERITIES, type Severity } from '../model/target';

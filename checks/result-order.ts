@@ -1,6 +1,6 @@
 // The one order of a check result (findings, skipped, errors, evaluated pairs): by target path, then rule and
 // object. The evaluator and `merge` both sort with it, so a merged sharded run equals a single run byte for byte.
-import { compareText } from './baseline/targets';
+import { compareText } from '../gitlab/targets';
 import type { CheckResult } from '../model/result';
 import type { TargetRef } from '../model/target';
 

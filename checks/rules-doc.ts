@@ -4,7 +4,7 @@ import type { Tier } from '../gitlab/types';
 import type { Severity, TargetKind } from '../model/target';
 import { loadProfile } from './baseline/load';
 import { isOn, PROFILE_NAMES } from './baseline/schema';
-import type { ProfileName } from './baseline/types';
+import type { ProfileName } from '../model/baseline';
 import { CATALOG } from '../policies/catalog';
 import { areaParams, type Area } from '../policies/params';
 import { minTierFor, type Rule } from '../policies/rule';

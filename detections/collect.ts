@@ -6,9 +6,9 @@ import { listTopLevelGroups } from '../gitlab/groups';
 import { usernameCache } from '../gitlab/users';
 import { toReadError } from '../gitlab/errors';
 import type { GlAuditEvent } from '../gitlab/types';
-import { resolveTargets } from '../checks/collect';
-import { forEachPooled } from '../checks/collect/pool';
-import type { Baseline } from '../checks/baseline/types';
+import { resolveTargets } from '../gitlab/targets';
+import { forEachPooled } from '../lib/pool';
+import type { Baseline } from '../model/baseline';
 import type { EventScope } from './model';
 
 export const INSTANCE_SCOPE: EventScope = { kind: 'instance', id: 0, path: '(instance)' };
@@ -31,8 +31,7 @@ export async function planScopes(client: GitlabClient, baseline: Pick<Baseline, 
     const top = await listTopLevelGroups(client, { admin: isAdmin, minAccessLevel: 30 });
     targets = { targets: { groups: top.map((g) => g.full_path), projects: [], exclude: [] } };
   }
-  // resolveTargets reads only `targets` of the baseline.
-  const resolved = await resolveTargets(client, targets as Baseline);
+  const resolved = await resolveTargets(client, targets);
   const scopes: EventScope[] = [
     ...resolved.groups.map((g): EventScope => ({ kind: 'group', id: g.id, path: g.full_path })),
     ...resolved.projects.map((p): EventScope => ({ kind: 'project', id: p.id, path: p.path_with_namespace })),
@@ -51,7 +50,8 @@ export type ScopeRead = { scope: EventScope; ok: true; events: GlAuditEvent[] } 
 export const INSTANCE_WINDOW_MS = 30 * 24 * 3600 * 1000;
 
 /**
- * All events of one scope since `since`, newest first (keyset by id, desc: the only keyset order, §1.5). Instance
+ * All events of one scope since `since`, newest first (keyset by id, desc: the only keyset order; docs/gitlab-behaviour.md,
+ * Pagination, errors and authentication). Instance
  * events are read in windows of at most 30 days, newest window first, because GitLab caps one query at 30 days;
  * `created_after`/`created_before` are both inclusive, so an event on a boundary is kept once.
  */

@@ -2,7 +2,7 @@
 // the reading through detections/collect.ts.
 import type { GitlabClient } from '../gitlab/client';
 import type { GlAuditEvent } from '../gitlab/types';
-import type { Baseline } from '../checks/baseline/types';
+import type { Baseline } from '../model/baseline';
 import { evaluateEvent, levelRank, RULE_STEP_BUDGET, type CompiledRule, type RuleLoadProblem, type SigmaLevel } from './engine';
 import { INSTANCE_SCOPE, planScopes, readAllScopes, readScopeEvents, resolveAuthors } from './collect';
 import { scopeLabel, type DetectError, type DetectMatch, type DetectResult } from './model';
@@ -62,7 +62,7 @@ export function toMatch(m: RawMatch, authors: ReadonlyMap<number, string | null>
       entity_type: e.entity_type,
       entity_id: e.entity_id,
       entity_path: str(d.entity_path),
-      // DESIGN.md: the username; details.author_name only when the user is gone.
+      // The username; details.author_name (stored with the event) only when the user is gone.
       author: authors.get(e.author_id) ?? str(d.author_name),
       event_name: str(e.event_name) ?? str(d.event_name),
       created_at: e.created_at,
@@ -107,7 +107,7 @@ export interface RunDetectionOptions {
 export async function runDetection(client: GitlabClient, opts: RunDetectionOptions): Promise<DetectResult> {
   const errors: DetectError[] = [];
   const unreadable: string[] = [];
-  // Instance events need an admin token (docs/gitlab-behaviour.md, Audit events); a 403 there is listed, not fatal (DESIGN.md).
+  // Instance events need an admin token (docs/gitlab-behaviour.md, Audit events); a 403 there is listed, not fatal (README, "Commands").
   // The admin list holds every group and project event too, so once it is read the per-target lists
   // would only repeat it: one keyset listing instead of one per project.
   const instanceFirst = opts.isAdmin ? await readScopeEvents(client, INSTANCE_SCOPE, opts.since) : undefined;

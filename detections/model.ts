@@ -1,4 +1,4 @@
-// What `detect` reports (DESIGN.md "detect --format json"). Matches name the rule and the event; errors name
+// What `detect` reports (`detect --format json`: a contract, extend, never rename). Matches name the rule and the event; errors name
 // the scope that could not be read (or the rule file that could not be loaded).
 import type { SigmaLevel } from './engine';
 

@@ -237,7 +237,7 @@ export function errorFromResponse(
     });
   }
   if (status === 404) {
-    // `{"error":"404 Not Found"}` is an unknown route; `{"message":"404 … Not Found"}` a missing or invisible object (§1.4).
+    // `{"error":"404 Not Found"}` is an unknown route; `{"message":"404 … Not Found"}` a missing or invisible object (docs/gitlab-behaviour.md, Pagination, errors and authentication).
     const unknownRoute = errBody?.error === '404 Not Found' && errBody.message === undefined;
     return new NotFoundError({
       ...base,

@@ -27,6 +27,24 @@ export async function getGroup(client: GitlabClient, idOrPath: number | string):
   return trimGroup(await client.get<GlGroup>(`/groups/${enc(String(idOrPath))}`, { with_projects: false }));
 }
 
+/** GitLab caps nesting at 20 levels (Namespace::NUMBER_OF_ANCESTORS_ALLOWED). */
+const MAX_ANCESTORS = 20;
+
+/**
+ * A group's ancestors, closest first, read by walking parent_id (GET /groups/:id?with_projects=false, once each;
+ * REST has no ancestors endpoint). GitLab enforces 2FA on a member when the group or any ancestor requires it
+ * (User#expanded_groups_requiring_two_factor_authentication), so 2FA is judged with these. A failed read throws.
+ */
+export async function listAncestors(client: GitlabClient, group: Pick<GlGroup, 'parent_id'>): Promise<GlGroup[]> {
+  const out: GlGroup[] = [];
+  for (let id = group.parent_id ?? null; id !== null && out.length < MAX_ANCESTORS; ) {
+    const g = await getGroup(client, id);
+    out.push(g);
+    id = g.parent_id ?? null;
+  }
+  return out;
+}
+
 /** GET /groups/:id/descendant_groups, page by page (every level below the group). */
 export async function* descendantGroupPages(client: GitlabClient, id: number): AsyncGenerator<GlGroup[]> {
   for await (const page of client.pages<GlGroup>(`/groups/${id}/descendant_groups`, { per_page: 100 })) yield page.map(trimGroup);

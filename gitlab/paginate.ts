@@ -7,7 +7,7 @@ import type { ApiResponse, Query, RequestInit } from './requester';
 export type RequestFn = <T>(method: string, path: string, init?: RequestInit) => Promise<ApiResponse<T>>;
 
 export interface PageOptions {
-  /** Keyset pagination: `true` = order_by id, sort asc. Only for endpoints that support it (§1.5). */
+  /** Keyset pagination: `true` = order_by id, sort asc. Only for endpoints that support it (docs/gitlab-behaviour.md, Pagination, errors and authentication). */
   keyset?: boolean | { orderBy?: string; sort?: 'asc' | 'desc' };
   /** Pages fetched ahead concurrently when the first page gives `x-total-pages` (default 6; 1 = sequential). */
   readAhead?: number;
@@ -17,7 +17,7 @@ export interface PageOptions {
   maxPages?: number;
 }
 
-/** Endpoints whose offset lists may hit the 405 cap and which accept keyset ordered by id (§1.5). */
+/** Endpoints whose offset lists may hit the 405 cap and which accept keyset ordered by id (docs/gitlab-behaviour.md, Pagination, errors and authentication). */
 const KEYSET_BY_ID = /^\/projects$/;
 
 /** `Link: <url>; rel="next", …` -> the next URL's query, or undefined. */

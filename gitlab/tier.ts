@@ -62,7 +62,7 @@ export async function detectGitlab(client: GitlabClient, opts: DetectOptions = {
   }
   const isEE = enterprise ?? /-ee\b/.test(version);
 
-  // GET /application/settings doubles as the "is admin" probe: 403 = not admin (§2).
+  // GET /application/settings doubles as the "is admin" probe: 403 = not admin (docs/gitlab-behaviour.md, Tier detection and packaging).
   let isAdmin = false;
   try {
     await client.get('/application/settings');

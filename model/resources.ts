@@ -1,4 +1,4 @@
-// Inputs and outputs of the Pulumi dynamic resources (DESIGN.md, "Pulumi resource types"). Inputs use GitLab's
+// Inputs and outputs of the Pulumi dynamic resources (docs/pulumi.md, "Resources"). Inputs use GitLab's
 // field names and declare only the hardened settings a baseline names: a field left out is not managed, so the
 // resource never touches it. Outputs are the live values read from GitLab (plus the ids that locate the object),
 // never the GitLab token and never a CI variable's value. Types only: this file is loaded by the program, the

@@ -1,5 +1,5 @@
-// What a check produces: findings, skips, errors and the summary (DESIGN.md, "--format json": extend, never
-// rename), and the exit codes every command uses.
+// What a check produces: findings, skips, errors and the summary (the `--format json` report: a contract,
+// extend, never rename), and the exit codes every command uses.
 import type { Tier } from '../gitlab/types';
 import type { Severity, TargetRef } from './target';
 
@@ -63,7 +63,7 @@ export interface Summary {
   complete: boolean;
 }
 
-/** The check report (DESIGN.md JSON shape). */
+/** The check report (the `--format json` shape). */
 export interface CheckResult {
   schemaVersion: 1;
   gitlab: { url: string; version: string; tier: Tier };
@@ -82,6 +82,6 @@ export interface CheckResult {
   shard?: { index: number; total: number };
 }
 
-/** CLI exit codes, every command (DESIGN.md): 2 wins over 1. */
+/** CLI exit codes, every command (README, "Exit codes"): 2 wins over 1. */
 export const ExitCode = { Ok: 0, Findings: 1, Incomplete: 2 } as const;
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];

@@ -1,5 +1,5 @@
 // What the collector fills and the evaluator reads: one state per target, each read ok or an error on its target.
-// Saved with --save-snapshot; shapes of the JSON report are a contract (DESIGN.md): extend, never rename.
+// Saved with --save-snapshot; shapes of the JSON report are a contract: extend, never rename.
 import type {
   GlAdminUser,
   GlApplicationSettings,

@@ -37,3 +37,12 @@ export interface ReadError {
  */
 export type Read<T> = { ok: true; value: T } | { ok: false; error: ReadError };
 
+export const INSTANCE_TARGET: TargetRef = { kind: 'instance', path: '(instance)', id: 0 };
+
+export function groupRef(g: { id: number; full_path: string }): TargetRef {
+  return { kind: 'group', path: g.full_path, id: g.id };
+}
+
+export function projectRef(p: { id: number; path_with_namespace: string }): TargetRef {
+  return { kind: 'project', path: p.path_with_namespace, id: p.id };
+}

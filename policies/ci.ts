@@ -1,4 +1,5 @@
-// CI/CD: job token scope (docs/gitlab-behaviour.md, CI/CD), public job logs (§3.3) and secret-looking variables (§3.8).
+// CI/CD: job token scope, public job logs and secret-looking variables (docs/gitlab-behaviour.md, CI/CD and
+// Visibility).
 // Variable values are never read into the snapshot nor written by a fix: only the masked/protected flags.
 import type { GlVariable } from '../gitlab/types';
 import type { Finding } from '../model/result';
@@ -43,7 +44,7 @@ export const jobTokenScope = defineRule({
       },
     ];
   },
-  // PATCH {enabled} sets the inbound limit and answers 204 (§3.9).
+  // PATCH {enabled} sets the inbound limit and answers 204 (docs/gitlab-behaviour.md, CI/CD).
   fix: (f) => ({ method: 'PATCH', path: `/projects/${f.target.id}/job_token_scope`, body: { enabled: true } }),
 });
 
@@ -114,7 +115,7 @@ function judgeVariable(v: GlVariable, params: AreaParams<'ci'>, owner: string): 
 function variablePath(f: Finding): string {
   const scope = String(f.fixData?.environment_scope);
   const kind = f.target.kind === 'group' ? 'groups' : 'projects';
-  // The same key may exist once per environment: the filter picks the one judged (§3.8).
+  // The same key may exist once per environment: the filter picks the one judged (docs/gitlab-behaviour.md, CI/CD).
   return `/${kind}/${f.target.id}/variables/${encodeURIComponent(f.object ?? '')}?filter[environment_scope]=${encodeURIComponent(scope)}`;
 }
 

@@ -2,20 +2,72 @@
 // (lib/api/entities/group.rb; prevent_forking_outside_group: ee/lib/ee/api/entities/group_detail.rb).
 // Group-level resource access token creation and runner registration are not in the REST group entity, so they
 // have no rule here (docs/rules.md, "Not covered").
-import type { GlBranchProtectionDefaults } from '../gitlab/types';
-import { defineRule, type FindingDraft } from './rule';
+import type { GlBranchProtectionDefaults, Tier } from '../gitlab/types';
+import { defineRule, type FindingDraft, type GroupSubject, type Rule, type RuleOutcome } from './rule';
 import type { AreaParams } from './params';
 import { SCENARIOS } from './scenarios';
+
+type Params = AreaParams<'groups'>;
 
 /** The area's other parameters when a resource declares one of them (the guarded rule reads only its own). */
 const GROUP_DEFAULTS = { max_project_creation_level: 'developer', max_subgroup_creation_level: 'maintainer', default_branch_push_access_level: 0, default_branch_merge_access_level: 0 };
 
-const PROJECT_CREATION_RANK: Record<string, number> = { noone: 0, administrator: 1, owner: 2, maintainer: 3, developer: 4 };
-const SUBGROUP_CREATION_RANK: Record<string, number> = { owner: 0, maintainer: 1 };
+/** What a group-settings rule declares itself; groupRule adds the group scope, the GET /groups/:id read and the PUT. */
+type GroupRuleSpec<Id extends string> = Omit<Rule<'groups'>, 'id' | 'area' | 'scope' | 'minTier' | 'needs' | 'evaluate' | 'fix'> & {
+  id: Id;
+  /** Default free. */
+  minTier?: Tier;
+  /** Called for group subjects only. */
+  evaluate: (s: GroupSubject, params: Params) => RuleOutcome;
+  /** The body of PUT /groups/:id that brings the group back to the baseline. */
+  write: (params: Params) => Record<string, unknown>;
+};
 
-export const groupsPreventForkingOutside = defineRule({
+function groupRule<const Id extends string>({ minTier = 'free', evaluate, write, ...spec }: GroupRuleSpec<Id>): Rule<'groups'> & { id: Id } {
+  return defineRule<'groups', Id>({
+    ...spec,
+    area: 'groups',
+    scope: ['group'],
+    minTier,
+    needs: { group: ['group'] },
+    evaluate: (s, params) => (s.kind === 'group' ? evaluate(s, params) : []),
+    fix: (f, params) => ({ method: 'PUT', path: `/groups/${f.target.id}`, body: write(params) }),
+  });
+}
+
+/**
+ * Who may create projects or subgroups: GitLab's level names ranked from closed to open (Gitlab::Access
+ * project_creation_string_values, subgroup_creation_string_values). A level more open than the baseline's is a
+ * finding; a name not in the ranking cannot be judged.
+ */
+function creationLevelRule<const Id extends string>({
+  key,
+  param,
+  rank,
+  message,
+  ...spec
+}: Omit<GroupRuleSpec<Id>, 'params' | 'guards' | 'evaluate' | 'write'> & {
+  key: 'project_creation_level' | 'subgroup_creation_level';
+  param: 'max_project_creation_level' | 'max_subgroup_creation_level';
+  rank: Record<string, number>;
+  message: (group: string, level: string, max: string) => string;
+}): Rule<'groups'> & { id: Id } {
+  return groupRule<Id>({
+    ...spec,
+    params: [param],
+    guards: { GroupSecurity: { fields: [key], declared: (i) => (i[key] ? { ...GROUP_DEFAULTS, [param]: i[key] } : null) } },
+    evaluate: (s, params) => {
+      const level = s.group[key];
+      if (level == null || rank[level] === undefined) return { skip: `${key} ${String(level)} not understood` };
+      if (rank[level]! <= rank[params[param]]!) return [];
+      return [{ setting: key, expected: params[param], actual: level, message: message(s.group.full_path, level, params[param]) }];
+    },
+    write: (params) => ({ [key]: params[param] }),
+  });
+}
+
+export const groupsPreventForkingOutside = groupRule({
   id: 'groups.prevent-forking-outside',
-  area: 'groups',
   title: 'Projects cannot be forked outside the group',
   description:
     'Forks to personal or other namespaces take code out of the group, its members, its audit events and its protections. The setting lives on the top-level group and covers every subgroup.',
@@ -23,12 +75,9 @@ export const groupsPreventForkingOutside = defineRule({
   params: [],
   audit: { unavailable: 'namespace setting changes are not matched to an event name yet' },
   guards: { GroupSecurity: { fields: ['prevent_forking_outside_group'], declared: (i) => (i.prevent_forking_outside_group === true ? {} : null) } },
-  scope: ['group'],
   minTier: 'premium',
   scenario: SCENARIOS.credentialExposure,
-  needs: { group: ['group'] },
   evaluate: (s) => {
-    if (s.kind !== 'group') return [];
     const v = s.group.prevent_forking_outside_group;
     // GroupDetail only (not the subgroup listing): subgroups inherit the top-level value, which the top-level
     // group's own finding reports.
@@ -45,79 +94,41 @@ export const groupsPreventForkingOutside = defineRule({
   },
   // Only the top-level group's Owner may change it (EE GroupPolicy change_prevent_group_forking); GitLab drops the
   // key silently otherwise, which revert's re-read reports.
-  fix: (f) => ({ method: 'PUT', path: `/groups/${f.target.id}`, body: { prevent_forking_outside_group: true } }),
+  write: () => ({ prevent_forking_outside_group: true }),
 });
 
-export const groupsProjectCreation = defineRule({
+export const groupsProjectCreation = creationLevelRule({
   id: 'groups.project-creation',
-  area: 'groups',
   title: 'Only trusted roles create projects',
   description:
     'Whoever may create projects in a group may create public ones, add their own webhooks and CI variables there, and move code out of review.',
   severity: 'low',
-  params: ['max_project_creation_level'],
   audit: { events: ['group_project_creation_level_updated'], match: 'entity' },
-  guards: {
-    GroupSecurity: { fields: ['project_creation_level'], declared: (i) => (i.project_creation_level ? { ...GROUP_DEFAULTS, max_project_creation_level: i.project_creation_level } : null) },
-  },
-  scope: ['group'],
-  minTier: 'free',
   scenario: SCENARIOS.misconfiguredSettings,
-  needs: { group: ['group'] },
-  evaluate: (s, params) => {
-    if (s.kind !== 'group') return [];
-    const level = s.group.project_creation_level;
-    if (level == null || PROJECT_CREATION_RANK[level] === undefined) return { skip: `project_creation_level ${String(level)} not understood` };
-    if (PROJECT_CREATION_RANK[level]! <= PROJECT_CREATION_RANK[params.max_project_creation_level]!) return [];
-    return [
-      {
-        setting: 'project_creation_level',
-        expected: params.max_project_creation_level,
-        actual: level,
-        message: `Group ${s.group.full_path} lets ${level} role and above create projects; the baseline allows ${params.max_project_creation_level} at most`,
-      },
-    ];
-  },
-  fix: (f, params) => ({ method: 'PUT', path: `/groups/${f.target.id}`, body: { project_creation_level: params.max_project_creation_level } }),
+  key: 'project_creation_level',
+  param: 'max_project_creation_level',
+  rank: { noone: 0, administrator: 1, owner: 2, maintainer: 3, developer: 4 },
+  message: (group, level, max) => `Group ${group} lets ${level} role and above create projects; the baseline allows ${max} at most`,
 });
 
-export const groupsSubgroupCreation = defineRule({
+export const groupsSubgroupCreation = creationLevelRule({
   id: 'groups.subgroup-creation',
-  area: 'groups',
   title: 'Only trusted roles create subgroups',
   description: 'A subgroup creator becomes its Owner and can loosen its settings, add members and invite other groups.',
   severity: 'low',
-  params: ['max_subgroup_creation_level'],
   audit: { unavailable: 'GitLab does not audit subgroup_creation_level under an event name of its own' },
-  guards: {
-    GroupSecurity: { fields: ['subgroup_creation_level'], declared: (i) => (i.subgroup_creation_level ? { ...GROUP_DEFAULTS, max_subgroup_creation_level: i.subgroup_creation_level } : null) },
-  },
-  scope: ['group'],
-  minTier: 'free',
   scenario: SCENARIOS.misconfiguredSettings,
-  needs: { group: ['group'] },
-  evaluate: (s, params) => {
-    if (s.kind !== 'group') return [];
-    const level = s.group.subgroup_creation_level;
-    if (level == null || SUBGROUP_CREATION_RANK[level] === undefined) return { skip: `subgroup_creation_level ${String(level)} not understood` };
-    if (SUBGROUP_CREATION_RANK[level]! <= SUBGROUP_CREATION_RANK[params.max_subgroup_creation_level]!) return [];
-    return [
-      {
-        setting: 'subgroup_creation_level',
-        expected: params.max_subgroup_creation_level,
-        actual: level,
-        message: `Group ${s.group.full_path} lets ${level}s create subgroups; the baseline allows ${params.max_subgroup_creation_level}s at most`,
-      },
-    ];
-  },
-  fix: (f, params) => ({ method: 'PUT', path: `/groups/${f.target.id}`, body: { subgroup_creation_level: params.max_subgroup_creation_level } }),
+  key: 'subgroup_creation_level',
+  param: 'max_subgroup_creation_level',
+  rank: { owner: 0, maintainer: 1 },
+  message: (group, level, max) => `Group ${group} lets ${level}s create subgroups; the baseline allows ${max}s at most`,
 });
 
 /**
  * default_branch_protection_defaults (group or instance) against the baseline: every push and merge level at or
  * above the params, no force push. An empty hash is GitLab's "not protected" (BranchProtection with no keys).
  */
-export function judgeBranchProtectionDefaults(d: GlBranchProtectionDefaults | undefined, params: AreaParams<'groups'>, where: string): FindingDraft[] {
+export function judgeBranchProtectionDefaults(d: GlBranchProtectionDefaults | undefined, params: Params, where: string): FindingDraft[] {
   const push = (d?.allowed_to_push ?? []).map((e) => e.access_level);
   const merge = (d?.allowed_to_merge ?? []).map((e) => e.access_level);
   const weak = (levels: number[], min: number) => levels.length === 0 || levels.some((l) => l !== 0 && l < min);
@@ -150,7 +161,7 @@ export function judgeBranchProtectionDefaults(d: GlBranchProtectionDefaults | un
 }
 
 /** The hash a fix writes: the baseline's levels, no force push, no initial push by developers. */
-export function branchProtectionDefaultsFor(params: AreaParams<'groups'>): GlBranchProtectionDefaults {
+export function branchProtectionDefaultsFor(params: Params): GlBranchProtectionDefaults {
   return {
     allowed_to_push: [{ access_level: params.default_branch_push_access_level }],
     allowed_to_merge: [{ access_level: params.default_branch_merge_access_level }],
@@ -159,9 +170,8 @@ export function branchProtectionDefaultsFor(params: AreaParams<'groups'>): GlBra
   };
 }
 
-export const groupsDefaultBranchProtection = defineRule({
+export const groupsDefaultBranchProtection = groupRule({
   id: 'groups.default-branch-protection',
-  area: 'groups',
   title: 'New projects start with a protected default branch',
   description:
     "The group's default branch protection is what every new project gets before anyone configures it; a weak default leaves new repositories open to direct and force pushes.",
@@ -180,17 +190,13 @@ export const groupsDefaultBranchProtection = defineRule({
       },
     },
   },
-  scope: ['group'],
-  minTier: 'free',
   scenario: SCENARIOS.misconfiguredSettings,
-  needs: { group: ['group'] },
   evaluate: (s, params) => {
-    if (s.kind !== 'group') return [];
     const d = s.group.default_branch_protection_defaults;
     if (d === undefined) return { skip: 'default_branch_protection_defaults not returned (GitLab before 17.0)' };
     return judgeBranchProtectionDefaults(d, params, `group ${s.group.full_path}`);
   },
-  fix: (f, params) => ({ method: 'PUT', path: `/groups/${f.target.id}`, body: { default_branch_protection_defaults: branchProtectionDefaultsFor(params) } }),
+  write: (params) => ({ default_branch_protection_defaults: branchProtectionDefaultsFor(params) }),
 });
 
 /** This file's rules, in catalog order (policies/catalog.ts gathers every area's list). */

@@ -1,7 +1,11 @@
 // Instance application settings (docs/gitlab-behaviour.md, Instance settings): administrator token only, self-managed and Dedicated.
-// Same semantics as the group rules of the area, with the instance's field names.
+// Same semantics as the group rules of the area, with the instance's field names. Every rule reads
+// GET /application/settings (app/helpers/application_settings_helper.rb visible_attributes;
+// lib/api/entities/application_setting.rb) and writes back with PUT /application/settings: `instanceRule` adds
+// what they all share, `flagRule` builds the rules that only want boolean keys at one value.
 import { applicationSetting } from './audit';
-import { defineRule, type FindingDraft, type InstanceSubject } from './rule';
+import { defineRule, type EvalContext, type FindingDraft, type InstanceRead, type InstanceSubject, type Rule, type RuleOutcome } from './rule';
+import type { Area, AreaParams } from './params';
 import { gitAbuseFixValue, judgeGitAbuse } from './git-abuse';
 import { branchProtectionDefaultsFor, judgeBranchProtectionDefaults } from './groups';
 import { SCENARIOS } from './scenarios';
@@ -9,34 +13,79 @@ import { monthsBefore } from './time';
 
 const SETTINGS_PATH = '/application/settings';
 
-export const instanceTwoFactorRequired = defineRule({
+type Settings = InstanceSubject['settings'];
+
+const put = (body: Record<string, unknown>) => ({ method: 'PUT' as const, path: SETTINGS_PATH, body });
+
+/** What an instance rule declares itself; instanceRule adds the instance scope, the admin token and the reads. */
+type InstanceRuleSpec<A extends Area, Id extends string> = Omit<Rule<A>, 'id' | 'scope' | 'requiresAdmin' | 'needs' | 'minTier' | 'evaluate'> & {
+  id: Id;
+  /** Default free: most application settings exist in every edition. */
+  minTier?: Rule<A>['minTier'];
+  /** Reads beyond the settings. */
+  needs?: InstanceRead[];
+  /** Called for instance subjects only (any other subject has nothing to report). */
+  evaluate: (s: InstanceSubject, params: AreaParams<A>, ctx: EvalContext) => RuleOutcome;
+};
+
+function instanceRule<A extends Area, const Id extends string>({ minTier = 'free', needs = ['settings'], evaluate, fix, ...spec }: InstanceRuleSpec<A, Id>): Rule<A> & { id: Id } {
+  return defineRule<A, Id>({
+    ...spec,
+    scope: ['instance'],
+    minTier,
+    requiresAdmin: true,
+    needs: { instance: needs },
+    evaluate: (s, params, ctx) => (s.kind === 'instance' ? evaluate(s, params, ctx) : []),
+    fix,
+  });
+}
+
+/** One boolean key of a flag rule and the finding's message when it is not the wanted value. */
+interface Flag {
+  key: keyof Settings & string;
+  message: string;
+  /** Where the value is read from when not the key alone. */
+  read?: (s: Settings) => unknown;
+}
+
+/**
+ * A rule over boolean keys that must all be `want`. An absent key (an older GitLab, a CE build) skips the rule: it
+ * cannot be judged. The fix writes `want` to the finding's key.
+ */
+function flagRule<A extends Area, const Id extends string>({
+  want,
+  flags,
+  ...spec
+}: Omit<InstanceRuleSpec<A, Id>, 'params' | 'audit' | 'evaluate' | 'fix'> & { want: boolean; flags: readonly Flag[] }): Rule<A> & { id: Id } {
+  return instanceRule<A, Id>({
+    ...spec,
+    params: [],
+    audit: applicationSetting('boolean'),
+    evaluate: ({ settings }) => {
+      const out: FindingDraft[] = [];
+      for (const { key, message, read } of flags) {
+        const v = read ? read(settings) : settings[key];
+        if (v === undefined) return { skip: `${key} not returned by GET /application/settings` };
+        if (v !== want) out.push({ setting: key, expected: want, actual: v, message });
+      }
+      return out;
+    },
+    fix: (f) => put({ [f.setting]: want }),
+  });
+}
+
+export const instanceTwoFactorRequired = flagRule({
   id: 'instance.two-factor-required',
   area: 'two-factor',
   title: 'The instance requires two-factor authentication',
   description: 'Instance-wide 2FA covers every user, including those outside the checked groups and administrators.',
   severity: 'critical',
-  params: [],
-  audit: applicationSetting('boolean'),
-  scope: ['instance'],
-  minTier: 'free',
   scenario: SCENARIOS.compromisedAccount,
-  requiresAdmin: true,
-  needs: { instance: ['settings'] },
-  evaluate: (s) => {
-    if (s.kind !== 'instance' || s.settings.require_two_factor_authentication) return [];
-    return [
-      {
-        setting: 'require_two_factor_authentication',
-        expected: true,
-        actual: s.settings.require_two_factor_authentication,
-        message: 'The instance does not require two-factor authentication',
-      },
-    ];
-  },
-  fix: () => ({ method: 'PUT', path: SETTINGS_PATH, body: { require_two_factor_authentication: true } }),
+  want: true,
+  flags: [{ key: 'require_two_factor_authentication', message: 'The instance does not require two-factor authentication' }],
 });
 
-export const instanceTwoFactorGracePeriod = defineRule({
+export const instanceTwoFactorGracePeriod = instanceRule({
   id: 'instance.two-factor-grace-period',
   area: 'two-factor',
   title: 'The instance two-factor grace period is short',
@@ -44,23 +93,19 @@ export const instanceTwoFactorGracePeriod = defineRule({
   severity: 'medium',
   params: ['max_grace_period'],
   audit: applicationSetting('integer'),
-  scope: ['instance'],
-  minTier: 'free',
   scenario: SCENARIOS.compromisedAccount,
-  requiresAdmin: true,
-  needs: { instance: ['settings'] },
-  evaluate: (s, params) => {
-    if (s.kind !== 'instance' || s.settings.two_factor_grace_period <= params.max_grace_period) return [];
-    return [
-      {
-        setting: 'two_factor_grace_period',
-        expected: params.max_grace_period,
-        actual: s.settings.two_factor_grace_period,
-        message: `The instance allows a two-factor grace period of ${s.settings.two_factor_grace_period} hours; the baseline allows at most ${params.max_grace_period}`,
-      },
-    ];
-  },
-  fix: (_f, params) => ({ method: 'PUT', path: SETTINGS_PATH, body: { two_factor_grace_period: params.max_grace_period } }),
+  evaluate: ({ settings: { two_factor_grace_period: v } }, params) =>
+    v <= params.max_grace_period
+      ? []
+      : [
+          {
+            setting: 'two_factor_grace_period',
+            expected: params.max_grace_period,
+            actual: v,
+            message: `The instance allows a two-factor grace period of ${v} hours; the baseline allows at most ${params.max_grace_period}`,
+          },
+        ],
+  fix: (_f, params) => put({ two_factor_grace_period: params.max_grace_period }),
 });
 
 export const INSTANCE_FIELDS = {
@@ -69,7 +114,7 @@ export const INSTANCE_FIELDS = {
   autoBan: 'auto_ban_user_on_excessive_projects_download',
 } as const;
 
-export const instanceGitAbuseDownloadLimit = defineRule({
+export const instanceGitAbuseDownloadLimit = instanceRule({
   id: 'instance.git-abuse-download-limit',
   area: 'git-abuse',
   title: 'The instance limits bulk repository downloads',
@@ -78,44 +123,24 @@ export const instanceGitAbuseDownloadLimit = defineRule({
   severity: 'medium',
   params: ['max_download_limit', 'max_interval_seconds', 'auto_ban'],
   audit: applicationSetting(),
-  scope: ['instance'],
   minTier: 'ultimate',
   scenario: SCENARIOS.hardening,
-  requiresAdmin: true,
-  needs: { instance: ['settings'] },
-  evaluate: (s, params) => {
-    if (s.kind !== 'instance') return [];
-    const limit = s.settings.max_number_of_repository_downloads;
-    const interval = s.settings.max_number_of_repository_downloads_within_time_period;
-    const autoBan = s.settings.auto_ban_user_on_excessive_projects_download;
+  evaluate: ({ settings }, params) => {
+    const limit = settings[INSTANCE_FIELDS.limit];
+    const interval = settings[INSTANCE_FIELDS.interval];
+    const autoBan = settings[INSTANCE_FIELDS.autoBan];
     // Licence-gated keys: absent below Ultimate (docs/gitlab-behaviour.md, Tier detection and packaging).
     if (limit === undefined || interval === undefined || autoBan === undefined) {
       return { skip: 'Git abuse settings not returned by GET /application/settings (needs Ultimate)' };
     }
     return judgeGitAbuse({ limit, interval, autoBan }, params, INSTANCE_FIELDS, 'the instance');
   },
-  fix: (f, params) => ({ method: 'PUT', path: SETTINGS_PATH, body: { [f.setting]: gitAbuseFixValue(f.setting, params) } }),
+  fix: (f, params) => put({ [f.setting]: gitAbuseFixValue(f.setting, params) }),
 });
 
-// ---- Sign-up, sign-in, abuse limits and outbound requests (app/helpers/application_settings_helper.rb
-// visible_attributes; lib/api/entities/application_setting.rb). Each is one key of GET /application/settings.
+// ---- Sign-up, sign-in, abuse limits and outbound requests: each is one key of GET /application/settings.
 
-type Settings = InstanceSubject['settings'];
-
-function flag(
-  s: Settings,
-  key: keyof Settings & string,
-  want: boolean,
-  message: string,
-): FindingDraft[] | { skip: string } {
-  const v = s[key];
-  if (v === undefined) return { skip: `${key} not returned by GET /application/settings` };
-  return v === want ? [] : [{ setting: key, expected: want, actual: v, message }];
-}
-
-const put = (body: Record<string, unknown>) => ({ method: 'PUT' as const, path: SETTINGS_PATH, body });
-
-export const instanceSignup = defineRule({
+export const instanceSignup = instanceRule({
   id: 'instance.signup',
   area: 'instance',
   title: 'Sign-up is off or restricted',
@@ -124,14 +149,9 @@ export const instanceSignup = defineRule({
   severity: 'high',
   params: [],
   audit: applicationSetting('boolean'),
-  scope: ['instance'],
-  minTier: 'free',
   scenario: SCENARIOS.compromisedInstance,
-  requiresAdmin: true,
-  needs: { instance: ['settings'] },
-  evaluate: (s) => {
-    if (s.kind !== 'instance') return [];
-    const { signup_enabled, require_admin_approval_after_user_signup, domain_allowlist } = s.settings;
+  evaluate: ({ settings }) => {
+    const { signup_enabled, require_admin_approval_after_user_signup, domain_allowlist } = settings;
     if (signup_enabled === undefined) return { skip: 'signup_enabled not returned by GET /application/settings' };
     if (!signup_enabled || require_admin_approval_after_user_signup === true || (domain_allowlist ?? []).length > 0) return [];
     return [{ setting: 'signup_enabled', expected: false, actual: true, message: 'Anyone can sign up on the instance: no administrator approval and no allowed e-mail domains' }];
@@ -142,7 +162,7 @@ export const instanceSignup = defineRule({
 
 const CONFIRMATION_RANK = { off: 0, soft: 1, hard: 2 } as const;
 
-export const instanceEmailConfirmation = defineRule({
+export const instanceEmailConfirmation = instanceRule({
   id: 'instance.email-confirmation',
   area: 'instance',
   title: 'New users must confirm their e-mail address',
@@ -151,14 +171,8 @@ export const instanceEmailConfirmation = defineRule({
   severity: 'medium',
   params: ['min_email_confirmation'],
   audit: applicationSetting(),
-  scope: ['instance'],
-  minTier: 'free',
   scenario: SCENARIOS.compromisedAccount,
-  requiresAdmin: true,
-  needs: { instance: ['settings'] },
-  evaluate: (s, params) => {
-    if (s.kind !== 'instance') return [];
-    const v = s.settings.email_confirmation_setting;
+  evaluate: ({ settings: { email_confirmation_setting: v } }, params) => {
     if (v === undefined) return { skip: 'email_confirmation_setting not returned by GET /application/settings (GitLab before 15.9)' };
     if (CONFIRMATION_RANK[v] >= CONFIRMATION_RANK[params.min_email_confirmation]) return [];
     return [
@@ -173,64 +187,40 @@ export const instanceEmailConfirmation = defineRule({
   fix: (_f, params) => put({ email_confirmation_setting: params.min_email_confirmation }),
 });
 
-export const instanceGitPasswordAuth = defineRule({
+export const instanceGitPasswordAuth = flagRule({
   id: 'instance.git-password-auth',
   area: 'instance',
   title: 'Git over HTTP(S) does not accept passwords',
   description:
     'A password accepted by git over HTTP(S) skips two-factor authentication: a phished password clones every repository. Tokens are required instead.',
   severity: 'medium',
-  params: [],
-  audit: applicationSetting('boolean'),
-  scope: ['instance'],
-  minTier: 'free',
   scenario: SCENARIOS.compromisedAccount,
-  requiresAdmin: true,
-  needs: { instance: ['settings'] },
-  evaluate: (s) =>
-    s.kind === 'instance'
-      ? flag(s.settings, 'password_authentication_enabled_for_git', false, 'Git over HTTP(S) accepts account passwords (password_authentication_enabled_for_git)')
-      : [],
-  fix: () => put({ password_authentication_enabled_for_git: false }),
+  want: false,
+  flags: [{ key: 'password_authentication_enabled_for_git', message: 'Git over HTTP(S) accepts account passwords (password_authentication_enabled_for_git)' }],
 });
 
-const RATE_LIMITS = [
-  ['throttle_authenticated_api_enabled', 'authenticated API'],
-  ['throttle_authenticated_web_enabled', 'authenticated web'],
-  ['throttle_unauthenticated_api_enabled', 'unauthenticated API'],
-  ['throttle_unauthenticated_web_enabled', 'unauthenticated web'],
-] as const;
+const rateLimit = (key: Flag['key'], what: string, read?: Flag['read']): Flag => ({ key, message: `The ${what} request rate limit is off`, ...(read ? { read } : {}) });
 
-export const instanceRateLimits = defineRule({
+export const instanceRateLimits = flagRule({
   id: 'instance.rate-limits',
   area: 'instance',
   title: 'User and IP rate limits are on',
   description:
     'Rate limits slow credential stuffing, token brute force and bulk scraping with a stolen token; without them one client can read the instance as fast as it answers.',
   severity: 'low',
-  params: [],
-  audit: applicationSetting('boolean'),
-  scope: ['instance'],
-  minTier: 'free',
   scenario: SCENARIOS.compromisedInstance,
-  requiresAdmin: true,
-  needs: { instance: ['settings'] },
-  evaluate: (s) => {
-    if (s.kind !== 'instance') return [];
-    const out: FindingDraft[] = [];
-    for (const [key, what] of RATE_LIMITS) {
-      // The unauthenticated web limit is the column throttle_unauthenticated_enabled, also exposed under the web name.
-      const v = key === 'throttle_unauthenticated_web_enabled' ? (s.settings[key] ?? s.settings.throttle_unauthenticated_enabled) : s.settings[key];
-      if (v === undefined) return { skip: `${key} not returned by GET /application/settings` };
-      if (!v) out.push({ setting: key, expected: true, actual: false, message: `The ${what} request rate limit is off` });
-    }
-    return out;
-  },
-  // Turns the limit on with GitLab's stored per-period values (defaults 7200 / 3600 per hour).
-  fix: (f) => put({ [f.setting]: true }),
+  // The fix turns the limit on with GitLab's stored per-period values (defaults 7200 / 3600 per hour).
+  want: true,
+  flags: [
+    rateLimit('throttle_authenticated_api_enabled', 'authenticated API'),
+    rateLimit('throttle_authenticated_web_enabled', 'authenticated web'),
+    rateLimit('throttle_unauthenticated_api_enabled', 'unauthenticated API'),
+    // The unauthenticated web limit is the column throttle_unauthenticated_enabled, also exposed under the web name.
+    rateLimit('throttle_unauthenticated_web_enabled', 'unauthenticated web', (s) => s.throttle_unauthenticated_web_enabled ?? s.throttle_unauthenticated_enabled),
+  ],
 });
 
-export const instanceDefaultBranchProtection = defineRule({
+export const instanceDefaultBranchProtection = instanceRule({
   id: 'instance.default-branch-protection',
   area: 'groups',
   title: 'New projects on the instance start with a protected default branch',
@@ -239,21 +229,15 @@ export const instanceDefaultBranchProtection = defineRule({
   severity: 'medium',
   params: ['default_branch_push_access_level', 'default_branch_merge_access_level'],
   audit: { unavailable: 'the finding names one key inside default_branch_protection_defaults, which the event reports as a whole' },
-  scope: ['instance'],
-  minTier: 'free',
   scenario: SCENARIOS.misconfiguredSettings,
-  requiresAdmin: true,
-  needs: { instance: ['settings'] },
-  evaluate: (s, params) => {
-    if (s.kind !== 'instance') return [];
-    const d = s.settings.default_branch_protection_defaults;
+  evaluate: ({ settings: { default_branch_protection_defaults: d } }, params) => {
     if (d === undefined) return { skip: 'default_branch_protection_defaults not returned by GET /application/settings (GitLab before 17.0)' };
     return judgeBranchProtectionDefaults(d, params, 'the instance');
   },
   fix: (_f, params) => put({ default_branch_protection_defaults: branchProtectionDefaultsFor(params) }),
 });
 
-export const instanceRestrictedPublic = defineRule({
+export const instanceRestrictedPublic = instanceRule({
   id: 'instance.restricted-public',
   area: 'instance',
   title: 'Only administrators can make things public',
@@ -262,14 +246,9 @@ export const instanceRestrictedPublic = defineRule({
   severity: 'high',
   params: [],
   audit: applicationSetting(),
-  scope: ['instance'],
-  minTier: 'free',
   scenario: SCENARIOS.credentialExposure,
-  requiresAdmin: true,
-  needs: { instance: ['settings'] },
-  evaluate: (s) => {
-    if (s.kind !== 'instance') return [];
-    const levels = s.settings.restricted_visibility_levels ?? [];
+  evaluate: ({ settings }) => {
+    const levels = settings.restricted_visibility_levels ?? [];
     if (levels.includes('public')) return [];
     return [
       {
@@ -283,7 +262,7 @@ export const instanceRestrictedPublic = defineRule({
   fix: (f) => put({ restricted_visibility_levels: Array.isArray(f.expected) ? f.expected : ['public'] }),
 });
 
-export const instanceDefaultVisibility = defineRule({
+export const instanceDefaultVisibility = instanceRule({
   id: 'instance.default-visibility',
   area: 'instance',
   title: 'New projects and groups are not public by default',
@@ -291,16 +270,11 @@ export const instanceDefaultVisibility = defineRule({
   severity: 'high',
   params: [],
   audit: applicationSetting(),
-  scope: ['instance'],
-  minTier: 'free',
   scenario: SCENARIOS.credentialExposure,
-  requiresAdmin: true,
-  needs: { instance: ['settings'] },
-  evaluate: (s) => {
-    if (s.kind !== 'instance') return [];
+  evaluate: ({ settings }) => {
     const out: FindingDraft[] = [];
     for (const key of ['default_project_visibility', 'default_group_visibility'] as const) {
-      if (s.settings[key] === 'public') {
+      if (settings[key] === 'public') {
         out.push({ setting: key, expected: 'private', actual: 'public', message: `New ${key.includes('project') ? 'projects' : 'groups'} are public by default (${key})` });
       }
     }
@@ -309,37 +283,24 @@ export const instanceDefaultVisibility = defineRule({
   fix: (f) => put({ [f.setting]: 'private' }),
 });
 
-export const instanceLocalRequests = defineRule({
+const localRequests = (key: Flag['key'], what: string): Flag => ({ key, message: `Requests to the local network are allowed from ${what} (${key})` });
+
+export const instanceLocalRequests = flagRule({
   id: 'instance.local-requests',
   area: 'instance',
   title: 'Webhooks and integrations cannot reach the local network',
   description:
     "A webhook or integration URL on the local network turns GitLab into a proxy into the internal network (SSRF), including GitLab's own API and cloud metadata endpoints.",
   severity: 'high',
-  params: [],
-  audit: applicationSetting('boolean'),
-  scope: ['instance'],
-  minTier: 'free',
   scenario: SCENARIOS.compromisedInstance,
-  requiresAdmin: true,
-  needs: { instance: ['settings'] },
-  evaluate: (s) => {
-    if (s.kind !== 'instance') return [];
-    const out: FindingDraft[] = [];
-    for (const [key, what] of [
-      ['allow_local_requests_from_web_hooks_and_services', 'webhooks and integrations'],
-      ['allow_local_requests_from_system_hooks', 'system hooks'],
-    ] as const) {
-      const v = s.settings[key];
-      if (v === undefined) return { skip: `${key} not returned by GET /application/settings` };
-      if (v) out.push({ setting: key, expected: false, actual: true, message: `Requests to the local network are allowed from ${what} (${key})` });
-    }
-    return out;
-  },
-  fix: (f) => put({ [f.setting]: false }),
+  want: false,
+  flags: [
+    localRequests('allow_local_requests_from_web_hooks_and_services', 'webhooks and integrations'),
+    localRequests('allow_local_requests_from_system_hooks', 'system hooks'),
+  ],
 });
 
-export const instancePatLifetime = defineRule({
+export const instancePatLifetime = instanceRule({
   id: 'instance.pat-lifetime',
   area: 'instance',
   title: 'Personal access tokens have a short maximum lifetime',
@@ -348,17 +309,13 @@ export const instancePatLifetime = defineRule({
   severity: 'medium',
   params: ['max_pat_lifetime_days'],
   audit: applicationSetting('integer'),
-  scope: ['instance'],
   minTier: 'ultimate',
   scenario: SCENARIOS.credentialExposure,
-  requiresAdmin: true,
-  needs: { instance: ['settings'] },
-  evaluate: (s, params) => {
-    if (s.kind !== 'instance') return [];
-    if (!('max_personal_access_token_lifetime' in s.settings)) {
+  evaluate: ({ settings }, params) => {
+    if (!('max_personal_access_token_lifetime' in settings)) {
       return { skip: 'max_personal_access_token_lifetime not returned by GET /application/settings (EE only)' };
     }
-    const v = s.settings.max_personal_access_token_lifetime ?? null;
+    const v = settings.max_personal_access_token_lifetime ?? null;
     if (v !== null && v <= params.max_pat_lifetime_days) return [];
     return [
       {
@@ -375,46 +332,31 @@ export const instancePatLifetime = defineRule({
   fix: (_f, params) => put({ max_personal_access_token_lifetime: params.max_pat_lifetime_days }),
 });
 
-export const instanceAdminMode = defineRule({
+export const instanceAdminMode = flagRule({
   id: 'instance.admin-mode',
   area: 'instance',
   title: 'Admin mode is on',
   description:
     'With admin mode an administrator re-authenticates before using admin rights, and an admin token needs the admin_mode scope, so a stolen session or ordinary token is not an admin one.',
   severity: 'medium',
-  params: [],
-  audit: applicationSetting('boolean'),
-  scope: ['instance'],
-  minTier: 'free',
   scenario: SCENARIOS.compromisedInstance,
-  requiresAdmin: true,
-  needs: { instance: ['settings'] },
-  evaluate: (s) => (s.kind === 'instance' ? flag(s.settings, 'admin_mode', true, 'Admin mode is off: administrator sessions and tokens use admin rights without re-authentication') : []),
-  fix: () => put({ admin_mode: true }),
+  want: true,
+  flags: [{ key: 'admin_mode', message: 'Admin mode is off: administrator sessions and tokens use admin rights without re-authentication' }],
 });
 
-export const instanceRunnerRegistrationToken = defineRule({
+export const instanceRunnerRegistrationToken = flagRule({
   id: 'instance.runner-registration-token',
   area: 'instance',
   title: 'Runners cannot register with registration tokens',
   description:
     'Registration tokens are shared secrets that register runners, which then receive jobs and their secrets; GitLab replaced them with runner authentication tokens created by an authenticated user.',
   severity: 'medium',
-  params: [],
-  audit: applicationSetting('boolean'),
-  scope: ['instance'],
-  minTier: 'free',
   scenario: SCENARIOS.compromisedInstance,
-  requiresAdmin: true,
-  needs: { instance: ['settings'] },
-  evaluate: (s) =>
-    s.kind === 'instance'
-      ? flag(s.settings, 'allow_runner_registration_token', false, 'Runners can register with registration tokens (allow_runner_registration_token)')
-      : [],
-  fix: () => put({ allow_runner_registration_token: false }),
+  want: false,
+  flags: [{ key: 'allow_runner_registration_token', message: 'Runners can register with registration tokens (allow_runner_registration_token)' }],
 });
 
-export const instanceStaleAdmins = defineRule({
+export const instanceStaleAdmins = instanceRule({
   id: 'instance.stale-admins',
   area: 'instance',
   title: 'No stale administrator accounts',
@@ -423,16 +365,12 @@ export const instanceStaleAdmins = defineRule({
   severity: 'medium',
   params: ['stale_admin_months'],
   audit: { unavailable: 'inactivity is the absence of events: there is no change to explain' },
-  scope: ['instance'],
-  minTier: 'free',
   scenario: SCENARIOS.compromisedAccount,
-  requiresAdmin: true,
-  needs: { instance: ['settings', 'admins'] },
-  evaluate: (s, params, ctx) => {
-    if (s.kind !== 'instance') return [];
+  needs: ['settings', 'admins'],
+  evaluate: ({ admins }, params, ctx) => {
     const cutoff = monthsBefore(ctx.now, params.stale_admin_months);
     const out: FindingDraft[] = [];
-    for (const u of s.admins) {
+    for (const u of admins) {
       if (!u.is_admin || u.state !== 'active' || u.bot) continue;
       // last_activity_on is a date; last_sign_in_at a time. The newer of the two, else the account's creation.
       const activity = [u.last_activity_on, u.last_sign_in_at].map((x) => Date.parse(x ?? '')).filter((x) => !Number.isNaN(x));

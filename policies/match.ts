@@ -3,11 +3,11 @@
 // `release/1.0` and `release/foo/bar`); everything else is literal and case-sensitive (GitLab
 // ProtectedRef::WildcardMatcher). When several protections match a branch, the most permissive one wins
 // (gitlab-org/gitlab#299278, #358910), so every matching protection is judged, not only the exact one.
-import { starPattern, type Wildcard } from '../checks/wildcard';
+import { starPattern, type Wildcard } from '../lib/wildcard';
 import type { GlProtectedBranch } from '../gitlab/types';
 
 // Patterns come from baselines (editable through merge requests) and names from anyone who can push a branch:
-// matched by checks/wildcard.ts in linear time, never by a backtracking regular expression.
+// matched by lib/wildcard.ts in linear time, never by a backtracking regular expression.
 const patternCache = new Map<string, Wildcard>();
 
 function globOf(pattern: string, caseInsensitive: boolean): Wildcard {

@@ -2,7 +2,7 @@
 // to the default branch; the project flags come from GET /projects/:id/approvals, whose names are inverted
 // relative to the settings API for three of them. The settings API (read only where a flag is off, `enrich`)
 // tells whether the group or instance locks a flag: then POST /projects/:id/approvals answers 201 and keeps
-// the old value (quirk 1), so the fix is manual.
+// the old value (docs/gitlab-behaviour.md, Merge request approvals), so the fix is manual.
 import type { GlApprovalRule, GlMrApprovalSetting, GlProjectApprovals, GlProtectedBranch } from '../gitlab/types';
 import type { Finding } from '../model/result';
 import { approvalFlag } from './audit';
@@ -129,7 +129,7 @@ export const minApprovals = defineRule({
       return {
         method: 'PUT',
         path: `/projects/${f.target.id}/approval_rules/${d.rule_id}`,
-        // Always send applies_to_all_protected_branches: omitting it resets it to false on PUT (§3.6), and
+        // Always send applies_to_all_protected_branches: omitting it resets it to false on PUT (docs/gitlab-behaviour.md, Merge request approvals), and
         // re-send users/groups, which a PUT otherwise removes.
         body: {
           name: d.name,
@@ -169,7 +169,7 @@ type SettingKey = Exclude<keyof GlMrApprovalSetting, 'require_reauthentication_t
 interface FlagSpec {
   flag: ApprovalFlag;
   expected: boolean;
-  /** The same setting in the settings API (§3.6 table), where the lock info lives. */
+  /** The same setting in the settings API (docs/gitlab-behaviour.md, Merge request approvals), where the lock info lives. */
   settingKey: SettingKey;
   message: (project: string) => string;
   /**

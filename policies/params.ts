@@ -1,5 +1,5 @@
-// Per-area parameters: what a profile sets and a baseline's `settings.<area>` overrides (DESIGN.md,
-// "Built-in profiles"). Defaults are the `baseline` profile's values.
+// Per-area parameters: what a profile sets and a baseline's `settings.<area>` overrides (docs/baseline.md,
+// "settings.<area>"). Defaults are the `baseline` profile's values.
 import { z } from 'zod';
 
 const visibility = z.enum(['private', 'internal', 'public']);

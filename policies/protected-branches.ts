@@ -13,6 +13,7 @@ import type { Finding } from '../model/result';
 import type { Area, AreaParams } from './params';
 import { BRANCH_UPDATED, branchEvents, CODE_OWNER_EVENTS, FORCE_PUSH_EVENTS, MERGE_ACCESS_CHANGES, PUSH_ACCESS_CHANGES } from './audit';
 import type { ProtectedBranchInputs } from '../model/resources';
+import { humanizeAccessLevel } from '../gitlab/access-levels';
 import { defineRule, type EvalContext, type Fix, type FindingDraft, type Subject } from './rule';
 import { patternCovers, relevantProtections, requiredBranches } from './match';
 import { SCENARIOS } from './scenarios';
@@ -23,11 +24,8 @@ type AccessList = 'push_access_levels' | 'merge_access_levels';
 /** One element of a PATCH `allowed_to_push` / `allowed_to_merge` list. */
 export type AccessChange = { id: number; _destroy: true } | { id: number; access_level: number } | { access_level: number };
 
-const LEVEL_NAMES: Record<number, string> = { 0: 'No one', 30: 'Developers + Maintainers', 40: 'Maintainers', 60: 'Admins' };
-
-export function describeLevel(level: number): string {
-  return LEVEL_NAMES[level] ?? `access level ${level}`;
-}
+/** GitLab's name for a level (`ProtectedRefAccess.human_access_levels`), as its UI and API show it. */
+export const describeLevel = humanizeAccessLevel;
 
 /** Higher is stricter; No one (0) is the strictest of all. */
 export function strictness(level: number): number {

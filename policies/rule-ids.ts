@@ -1,4 +1,4 @@
-// Rule ids are a contract (DESIGN.md, "Rule ids"): extend, never rename. They come from the rules themselves
+// Rule ids are a contract (docs/rules.md lists them): extend, never rename. They come from the rules themselves
 // (policies/catalog.ts); test/policies/catalog.test.ts pins every published id so none disappears.
 import { CATALOG, type RuleId } from './catalog';
 

@@ -62,9 +62,9 @@ export function stateOf<T extends ResourceType>(type: T, live: LiveOf[T]): Targe
   const target = targetOf(type, live);
   switch (type) {
     case 'GroupSecurity': {
-      const { group } = live as LiveOf['GroupSecurity'];
-      // The resource manages the group's own settings: judged as the group alone, its ancestors are not part of it.
-      return { target, topLevel: group.parent_id === null, group: ok(group), ancestors: ok([]) };
+      const { group, ancestors } = live as LiveOf['GroupSecurity'];
+      // With its ancestors, as `check` judges it: GitLab's effective 2FA is the group's or any ancestor's.
+      return { target, topLevel: group.parent_id === null, group: ok(group), ancestors: ok(ancestors ?? []) };
     }
     case 'ProjectSecurity': {
       const l = live as LiveOf['ProjectSecurity'];
@@ -135,6 +135,9 @@ export function judge<T extends ResourceType>(
     if (verdict.kind !== 'judged') continue;
     for (const finding of verdict.findings) {
       if (guard.settings && !guard.settings.includes(finding.setting)) continue;
+      // A grace period an enforcing ancestor imposes is that ancestor's setting: its own resource (or `check`) reports
+      // it; this group's resource never writes 2FA settings for it.
+      if (type === 'GroupSecurity' && typeof finding.fixData?.from_ancestor === 'string') continue;
       out.push({ rule: guard.rule, params, finding });
     }
   }

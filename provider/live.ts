@@ -2,7 +2,7 @@
 // rebuilt from stored outputs without a request (liveFromOutputs) so diff can judge the state Pulumi recorded.
 // Used by the provider runtime (provider/runtime.ts); the judge and the CrossGuard pack import only the LiveOf type.
 import type { GitlabClient } from '../gitlab/client';
-import { getGroup } from '../gitlab/groups';
+import { getGroup, listAncestors } from '../gitlab/groups';
 import { getProject } from '../gitlab/projects';
 import { getProtectedBranch, listProtectedBranches } from '../gitlab/protected-branches';
 import { getProjectApprovals, listApprovalRules } from '../gitlab/approvals';
@@ -22,11 +22,13 @@ import type {
   GlVariable,
 } from '../gitlab/types';
 import type { TargetRef } from '../model/target';
+import type { GlGroupAncestor } from '../model/snapshot';
 import type { Outputs, ResourceType } from '../model/resources';
 
 /** The live objects a resource is judged on; `null` where the object does not exist (yet). */
 export interface LiveOf {
-  GroupSecurity: { group: GlGroup };
+  /** `ancestors`, closest first: 2FA is the group's or any ancestor's (policies/two-factor.ts). */
+  GroupSecurity: { group: GlGroup; ancestors: GlGroupAncestor[] };
   ProjectSecurity: { project: GlProject; jobTokenScope?: GlJobTokenScope; approvals?: GlProjectApprovals };
   ProtectedBranch: { project: GlProject; branch: GlProtectedBranch | null };
   ApprovalRule: { project: GlProject; approvalRules: GlApprovalRule[]; protectedBranches: GlProtectedBranch[] };
@@ -59,7 +61,9 @@ export async function readLive<T extends ResourceType>(client: GitlabClient, typ
   switch (type) {
     case 'GroupSecurity': {
       const group = await getGroup(client, i.group);
-      return { group } as LiveOf[T];
+      // The same ancestors `check` reads: a subgroup under an enforcing ancestor is not 2FA drift (and never gets 2FA PUT).
+      const ancestors = (await listAncestors(client, group)).map(toAncestor);
+      return { group, ancestors } as LiveOf[T];
     }
     case 'ProjectSecurity': {
       const project = await getProject(client, i.project);
@@ -108,6 +112,17 @@ export async function readLive<T extends ResourceType>(client: GitlabClient, typ
   throw new Error(`gitlab-posture provider: unknown resource type ${String(type)}`);
 }
 
+/** What the two-factor rules read of an ancestor (model/snapshot.ts GlGroupAncestor); also what the state keeps. */
+export function toAncestor(g: GlGroup): GlGroupAncestor {
+  return {
+    id: g.id,
+    full_path: g.full_path,
+    parent_id: g.parent_id,
+    require_two_factor_authentication: g.require_two_factor_authentication,
+    two_factor_grace_period: g.two_factor_grace_period,
+  };
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // Outputs <-> live. Outputs hold the live values of the managed fields (GitLab names) and the owner's ids, so diff
 // can judge the stored state without a request, and a refresh shows drift field by field.
@@ -140,8 +155,8 @@ export function outputsOf<T extends ResourceType>(type: T, inputs: Record<string
   const base: Outputs = { ...(inputs.version !== undefined ? { version: inputs.version as string } : {}) };
   switch (type) {
     case 'GroupSecurity': {
-      const { group } = live as LiveOf['GroupSecurity'];
-      return { ...base, group: group.full_path, group_id: group.id, parent_id: group.parent_id, ...pick(group, GROUP_KEYS) };
+      const { group, ancestors } = live as LiveOf['GroupSecurity'];
+      return { ...base, group: group.full_path, group_id: group.id, parent_id: group.parent_id, ancestors, ...pick(group, GROUP_KEYS) };
     }
     case 'ProjectSecurity': {
       const l = live as LiveOf['ProjectSecurity'];
@@ -240,7 +255,10 @@ export function liveFromOutputs<T extends ResourceType>(type: T, o: Record<strin
     o.group !== undefined ? { kind: 'group', path: o.group, id: o.owner_id } : { kind: 'project', path: o.project, id: o.owner_id };
   switch (type) {
     case 'GroupSecurity':
-      return { group: { id: o.group_id, full_path: o.group, parent_id: o.parent_id ?? null, ...pick(o, GROUP_KEYS) } as GlGroup } as LiveOf[T];
+      return {
+        group: { id: o.group_id, full_path: o.group, parent_id: o.parent_id ?? null, ...pick(o, GROUP_KEYS) } as GlGroup,
+        ancestors: (o.ancestors ?? []) as GlGroupAncestor[],
+      } as LiveOf[T];
     case 'ProjectSecurity':
       return {
         project: project(),

@@ -3,10 +3,10 @@
 // tier gates and waivers, so `pulumi preview` and `gitlab-posture check` judge the same targets by the same rules.
 // A waived, disabled or below-tier rule's setting is simply not declared: the resource leaves it alone.
 import * as pulumi from '@pulumi/pulumi';
-import type { Baseline } from '../checks/baseline/types';
+import type { Baseline } from '../model/baseline';
 import { loadBaseline } from '../checks/baseline/load';
 import { findWaiver } from '../checks/baseline/waivers';
-import { resolveTargets } from '../checks/collect';
+import { resolveTargets } from '../gitlab/targets';
 import type { GitlabInfo } from '../model/snapshot';
 import type { TargetKind } from '../model/target';
 import { GitlabClient } from '../gitlab/client';
@@ -25,6 +25,7 @@ import { allowedHosts } from '../policies/webhooks';
 import type { RuleId } from '../policies/rule-ids';
 import { ApprovalRule, GroupSecurity, ProjectSecurity, ProtectedBranch, PushRule, VariableProtection, Webhook } from './resources';
 import type { ResourceType } from '../model/resources';
+import { allowHttpOf, checkGitlabUrl } from './gitlab-url';
 
 export interface TargetSummary {
   kind: 'group' | 'project';
@@ -315,10 +316,12 @@ export async function runProgram(extra: Pick<DeclareOptions, 'onResource'> = {})
   const baseline = loadBaseline(file, { allowExpiredWaivers: true });
   const gitlab = new pulumi.Config('gitlab');
   const url = gitlab.get('url') ?? process.env.GITLAB_URL ?? baseline.gitlab.url;
+  const source = gitlab.get('url') !== undefined ? 'gitlab:url' : process.env.GITLAB_URL !== undefined ? 'GITLAB_URL' : `gitlab.url in ${file}`;
   const secret = gitlab.getSecret('token');
   const token = (secret ? await unwrap(secret) : undefined) ?? process.env.GITLAB_TOKEN;
   if (!url) throw new Error(`${file}: no GitLab URL: set gitlab.url in the baseline, \`pulumi config set gitlab:url …\` or GITLAB_URL.`);
   if (!token) throw new Error('No GitLab token: `pulumi config set --secret gitlab:token` or GITLAB_TOKEN.');
+  checkGitlabUrl(url, source, allowHttpOf(gitlab.get('allowHttp')));
   const client = new GitlabClient({ url, token, userAgent: 'gitlab-posture-pulumi' });
   return declarePosture({ baseline, client, ...extra });
 }

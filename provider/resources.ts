@@ -1,4 +1,4 @@
-// The dynamic resource classes (DESIGN.md, "Pulumi resource types"). Each is created with module `gitlab`,
+// The dynamic resource classes (docs/pulumi.md, "Resources"). Each is created with module `gitlab`,
 // so its type token is `pulumi-nodejs:dynamic/gitlab:<Type>` and CrossGuard policies can match it. Every resource
 // gets the `version` input (PROVIDER_VERSION) so an upgrade re-writes its state with the current provider.
 import * as pulumi from '@pulumi/pulumi';
@@ -17,7 +17,7 @@ function provider(type: ResourceType): pulumi.dynamic.ResourceProvider {
 
 /** Outputs that are not inputs must be named in props (as undefined) for Pulumi to expose them on the object. */
 const OUTPUT_ONLY: Record<ResourceType, string[]> = {
-  GroupSecurity: ['group_id', 'parent_id'],
+  GroupSecurity: ['group_id', 'parent_id', 'ancestors'],
   ProjectSecurity: ['project_id', 'default_branch'],
   ProtectedBranch: ['project_id', 'default_branch', 'protected', 'protected_branch_id', 'push_access_levels', 'merge_access_levels', 'inherited'],
   ApprovalRule: ['project_id', 'default_branch', 'approval_rules', 'protected_branches'],

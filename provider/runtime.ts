@@ -15,6 +15,7 @@ import { fieldsOf, judge, type Drift } from './judge';
 import { liveFromOutputs, outputsOf, readLive, type LiveOf } from './live';
 import type { AnyInputs, InputsOf, ResourceType } from '../model/resources';
 import { RESOURCE_TYPES } from '../model/resources';
+import { allowHttpOf, checkGitlabUrl } from './gitlab-url';
 
 /** Where `configure` keeps the stack's GitLab settings: a process global, never a property of the serialized provider. */
 const CONFIG_SLOT = Symbol.for('gitlab-posture/provider-config');
@@ -22,6 +23,8 @@ const CONFIG_SLOT = Symbol.for('gitlab-posture/provider-config');
 interface ProviderConfig {
   url?: string;
   token?: string;
+  /** `gitlab:allowHttp`: a plain http:// URL to a host that is not loopback (the CLI's --allow-http). */
+  allowHttp?: string;
 }
 
 interface ConfigLike {
@@ -32,7 +35,8 @@ interface ConfigLike {
 export async function configure(config: ConfigLike): Promise<void> {
   const url = config.get('gitlab:url');
   const token = config.get('gitlab:token');
-  (globalThis as Record<symbol, ProviderConfig>)[CONFIG_SLOT] = { ...(url ? { url } : {}), ...(token ? { token } : {}) };
+  const allowHttp = config.get('gitlab:allowHttp');
+  (globalThis as Record<symbol, ProviderConfig>)[CONFIG_SLOT] = { ...(url ? { url } : {}), ...(token ? { token } : {}), ...(allowHttp ? { allowHttp } : {}) };
 }
 
 /** A client for one provider call; throws a how-to-fix error when the URL or token is missing. */
@@ -43,6 +47,11 @@ export function connect(): GitlabClient {
   if (!url) throw new Error('gitlab-posture provider: no GitLab URL. Set it with `pulumi config set gitlab:url https://gitlab.example.com` or GITLAB_URL.');
   if (!token) {
     throw new Error('gitlab-posture provider: no GitLab token. Set it with `pulumi config set --secret gitlab:token` (never in plain config) or GITLAB_TOKEN.');
+  }
+  try {
+    checkGitlabUrl(url, cfg.url ? 'gitlab:url' : 'GITLAB_URL', allowHttpOf(cfg.allowHttp));
+  } catch (e) {
+    throw new Error(`gitlab-posture provider: ${(e as Error).message}`);
   }
   return new GitlabClient({ url, token, userAgent: 'gitlab-posture-pulumi' });
 }
@@ -231,7 +240,8 @@ async function createMissing<T extends ResourceType>(client: GitlabClient, type:
 
 /**
  * Adopt-and-enforce: judge live with the declared inputs, write the rules' fixes, re-read and judge again
- * (POST /projects/:id/approvals answers 201 and keeps locked flags, quirk 1). A second round covers what only
+ * (POST /projects/:id/approvals answers 201 and keeps a flag the group or instance locks;
+ * docs/gitlab-behaviour.md, Merge request approvals). A second round covers what only
  * exists after the first (code owner approval on a branch just protected). Drift left after that is an error.
  */
 async function enforce<T extends ResourceType>(client: GitlabClient, type: T, i: Record<string, unknown>): Promise<LiveOf[T]> {

@@ -1,5 +1,6 @@
 // What every sim route file uses: the route contract, GitLab's error bodies (docs/gitlab-behaviour.md, Pagination, errors and authentication), and
-// lookups that answer 404/403 exactly where GitLab does (§1.1: invisible -> 404, visible but not allowed -> 403).
+// lookups that answer 404/403 exactly where GitLab does (docs/gitlab-behaviour.md, Pagination, errors and authentication: invisible -> 404, visible but not allowed -> 403).
+import { HUMAN_ACCESS_LEVELS } from '../gitlab/access-levels';
 import type { Tier } from '../gitlab/types';
 import type { SimGroup, SimProject, SimState, SimUser } from './state';
 
@@ -208,16 +209,5 @@ export function webUrl(ctx: Pick<SimContext, 'baseUrl'>, kind: 'group' | 'projec
 
 /** Role descriptions GitLab shows on protected-branch entries (docs/gitlab-behaviour.md, Protected branches). */
 export function accessLevelDescription(level: number): string {
-  switch (level) {
-    case 0:
-      return 'No one';
-    case 30:
-      return 'Developers + Maintainers';
-    case 40:
-      return 'Maintainers';
-    case 60:
-      return 'Admins';
-    default:
-      return `Access level ${level}`;
-  }
+  return HUMAN_ACCESS_LEVELS[level] ?? `Access level ${level}`;
 }

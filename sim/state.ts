@@ -134,3 +134,24 @@ export function nextId(state: SimState): number {
   state.next_id += 1;
   return state.next_id;
 }
+
+/** A new push rule with every check off: what POST /push_rule starts from before applying its params. */
+export function emptyPushRule(id: number, created: string): GlPushRule {
+  return {
+    id,
+    created_at: created,
+    commit_message_regex: null,
+    commit_message_negative_regex: null,
+    branch_name_regex: null,
+    author_email_regex: null,
+    file_name_regex: null,
+    deny_delete_tag: false,
+    member_check: false,
+    prevent_secrets: false,
+    max_file_size: 0,
+    commit_committer_check: false,
+    commit_committer_name_check: false,
+    reject_unsigned_commits: false,
+    reject_non_dco_commits: false,
+  };
+}

@@ -1,18 +1,18 @@
 // baseline.yaml -> Baseline: parse (keeping line numbers), validate, merge the built-in profile. Pure apart
-// from reading the file: nothing is contacted before the baseline is valid (DESIGN.md, "Baseline file").
+// from reading the file: nothing is contacted before the baseline is valid (docs/baseline.md).
 // Every problem is collected and thrown as one BaselineError, so a user fixes them all in one pass.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isMap, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
-import { MAX_ALIAS_COUNT, toJsBounded, YamlAliasError } from '../yaml-aliases';
+import { MAX_ALIAS_COUNT, toJsBounded, YamlAliasError } from '../../lib/yaml-aliases';
 import { z } from 'zod';
 import { AREAS, areaParams, type AllParams, type Area } from '../../policies/params';
 import { RULE_IDS, type RuleId } from '../../policies/rule-ids';
-import { matchesPath, selfAndAncestors } from '../globs';
+import { matchesPath, selfAndAncestors } from '../../lib/globs';
 import { BaselineError, makeIssue, type BaselineIssue } from './errors';
 import { baselineSchema, isOn, profileSchema, waiverSchema, type BaselineInput, type ProfileInput } from './schema';
 import { closest } from './suggest';
-import type { Baseline, LoadOptions, ProfileName, Waiver } from './types';
+import type { Baseline, LoadOptions, ProfileName, Waiver } from '../../model/baseline';
 import { isWaiverExpired } from './waivers';
 
 type Path = (string | number)[];
@@ -37,8 +37,8 @@ export function loadBaseline(file: string, opts: LoadOptions = {}): Baseline {
 }
 
 /**
- * Past-due waivers: by default a load error (DESIGN.md: past-due dates are rejected at load). DESIGN.md also says
- * an expired waiver "is reported and no longer applies": every command (check, gate, revert, …) loads with
+ * Past-due waivers: by default a load error. An expired waiver "is reported and no longer applies"
+ * (docs/baseline.md, `waivers[].expires`): every command (check, gate, revert, …) loads with
  * allowExpiredWaivers (docs/baseline.md says so), keeps such waivers marked `expired` (never applied) and reports them, so an expiry
  * date passing overnight turns into visible findings instead of a CI run that cannot even start.
  */

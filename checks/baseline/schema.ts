@@ -1,11 +1,11 @@
-// The baseline file and built-in profile schemas (DESIGN.md, "Baseline file (contract)"). Exported so the
+// The baseline file and built-in profile schemas (docs/baseline.md, generated from them). Exported so the
 // reference docs can be generated from them. Checks that need the clock or compare keys with each other
 // (waiver expiry, duplicate or excluded targets) live in load.ts.
 import { z } from 'zod';
 import { TIERS } from '../../gitlab/types';
 import { AREAS, areaParams, type Area } from '../../policies/params';
 import { RULE_IDS, isRuleId } from '../../policies/rule-ids';
-import { globProblem, isGlob, matchesRuleId } from '../globs';
+import { globProblem, isGlob, matchesRuleId } from '../../lib/globs';
 import { closest } from './suggest';
 
 export const PROFILE_NAMES = ['baseline', 'hardened'] as const;

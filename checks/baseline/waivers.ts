@@ -1,6 +1,6 @@
 // Waiver expiry and matching, shared by the loader (reject or mark past-due waivers) and the evaluator.
-import { matchesPath, matchesRuleId } from '../globs';
-import type { Waiver } from './types';
+import { matchesPath, matchesRuleId } from '../../lib/globs';
+import type { Waiver } from '../../model/baseline';
 
 /**
  * `expires: 2027-03-01` means the waiver applies up to the start of that day (UTC) and not on it: the

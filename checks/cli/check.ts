@@ -11,7 +11,7 @@ import type { Snapshot } from '../../model/snapshot';
 import { CATALOG } from '../../policies/catalog';
 import { connect } from './connect';
 import { writePrivateFileAtomic } from '../private-file';
-import { terminalSafe } from '../safe-text';
+import { terminalSafe } from '../../lib/safe-text';
 import { readSnapshotFile } from './args';
 import { UsageError, type CliIO } from './io';
 import { writeReport } from './output';

@@ -4,10 +4,10 @@ import type { ClientEvent } from '../../gitlab/requester';
 import { detectGitlab } from '../../gitlab/tier';
 import { formatEvent } from '../../gitlab/events';
 import type { GitlabInfo } from '../../model/snapshot';
-import type { Baseline } from '../baseline/types';
+import type { Baseline } from '../../model/baseline';
 import type { Command } from 'commander';
 import { UsageError, type CliIO } from './io';
-import { terminalSafe } from '../safe-text';
+import { terminalSafe } from '../../lib/safe-text';
 
 export interface ConnectOptions {
   url?: string;

@@ -1,17 +1,17 @@
 // `gitlab-posture detect`: Sigma rules (built-in + --rules DIR) over audit events of the instance and the
-// baseline's targets (DESIGN.md "detect"). Exit 0 no match, 1 a match at/above --fail-on, 2 a rule file did not
+// baseline's targets (detections/README.md). Exit 0 no match, 1 a match at/above --fail-on, 2 a rule file did not
 // load or a group/project's events could not be read. Unreadable instance events (non-admin) are listed only.
 import { existsSync } from 'node:fs';
 import { assertWritableFile } from './output-paths';
 import { parseDuration } from '../duration';
 import { Command, Option } from 'commander';
 import { loadBaseline } from '../baseline/load';
-import type { Baseline } from '../baseline/types';
+import type { Baseline } from '../../model/baseline';
 import { detectExitCode, ruleProblemsResult, runDetection } from '../../detections/detect';
 import { loadRules, SIGMA_LEVELS, type CompiledRule, type SigmaLevel } from '../../detections/engine';
 import type { DetectResult } from '../../detections/model';
 import { DETECT_FORMATS, renderDetect, type DetectFormat } from '../../detections/report';
-import { jsonSafe } from '../safe-text';
+import { jsonSafe } from '../../lib/safe-text';
 import { connect, ALLOW_HTTP_HELP } from './connect';
 import { repeatable } from './args';
 import { UsageError, type CliIO } from './io';

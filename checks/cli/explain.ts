@@ -1,5 +1,5 @@
 // `gitlab-posture explain`: check, then name who changed each drifted setting, when and from where (audit
-// events), or say why that cannot be known. Exit codes are check's (DESIGN.md "CLI (contract)").
+// events), or say why that cannot be known. Exit codes are check's (README, "Exit codes").
 import { parseSince } from './detect';
 import { assertWritableFile } from './output-paths';
 import { Command, InvalidArgumentError, Option } from 'commander';

@@ -1,9 +1,9 @@
 // `gitlab-posture gate --base OLD --head NEW`: fails (exit 1) when the head baseline weakens the base one,
-// passes (0) when it is equal or only stricter, 2 when either file is unusable (DESIGN.md "CLI (contract)").
+// passes (0) when it is equal or only stricter, 2 when either file is unusable (README, "Exit codes").
 import { Command, Option } from 'commander';
 import { BaselineError, type BaselineIssue } from '../baseline/errors';
 import { loadBaseline } from '../baseline/load';
-import type { Baseline } from '../baseline/types';
+import type { Baseline } from '../../model/baseline';
 import { compareBaselines, GATE_FORMATS, renderGate, type GateFormat, type GateResult } from '../gate';
 import { ExitCode, type ExitCodeValue } from '../../model/result';
 import type { CliIO } from './io';

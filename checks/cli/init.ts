@@ -6,14 +6,14 @@ import { existsSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { parseBaseline } from '../baseline/load';
 import { PROFILE_NAMES } from '../baseline/schema';
-import type { ProfileName } from '../baseline/types';
+import type { ProfileName } from '../../model/baseline';
 import { activeRules, evaluate } from '../evaluate';
 import { collect, enrich } from '../collect';
 import { renderInitBaseline } from '../init';
 import { ExitCode, type CheckResult, type ExitCodeValue } from '../../model/result';
 import { CATALOG } from '../../policies/catalog';
 import { connect, resolveUrl, ALLOW_HTTP_HELP } from './connect';
-import { terminalSafe } from '../safe-text';
+import { terminalSafe } from '../../lib/safe-text';
 import { UsageError, type CliIO } from './io';
 
 export interface InitOptions {

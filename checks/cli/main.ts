@@ -1,4 +1,4 @@
-// The `gitlab-posture` command line (DESIGN.md "CLI (contract)"). Only this file turns errors into exit codes:
+// The `gitlab-posture` command line (README, "Commands" and "Exit codes"). Only this file turns errors into exit codes:
 // 0 compliant, 1 findings, 2 could not complete; a user mistake is one clear line, never a stack trace.
 import { positiveInt, ruleGlobs } from './args';
 import './heap';
@@ -23,7 +23,7 @@ import { registerInit } from './init';
 import { registerRules } from './rules';
 import { registerWatch } from './watch';
 import { processIO, UsageError, type CliIO } from './io';
-import { terminalSafe } from '../safe-text';
+import { terminalSafe } from '../../lib/safe-text';
 
 export const VERSION: string = require('../../package.json').version;
 
@@ -116,7 +116,7 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<Exi
     return code;
   } catch (err) {
     if (err instanceof CommanderError) {
-      // --help and --version end here with exit code 0; usage mistakes are exit 2 (DESIGN.md).
+      // --help and --version end here with exit code 0; usage mistakes are exit 2 (README, "Exit codes").
       return err.exitCode === 0 ? ExitCode.Ok : ExitCode.Incomplete;
     }
     if (err instanceof BaselineError || err instanceof UsageError || err instanceof UnknownRuleError || err instanceof TierUndeterminedError) {

@@ -1,4 +1,4 @@
-// Where a report goes: --output FILE or stdout; table on a terminal, JSON otherwise (DESIGN.md).
+// Where a report goes: --output FILE or stdout; table on a terminal, JSON otherwise (README, "Commands").
 import { render, type ReportFormat } from '../report';
 import type { CheckResult } from '../../model/result';
 import { CATALOG } from '../../policies/catalog';

@@ -1,6 +1,6 @@
 // `gitlab-posture revert`: check -> plan -> (confirm) -> journal -> write -> verify. Exit 0 when every planned
 // change is applied and verified, 1 when findings remain (manual, needs --allow-destructive, --dry-run with
-// changes), 2 when a write or its verification failed or the check was incomplete (DESIGN.md).
+// changes), 2 when a write or its verification failed or the check was incomplete (README, "Exit codes").
 import { getTokenSelf } from '../../gitlab/users';
 import type { Command } from 'commander';
 import { GitlabClient } from '../../gitlab/client';
@@ -18,7 +18,7 @@ import { requireToken, resolveUrl, ALLOW_HTTP_HELP } from './connect';
 import { positiveInt, ruleGlobs } from './args';
 import { UsageError, type CliIO } from './io';
 import { confirmWrites, interruptedMessage, withStopOnSignal } from './stop-safely';
-import { terminalSafe } from '../safe-text';
+import { terminalSafe } from '../../lib/safe-text';
 
 export interface RevertOptions {
   baseline: string;

@@ -3,7 +3,7 @@
 // for months), so before any request: the server must be the one the user configured (--url, GITLAB_URL or the
 // baseline's gitlab.url) and pass the same URL checks as every command; the journal must be whole (header and end
 // record) unless --partial; and every step must be a write revert itself could have produced (replayable.ts).
-// Exit 0 when every entry is restored and verified, else 2 (DESIGN.md).
+// Exit 0 when every entry is restored and verified, else 2 (README, "Exit codes").
 import { dirname } from 'node:path';
 import type { Command } from 'commander';
 import { GitlabClient, instanceUrl } from '../../gitlab/client';
@@ -16,7 +16,7 @@ import { readObject, readPathOf } from '../revert/before';
 import { restoreFor, restored, undoCandidates, writeOf, type UndoItem } from '../revert/undo';
 import { paramsFromHeader, replayProblem } from '../revert/replayable';
 import { describeRestore, formatResult, where } from '../revert/format';
-import { oneLine, terminalSafe } from '../safe-text';
+import { oneLine, terminalSafe } from '../../lib/safe-text';
 import { requireApiScope } from './revert';
 import { ALLOW_HTTP_HELP, requireToken, resolveUrl } from './connect';
 import { UsageError, type CliIO } from './io';

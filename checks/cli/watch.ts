@@ -1,5 +1,5 @@
-// `gitlab-posture watch --listen HOST:PORT [--revert]`: the audit-event streaming receiver (DESIGN.md CLI,
-// issue 9). Runs until SIGINT/SIGTERM (or the test's abort signal), then drains its queue and saves its state.
+// `gitlab-posture watch --listen HOST:PORT [--revert]`: the audit-event streaming receiver (README,
+// "Commands"). Runs until SIGINT/SIGTERM (or the test's abort signal), then drains its queue and saves its state.
 // Exit codes on shutdown: 0 nothing left to do, 1 drift seen and left in place (no --revert, or not revertible),
 // 2 something could not be read or written.
 import { getCurrentUser } from '../../gitlab/users';
@@ -15,7 +15,7 @@ import { connect, requireToken, ALLOW_HTTP_HELP } from './connect';
 import { requireApiScope } from './revert';
 import { positiveInt, repeatable } from './args';
 import { UsageError, type CliIO } from './io';
-import { jsonSafe, terminalSafe } from '../safe-text';
+import { jsonSafe, terminalSafe } from '../../lib/safe-text';
 
 export interface WatchOptions {
   listen: string;

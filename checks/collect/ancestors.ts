@@ -7,7 +7,7 @@ import { getGroup } from '../../gitlab/groups';
 import type { GlGroup } from '../../gitlab/types';
 import type { GlGroupAncestor, GroupState } from '../../model/snapshot';
 import type { Read } from '../../model/target';
-import { readOf } from './read';
+import { readOf } from '../../gitlab/read';
 
 const MAX_DEPTH = 20; // GitLab caps nesting at 20 levels (Namespace::NUMBER_OF_ANCESTORS_ALLOWED)
 

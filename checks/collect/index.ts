@@ -2,18 +2,13 @@
 // project listing (100 per page), and per-target calls are made only for what has no list form and only for
 // areas an active rule needs. Every failure stays on its target as an error.
 import type { GitlabClient } from '../../gitlab/client';
-import { descendantGroupPages, getGroup } from '../../gitlab/groups';
-import { getProject, groupProjectPages } from '../../gitlab/projects';
-import type { GlGroup, GlProject } from '../../gitlab/types';
-import type { Baseline } from '../baseline/types';
-import { selectTargets } from '../baseline/targets';
+import type { Baseline } from '../../model/baseline';
+import { resolveTargets } from '../../gitlab/targets';
 import type { GitlabInfo, GroupState, InstanceState, ProjectState, Snapshot } from '../../model/snapshot';
-import type { TargetErrorEntry } from '../../model/result';
-import type { TargetRef } from '../../model/target';
+import { groupRef, INSTANCE_TARGET, projectRef, type TargetRef } from '../../model/target';
 import type { Rule } from '../../policies/rule';
 import { planReads, type ReadPlan } from './plan';
-import { forEachPooled } from './pool';
-import { readOf } from './read';
+import { forEachPooled } from '../../lib/pool';
 import { checkResponse, READ_SCHEMAS } from '../../gitlab/schemas';
 import { toReadError } from '../../gitlab/errors';
 import type { Read } from '../../model/target';
@@ -30,12 +25,6 @@ export interface CollectOptions {
   onProgress?: (done: number, total: number) => void;
   /** `check --shard I/N`: read only this slice of the listed targets (instance settings only in shard 1). */
   shard?: Shard;
-}
-
-export interface Resolved {
-  groups: GlGroup[];
-  projects: GlProject[];
-  errors: TargetErrorEntry[];
 }
 
 export async function collect(client: GitlabClient, baseline: Baseline, opts: CollectOptions): Promise<Snapshot> {
@@ -136,72 +125,10 @@ export async function readProjectAreas(client: GitlabClient, state: ProjectState
   await Promise.all([...reads].map(async (read) => Object.assign(state, { [read]: await fetchProjectRead(client, state.target.id, read) })));
 }
 
-/**
- * Baseline targets -> the groups and projects in scope. A group that cannot be read, or whose subgroup or
- * project listing breaks off, is an error on that group: what was listed is still checked, but the run is
- * incomplete (exit 2), because unlisted projects would otherwise pass as "clean".
- */
-export async function resolveTargets(client: GitlabClient, baseline: Baseline): Promise<Resolved> {
-  const groups: GlGroup[] = [];
-  const projects: GlProject[] = [];
-  const errors: TargetErrorEntry[] = [];
-  for (const path of baseline.targets.groups) {
-    const top = await readTargetGroup(client, path, errors);
-    if (!top) continue;
-    groups.push(top);
-    const target = groupRef(top);
-    const [subgroups, listed] = await Promise.all([
-      drain(descendantGroupPages(client, top.id)),
-      drain(groupProjectPages(client, top.id)),
-    ]);
-    groups.push(...subgroups.items);
-    projects.push(...listed.items);
-    if (subgroups.error) errors.push({ target, message: `listing subgroups stopped after ${subgroups.items.length}: ${subgroups.error}` });
-    if (listed.error) errors.push({ target, message: `listing projects stopped after ${listed.items.length}: ${listed.error}` });
-  }
-  for (const path of baseline.targets.projects) {
-    const project = await readOf(() => getProject(client, path));
-    if (project.ok) projects.push(project.value);
-    else errors.push({ target: { kind: 'project', path, id: 0 }, message: project.error.message });
-  }
-  const selected = selectTargets(baseline, groups, projects);
-  return { groups: selected.groups, projects: selected.projects, errors };
-}
-
-/**
- * A group the baseline names, read in detail (the detail carries what lists omit, such as the Git abuse keys of a
- * top-level group). A failed read is an error on that group, and the caller skips it.
- */
-export async function readTargetGroup(client: GitlabClient, path: string, errors: TargetErrorEntry[]): Promise<GlGroup | undefined> {
-  const top = await readOf(() => getGroup(client, path));
-  if (top.ok) return top.value;
-  errors.push({ target: { kind: 'group', path, id: 0 }, message: top.error.message });
-  return undefined;
-}
-
 function listedRead<T>(schema: Parameters<typeof checkResponse>[0], value: T, path: string): Read<T> {
   try {
     return { ok: true, value: checkResponse(schema, value, path) };
   } catch (err) {
     return { ok: false, error: toReadError(err) };
   }
-}
-
-/** Every page of a listing; where it breaks off, what was listed and the error. */
-async function drain<T>(pages: AsyncGenerator<T[]>): Promise<{ items: T[]; error?: string }> {
-  const items: T[] = [];
-  const result = await readOf(async () => {
-    for await (const page of pages) items.push(...page);
-  });
-  return result.ok ? { items } : { items, error: result.error.message };
-}
-
-export const INSTANCE_TARGET: TargetRef = { kind: 'instance', path: '(instance)', id: 0 };
-
-export function groupRef(g: Pick<GlGroup, 'id' | 'full_path'>): TargetRef {
-  return { kind: 'group', path: g.full_path, id: g.id };
-}
-
-export function projectRef(p: Pick<GlProject, 'id' | 'path_with_namespace'>): TargetRef {
-  return { kind: 'project', path: p.path_with_namespace, id: p.id };
 }

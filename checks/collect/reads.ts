@@ -14,7 +14,7 @@ import { getApplicationSettings } from '../../gitlab/instance';
 import { listAdmins } from '../../gitlab/users';
 import type { Read } from '../../model/target';
 import type { GroupRead, InstanceRead, ProjectRead } from '../../policies/rule';
-import { readOf } from './read';
+import { readOf } from '../../gitlab/read';
 import { checkResponse, READ_SCHEMAS } from '../../gitlab/schemas';
 
 // Where each read comes from, for errors that name the endpoint (`:id` is the target's id).

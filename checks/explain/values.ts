@@ -4,16 +4,12 @@
 // the stored types. Both are accepted here. A value that does not parse is kept as GitLab wrote it.
 
 import type { ValueKind } from '../../policies/audit';
+import { HUMAN_ACCESS_LEVELS } from '../../gitlab/access-levels';
 
 export type { ValueKind };
 
-/** `ProtectedRefAccess::HUMAN_ACCESS_LEVELS`: what `humanize` writes for a role entry. */
-const HUMAN_ACCESS_LEVELS: Readonly<Record<string, number>> = {
-  'No one': 0,
-  'Developers + Maintainers': 30,
-  Maintainers: 40,
-  Admins: 60,
-};
+/** `ProtectedRefAccess.human_access_levels` read backwards: what `humanize` writes for a role entry. */
+const LEVEL_OF_NAME: Readonly<Record<string, number>> = Object.fromEntries(Object.entries(HUMAN_ACCESS_LEVELS).map(([level, name]) => [name, Number(level)]));
 
 const VISIBILITY_LEVELS: Readonly<Record<string, string>> = { '0': 'private', '10': 'internal', '20': 'public' };
 
@@ -33,7 +29,7 @@ export function settingValue(raw: unknown, kind: ValueKind | undefined): unknown
     case 'access-levels': {
       const names = Array.isArray(raw) ? raw : typeof raw === 'string' ? parseRubyStringArray(raw) : undefined;
       // A user, group or deploy key entry is humanized as its name: it stays a name.
-      return names ? names.map((n) => (typeof n === 'string' && n in HUMAN_ACCESS_LEVELS ? HUMAN_ACCESS_LEVELS[n] : n)) : raw;
+      return names ? names.map((n) => (typeof n === 'string' && n in LEVEL_OF_NAME ? LEVEL_OF_NAME[n] : n)) : raw;
     }
     default:
       return raw;

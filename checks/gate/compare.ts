@@ -4,9 +4,9 @@
 import type { Tier } from '../../gitlab/types';
 import { AREAS } from '../../policies/params';
 import { RULE_IDS } from '../../policies/rule-ids';
-import type { Baseline, Waiver } from '../baseline/types';
+import type { Baseline, Waiver } from '../../model/baseline';
 import { waiverCovers } from '../baseline/waivers';
-import { isExcluded } from '../globs';
+import { isExcluded } from '../../lib/globs';
 import { compareParam, DIRECTIONS, type Direction } from './directions';
 
 export type ChangeKind =

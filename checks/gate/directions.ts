@@ -1,5 +1,5 @@
 // Which way each baseline parameter loosens: the one table `gate` reads (policies/params.ts holds the
-// parameters; DESIGN.md "Built-in profiles" their meaning). Typed against AllParams, so a new parameter
+// parameters; docs/baseline.md, "settings.<area>", their meaning). Typed against AllParams, so a new parameter
 // without a direction is a compile error instead of a change the gate silently ignores.
 import { branchMatches } from '../../policies/match';
 import type { AllParams, Area } from '../../policies/params';

@@ -2,7 +2,7 @@
 // reporters take a CheckResult; a gate result is a different thing (a baseline diff), so it gets its own.
 import { formatValue, oneLine, plural } from '../report/common';
 import { mdCell } from '../report/markdown';
-import { jsonSafe } from '../safe-text';
+import { jsonSafe } from '../../lib/safe-text';
 import type { GateChange, GateResult } from './compare';
 
 export const GATE_FORMATS = ['table', 'json', 'markdown'] as const;

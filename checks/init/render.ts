@@ -4,7 +4,7 @@
 import { stringify } from 'yaml';
 import type { Finding, SkippedEntry } from '../../model/result';
 import type { GitlabInfo } from '../../model/snapshot';
-import type { ProfileName } from '../baseline/types';
+import type { ProfileName } from '../../model/baseline';
 import { loadProfile } from '../baseline/load';
 import { AREAS } from '../../policies/params';
 import { RULE_IDS } from '../../policies/rule-ids';

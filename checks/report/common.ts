@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import type { Finding, SkippedEntry, TargetErrorEntry } from '../../model/result';
 import type { Severity, TargetRef } from '../../model/target';
 import type { Rule } from '../../policies/rule';
+import { displayAccessValue, isAccessLevelSetting } from '../../gitlab/access-levels';
 
 /** The parts of a catalog rule a report shows (policies/catalog.ts `CATALOG` satisfies RuleMeta[]). */
 export type RuleMeta = Pick<Rule, 'id' | 'area' | 'title' | 'description' | 'severity' | 'scenario' | 'scope' | 'minTier'>;
@@ -22,9 +23,6 @@ export interface ReportContext {
   /** How a finding gets fixed, e.g. from the rule's `fix` (checks/revert); the HTML report shows it. */
   describeFix?: (finding: Finding) => string;
 }
-
-export const TOOL_NAME = 'gitlab-posture';
-export const INFORMATION_URI = 'https://gitlab.com/gitlab-posture/gitlab-posture';
 
 const SEVERITY_RANK: Record<Severity, number> = { critical: 0, high: 1, medium: 2, low: 3 };
 export const SEVERITIES_DESC: readonly Severity[] = ['critical', 'high', 'medium', 'low'];
@@ -64,7 +62,7 @@ export function compareErrors(a: TargetErrorEntry, b: TargetErrorEntry): number 
 export const sorted = <T>(items: readonly T[], by: (a: T, b: T) => number): T[] => [...items].sort(by);
 
 // Text from GitLab (hook URLs, variable keys, messages quoting them) goes through the one sanitizer.
-export { terminalSafe, oneLine } from '../safe-text';
+export { terminalSafe, oneLine } from '../../lib/safe-text';
 
 /** A value as one short line: strings bare, everything else as JSON. */
 export function formatValue(value: unknown, max = 80): string {
@@ -73,15 +71,20 @@ export function formatValue(value: unknown, max = 80): string {
   return line.length > max ? `${line.slice(0, max - 1)}…` : line;
 }
 
+/** A finding's expected/actual for people: an access level also by GitLab's name ("Maintainers (40)"). */
+export function findingValue(f: Pick<Finding, 'setting'>, v: unknown): unknown {
+  return isAccessLevelSetting(f.setting) ? displayAccessValue(v) : v;
+}
+
 /**
- * "changed by mallory at 2026-11-20T03:14:00Z from 203.0.113.9", or why it cannot be said. `valueMax` cuts the
- * from/to values for the terminal table; Markdown and HTML reports wrap, so they pass Infinity and show them whole.
+ * "changed by mallory at 2026-11-20T03:14:00Z from 203.0.113.9", or why it cannot be said. The from/to values are
+ * shown whole in every format (issue 15): a cut-off hook URL hides where the data went. Tables wrap instead.
  */
-export function describeExplanation(f: Finding, valueMax = 40): string | undefined {
+export function describeExplanation(f: Finding): string | undefined {
   const e = f.explanation;
   if (!e) return undefined;
   if ('unavailable' in e) return `who changed it: unavailable (${e.unavailable})`;
-  const change = e.from === undefined && e.to === undefined ? '' : `: ${formatValue(e.from ?? null, valueMax)} -> ${formatValue(e.to ?? null, valueMax)}`;
+  const change = e.from === undefined && e.to === undefined ? '' : `: ${formatValue(findingValue(f, e.from ?? null), Infinity)} -> ${formatValue(findingValue(f, e.to ?? null), Infinity)}`;
   return `changed by ${e.author} at ${e.at}${e.ip ? ` from ${e.ip}` : ''} (${e.event_name}, event ${e.event_id})${change}${e.note ? `; ${e.note}` : ''}`;
 }
 

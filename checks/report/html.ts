@@ -2,20 +2,21 @@
 // and JS only, pinned by a Content-Security-Policy with their hashes, so even a value that slipped past
 // escaping could not run or load anything. Every interpolated value goes through `esc` (a hook URL can hold
 // `<script>`). Rows carry data-severity / data-area for the filters (and tests).
-import { htmlSafe } from '../safe-text';
+import { htmlSafe } from '../../lib/safe-text';
 import { createHash } from 'node:crypto';
 import type { CheckResult, Finding } from '../../model/result';
+import { TOOL_NAME } from '../../model/tool';
 import {
   compareBySeverity,
   compareErrors,
   describeExplanation,
   describeSubject,
+  findingValue,
   formatValue,
   groupSkipped,
   plural,
   SEVERITIES_DESC,
   sorted,
-  TOOL_NAME,
   unreadableTargets,
   type ReportContext,
   type RuleMeta,
@@ -92,8 +93,8 @@ const hash = (text: string): string => `'sha256-${createHash('sha256').update(te
 
 function defaultFix(f: Finding): string {
   return f.revertible
-    ? `gitlab-posture revert sets ${describeSubject(f)} to ${formatValue(f.expected, 120)}`
-    : `Not reverted automatically: change ${describeSubject(f)} to ${formatValue(f.expected, 120)} in GitLab (or waive it in the baseline)`;
+    ? `gitlab-posture revert sets ${describeSubject(f)} to ${formatValue(findingValue(f, f.expected), 120)}`
+    : `Not reverted automatically: change ${describeSubject(f)} to ${formatValue(findingValue(f, f.expected), 120)} in GitLab (or waive it in the baseline)`;
 }
 
 function value(v: unknown): string {
@@ -110,14 +111,14 @@ function findingRow(f: Finding, ctx: ReportContext, rules: Map<string, RuleMeta>
     .filter((x) => x !== undefined)
     .join(' ')
     .toLowerCase();
-  const why = describeExplanation(f, Infinity);
+  const why = describeExplanation(f);
   const cells = [
     `<td class="sev sev-${esc(f.severity)}">${esc(f.severity)}</td>`,
     `<td>${title(f, rules)}</td>`,
     `<td><code>${esc(f.target.path)}</code> <span class="muted">${esc(f.target.kind)}</span></td>`,
     `<td>${esc(describeSubject(f))}</td>`,
-    `<td>${value(f.expected)}</td>`,
-    `<td>${value(f.actual)}</td>`,
+    `<td>${value(findingValue(f, f.expected))}</td>`,
+    `<td>${value(findingValue(f, f.actual))}</td>`,
     `<td>${esc(f.message)}${why ? `<div class="why">${esc(why)}</div>` : ''}</td>`,
     waived
       ? `<td>${esc(f.waiver?.reason ?? 'waived')}${f.waiver?.expires ? ` <span class="muted">until ${esc(f.waiver.expires)}</span>` : ''}</td>`

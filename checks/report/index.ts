@@ -9,7 +9,7 @@ import { renderJunit } from './junit';
 import { renderMarkdown } from './markdown';
 import { renderSarif } from './sarif';
 import { renderTable } from './table';
-import { jsonSafe } from '../safe-text';
+import { jsonSafe } from '../../lib/safe-text';
 
 export const REPORT_FORMATS = ['table', 'json', 'sarif', 'junit', 'codequality', 'markdown', 'html'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];

@@ -1,4 +1,4 @@
-// `--format json`: the DESIGN.md contract shape, rebuilt key by key so key order never depends on how the
+// `--format json`: the contract shape (extend, never rename), rebuilt key by key so key order never depends on how the
 // evaluator happened to build its objects, and findings in report order so two runs diff cleanly.
 import type { CheckResult, Finding, SkippedEntry, TargetErrorEntry } from '../../model/result';
 import type { TargetRef } from '../../model/target';

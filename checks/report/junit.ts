@@ -3,7 +3,7 @@
 // or waived, error = the target could not be read. Passing pairs come from `result.evaluated` when present.
 import type { CheckResult, Finding } from '../../model/result';
 import type { TargetRef } from '../../model/target';
-import { areaOf, compareFindings, describeExplanation, formatValue, sorted, type ReportContext } from './common';
+import { areaOf, compareFindings, describeExplanation, findingValue, formatValue, sorted, type ReportContext } from './common';
 import { writeXml, type XmlNode } from './xml';
 
 type Outcome =
@@ -57,8 +57,8 @@ function failureText(findings: Finding[]): string {
       [
         f.message,
         `  setting: ${f.setting}${f.branch ? ` (branch ${f.branch})` : ''}${f.object ? ` (${f.object})` : ''}`,
-        `  expected: ${formatValue(f.expected, 500)}`,
-        `  actual: ${formatValue(f.actual, 500)}`,
+        `  expected: ${formatValue(findingValue(f, f.expected), 500)}`,
+        `  actual: ${formatValue(findingValue(f, f.actual), 500)}`,
         `  severity: ${f.severity}${f.revertible ? ', revertible with gitlab-posture revert' : ''}`,
         ...(f.explanation ? [`  ${describeExplanation(f)}`] : []),
       ].join('\n'),

@@ -1,12 +1,13 @@
 // `--format markdown`: an MR comment or CI job summary. Errors come first (an unread target means the result
 // cannot be trusted), then unwaived findings by severity, then waived/skipped collapsed in <details>.
 import type { CheckResult, Finding } from '../../model/result';
-import { markdownSafe } from '../safe-text';
+import { markdownSafe } from '../../lib/safe-text';
 import {
   compareBySeverity,
   compareErrors,
   describeExplanation,
   describeSubject,
+  findingValue,
   formatValue,
   groupSkipped,
   plural,
@@ -15,7 +16,7 @@ import {
   type ReportContext,
 } from './common';
 
-/** A table cell or list item: the one Markdown sanitizer (checks/safe-text.ts). */
+/** A table cell or list item: the one Markdown sanitizer (lib/safe-text.ts). */
 export const mdCell = markdownSafe;
 
 const code = (text: string): string => (text === '' ? '' : `<code>${mdCell(text, true)}</code>`);
@@ -31,12 +32,12 @@ function findingsTable(findings: Finding[], withWaiver: boolean): string[] {
       code(f.rule),
       code(f.target.path),
       mdCell(describeSubject(f)),
-      code(formatValue(f.expected, 60)),
-      code(formatValue(f.actual, 60)),
+      code(formatValue(findingValue(f, f.expected), 60)),
+      code(formatValue(findingValue(f, f.actual), 60)),
       mdCell(f.message),
     ];
     if (withWaiver) cells.push(mdCell(f.waiver ? `${f.waiver.reason} (until ${f.waiver.expires})` : 'waived'));
-    if (explained) cells.push(mdCell(describeExplanation(f, Infinity) ?? ''));
+    if (explained) cells.push(mdCell(describeExplanation(f) ?? ''));
     return `| ${cells.join(' | ')} |`;
   });
   return [`| ${head.join(' | ')} |`, `|${head.map(() => ' --- ').join('|')}|`, ...rows];

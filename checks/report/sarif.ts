@@ -2,15 +2,14 @@
 // carry logical locations only (the target's full path); a physicalLocation with a web URL is not valid SARIF.
 import type * as Sarif from 'sarif';
 import type { CheckResult, Finding } from '../../model/result';
+import { INFORMATION_URI, TOOL_NAME } from '../../model/tool';
 import type { Severity, TargetRef } from '../../model/target';
 import {
   compareErrors,
   compareFindings,
   compareSkipped,
   fingerprint,
-  INFORMATION_URI,
   sorted,
-  TOOL_NAME,
   type ReportContext,
   type RuleMeta,
 } from './common';

@@ -9,6 +9,7 @@ import {
   compareTargets,
   describeExplanation,
   describeSubject,
+  findingValue,
   formatValue,
   groupSkipped,
   plural,
@@ -67,8 +68,8 @@ export function renderTable(result: CheckResult, ctx: ReportContext): string {
         f.waived ? paint('waived', `waived (${f.severity})`) : paint(f.severity, f.severity),
         terminalSafe(f.rule),
         terminalSafe(describeSubject(f)),
-        terminalSafe(formatValue(f.expected, 40)),
-        terminalSafe(formatValue(f.actual, 40)),
+        terminalSafe(formatValue(findingValue(f, f.expected), 40)),
+        terminalSafe(formatValue(findingValue(f, f.actual), 40)),
         notes.map(terminalSafe).join('\n'),
       ]);
     }

@@ -1,6 +1,7 @@
 // The object a write changes, read just before it (the journal's `before`), and the fields a write touches in
 // it (to compare before / after for undo). Reads are scrubbed: no variable value, no token-like field
 // (GET /projects/:id and /groups/:id return `runners_token` to maintainers).
+import { describeAccessEntry } from '../../gitlab/access-levels';
 import { NotFoundError } from '../../gitlab/errors';
 import type { GitlabClient } from '../../gitlab/client';
 import { enc } from '../../gitlab/client';
@@ -64,14 +65,10 @@ function readKeyOf(path: string, key: string): string {
   return key;
 }
 
+/** Who an access list lets in, by GitLab's names ("Maintainers", "user 12"): compared, and shown in the undo plan. */
 function normalizeAccess(entries: unknown): string[] {
   if (!Array.isArray(entries)) return [];
-  return entries
-    .map((e: Record<string, unknown>) => {
-      const who = e.user_id != null ? `user:${e.user_id}` : e.group_id != null ? `group:${e.group_id}` : e.deploy_key_id != null ? `deploy_key:${e.deploy_key_id}` : `level:${e.access_level}`;
-      return who;
-    })
-    .sort();
+  return entries.map((e: Parameters<typeof describeAccessEntry>[0]) => describeAccessEntry(e)).sort();
 }
 
 /** Fields a recreated object gets anew (its id, its timestamps, a hook's delivery health). */

@@ -1,11 +1,12 @@
 // Plan and outcome as text for the terminal: target, setting, actual -> expected, method path. No decisions here.
 import type { Finding } from '../../model/result';
-import { oneLine } from '../safe-text';
+import { oneLine } from '../../lib/safe-text';
 import type { Change } from '../../policies/rule';
 import type { Plan } from './plan';
 import type { StepResult } from './apply';
 import type { UndoItem } from './undo';
 import { sameJson, touchedFields } from './before';
+import { displayAccessValue, isAccessLevelSetting } from '../../gitlab/access-levels';
 
 // Branch names, hook ids, paths and values come from GitLab or from a journal file: one line each, no controls.
 export function where(f: Pick<Finding, 'target' | 'branch' | 'object'>): string {
@@ -18,6 +19,11 @@ function value(v: unknown): string {
   return s.length > 60 ? `${s.slice(0, 57)}...` : s;
 }
 
+/** A finding's value: an access level by GitLab's name and number ("Maintainers (40)"), anything else as JSON. */
+function findingValue(f: Pick<Finding, 'setting'>, v: unknown): string {
+  return isAccessLevelSetting(f.setting) && typeof v === 'number' ? oneLine(String(displayAccessValue(v))) : value(v);
+}
+
 function change(c: Change): string {
   return oneLine(`${c.method} ${c.path}`);
 }
@@ -28,7 +34,7 @@ export function formatPlan(plan: Plan, url: string, dryRun: boolean): string {
   if (plan.steps.length === 0) out.push('  nothing to write');
   for (const s of plan.steps) {
     const f = s.finding;
-    out.push(`  ${String(s.seq).padStart(3)}. ${where(f)}  ${oneLine(f.setting)}: ${value(f.actual)} -> ${value(f.expected)}  ${change(s.change)}${s.change.destructive ? '  (destructive)' : ''}`);
+    out.push(`  ${String(s.seq).padStart(3)}. ${where(f)}  ${oneLine(f.setting)}: ${findingValue(f, f.actual)} -> ${findingValue(f, f.expected)}  ${change(s.change)}${s.change.destructive ? '  (destructive)' : ''}`);
     if (s.change.note) out.push(`       ${oneLine(s.change.note)}`);
   }
   if (plan.superseded.length > 0) {
@@ -38,7 +44,7 @@ export function formatPlan(plan: Plan, url: string, dryRun: boolean): string {
   if (plan.needsDestructive.length > 0) {
     out.push('Left alone, needs --allow-destructive:');
     for (const n of plan.needsDestructive) {
-      out.push(`  ${where(n.finding)}  ${n.finding.setting}: ${value(n.finding.actual)} -> ${value(n.finding.expected)}  ${change(n.change)}`);
+      out.push(`  ${where(n.finding)}  ${n.finding.setting}: ${findingValue(n.finding, n.finding.actual)} -> ${findingValue(n.finding, n.finding.expected)}  ${change(n.change)}`);
       if (n.change.unrecoverable) out.push(`      undo cannot restore: ${oneLine(n.change.unrecoverable)}`);
     }
   }

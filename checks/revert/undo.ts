@@ -99,7 +99,11 @@ export function restoreFor(entry: JournalEntry, live: unknown): UndoItem | UndoS
 
 type Entry = { id: number; access_level: number | null; user_id?: number | null; group_id?: number | null; deploy_key_id?: number | null };
 
-/** PATCH entries that turn the live list back into the before list (additive PATCH, quirk 4). */
+/**
+ * PATCH entries that turn the live list back into the before list. PATCH is additive: an entry without id adds,
+ * {id, _destroy} deletes, unmentioned entries stay (`accepts_nested_attributes_for … allow_destroy: true`,
+ * app/models/protected_branch.rb).
+ */
 function accessRestore(beforeList: unknown, liveList: unknown): Record<string, unknown>[] {
   const before = (Array.isArray(beforeList) ? beforeList : []) as Entry[];
   const live = (Array.isArray(liveList) ? liveList : []) as Entry[];

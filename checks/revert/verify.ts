@@ -1,6 +1,6 @@
 // After a write: re-read what the rule needs on that one target (the collector's own per-area reads) and judge
 // the rule again. A write GitLab answered with success but ignored (a locked approval flag: POST /approvals
-// answers 201 with the old values, quirk 1; a licence-gated key dropped with 200, quirk 3) still shows the
+// answers 201 with the old values; a licence-gated key below its tier dropped with 200; docs/gitlab-behaviour.md) still shows the
 // finding: it is `not_verified`, never "done".
 import type { GitlabClient } from '../../gitlab/client';
 import type { Finding } from '../../model/result';
@@ -11,7 +11,7 @@ import type { Rule } from '../../policies/rule';
 import { readsNeeded, runRule, type TargetState } from '../../policies/run';
 import type { AllParams, Area } from '../../policies/params';
 import { fetchGroupRead, fetchInstanceRead, fetchProjectRead } from '../collect/reads';
-import { valueOf } from '../collect/read';
+import { valueOf } from '../../gitlab/read';
 import { contextOf } from '../evaluate';
 
 export interface Verification {

@@ -3,7 +3,7 @@
 // group and project lists, keyset by id (docs/gitlab-behaviour.md, Pagination, errors and authentication / Audit events).
 import type { GitlabClient } from '../../gitlab/client';
 import type { GlAuditEvent } from '../../gitlab/types';
-import type { Baseline } from '../baseline/types';
+import type { Baseline } from '../../model/baseline';
 import { INSTANCE_SCOPE, planScopes, readAllScopes, readScopeEvents } from '../../detections/collect';
 import { dedupeEvents } from '../../detections/detect';
 import { scopeLabel } from '../../detections/model';

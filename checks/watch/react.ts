@@ -3,7 +3,7 @@
 // Each write is remembered *before* it is made, so its audit event is recognised as ours (own-writes.ts).
 import type { GitlabClient } from '../../gitlab/client';
 import type { GlAuditEvent } from '../../gitlab/types';
-import type { Baseline } from '../baseline/types';
+import type { Baseline } from '../../model/baseline';
 import type { Finding } from '../../model/result';
 import type { GitlabInfo } from '../../model/snapshot';
 import type { TargetKind } from '../../model/target';

@@ -96,7 +96,7 @@ export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
     req.on('error', () => undefined);
     req.on('end', () => {
       if (over) return;
-      // GitLab sends Content-Type application/x-www-form-urlencoded by default, yet the body is JSON (§4).
+      // GitLab sends Content-Type application/x-www-form-urlencoded by default, yet the body is JSON (docs/gitlab-behaviour.md, Audit events).
       let payload: unknown;
       try {
         payload = JSON.parse(Buffer.concat(chunks).toString('utf8'));

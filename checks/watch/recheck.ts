@@ -3,12 +3,13 @@
 // can never disagree about which event changes what. Reads are the collector's own per-area reads.
 import type { GitlabClient } from '../../gitlab/client';
 import type { GlAuditEvent } from '../../gitlab/types';
-import type { Baseline } from '../baseline/types';
-import { selectTargets } from '../baseline/targets';
+import type { Baseline } from '../../model/baseline';
+import { selectTargets } from '../../gitlab/targets';
 import { activeRules, evaluate } from '../evaluate';
-import { enrich, INSTANCE_TARGET, groupRef, projectRef } from '../collect';
+import { enrich } from '../collect';
+import { groupRef, INSTANCE_TARGET, projectRef } from '../../model/target';
 import { planReads } from '../collect/plan';
-import { readOf } from '../collect/read';
+import { readOf } from '../../gitlab/read';
 import { fetchGroupRead, fetchProjectRead } from '../collect/reads';
 import { getGroup } from '../../gitlab/groups';
 import { getProject } from '../../gitlab/projects';

@@ -4,7 +4,7 @@ import type { GitlabClient } from '../../gitlab/client';
 import { redact } from '../../gitlab/redact';
 import { usernameCache } from '../../gitlab/users';
 import type { GlAuditEvent } from '../../gitlab/types';
-import type { Baseline } from '../baseline/types';
+import type { Baseline } from '../../model/baseline';
 import type { Finding } from '../../model/result';
 import type { GitlabInfo } from '../../model/snapshot';
 import type { TargetRef } from '../../model/target';

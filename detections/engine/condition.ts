@@ -7,7 +7,7 @@
 // pattern leave out selections whose name starts with `_`. Aggregations (`| count() by …`), `near` and
 // anything else are refused with the construct named, so a rule never compiles into something that silently
 // matches nothing.
-import { starPattern } from '../../checks/wildcard';
+import { starPattern } from '../../lib/wildcard';
 import type { AuditEventLike, EventPredicate } from './types';
 
 export class ConditionSyntaxError extends Error {}

@@ -4,7 +4,7 @@
 // choices this engine makes:
 // - Strings match case-insensitively; `*` is any run of characters, `?` one character (an astral character
 //   is one), `\*` `\?` `\\` are literals, and a backslash before anything else or at the end is itself a
-//   literal. `|cased` makes a value case-sensitive. Matching is linear (checks/wildcard.ts), never a regex.
+//   literal. `|cased` makes a value case-sensitive. Matching is linear (lib/wildcard.ts), never a regex.
 // - `|re` is Sigma's regular-expression subset, run by a linear-time engine (regex.ts); case-sensitive unless
 //   it starts with `(?i)` or has `|re|i`; `|re|m` and `|re|s` add the multiline and dot-all flags.
 // - String modifiers (contains, startswith, endswith, re, cidr, cased) take strings: a number or boolean

@@ -4,7 +4,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { compileRule } from './compile';
-import { toJsBounded, YamlAliasError } from '../../checks/yaml-aliases';
+import { toJsBounded, YamlAliasError } from '../../lib/yaml-aliases';
 import { RuleLoadError } from './errors';
 import type { CompiledRule, RuleLoadProblem } from './types';
 

@@ -2,7 +2,7 @@
 // character) their wildcard meaning; a backslash escapes only `*`, `?` and itself, and is a literal backslash
 // before anything else or at the end, so `\Microsoft Office\` stays literal when `contains` wraps it in stars.
 // Modifiers add wildcards to the parsed value, never to its text.
-import { codePoints, foldTokens, Wildcard, type WildcardToken } from '../../checks/wildcard';
+import { codePoints, foldTokens, Wildcard, type WildcardToken } from '../../lib/wildcard';
 
 const STAR = 42;
 const QUESTION = 63;

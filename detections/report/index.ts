@@ -2,8 +2,8 @@
 // Event fields are written by whoever acted in GitLab, the attacker included: every text format escapes them.
 import Table from 'cli-table3';
 import type * as Sarif from 'sarif';
-import { INFORMATION_URI, terminalSafe, TOOL_NAME } from '../../checks/report/common';
-import { mdCell } from '../../checks/report/markdown';
+import { INFORMATION_URI, TOOL_NAME } from '../../model/tool';
+import { markdownSafe as mdCell, terminalSafe } from '../../lib/safe-text';
 import { levelRank, type CompiledRule, type SigmaLevel } from '../engine';
 import type { DetectMatch, DetectResult } from '../model';
 

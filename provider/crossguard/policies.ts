@@ -7,7 +7,7 @@
 // the baseline value where that value is unambiguous.
 import type { ReportViolation, ResourceValidationArgs, ResourceValidationPolicy } from '@pulumi/policy';
 import { loadBaseline, loadProfile } from '../../checks/baseline/load';
-import type { Baseline } from '../../checks/baseline/types';
+import type { Baseline } from '../../model/baseline';
 import { findWaiver } from '../../checks/baseline/waivers';
 import { areaParams, type Area } from '../../policies/params';
 import { isRuleId } from '../../policies/rule-ids';
@@ -84,6 +84,7 @@ export function liveFromInputs<T extends ResourceType>(type: T, i: Record<string
             allow_force_push: false,
           },
         },
+        ancestors: [],
       } as never;
     case 'ProjectSecurity':
       return {

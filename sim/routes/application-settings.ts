@@ -1,5 +1,5 @@
 // [Application settings API] `GET|PUT /application/settings` (admin; docs/gitlab-behaviour.md, Instance settings). Every accepted
-// change is audited as `application_setting_updated` with the column in `details.change` (§4).
+// change is audited as `application_setting_updated` with the column in `details.change` (docs/gitlab-behaviour.md, Audit events).
 import { errors, parseBool, parseIntParam, type Route, type SimContext } from '../kit';
 import { atLeastTier } from '../entities';
 import type { Visibility } from '../../gitlab/types';

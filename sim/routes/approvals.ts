@@ -1,5 +1,5 @@
 // Merge-request approvals (docs/gitlab-behaviour.md, Merge request approvals, Premium): /approvals, approval rules, and the
-// merge_request_approval_setting endpoints with lock info. Quirks 1 and 2: POST /approvals silently keeps
+// merge_request_approval_setting endpoints with lock info. POST /approvals silently keeps
 // locked flags (201 with old values), and three booleans are inverted between the two APIs.
 import type { GlApprovalRule, GlLockedSetting, GlProjectApprovals, GlProtectedBranch } from '../../gitlab/types';
 import { paginate } from '../pagination';
@@ -23,7 +23,7 @@ import { arrayParam, hasParam, paramOf, serializeProtectedBranch, isPremium, top
 type Flag = keyof SimApprovalFlags;
 type Lock = { value: boolean; from: 'group' | 'instance' };
 
-/** Deleting a protected branch drops it from every rule of its project (§3.6; gitlabform #1061). */
+/** Deleting a protected branch drops it from every rule of its project (docs/gitlab-behaviour.md, Merge request approvals; gitlabform #1061). */
 export function removeBranchFromRules(project: SimProject, branchId: number): void {
   for (const rule of project.approval_rules) {
     rule.protected_branch_ids = rule.protected_branch_ids.filter((id) => id !== branchId);
@@ -32,7 +32,7 @@ export function removeBranchFromRules(project: SimProject, branchId: number): vo
 
 // ---- locks and effective values ----------------------------------------------------------------------
 
-/** Instance settings that force a flag (§3.2, §3.6); values in /approvals terms. */
+/** Instance settings that force a flag (docs/gitlab-behaviour.md, Instance settings; Merge request approvals); values in /approvals terms. */
 function instanceLocks(state: SimState): Partial<Record<Flag, boolean>> {
   const s = state.application_settings;
   const locks: Partial<Record<Flag, boolean>> = {};
@@ -70,7 +70,7 @@ function approvalsBody(state: SimState, project: SimProject): GlProjectApprovals
     require_password_to_approve: eff('require_password_to_approve'),
     require_reauthentication_to_approve: project.approvals.require_reauthentication_to_approve ?? eff('require_password_to_approve'),
   };
-  // Licence-gated key: absent below Premium (§2).
+  // Licence-gated key: absent below Premium (docs/gitlab-behaviour.md, Tier detection and packaging).
   if (isPremium(state)) body.approvals_before_merge = project.approvals_before_merge ?? 0;
   return body;
 }
@@ -123,7 +123,8 @@ function applyProjectFlags(ctx: SimContext, project: SimProject, changes: Partia
 }
 
 /**
- * The flags a project write may change. Locked author/committer/override flags are dropped silently (quirk 1):
+ * The flags a project write may change. Locked author/committer/override flags are dropped silently
+ * (`ee/lib/ee/api/merge_request_approvals.rb`, docs/gitlab-behaviour.md):
  * the caller lacks the permission, and GitLab still answers with success and the old values.
  */
 function writableFlags(state: SimState, project: SimProject, wanted: Partial<SimApprovalFlags>): Partial<SimApprovalFlags> {
@@ -177,7 +178,7 @@ function postApprovals(req: RouteRequest, ctx: SimContext) {
   for (const flag of Object.keys(PROJECT_AUDIT) as Flag[]) {
     if (hasParam(req, flag)) wanted[flag] = parseBool(paramOf(req, flag), flag);
   }
-  // The two password/re-auth names mirror each other on write (§3.6).
+  // The two password/re-auth names mirror each other on write (docs/gitlab-behaviour.md, Merge request approvals).
   if (hasParam(req, 'require_reauthentication_to_approve')) {
     wanted.require_password_to_approve = parseBool(paramOf(req, 'require_reauthentication_to_approve'), 'require_reauthentication_to_approve');
   }
@@ -186,7 +187,7 @@ function postApprovals(req: RouteRequest, ctx: SimContext) {
   if (hasParam(req, 'approvals_before_merge')) {
     const n = parseIntParam(paramOf(req, 'approvals_before_merge'), 'approvals_before_merge');
     if (n < 0) throw errors.validation({ approvals_before_merge: ['must be greater than or equal to 0'] });
-    // Licence-gated request key (§2): dropped below Premium.
+    // Licence-gated request key (docs/gitlab-behaviour.md, Tier detection and packaging): dropped below Premium.
     if (isPremium(ctx.state)) project.approvals_before_merge = n;
   }
   applyProjectFlags(ctx, project, changes);
@@ -310,7 +311,7 @@ function createRule(req: RouteRequest, ctx: SimContext) {
     approvals_required: approvalsRequired(req),
     user_ids: userIds ?? [],
     group_ids: (groupIds ?? []).filter((id) => ctx.state.groups.some((g) => g.id === id)),
-    // applies_to_all_protected_branches: true ignores branch ids (§3.6).
+    // applies_to_all_protected_branches: true ignores branch ids (docs/gitlab-behaviour.md, Merge request approvals).
     protected_branch_ids: appliesToAll ? [] : (ruleBranchIds(req, ctx.state, project) ?? []),
     applies_to_all_protected_branches: appliesToAll,
   };
@@ -335,7 +336,7 @@ function updateRule(req: RouteRequest, ctx: SimContext) {
   }
   const required = hasParam(req, 'approvals_required') ? approvalsRequired(req) : rule.approvals_required;
   // Quirk: the PUT param declares `default: false` and Grape writes defaults into params, so omitting it
-  // resets the flag (§3.6, 17.x/18.x sources).
+  // resets the flag (docs/gitlab-behaviour.md, Merge request approvals, 17.x/18.x sources).
   const appliesToAll = hasParam(req, 'applies_to_all_protected_branches')
     ? parseBool(paramOf(req, 'applies_to_all_protected_branches'), 'applies_to_all_protected_branches')
     : false;
@@ -384,7 +385,7 @@ function deleteRule(req: RouteRequest, ctx: SimContext) {
 
 // ---- merge_request_approval_setting -------------------------------------------------------------------
 
-/** Settings-API names and their /approvals twins; three are inverted (§3.6 table). */
+/** Settings-API names and their /approvals twins; three are inverted (docs/gitlab-behaviour.md, Merge request approvals). */
 const SETTINGS: readonly { key: string; flag: Flag; inverted: boolean }[] = [
   { key: 'allow_author_approval', flag: 'merge_requests_author_approval', inverted: false },
   { key: 'allow_committer_approval', flag: 'merge_requests_disable_committers_approval', inverted: true },

@@ -179,7 +179,7 @@ function updateGroup(req: RouteRequest, ctx: SimContext, group: SimGroup): void 
   if (has('prevent_sharing_groups_outside_hierarchy') && group.parent_id === null) {
     changes.prevent_sharing_groups_outside_hierarchy = parseBool(body.prevent_sharing_groups_outside_hierarchy, 'prevent_sharing_groups_outside_hierarchy');
   }
-  // Git abuse keys: Ultimate and top-level only; otherwise dropped silently like any licence-gated key (§2, §3.10).
+  // Git abuse keys: Ultimate and top-level only; otherwise dropped silently like any licence-gated key (docs/gitlab-behaviour.md, Tier detection and packaging; Git abuse rate limits).
   if (gitAbuse) {
     const range = (k: string, max: number) => {
       if (!has(k)) return;

@@ -1,6 +1,6 @@
 // Webhooks (docs/gitlab-behaviour.md, Webhooks): project hooks (Free, Maintainer+), group hooks (Premium EE route, Owner).
-// Quirk 5: `token`, url-variable values and custom-header values are write-only; changing `url` drops the token.
-// GitLab audits creation and destruction only ("Hook <id>", §4); edits leave no event.
+// `token`, url-variable values and custom-header values are write-only; changing `url` drops the token.
+// GitLab audits creation and destruction only ("Hook <id>", docs/gitlab-behaviour.md, Audit events); edits leave no event.
 import type { GlHook } from '../../gitlab/types';
 import { paginate } from '../pagination';
 import { errors, parseBool, requireGroup, requireProject, Role, type AuditInput, type Route, type RouteRequest, type SimContext } from '../kit';
@@ -131,7 +131,7 @@ function applyFields(req: RouteRequest, owner: Owner, h: SimHook): void {
 
 function findHook(owner: Owner, ref: string): SimHook {
   const h = owner.hooks.find((x) => String(x.id) === ref);
-  // `hooks.find(id)` raises RecordNotFound: the generic lower-case 404 (§1.4).
+  // `hooks.find(id)` raises RecordNotFound: the generic lower-case 404 (docs/gitlab-behaviour.md, Pagination, errors and authentication).
   if (!h) throw errors.recordNotFound();
   return h;
 }
@@ -142,7 +142,7 @@ function hookAudit(owner: Owner, h: SimHook, event_name: string, custom_message:
     event_name,
     target_id: h.id,
     target_type: owner.kind === 'project' ? 'ProjectHook' : 'GroupHook',
-    // GitLab names the hook, not its URL (§4).
+    // GitLab names the hook, not its URL (docs/gitlab-behaviour.md, Audit events).
     target_details: `Hook ${h.id}`,
     custom_message,
   };
@@ -186,7 +186,7 @@ function deleteHook(req: RouteRequest, ctx: SimContext, owner: Owner) {
   return { status: 204 };
 }
 
-/** PUT/DELETE …/hooks/:hook_id/(url_variables|custom_headers)/:key -> 204 (§3.7). */
+/** PUT/DELETE …/hooks/:hook_id/(url_variables|custom_headers)/:key -> 204 (docs/gitlab-behaviour.md, Webhooks). */
 function setKeyValue(field: 'url_variable_values' | 'custom_header_values', remove: boolean) {
   return (req: RouteRequest, owner: Owner) => {
     const h = findHook(owner, req.params.hook_id!);

@@ -1,5 +1,7 @@
-// Protected branches, project (docs/gitlab-behaviour.md, Protected branches, Maintainer+) and group level (§3.5, Premium, top-level, Owner).
-// Quirk 4: PATCH is additive (no id adds, {id,…} updates, {id,_destroy} deletes); CE patches only allow_force_push
+// Protected branches (docs/gitlab-behaviour.md, Protected branches), project (Maintainer+) and group level
+// (Premium, top-level, Owner).
+// PATCH is additive (no id adds, {id,…} updates, {id,_destroy} deletes: app/models/protected_branch.rb,
+// accepts_nested_attributes_for … allow_destroy); CE patches only allow_force_push
 // and adds deploy-key push entries;
 // unlicensed EE takes role entries but rejects user/group entries (422) and ignores code_owner_approval_required.
 import type { GlAccessLevelEntry, GlProtectedBranch } from '../../gitlab/types';
@@ -35,10 +37,10 @@ const KINDS: readonly Kind[] = ['push', 'merge', 'unprotect'];
 const LIST_KEY = { push: 'push_access_levels', merge: 'merge_access_levels', unprotect: 'unprotect_access_levels' } as const;
 /** Model-error prefix GitLab puts before nested access-level errors. */
 const LABEL = { push: 'Push access levels', merge: 'Merge access levels', unprotect: 'Unprotect access levels' } as const;
-/** Grape `values:`; 0 (No one) is not allowed for unprotect (§3.4). */
+/** Grape `values:`; 0 (No one) is not allowed for unprotect (docs/gitlab-behaviour.md, Protected branches). */
 const LEVELS: Record<Kind, readonly number[]> = { push: [0, 30, 40, 60], merge: [0, 30, 40, 60], unprotect: [30, 40, 60] };
 
-/** Where branches live: a project's own list or a top-level group's (§3.5). */
+/** Where branches live: a project's own list or a top-level group's (docs/gitlab-behaviour.md, Protected branches). */
 interface Holder {
   state: SimState;
   branches: GlProtectedBranch[];
@@ -81,7 +83,7 @@ function parseEntries(raw: unknown, key: string, kind: Kind): EntryInput[] {
       access_level,
       user_id: int('user_id'),
       group_id: int('group_id'),
-      // Only push entries declare deploy_key_id (§3.4); elsewhere Grape drops it.
+      // Only push entries declare deploy_key_id (docs/gitlab-behaviour.md, Protected branches); elsewhere Grape drops it.
       deploy_key_id: kind === 'push' ? int('deploy_key_id') : undefined,
       destroy: o._destroy === undefined ? false : parseBool(o._destroy, `${key}[${i}][_destroy]`),
     };
@@ -99,7 +101,7 @@ function ceDeployKeyEntries(req: RouteRequest): EntryInput[] {
     .map((e) => ({ deploy_key_id: e.deploy_key_id, destroy: false }));
 }
 
-/** Apply PATCH-style entries to a copy of `current`; unmentioned records stay (§3.4). */
+/** Apply PATCH-style entries to a copy of `current`; unmentioned records stay (docs/gitlab-behaviour.md, Protected branches). */
 function applyEntries(holder: Holder, current: GlAccessLevelEntry[], inputs: EntryInput[]): GlAccessLevelEntry[] {
   const next = current.map((e) => ({ ...e }));
   for (const input of inputs) {
@@ -131,11 +133,11 @@ function applyEntries(holder: Holder, current: GlAccessLevelEntry[], inputs: Ent
   return next;
 }
 
-/** Model validation of one access-level list; messages as GitLab's full messages (422 array, §1.4). */
+/** Model validation of one access-level list; messages as GitLab's full messages (422 array, docs/gitlab-behaviour.md, Pagination, errors and authentication). */
 function validateEntries(holder: Holder, kind: Kind, entries: GlAccessLevelEntry[]): string[] {
   const label = LABEL[kind];
   const messages: string[] = [];
-  // User/group entries need the licence, and group-level branches take {access_level} entries only (§2, §3.5).
+  // User/group entries need the licence, and group-level branches take {access_level} entries only (docs/gitlab-behaviour.md, Tier detection and packaging; Protected branches).
   const userGroupAllowed = isPremium(holder.state) && holder.project !== undefined;
   const seen = new Set<string>();
   for (const e of entries) {
@@ -188,7 +190,7 @@ function create(req: RouteRequest, ctx: SimContext, holder: Holder) {
   const levels = {} as Record<Kind, GlAccessLevelEntry[]>;
   const messages: string[] = [];
   for (const kind of KINDS) {
-    // unprotect_access_level and every allowed_to_* are EE params; CE drops them and defaults apply (§2).
+    // unprotect_access_level and every allowed_to_* are EE params; CE drops them and defaults apply (docs/gitlab-behaviour.md, Tier detection and packaging).
     const level = kind === 'unprotect' && !ee ? undefined : levelParam(req, `${kind}_access_level`, kind);
     const inputs: EntryInput[] = level === undefined ? [] : [{ access_level: level, destroy: false }];
     if (ee) inputs.push(...parseEntries(paramOf(req, `allowed_to_${kind}`), `allowed_to_${kind}`, kind).map((e) => ({ ...e, id: undefined })));
@@ -202,7 +204,7 @@ function create(req: RouteRequest, ctx: SimContext, holder: Holder) {
     id: nextId(holder.state),
     name,
     allow_force_push: hasParam(req, 'allow_force_push') ? parseBool(paramOf(req, 'allow_force_push'), 'allow_force_push') : false,
-    // Ignored unless licensed (§3.4).
+    // Ignored unless licensed (docs/gitlab-behaviour.md, Protected branches).
     code_owner_approval_required:
       isPremium(holder.state) && hasParam(req, 'code_owner_approval_required')
         ? parseBool(paramOf(req, 'code_owner_approval_required'), 'code_owner_approval_required')
@@ -223,7 +225,7 @@ function create(req: RouteRequest, ctx: SimContext, holder: Holder) {
   return { status: 201, body: view(holder, branch) };
 }
 
-/** Editing allowed_to_unprotect needs the caller to be allowed to unprotect (§3.4); no entries = Maintainers. */
+/** Editing allowed_to_unprotect needs the caller to be allowed to unprotect (docs/gitlab-behaviour.md, Protected branches); no entries = Maintainers. */
 function canUnprotect(ctx: SimContext, holder: Holder, branch: GlProtectedBranch): boolean {
   const role = holder.project ? projectRole(ctx.state, ctx.user, holder.project) : groupRole(ctx.state, ctx.user, holder.group!);
   if (branch.unprotect_access_levels.length === 0) return role >= Role.Maintainer;
@@ -331,14 +333,14 @@ function projectHolder(ctx: SimContext, req: RouteRequest): Holder {
     branches: project.protected_branches,
     project,
     entity: { entity_type: 'Project', entity_id: project.id, entity_path: project.path_with_namespace },
-    // find_by! on the project's own branches: generic lower-case 404 (§1.4).
+    // find_by! on the project's own branches: generic lower-case 404 (docs/gitlab-behaviour.md, Pagination, errors and authentication).
     missing: () => errors.recordNotFound(),
   };
 }
 
 function groupHolder(ctx: SimContext, req: RouteRequest): Holder {
   const group = requireGroup(ctx, req.params.id!, Role.Owner);
-  // Group-level protected branches exist on top-level groups only (§3.5).
+  // Group-level protected branches exist on top-level groups only (docs/gitlab-behaviour.md, Protected branches).
   if (group.parent_id !== null) throw errors.notFound('Group');
   return {
     state: ctx.state,

@@ -6,32 +6,12 @@
 // `project_`, as its spec shows for commit_committer_check).
 import type { GlPushRule } from '../../gitlab/types';
 import { atLeastTier } from '../entities';
-import { errors, groupRole, SimHttpError, parseBool, parseIntParam, requireGroup, requireProject, Role, type Route, type RouteRequest, type SimContext } from '../kit';
-import { nextId, type SimGroup, type SimProject } from '../state';
+import { errors, groupRole, SimHttpError, parseBool, parseIntParam, requireGroup, requireProject, Role, type Route, type RouteRequest, type RouteResult, type SimContext } from '../kit';
+import { emptyPushRule, nextId, type SimGroup, type SimProject } from '../state';
 
 const BOOL_KEYS = ['deny_delete_tag', 'member_check', 'prevent_secrets', 'commit_committer_check', 'commit_committer_name_check', 'reject_unsigned_commits', 'reject_non_dco_commits'] as const;
 const STRING_KEYS = ['commit_message_regex', 'commit_message_negative_regex', 'branch_name_regex', 'author_email_regex', 'file_name_regex'] as const;
 const ALL_KEYS = [...BOOL_KEYS, ...STRING_KEYS, 'max_file_size'];
-
-export function emptyPushRule(id: number, created: string): GlPushRule {
-  return {
-    id,
-    created_at: created,
-    commit_message_regex: null,
-    commit_message_negative_regex: null,
-    branch_name_regex: null,
-    author_email_regex: null,
-    file_name_regex: null,
-    deny_delete_tag: false,
-    member_check: false,
-    prevent_secrets: false,
-    max_file_size: 0,
-    commit_committer_check: false,
-    commit_committer_name_check: false,
-    reject_unsigned_commits: false,
-    reject_non_dco_commits: false,
-  };
-}
 
 /** The entity: the licence-gated checks appear only where their feature is available (Premium and up here). */
 function present(ctx: SimContext, rule: GlPushRule, projectId?: number): Record<string, unknown> {
@@ -80,89 +60,77 @@ function apply(ctx: SimContext, rule: GlPushRule, changes: Partial<GlPushRule>, 
   }
 }
 
-function projectFor(ctx: SimContext, ref: string): SimProject {
-  return requireProject(ctx, ref, Role.Maintainer);
+/**
+ * Where the two APIs differ; everything else (params, entity, audit events) is the same code in GitLab too
+ * (PushRules::CreateOrUpdateService, one params block).
+ */
+interface Owner<T extends { id: number; push_rule?: GlPushRule | null }> {
+  resource: 'projects' | 'groups';
+  /** The owner the token may manage push rules of, or GitLab's refusal. */
+  find: (ctx: SimContext, ref: string) => T;
+  /** Project routes answer 403 below Premium (check_project_feature_available!); group routes 404 in `find`. */
+  minTier?: 'premium';
+  /** GET when the owner has no rule. */
+  none: () => RouteResult;
+  /** POST when a rule exists: 422 with this message. */
+  exists: string;
+  /** Only the project entity carries project_id. */
+  projectId?: (owner: T) => number;
+  audit: (owner: T) => { entity_type: 'Group' | 'Project'; entity_id: number; entity_path: string };
 }
 
-function groupFor(ctx: SimContext, ref: string): SimGroup {
-  const group = requireGroup(ctx, ref);
-  // check_group_push_rule_access!: not_found! unless can?(:change_push_rules) (Maintainer+, licensed).
-  if (!atLeastTier(ctx.state, 'premium') || groupRole(ctx.state, ctx.user, group) < Role.Maintainer) throw errors.recordNotFound();
-  return group;
+const PROJECT: Owner<SimProject> = {
+  resource: 'projects',
+  // authorize! :admin_push_rules: Maintainer and up.
+  find: (ctx, ref) => requireProject(ctx, ref, Role.Maintainer),
+  minTier: 'premium',
+  // present nil: the body is `null`.
+  none: () => ({ status: 200, body: null }),
+  exists: 'Project push rule exists',
+  projectId: (p) => p.id,
+  audit: (p) => ({ entity_type: 'Project', entity_id: p.id, entity_path: p.path_with_namespace }),
+};
+
+const GROUP: Owner<SimGroup> = {
+  resource: 'groups',
+  find: (ctx, ref) => {
+    const group = requireGroup(ctx, ref);
+    // check_group_push_rule_access!: not_found! unless can?(:change_push_rules) (Maintainer+, licensed).
+    if (!atLeastTier(ctx.state, 'premium') || groupRole(ctx.state, ctx.user, group) < Role.Maintainer) throw errors.recordNotFound();
+    return group;
+  },
+  // not_found! unless push_rule: the same 404 as a token that may not see push rules.
+  none: () => {
+    throw errors.recordNotFound();
+  },
+  exists: 'Group push rule exists, try updating',
+  audit: (g) => ({ entity_type: 'Group', entity_id: g.id, entity_path: g.full_path }),
+};
+
+function pushRuleRoutes<T extends { id: number; push_rule?: GlPushRule | null }>(o: Owner<T>): Route[] {
+  const route = (method: Route['method'], handler: (owner: T, req: RouteRequest, ctx: SimContext) => RouteResult): Route => ({
+    method,
+    pattern: `/${o.resource}/:id/push_rule`,
+    ee: true,
+    ...(o.minTier ? { minTier: o.minTier } : {}),
+    handler: (req, ctx) => handler(o.find(ctx, req.params.id), req, ctx),
+  });
+  const body = (ctx: SimContext, owner: T, rule: GlPushRule) => present(ctx, rule, o.projectId?.(owner));
+  return [
+    route('GET', (owner, _req, ctx) => (owner.push_rule ? { status: 200, body: body(ctx, owner, owner.push_rule) } : o.none())),
+    route('POST', (owner, req, ctx) => {
+      if (owner.push_rule) throw new SimHttpError(422, { message: o.exists });
+      const changes = changesOf(req);
+      const rule = (owner.push_rule = emptyPushRule(nextId(ctx.state), ctx.now().toISOString()));
+      apply(ctx, rule, changes, o.audit(owner));
+      return { status: 201, body: body(ctx, owner, rule) };
+    }),
+    route('PUT', (owner, req, ctx) => {
+      if (!owner.push_rule) throw errors.notFound('Push rule');
+      apply(ctx, owner.push_rule, changesOf(req), o.audit(owner));
+      return { status: 200, body: body(ctx, owner, owner.push_rule) };
+    }),
+  ];
 }
 
-const projectEntityRef = (p: SimProject) => ({ entity_type: 'Project' as const, entity_id: p.id, entity_path: p.path_with_namespace });
-const groupEntityRef = (g: SimGroup) => ({ entity_type: 'Group' as const, entity_id: g.id, entity_path: g.full_path });
-
-export const routes: Route[] = [
-  {
-    method: 'GET',
-    pattern: '/projects/:id/push_rule',
-    ee: true,
-    minTier: 'premium',
-    handler: (req, ctx) => {
-      const p = projectFor(ctx, req.params.id);
-      return { status: 200, body: p.push_rule ? present(ctx, p.push_rule, p.id) : null };
-    },
-  },
-  {
-    method: 'POST',
-    pattern: '/projects/:id/push_rule',
-    ee: true,
-    minTier: 'premium',
-    handler: (req, ctx) => {
-      const p = projectFor(ctx, req.params.id);
-      if (p.push_rule) throw new SimHttpError(422, { message: 'Project push rule exists' });
-      const changes = changesOf(req);
-      p.push_rule = emptyPushRule(nextId(ctx.state), ctx.now().toISOString());
-      apply(ctx, p.push_rule, changes, projectEntityRef(p));
-      return { status: 201, body: present(ctx, p.push_rule, p.id) };
-    },
-  },
-  {
-    method: 'PUT',
-    pattern: '/projects/:id/push_rule',
-    ee: true,
-    minTier: 'premium',
-    handler: (req, ctx) => {
-      const p = projectFor(ctx, req.params.id);
-      if (!p.push_rule) throw errors.notFound('Push rule');
-      apply(ctx, p.push_rule, changesOf(req), projectEntityRef(p));
-      return { status: 200, body: present(ctx, p.push_rule, p.id) };
-    },
-  },
-  {
-    method: 'GET',
-    pattern: '/groups/:id/push_rule',
-    ee: true,
-    handler: (req, ctx) => {
-      const g = groupFor(ctx, req.params.id);
-      if (!g.push_rule) throw errors.recordNotFound();
-      return { status: 200, body: present(ctx, g.push_rule) };
-    },
-  },
-  {
-    method: 'POST',
-    pattern: '/groups/:id/push_rule',
-    ee: true,
-    handler: (req, ctx) => {
-      const g = groupFor(ctx, req.params.id);
-      if (g.push_rule) throw new SimHttpError(422, { message: 'Group push rule exists, try updating' });
-      const changes = changesOf(req);
-      g.push_rule = emptyPushRule(nextId(ctx.state), ctx.now().toISOString());
-      apply(ctx, g.push_rule, changes, groupEntityRef(g));
-      return { status: 201, body: present(ctx, g.push_rule) };
-    },
-  },
-  {
-    method: 'PUT',
-    pattern: '/groups/:id/push_rule',
-    ee: true,
-    handler: (req, ctx) => {
-      const g = groupFor(ctx, req.params.id);
-      if (!g.push_rule) throw errors.notFound('Push rule');
-      apply(ctx, g.push_rule, changesOf(req), groupEntityRef(g));
-      return { status: 200, body: present(ctx, g.push_rule) };
-    },
-  },
-];
+export const routes: Route[] = [...pushRuleRoutes(PROJECT), ...pushRuleRoutes(GROUP)];

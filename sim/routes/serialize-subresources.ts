@@ -76,7 +76,7 @@ function serializeEntry(state: SimState, project: SimProject | undefined, e: GlA
 }
 
 /**
- * The protected-branch entity. `inherited` marks a group-level branch seen from a project (§3.5);
+ * The protected-branch entity. `inherited` marks a group-level branch seen from a project (docs/gitlab-behaviour.md, Protected branches);
  * EE-only keys (`code_owner_approval_required`, `inherited`) are absent on CE.
  */
 export function serializeProtectedBranch(
@@ -111,7 +111,7 @@ export function topLevelGroup(state: SimState, project: SimProject): SimGroup | 
 
 /**
  * What a project's list shows: its own branches, then (Premium, EE) the top-level group's branches with
- * `inherited: true` (§3.5).
+ * `inherited: true` (docs/gitlab-behaviour.md, Protected branches).
  */
 export function projectProtectedBranchViews(state: SimState, project: SimProject): GlProtectedBranch[] {
   const own = project.protected_branches.map((b) => serializeProtectedBranch(state, b, { project }));

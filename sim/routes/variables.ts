@@ -12,7 +12,7 @@ interface Owner {
   kind: 'project' | 'group';
   variables: GlVariable[];
   entity: Pick<AuditInput, 'entity_type' | 'entity_id' | 'entity_path'>;
-  /** Group environment scopes are Premium (§3.8); below it the param is dropped and `*` applies. */
+  /** Group environment scopes are Premium (docs/gitlab-behaviour.md, CI/CD); below it the param is dropped and `*` applies. */
   scopes: boolean;
 }
 
@@ -22,7 +22,7 @@ function projectOwner(ctx: SimContext, req: RouteRequest): Owner {
 }
 
 function groupOwner(ctx: SimContext, req: RouteRequest): Owner {
-  // `authorize! :admin_cicd_variables`: owners and admins (§3.8).
+  // `authorize! :admin_cicd_variables`: owners and admins (docs/gitlab-behaviour.md, CI/CD).
   const g = requireGroup(ctx, req.params.id!, Role.Owner);
   return { state: ctx.state, kind: 'group', variables: g.variables, scopes: isPremium(ctx.state), entity: { entity_type: 'Group', entity_id: g.id, entity_path: g.full_path } };
 }
@@ -100,7 +100,7 @@ function createVariable(req: RouteRequest, ctx: SimContext, owner: Owner) {
     value: String(paramOf(req, 'value')),
     variable_type: variableType(req) ?? 'env_var',
     protected: boolParam(req, 'protected') ?? false,
-    // masked_and_hidden implies masked (§3.8).
+    // masked_and_hidden implies masked (docs/gitlab-behaviour.md, CI/CD).
     masked: hidden || (boolParam(req, 'masked') ?? false),
     hidden,
     raw: boolParam(req, 'raw') ?? false,

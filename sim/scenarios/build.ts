@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import type { GlAccessLevelEntry, GlApplicationSettings, GlBranchProtectionDefaults, GlAuditEvent, GlProtectedBranch, GlPushRule, GlVariable, Tier } from '../../gitlab/types';
 import { accessLevelDescription, type AuditInput } from '../kit';
-import { nextId, type SimApprovalFlags, type SimGroup, type SimProject, type SimState, type SimToken, type SimUser } from '../state';
+import { emptyPushRule, nextId, type SimApprovalFlags, type SimGroup, type SimProject, type SimState, type SimToken, type SimUser } from '../state';
 
 export interface ScenarioOptions {
   tier?: Tier;
@@ -185,23 +185,7 @@ export function addGroup(state: SimState, path: string, parent: SimGroup | null,
  * scenario id where tests and docs expect it.
  */
 export function hardenedPushRule(ownerId: number, createdAt: string): GlPushRule {
-  return {
-    id: ownerId,
-    created_at: createdAt,
-    commit_message_regex: null,
-    commit_message_negative_regex: null,
-    branch_name_regex: null,
-    author_email_regex: null,
-    file_name_regex: null,
-    deny_delete_tag: false,
-    member_check: true,
-    prevent_secrets: true,
-    max_file_size: 0,
-    commit_committer_check: true,
-    commit_committer_name_check: false,
-    reject_unsigned_commits: true,
-    reject_non_dco_commits: false,
-  };
+  return { ...emptyPushRule(ownerId, createdAt), member_check: true, prevent_secrets: true, commit_committer_check: true, reject_unsigned_commits: true };
 }
 
 export function accessEntry(state: SimState, level: number): GlAccessLevelEntry {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { globProblem, isExcluded, isValidGlob, matchesPath, matchesRuleId } from '../../checks/globs';
+import { globProblem, isExcluded, isValidGlob, matchesPath, matchesRuleId } from '../../lib/globs';
 
 describe('matchesPath (GitLab full paths)', () => {
   it.each([

@@ -1,9 +1,9 @@
-// checks/path-glob.ts gives globs picomatch's meaning ({ nocase: true, dot: true }) without its backtracking
+// lib/path-glob.ts gives globs picomatch's meaning ({ nocase: true, dot: true }) without its backtracking
 // regular expressions: the table is checked against picomatch itself, and the attack (a glob with many stars
 // against a long name that almost matches) is counted in steps.
 import picomatch from 'picomatch';
 import { describe, expect, it } from 'vitest';
-import { expandBraces, PathGlob } from '../../checks/path-glob';
+import { expandBraces, PathGlob } from '../../lib/path-glob';
 import { branchMatches, hostMatches } from '../../policies/match';
 
 const GLOBS = ['acme/sandbox/**', 'acme/*', 'acme/docs-*', 'acme/{web,api}', '**/legacy', 'acme/.hidden', '*/tmp-*', 'acme/[ab]*', 'acme/?eb', 'Acme/WEB', 'acme/{a,b{c,d}}', 'acme/\\*', '**', '*', 'a*b*c', 'acme/**/x', '!acme/*'];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { selectTargets } from '../../checks/baseline/targets';
+import { selectTargets } from '../../gitlab/targets';
 
 const group = (id: number, full_path: string, parent_id: number | null = null) => ({ id, full_path, parent_id });
 const project = (id: number, path: string) => {

@@ -1,10 +1,10 @@
 // Waivers naming one object or branch (DESIGN.md, baseline section): they load, and cover only that finding.
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { startSim, type RunningSim } from '../../sim';
+import { describe, expect, it } from 'vitest';
 import type { CheckResult } from '../../model/result';
 import { runCli, tempDir, writeBaseline } from '../helpers/cli';
+import { simPerTest } from '../helpers/sim';
 import { BaselineError } from '../../checks/baseline/errors';
 import { parseBaseline } from '../../checks/baseline/load';
 import { findWaiver } from '../../checks/baseline/waivers';
@@ -52,22 +52,15 @@ describe('waiver object and branch', () => {
 });
 
 describe('docs/baseline.md and the loader agree on expired waivers', () => {
-  let sim: RunningSim | undefined;
-  let dir: string | undefined;
-  afterEach(async () => {
-    await sim?.close();
-    sim = undefined;
-    if (dir) rmSync(dir, { recursive: true, force: true });
-    dir = undefined;
-  });
+  const freshSim = simPerTest();
 
   it('check and gate load a past-due waiver, report it and do not apply it, as the reference says', async () => {
     const doc = readFileSync(join(__dirname, '../../docs/baseline.md'), 'utf8');
     expect(doc).toContain('A waiver past its `expires` date is not an error: every command loads it, reports it under\n"Expired waivers" and no longer applies it.');
     expect(doc).not.toContain('past-due dates are rejected');
 
-    sim = await startSim({ scenario: 'incident' });
-    dir = tempDir('posture-expired-');
+    const sim = await freshSim({ scenario: 'incident' });
+    const dir = tempDir('posture-expired-');
     const file = writeBaseline(
       dir,
       sim.url,

@@ -1,20 +1,13 @@
 // Output paths are checked before GitLab is read, and a closed pipe (`| head`) ends the command quietly with its
 // own exit code.
 import { spawn } from 'node:child_process';
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { startSim, type RunningSim } from '../../sim';
+import { describe, expect, it } from 'vitest';
 import { runCli, tempDir, writeBaseline } from '../helpers/cli';
+import { simPerTest } from '../helpers/sim';
 
-let sim: RunningSim | undefined;
-let dir: string | undefined;
-afterEach(async () => {
-  await sim?.close();
-  sim = undefined;
-  if (dir) rmSync(dir, { recursive: true, force: true });
-  dir = undefined;
-});
+const freshSim = simPerTest();
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -25,8 +18,8 @@ describe('output paths are checked before GitLab is read', () => {
     ['explain --output', (d: string) => ['explain', '--output', join(d, 'missing', 'e.html')], '--output'],
     ['detect --output', (d: string) => ['detect', '--output', join(d, 'missing', 'd.json')], '--output'],
   ])('%s into a missing directory: exit 2, the path named, no request sent', async (_name, argv, flag) => {
-    sim = await startSim({ scenario: 'incident' });
-    dir = tempDir('posture-out-');
+    const sim = await freshSim({ scenario: 'incident' });
+    const dir = tempDir('posture-out-');
     const baseline = writeBaseline(dir, sim.url, 'targets: { groups: [acme] }\n');
     const args = argv(dir);
     const run = await runCli([...args, '--baseline', baseline], { GITLAB_TOKEN: sim.tokens.owner });
@@ -38,8 +31,8 @@ describe('output paths are checked before GitLab is read', () => {
   });
 
   it('an output path that is a directory is refused before any request', async () => {
-    sim = await startSim({ scenario: 'incident' });
-    dir = tempDir('posture-out-');
+    const sim = await freshSim({ scenario: 'incident' });
+    const dir = tempDir('posture-out-');
     mkdirSync(join(dir, 'reports'));
     const baseline = writeBaseline(dir, sim.url, 'targets: { groups: [acme] }\n');
     const run = await runCli(['check', '--baseline', baseline, '--output', join(dir, 'reports')], { GITLAB_TOKEN: sim.tokens.owner });

@@ -37,7 +37,7 @@ describe('docs/playbook.md', () => {
 describe('docs/architecture.md', () => {
   it('every folder or file it names in backticks exists', () => {
     const text = read('docs/architecture.md');
-    const paths = [...text.matchAll(/`((?:checks|policies|provider|gitlab|model|detections|sim|scripts|bench)\/[\w./-]*)`/g)].map((m) => m[1]!.replace(/\*.*$/, ''));
+    const paths = [...text.matchAll(/`((?:checks|policies|provider|gitlab|model|lib|detections|sim|scripts|bench)\/[\w./-]*)`/g)].map((m) => m[1]!.replace(/\*.*$/, ''));
     expect(paths.length).toBeGreaterThan(15);
     expect(paths.filter((p) => !existsSync(join(ROOT, p)))).toEqual([]);
   });

@@ -1,7 +1,8 @@
 // The repository is complete on its own (issue 15): every relative link in the README and ci/README.md resolves
-// to a file in it (no ../shared/), and the README walks from `git clone` to a scheduled pipeline.
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+// to a file in it (no ../shared/), the README walks from `git clone` to a scheduled pipeline, and no shipped file
+// cites a document users do not have (issue 12).
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const ROOT = join(__dirname, '..', '..');
@@ -37,5 +38,46 @@ describe('README links', () => {
     // The version the steps pin is the package's.
     const version = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
     expect(section).toContain(`POSTURE_VERSION: "${version}"`);
+  });
+});
+
+/** Every text file outside test/ and generated or installed folders: what a user of the repository reads. */
+function shippedFiles(dir = ROOT): string[] {
+  const skip = new Set(['node_modules', 'dist', 'test', 'coverage', '.git', '.posture', 'demo-output', 'bench-output', '.pulumi-cli']);
+  const out: string[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (skip.has(entry.name)) continue;
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...shippedFiles(path));
+    else if (/\.(ts|js|mjs|md|ya?ml|json|sh)$/.test(entry.name)) out.push(relative(ROOT, path));
+  }
+  return out;
+}
+
+/** Design notes, API notes and their numbered items ("quirk 4", "§3.6") live outside the repository. */
+const FOREIGN_CITATION = /DESIGN\.md|gitlab-api\.md|\.\.\/shared\b|\bquirks? ?#?\d|§ ?\d/i;
+
+describe('shipped files cite only what ships', () => {
+  it('no file outside test/ cites DESIGN.md, gitlab-api.md, ../shared, "quirk N" or "§N"', () => {
+    const files = shippedFiles();
+    expect(files).toContain('gitlab/requester.ts');
+    const offending = files.flatMap((file) =>
+      readFileSync(join(ROOT, file), 'utf8')
+        .split('\n')
+        .flatMap((line, i) => (FOREIGN_CITATION.test(line) ? [`${file}:${i + 1}: ${line.trim()}`] : [])),
+    );
+    expect(offending).toEqual([]);
+  });
+
+  it.each([
+    ['(DESIGN.md, "Exit codes")', true],
+    ['see gitlab-api.md §3.4', true],
+    ['../shared/reference/guide.md', true],
+    ['keeps locked flags (quirk 1)', true],
+    ['Quirk 5: token is write-only', true],
+    ['(docs/gitlab-behaviour.md, Protected branches)', false],
+    ['a quirky value', false],
+  ])('the pattern flags %s: %s', (line, flagged) => {
+    expect(FOREIGN_CITATION.test(line)).toBe(flagged);
   });
 });

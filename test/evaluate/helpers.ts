@@ -1,6 +1,6 @@
 // Small snapshots and fake rules for the evaluator tests (the real catalog has its own tests).
 import { parseBaseline } from '../../checks/baseline/load';
-import type { Baseline } from '../../checks/baseline/types';
+import type { Baseline } from '../../model/baseline';
 import type { GroupState, ProjectState, Snapshot } from '../../model/snapshot';
 import type { ReadError } from '../../model/target';
 import type { GlGroup, GlHook, GlProject, GlProtectedBranch, Tier } from '../../gitlab/types';

@@ -167,7 +167,8 @@ describe('settingValue', () => {
     ['typed integer (streamed)', 8, 'integer', 8],
     ['visibility level name', 'Internal', 'visibility', 'internal'],
     ['access levels (Array#to_s)', '["Maintainers", "Developers + Maintainers"]', 'access-levels', [40, 30]],
-    ['"No one" and "Admins"', '["No one", "Admins"]', 'access-levels', [0, 60]],
+    // ProtectedRefAccess.human_access_levels (app/models/concerns/protected_ref_access.rb): 60 is "Instance admins".
+    ['"No one" and "Instance admins"', '["No one", "Instance admins"]', 'access-levels', [0, 60]],
     ['a user entry stays its name', '["Maintainers", "Jane Doe"]', 'access-levels', [40, 'Jane Doe']],
     ['typed array (streamed)', ['Maintainers'], 'access-levels', [40]],
     ['unparsable text is kept', 'yes', 'boolean', 'yes'],

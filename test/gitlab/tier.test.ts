@@ -2,9 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { GitlabClient } from '../../gitlab/client';
 import { UnauthorizedError } from '../../gitlab/errors';
 import { detectGitlab, planToTier, TierUndeterminedError } from '../../gitlab/tier';
-import { startSim, type RunningSim } from '../../sim';
 import { runCli, tempDir, writeBaseline } from '../helpers/cli';
-import { rmSync } from 'node:fs';
+import { simPerTest } from '../helpers/sim';
 import { scriptServer, TOKEN, type Answer, type ScriptServer } from './script-server';
 
 let srv: ScriptServer | undefined;
@@ -94,22 +93,15 @@ describe('detectGitlab', () => {
 });
 
 describe('the tier does not depend on which targets the baseline lists (issue: acme Ultimate, acme/platform Premium, acme/api Free)', () => {
-  let sim: RunningSim | undefined;
-  let dir: string | undefined;
-  afterEach(async () => {
-    await sim?.close();
-    sim = undefined;
-    if (dir) rmSync(dir, { recursive: true, force: true });
-    dir = undefined;
-  });
+  const freshSim = simPerTest();
 
   it.each([
     ['the top-level group', 'targets: { groups: [acme] }'],
     ['a subgroup', 'targets: { groups: [acme/platform] }'],
     ['a single project', 'targets: { projects: [acme/api] }'],
   ])('%s of an Ultimate namespace is checked at Ultimate', async (_name, targets) => {
-    sim = await startSim({ scenario: 'incident' });
-    dir = tempDir('posture-tier-');
+    const sim = await freshSim({ scenario: 'incident' });
+    const dir = tempDir('posture-tier-');
     const file = writeBaseline(dir, sim.url, `${targets}\nprofile: hardened\n`);
     const run = await runCli(['check', '--baseline', file, '--format', 'json'], { GITLAB_TOKEN: sim.tokens.owner });
     const result = JSON.parse(run.stdout) as { gitlab: { tier: string }; skipped: { reason: string }[] };

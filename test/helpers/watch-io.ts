@@ -1,14 +1,16 @@
 // Runs `watch` in-process through commander with a captured CliIO, stopping it with an AbortSignal instead of
-// SIGINT; errors map to exit codes the way checks/cli/main.ts does.
+// SIGINT; errors map to exit codes the way checks/cli/main.ts does. `watchStory` is the sim world the watch suites share.
+import { join } from 'node:path';
 import { CommanderError, type Command } from 'commander';
+import { afterEach, beforeEach } from 'vitest';
 import { buildProgram } from '../../checks/cli/main';
 import { registerWatch, type WatchDeps } from '../../checks/cli/watch';
 import { UsageError } from '../../checks/cli/io';
 import { BaselineError } from '../../checks/baseline/errors';
 import { GitlabError } from '../../gitlab/errors';
 import type { Watcher } from '../../checks/watch';
-import type { RunningSim } from '../../sim/server';
-import { captureIO } from './cli';
+import { startSim, type RunningSim } from '../../sim/server';
+import { ACME_HARDENED, captureIO, tempDir, writeBaseline } from './cli';
 
 export interface WatchRun {
   /** Undefined when the command ended before listening (a usage error). */
@@ -91,4 +93,64 @@ export async function post(url: string, body: unknown, headers: Record<string, s
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });
   return { status: res.status, headers: res.headers, body: await res.text() };
+}
+
+/** One watch story's world, fresh for each test (see watchStory). */
+export interface WatchStory {
+  sim: RunningSim;
+  dir: string;
+  baseline: string;
+  /** Starts `watch` on an ephemeral port with this story's baseline, state file and journal; stopped after the test. */
+  watch(extraArgs?: string[], deps?: Omit<WatchDeps, 'signal' | 'onReady'>): Promise<WatchRun>;
+  /** The attacker (an owner) makes a project public through the API, as in the incident; returns its id. */
+  makePublic(path: string): Promise<number>;
+}
+
+/**
+ * Registers the hooks of a watch story: before each test the hardened sim with group acme public (GitLab refuses a
+ * public project in a private group) and no restricted visibility levels (so an owner can publish, as on the
+ * incident's instance), both set in the state so no audit event records them, and a baseline for acme; after each
+ * test every watch run is stopped and the sim closed.
+ */
+export function watchStory(streamingToken: string, dirPrefix: string): WatchStory {
+  const running: WatchRun[] = [];
+  const story: WatchStory = {
+    sim: undefined as unknown as RunningSim,
+    dir: '',
+    baseline: '',
+    watch: async (extraArgs = [], deps = {}) => {
+      const { sim, dir, baseline } = story;
+      const r = await startWatchCli(
+        ['--listen', '127.0.0.1:0', '--baseline', baseline, '--state', join(dir, 'state.json'), '--journal', join(dir, 'journal'), ...extraArgs],
+        { GITLAB_TOKEN: sim.tokens.admin, GITLAB_STREAMING_TOKEN: streamingToken },
+        deps,
+      );
+      running.push(r);
+      if (!r.watcher) throw new Error(`watch did not start: ${r.out.stderr}`);
+      return r;
+    },
+    makePublic: async (path) => {
+      const { sim } = story;
+      const project = sim.state.projects.find((p) => p.path_with_namespace === path)!;
+      const res = await fetch(`${sim.apiUrl}/projects/${project.id}`, {
+        method: 'PUT',
+        headers: { 'PRIVATE-TOKEN': sim.tokens.attacker, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ visibility: 'public' }),
+      });
+      if (res.status !== 200) throw new Error(`making ${path} public answered ${res.status}: ${await res.text()}`);
+      return project.id;
+    },
+  };
+  beforeEach(async () => {
+    story.sim = await startSim({ scenario: 'hardened' });
+    story.sim.state.groups.find((g) => g.full_path === 'acme')!.visibility = 'public';
+    story.sim.state.application_settings.restricted_visibility_levels = null;
+    story.dir = tempDir(dirPrefix);
+    story.baseline = writeBaseline(story.dir, story.sim.url, ACME_HARDENED);
+  });
+  afterEach(async () => {
+    for (const r of running.splice(0)) await r.stop();
+    await story.sim.close();
+  });
+  return story;
 }

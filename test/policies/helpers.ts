@@ -61,7 +61,7 @@ export function glGroup(over: Partial<GlGroup> = {}): GlGroup {
 }
 
 export function role(id: number, access_level: number): GlAccessLevelEntry {
-  const d: Record<number, string> = { 0: 'No one', 30: 'Developers + Maintainers', 40: 'Maintainers', 60: 'Admins' };
+  const d: Record<number, string> = { 0: 'No one', 30: 'Developers + Maintainers', 40: 'Maintainers', 60: 'Instance admins' };
   return { id, access_level, access_level_description: d[access_level] ?? String(access_level), user_id: null, group_id: null, deploy_key_id: null };
 }
 export function userEntry(id: number, user_id: number, name = 'Jane Doe'): GlAccessLevelEntry {

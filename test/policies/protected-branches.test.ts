@@ -71,7 +71,7 @@ describe('protected-branches.push', () => {
   it.each<[string, GlProtectedBranch[], P, FindingDraft[]]>([
     ['Maintainers only', [branch('main', { push_access_levels: [role(11, 40)] })], defaults, []],
     ['No one (0) is the strictest', [branch('main', { push_access_levels: [role(11, 0)] })], defaults, []],
-    ['Admins (60) is stricter', [branch('main', { push_access_levels: [role(11, 60)] })], defaults, []],
+    ['Instance admins (60) is stricter', [branch('main', { push_access_levels: [role(11, 60)] })], defaults, []],
     ['no push entry at all: nobody can push', [branch('main', { push_access_levels: [] })], defaults, []],
     ['Developers: raised to the floor in place', [branch('main', { push_access_levels: [role(11, 30)] })], defaults, [weak('main', 30, 40, [{ id: 11, access_level: 40 }], devMain)]],
     [
@@ -81,11 +81,11 @@ describe('protected-branches.push', () => {
       [weak('main', 30, 40, [{ id: 11, _destroy: true }], devMain)],
     ],
     [
-      'floor Admins: first weak raised, the other removed',
+      'floor Instance admins: first weak raised, the other removed',
       [branch('main', { push_access_levels: [role(11, 40), role(12, 30)] })],
       params('protected-branches', { push_access_level: 60 }),
       [
-        weak('main', 30, 60, [{ id: 11, access_level: 60 }, { id: 12, _destroy: true }], 'Developers + Maintainers can push to protected branch main; the baseline allows only Admins (60) or stricter'),
+        weak('main', 30, 60, [{ id: 11, access_level: 60 }, { id: 12, _destroy: true }], 'Developers + Maintainers can push to protected branch main; the baseline allows only Instance admins (60) or stricter'),
       ],
     ],
     [

@@ -1,29 +1,9 @@
 // The dynamic provider's methods called directly, as the Pulumi engine would, against the simulator.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newEvents, simWithProvider, type RunningSim } from '../helpers/pulumi-provider';
-import type { ResourceType } from '../../model/resources';
-import type * as pulumi from '@pulumi/pulumi';
+import { describe, expect, it } from 'vitest';
+import { newEvents, providerSuite } from '../helpers/pulumi-provider';
 
-let sim: RunningSim;
-let token: string;
-let of: (t: ResourceType) => pulumi.dynamic.ResourceProvider;
-const leaks: string[] = [];
-
-beforeAll(async () => {
-  ({ sim, token, of } = await simWithProvider({ scenario: 'incident' }));
-});
-afterAll(async () => {
-  // Nothing any provider method returned or threw may carry the token.
-  expect(leaks.join('\n')).not.toContain(token);
-  await sim.close();
-});
-
-const group = (path: string) => sim.state.groups.find((g) => g.full_path === path)!;
-const project = (path: string) => sim.state.projects.find((p) => p.path_with_namespace === path)!;
-function keep<T>(v: T): T {
-  leaks.push(JSON.stringify(v));
-  return v;
-}
+const suite = providerSuite({ scenario: 'incident' });
+const { of, keep, group, project } = suite;
 
 const GROUP_INPUTS = {
   group: 'acme',
@@ -45,7 +25,7 @@ describe('GroupSecurity', () => {
     // (gitlab-api.md §3.3), so a create before the project's is refused whole: one PUT carries every field.
     const untouched = structuredClone(group('acme'));
     const refused = await of('GroupSecurity').create(GROUP_INPUTS).then(() => null, (e: Error) => e);
-    leaks.push(String(refused));
+    keep(String(refused));
     expect(refused?.message).toMatch(/^GroupSecurity acme: PUT \/groups\/\d+ -> 400: visibility_level private is not allowed/);
     expect(group('acme')).toEqual(untouched);
     // The program's order (program.ts "Apply order"): the project's ProjectSecurity first, then the group's.
@@ -53,7 +33,7 @@ describe('GroupSecurity', () => {
     expect(project('acme/web').visibility).toBe('private');
 
     const before = structuredClone(group('acme'));
-    const events = sim.state.audit_events.length;
+    const events = suite.sim.state.audit_events.length;
     const res = keep(await of('GroupSecurity').create(GROUP_INPUTS));
     id = res.id;
     outs = res.outs;
@@ -61,7 +41,7 @@ describe('GroupSecurity', () => {
     // 2FA, visibility and the Git abuse limit were weakened by the incident; the grace period (8) was not.
     expect(group('acme')).toEqual({ ...before, require_two_factor_authentication: true, visibility: 'private', unique_project_download_limit: 100 });
     // GitLab records no event for Git abuse limits (gitlab-api.md §4): 2FA and visibility have one each.
-    expect(newEvents(sim, events).sort()).toEqual([['group_require_two_factor_authentication_updated', 'acme'], ['group_visibility_level_updated', 'acme']]);
+    expect(newEvents(suite.sim, events).sort()).toEqual([['group_require_two_factor_authentication_updated', 'acme'], ['group_visibility_level_updated', 'acme']]);
     expect(outs).toMatchObject({ group: 'acme', group_id: before.id, require_two_factor_authentication: true, two_factor_grace_period: 8, visibility: 'private', unique_project_download_limit: 100 });
   });
 
@@ -81,11 +61,11 @@ describe('GroupSecurity', () => {
     expect(props).toMatchObject({ require_two_factor_authentication: false, two_factor_grace_period: 72 });
     const d = await of('GroupSecurity').diff!(id, props!, GROUP_INPUTS);
     expect(d).toMatchObject({ changes: true, fields: ['require_two_factor_authentication', 'two_factor_grace_period'] });
-    const events = sim.state.audit_events.length;
+    const events = suite.sim.state.audit_events.length;
     const { outs: after } = keep(await of('GroupSecurity').update!(id, props!, GROUP_INPUTS));
     expect(after).toMatchObject({ require_two_factor_authentication: true, two_factor_grace_period: 8, visibility: 'private' });
     expect(group('acme')).toMatchObject({ require_two_factor_authentication: true, two_factor_grace_period: 8 });
-    expect(newEvents(sim, events).map((e) => e[0]).sort()).toEqual(['group_require_two_factor_authentication_updated', 'group_two_factor_grace_period_updated']);
+    expect(newEvents(suite.sim, events).map((e) => e[0]).sort()).toEqual(['group_require_two_factor_authentication_updated', 'group_two_factor_grace_period_updated']);
     outs = after!;
   });
 
@@ -95,7 +75,7 @@ describe('GroupSecurity', () => {
     project('acme/web').visibility = 'public';
     const { props } = await of('GroupSecurity').read!(id, outs);
     const err = await of('GroupSecurity').update!(id, props!, GROUP_INPUTS).then(() => null, (e: Error) => e);
-    leaks.push(String(err));
+    keep(String(err));
     expect(err?.message).toMatch(/^GroupSecurity acme: PUT \/groups\/\d+ -> 400: visibility_level private is not allowed/);
     expect(group('acme').visibility).toBe('public');
     project('acme/web').visibility = 'private';
@@ -108,18 +88,18 @@ describe('GroupSecurity', () => {
   });
 
   it('delete changes nothing in GitLab', async () => {
-    const before = structuredClone(sim.state.groups);
-    sim.resetCounts();
+    const before = structuredClone(suite.sim.state.groups);
+    suite.sim.resetCounts();
     await of('GroupSecurity').delete!(id, outs);
-    expect(sim.totalRequests()).toBe(0);
-    expect(sim.state.groups).toEqual(before);
+    expect(suite.sim.totalRequests()).toBe(0);
+    expect(suite.sim.state.groups).toEqual(before);
   });
 
   it('check refuses a token input and bad values, without contacting GitLab', async () => {
-    sim.resetCounts();
+    suite.sim.resetCounts();
     const res = keep(await of('GroupSecurity').check!({}, { group: 'acme', token: 'glpat-x', visibility: 'secret', two_factor_grace_period: -1 }));
     expect(res.failures!.map((f) => f.property).sort()).toEqual(['token', 'two_factor_grace_period', 'visibility']);
-    expect(sim.totalRequests()).toBe(0);
+    expect(suite.sim.totalRequests()).toBe(0);
   });
 
   it('a group that cannot be read is an error, not an empty state', async () => {
@@ -134,13 +114,13 @@ describe('ProtectedBranch', () => {
     const main = project('acme/web').protected_branches.find((b) => b.name === 'main')!;
     const idBefore = main.id;
     expect(main.allow_force_push).toBe(true);
-    const events = sim.state.audit_events.length;
+    const events = suite.sim.state.audit_events.length;
     const { id, outs } = keep(await of('ProtectedBranch').create(inputs));
     const after = project('acme/web').protected_branches.find((b) => b.name === 'main')!;
     expect(after.id).toBe(idBefore);
     expect(after.allow_force_push).toBe(false);
     expect(after.push_access_levels.map((e) => e.access_level)).toEqual([40]);
-    const names = newEvents(sim, events).map((e) => e[0]);
+    const names = newEvents(suite.sim, events).map((e) => e[0]);
     expect(names).not.toContain('protected_branch_removed');
     expect(names).not.toContain('protected_branch_created');
     expect(names.length).toBeGreaterThan(0);

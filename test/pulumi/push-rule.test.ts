@@ -1,30 +1,11 @@
 // The PushRule resource's provider methods called directly, as the Pulumi engine would, against the simulator
 // (push rule API: ee/lib/api/project_push_rule.rb, ee/lib/api/group_push_rule.rb).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newEvents, simWithProvider, type RunningSim } from '../helpers/pulumi-provider';
-import type { ResourceType } from '../../model/resources';
-import type * as pulumi from '@pulumi/pulumi';
+import { describe, expect, it } from 'vitest';
+import { newEvents, providerSuite } from '../helpers/pulumi-provider';
 import { violationsOf } from '../../provider/crossguard/policies';
 
-let sim: RunningSim;
-let token: string;
-let of: (t: ResourceType) => pulumi.dynamic.ResourceProvider;
-const leaks: string[] = [];
-
-beforeAll(async () => {
-  ({ sim, token, of } = await simWithProvider({ scenario: 'incident' }));
-});
-afterAll(async () => {
-  expect(leaks.join('\n')).not.toContain(token);
-  await sim.close();
-});
-
-const project = (path: string) => sim.state.projects.find((p) => p.path_with_namespace === path)!;
-const group = (path: string) => sim.state.groups.find((g) => g.full_path === path)!;
-function keep<T>(v: T): T {
-  leaks.push(JSON.stringify(v));
-  return v;
-}
+const suite = providerSuite({ scenario: 'incident' });
+const { of, keep, group, project } = suite;
 
 const CHECKS = { reject_unsigned_commits: true, prevent_secrets: true, member_check: true, commit_committer_check: true } as const;
 
@@ -34,7 +15,7 @@ describe('PushRule (project)', () => {
 
   it('create on a project without a push rule POSTs one rule carrying every declared check (one POST: a second answers 422)', async () => {
     project('acme/web').push_rule = null;
-    const events = sim.state.audit_events.length;
+    const events = suite.sim.state.audit_events.length;
     const res = keep(await of('PushRule').create({ project: 'acme/web', ...CHECKS, version: '1' }));
     id = res.id;
     outs = res.outs;
@@ -42,7 +23,7 @@ describe('PushRule (project)', () => {
     expect(project('acme/web').push_rule).toMatchObject({ ...CHECKS, deny_delete_tag: false, commit_message_regex: null });
     expect(outs).toMatchObject({ project: 'acme/web', owner_id: project('acme/web').id, exists: true, ...CHECKS });
     // Audit::PushRules::ProjectPushRulesChangesAuditor: one event per changed column.
-    expect(newEvents(sim, events).map((e) => e[0]).sort()).toEqual([
+    expect(newEvents(suite.sim, events).map((e) => e[0]).sort()).toEqual([
       'project_push_rules_commit_committer_check_updated',
       'project_push_rules_prevent_secrets_updated',
       'project_push_rules_reject_member_check_updated',
@@ -55,10 +36,10 @@ describe('PushRule (project)', () => {
     const { props } = keep(await of('PushRule').read!(id, outs));
     expect(props).toMatchObject({ prevent_secrets: false, member_check: true });
     expect(await of('PushRule').diff!(id, props!, { project: 'acme/web', ...CHECKS, version: '1' })).toMatchObject({ changes: true, fields: ['prevent_secrets'] });
-    const events = sim.state.audit_events.length;
+    const events = suite.sim.state.audit_events.length;
     const up = keep(await of('PushRule').update!(id, props!, { project: 'acme/web', ...CHECKS, version: '1' }));
     expect(up.outs).toMatchObject({ prevent_secrets: true });
-    expect(newEvents(sim, events)).toEqual([['project_push_rules_prevent_secrets_updated', 'acme/web']]);
+    expect(newEvents(suite.sim, events)).toEqual([['project_push_rules_prevent_secrets_updated', 'acme/web']]);
   });
 
   it('an undeclared check is not managed: turning it off in GitLab is no drift, and delete writes nothing', async () => {
@@ -85,10 +66,10 @@ describe('PushRule (group)', () => {
     expect(res.id).toBe(`group:${group('acme').id}:push_rule`);
     expect(group('acme').push_rule).toMatchObject({ prevent_secrets: true, member_check: true, reject_unsigned_commits: false });
     group('acme').push_rule!.member_check = false;
-    const events = sim.state.audit_events.length;
+    const events = suite.sim.state.audit_events.length;
     const again = keep(await of('PushRule').create({ group: 'acme', prevent_secrets: true, member_check: true }));
     expect(again.outs).toMatchObject({ group: 'acme', exists: true, member_check: true, prevent_secrets: true });
-    expect(newEvents(sim, events)).toEqual([['group_push_rules_reject_member_check_updated', 'acme']]);
+    expect(newEvents(suite.sim, events)).toEqual([['group_push_rules_reject_member_check_updated', 'acme']]);
   });
 });
 

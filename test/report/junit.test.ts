@@ -1,7 +1,7 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
 import { render } from '../../checks/report';
-import { makeCleanResult, makeResult, RULES, XSS_URL } from './fixtures';
+import { FINDINGS, makeCleanResult, makeResult, RULES, XSS_URL } from './fixtures';
 
 type Node = Record<string, unknown>;
 const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '', isArray: (name) => ['testsuite', 'testcase'].includes(name) });
@@ -72,5 +72,16 @@ describe('junit report', () => {
     const r = parse(render('junit', result, ctx));
     const hook = r.testsuite.find((s) => s.name === 'webhooks')!.testcase[0];
     expect((hook.failure as Node).message).toBe('hook \ufffd\ufffd[31m & <b>');
+  });
+
+  it("shows explain's from/to whole, however long (issue 15, item 10): no report cuts them", () => {
+    const from = 'https://hooks.acme.example/web/' + 'a'.repeat(90);
+    const to = 'https://exfil.example/collect/' + 'b'.repeat(90);
+    const [, force] = FINDINGS;
+    const long = { ...force!, explanation: { ...(force!.explanation as object), from, to } } as typeof force;
+    const r = parse(render('junit', { ...makeResult(), findings: [long!] }, ctx));
+    const text = (r.testsuite.flatMap((s) => s.testcase).find((c) => c.failure)!.failure as Node)['#text'] as string;
+    expect(text).toContain(`: ${from} -> ${to}`);
+    expect(text).not.toContain('…');
   });
 });

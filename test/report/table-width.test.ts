@@ -1,24 +1,16 @@
 // The table fits the terminal (issue 15): every column wraps, no line is wider than COLUMNS / the TTY width, and
 // nothing is cut off: each finding's message is still all there once the wrapping is undone.
-import { rmSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
-import { startSim, type RunningSim } from '../../sim';
+import { describe, expect, it } from 'vitest';
 import type { CheckResult } from '../../model/result';
 import { runCli, tempDir, writeBaseline } from '../helpers/cli';
+import { simPerTest } from '../helpers/sim';
 
-let sim: RunningSim | undefined;
-let dir: string | undefined;
-afterEach(async () => {
-  await sim?.close();
-  sim = undefined;
-  if (dir) rmSync(dir, { recursive: true, force: true });
-  dir = undefined;
-});
+const freshSim = simPerTest();
 
 describe('--format table width', () => {
   it.each([60, 80, 120])('COLUMNS=%i: no line is wider, every message survives the wrapping', async (columns) => {
-    sim = await startSim({ scenario: 'incident' });
-    dir = tempDir('posture-table-');
+    const sim = await freshSim({ scenario: 'incident' });
+    const dir = tempDir('posture-table-');
     const file = writeBaseline(dir, sim.url, 'targets: { groups: [acme] }\nprofile: hardened\n');
     const env = { GITLAB_TOKEN: sim.tokens.owner, COLUMNS: String(columns) };
     const table = await runCli(['check', '--baseline', file, '--format', 'table'], env);
@@ -39,8 +31,8 @@ describe('--format table width', () => {
   });
 
   it('without a terminal or COLUMNS the lines stay whole (greppable)', async () => {
-    sim = await startSim({ scenario: 'incident' });
-    dir = tempDir('posture-table-');
+    const sim = await freshSim({ scenario: 'incident' });
+    const dir = tempDir('posture-table-');
     const file = writeBaseline(dir, sim.url, 'targets: { groups: [acme] }\nprofile: hardened\n');
     const table = await runCli(['check', '--baseline', file, '--format', 'table'], { GITLAB_TOKEN: sim.tokens.owner });
     expect(table.stdout).toMatch(/│ Force push is allowed on protected branch main +│/);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { render, summaryLine } from '../../checks/report';
-import { makeCleanResult, makeResult, RULES } from './fixtures';
+import { FINDINGS, makeCleanResult, makeResult, RULES } from './fixtures';
 
 const ESC = '\u001b[';
 
@@ -34,6 +34,20 @@ describe('table report', () => {
     expect(text).toContain('waived: public documentation site (until 2027-03-01)');
     expect(text).toContain('changed by mallory at 2026-11-20T03:14:00Z from 203.0.113.9');
     expect(text).toContain('who changed it: unavailable (no event in window)');
+  });
+
+  it("shows explain's from/to whole (issue 15, item 10): the column wraps instead of cutting them", () => {
+    const from = 'https://hooks.acme.example/web/' + 'a'.repeat(90);
+    const to = 'https://exfil.example/collect/' + 'b'.repeat(90);
+    const [, force] = FINDINGS;
+    const long = { ...force!, explanation: { ...(force!.explanation as object), from, to } } as typeof force;
+    const piped = render('table', { ...makeResult(), findings: [long!] }, { rules: RULES });
+    expect(piped).toContain(`: ${from} -> ${to}`);
+    const narrow = render('table', { ...makeResult(), findings: [long!] }, { rules: RULES, width: 100 });
+    // Wrapped across lines, but every character is there.
+    const cells = narrow.split('\n').filter((l) => l.startsWith('│')).map((l) => l.split('│').at(-2)!.trim()).join('');
+    expect(cells).toContain('a'.repeat(90));
+    expect(narrow).not.toContain('a…');
   });
 
   it('collapses skipped checks to one line per reason and prints errors in full', () => {

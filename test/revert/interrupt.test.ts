@@ -1,27 +1,20 @@
 // Ctrl-C during revert and undo (issue 15): no new write starts, the one in flight finishes, is verified and journaled, the
 // journal is closed, and the command exits 2 naming the journal and what to run next. Results print in plan order.
-import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { PassThrough } from 'node:stream';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { startSim, type RunningSim } from '../../sim/server';
+import { describe, expect, it } from 'vitest';
 import { loadJournal, readJournal } from '../../checks/revert/journal';
 import { askOnTerminal } from '../../checks/cli/stop-safely';
 import { ACME_HARDENED, run, tempDir, writeBaseline } from '../helpers/revert-io';
+import { simPerTest } from '../helpers/sim';
 
-let sim: RunningSim | undefined;
-let dir: string | undefined;
-afterEach(async () => {
-  await sim?.close();
-  sim = undefined;
-  if (dir) rmSync(dir, { recursive: true, force: true });
-  dir = undefined;
-});
+const freshSim = simPerTest();
 
 describe('revert interrupted by a signal', () => {
   it.each(['SIGINT', 'SIGTERM'] as const)('%s during the first write: that write completes and verifies, no other starts, exit 2', async (signal) => {
-    sim = await startSim({ scenario: 'incident' });
-    dir = tempDir('posture-interrupt-');
+    const sim = await freshSim({ scenario: 'incident' });
+    const dir = tempDir('posture-interrupt-');
     const baseline = writeBaseline(dir, sim.url, ACME_HARDENED);
     const env = { GITLAB_TOKEN: sim.tokens.owner };
     let writesStarted = 0;
@@ -48,8 +41,8 @@ describe('revert interrupted by a signal', () => {
   });
 
   it('results print in plan order even when writes finish out of order', async () => {
-    sim = await startSim({ scenario: 'incident' });
-    dir = tempDir('posture-order-');
+    const sim = await freshSim({ scenario: 'incident' });
+    const dir = tempDir('posture-order-');
     const baseline = writeBaseline(dir, sim.url, ACME_HARDENED);
     const dry = await run(['revert', '--baseline', baseline, '--dry-run'], { GITLAB_TOKEN: sim.tokens.owner });
     const r = await run(['revert', '--baseline', baseline, '--yes', '--journal', dir, '--concurrency', '4'], { GITLAB_TOKEN: sim.tokens.owner });
@@ -65,8 +58,8 @@ describe('undo after and during an interruption', () => {
   // The journal of an interrupted revert is whole: its end record counts the steps never begun, so the user
   // mid-incident undoes it as it is (no --partial: that flag is for journals cut off by a crash).
   it('an interrupted revert is undone without --partial, exit 0, the written value restored', async () => {
-    sim = await startSim({ scenario: 'incident' });
-    dir = tempDir('posture-interrupt-undo-');
+    const sim = await freshSim({ scenario: 'incident' });
+    const dir = tempDir('posture-interrupt-undo-');
     const baseline = writeBaseline(dir, sim.url, ACME_HARDENED);
     const env = { GITLAB_TOKEN: sim.tokens.owner };
     let file = '';
@@ -89,7 +82,7 @@ describe('undo after and during an interruption', () => {
   });
 
   it('a journal whose end record undercounts without saying the run was stopped is still partial', async () => {
-    dir = tempDir('posture-interrupt-forged-');
+    const dir = tempDir('posture-interrupt-forged-');
     const file = join(dir, 'j.jsonl');
     const header = { record: 'header', format: 'gitlab-posture-journal', version: 1, run: 'r1', time: '2026-12-03T00:00:00Z', url: 'https://gitlab.example.com', command: 'revert', planned: 3 };
     const end = { record: 'end', run: 'r1', time: '2026-12-03T00:00:01Z', url: 'https://gitlab.example.com', steps: 0 };
@@ -100,8 +93,8 @@ describe('undo after and during an interruption', () => {
   });
 
   it.each(['SIGINT', 'SIGTERM'] as const)('%s during undo: the restore in flight finishes and verifies, no other starts, exit 2 naming both journals', async (signal) => {
-    sim = await startSim({ scenario: 'incident' });
-    dir = tempDir('posture-undo-interrupt-');
+    const sim = await freshSim({ scenario: 'incident' });
+    const dir = tempDir('posture-undo-interrupt-');
     const baseline = writeBaseline(dir, sim.url, ACME_HARDENED);
     const env = { GITLAB_TOKEN: sim.tokens.owner };
     let file = '';
@@ -129,8 +122,8 @@ describe('undo after and during an interruption', () => {
 
 describe('undo asks before writing', () => {
   it('without a terminal and without --yes it refuses, nothing written', async () => {
-    sim = await startSim({ scenario: 'incident' });
-    dir = tempDir('posture-undo-ask-');
+    const sim = await freshSim({ scenario: 'incident' });
+    const dir = tempDir('posture-undo-ask-');
     const baseline = writeBaseline(dir, sim.url, ACME_HARDENED);
     const env = { GITLAB_TOKEN: sim.tokens.owner };
     let file = '';

@@ -135,7 +135,8 @@ describe('revert on the incident scenario', () => {
   it('reports a write GitLab silently ignored (locked approval flag) as not verified, exit 2', async () => {
     const r = await run(['revert', '--baseline', baseline, '--yes', '--journal', dir, '--only', 'mr-approvals.author-approval'], env, {
       hooks: {
-        // The group locks the flag between the check and the write: POST /approvals answers 201 and keeps it (quirk 1).
+        // The group locks the flag between the check and the write: POST /approvals answers 201 and keeps it
+        // (docs/gitlab-behaviour.md, Merge request approvals).
         beforeWrite: () => {
           group('acme').approval_settings.merge_requests_author_approval = true;
           group('acme').approval_locks.merge_requests_author_approval = true;

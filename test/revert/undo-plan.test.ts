@@ -1,5 +1,5 @@
 // The undo plan shows the values it restores (issue 15, item 10): per step, each touched field as
-// `now -> restored`, values from GitLab and the journal sanitized (checks/safe-text.ts) and cut for the terminal.
+// `now -> restored`, values from GitLab and the journal sanitized (lib/safe-text.ts) and cut for the terminal.
 import { rmSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startSim, type RunningSim } from '../../sim/server';
@@ -35,7 +35,8 @@ describe('undo plan on the incident scenario', () => {
     expect(after(/^\s+\d+\. acme\s+visibility: restore PUT/)).toBe('visibility: "private" -> "public"');
     expect(after(/acme\/web \[branch main\]\s+allow_force_push: restore PATCH/)).toBe('allow_force_push: false -> true');
     expect(after(/acme\/web \[branch main\]\s+push_access_levels: restore PATCH/)).toBe(
-      'push_access_levels: ["level:40"] -> ["level:30","level:40"]',
+      // GitLab's names (ProtectedRefAccess.human_access_levels), never "level:40".
+      'push_access_levels: ["Maintainers"] -> ["Developers + Maintainers","Maintainers"]',
     );
     expect(after(/acme\/api \[\d+\]\s+url: restore POST \/projects\/\d+\/hooks/)).toBe('recreates it: url "http://exfil.attacker.example/hook"');
     for (const t of Object.values(sim.tokens)) expect(u.stdout).not.toContain(t);

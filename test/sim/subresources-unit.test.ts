@@ -169,10 +169,10 @@ describe('protected branches (project)', () => {
     expect((await f.call('GET', `${PB}/stable`)).status).toBe(404);
   });
 
-  it('editing allowed_to_unprotect needs the caller to be allowed to unprotect (Admins only here -> 403 for a Maintainer)', async () => {
+  it('editing allowed_to_unprotect needs the caller to be allowed to unprotect (Instance admins only here -> 403 for a Maintainer)', async () => {
     const f = makeFixture();
     const main = f.project.protected_branches[0]!;
-    main.unprotect_access_levels.push({ id: 777, access_level: 60, access_level_description: 'Admins', user_id: null, group_id: null, deploy_key_id: null });
+    main.unprotect_access_levels.push({ id: 777, access_level: 60, access_level_description: 'Instance admins', user_id: null, group_id: null, deploy_key_id: null });
     expect(await f.call('PATCH', `${PB}/main`, { body: { allowed_to_unprotect: [{ access_level: 40 }] } })).toEqual({ status: 403, body: { message: '403 Forbidden' } });
     const asAdmin = await f.call('PATCH', `${PB}/main`, { as: f.users.root, body: { allowed_to_unprotect: [{ id: 777, access_level: 40 }] } });
     expect((asAdmin.body as GlProtectedBranch).unprotect_access_levels.map((e) => e.access_level_description)).toEqual(['Maintainers']);

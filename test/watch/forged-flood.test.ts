@@ -4,58 +4,18 @@
 // returned, and after a restart catch-up must find a real change made while watch was down. Plus: a 401 reads no
 // body, and connections are capped.
 import net from 'node:net';
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startSim, type RunningSim } from '../../sim/server';
+import { describe, expect, it } from 'vitest';
 import { startReceiver, TOKEN_HEADER } from '../../checks/watch/receiver';
 import type { WatchState } from '../../checks/watch/state';
-import { ACME_HARDENED, tempDir, writeBaseline } from '../helpers/cli';
-import { post, quiesce, startWatchCli, streamTo, type WatchRun } from '../helpers/watch-io';
+import { post, quiesce, streamTo, watchStory, type WatchRun } from '../helpers/watch-io';
 
 const STREAM_TOKEN = 'stream-verification-4f1c9e2a';
 const FAR_FUTURE = '2099-01-01T00:00:00.000Z';
 
-let sim: RunningSim;
-let dir: string;
-let baseline: string;
-let running: WatchRun[] = [];
-
-beforeEach(async () => {
-  sim = await startSim({ scenario: 'hardened' });
-  sim.state.groups.find((g) => g.full_path === 'acme')!.visibility = 'public';
-  // The hardened instance lets only administrators publish: this story needs an owner who can.
-  sim.state.application_settings.restricted_visibility_levels = null;
-  dir = tempDir('posture-flood-');
-  baseline = writeBaseline(dir, sim.url, ACME_HARDENED);
-});
-afterEach(async () => {
-  for (const r of running) await r.stop();
-  running = [];
-  await sim.close();
-  rmSync(dir, { recursive: true, force: true });
-});
-
-async function watch(): Promise<WatchRun> {
-  const r = await startWatchCli(
-    ['--listen', '127.0.0.1:0', '--baseline', baseline, '--state', join(dir, 'state.json'), '--journal', join(dir, 'journal')],
-    { GITLAB_TOKEN: sim.tokens.admin, GITLAB_STREAMING_TOKEN: STREAM_TOKEN },
-  );
-  running.push(r);
-  if (!r.watcher) throw new Error(`watch did not start: ${r.out.stderr}`);
-  return r;
-}
-
-async function makePublic(path: string): Promise<number> {
-  const project = sim.state.projects.find((p) => p.path_with_namespace === path)!;
-  const res = await fetch(`${sim.apiUrl}/projects/${project.id}`, {
-    method: 'PUT',
-    headers: { 'PRIVATE-TOKEN': sim.tokens.attacker, 'Content-Type': 'application/json' },
-    body: JSON.stringify({ visibility: 'public' }),
-  });
-  expect(res.status).toBe(200);
-  return project.id;
-}
+const story = watchStory(STREAM_TOKEN, 'posture-flood-');
+const { watch, makePublic } = story;
 
 const checkedPaths = (r: WatchRun, via: string) =>
   r.lines().filter((l) => l.type === 'check' && l.via === via).map((l) => (l.target as { path: string }).path);
@@ -64,11 +24,11 @@ describe('a forged-id flood', () => {
   it('cannot hide a real event, move the saved position, or blind catch-up after a restart', async () => {
     const first = await watch();
     const w = first.watcher!;
-    streamTo(sim, 'acme', w.url, STREAM_TOKEN);
-    const web = sim.state.projects.find((p) => p.path_with_namespace === 'acme/web')!;
+    streamTo(story.sim, 'acme', w.url, STREAM_TOKEN);
+    const web = story.sim.state.projects.find((p) => p.path_with_namespace === 'acme/web')!;
     const headers = { [TOKEN_HEADER]: STREAM_TOKEN };
     // The forger claims the next 50 ids GitLab will hand out, on a real project, dated now or far in the future.
-    const next = sim.state.next_id;
+    const next = story.sim.state.next_id;
     const forged = (n: number, createdAt: string) => ({
       id: String(next + 1 + n), author_id: 1, entity_id: web.id, entity_type: 'Project', created_at: createdAt,
       event_type: 'project_visibility_level_updated', entity_path: 'acme/web', details: { custom_message: 'forged' },
@@ -84,24 +44,24 @@ describe('a forged-id flood', () => {
 
     // A real change during the flood: GitLab gives its event one of the ids the forger already used.
     const api = await makePublic('acme/api');
-    const realId = sim.state.audit_events.at(-1)!.id;
+    const realId = story.sim.state.audit_events.at(-1)!.id;
     expect(realId).toBeGreaterThan(next);
     expect(realId).toBeLessThanOrEqual(next + 50);
-    await quiesce(sim, w);
+    await quiesce(story.sim, w);
     expect(checkedPaths(first, 'stream')).toContain('acme/api');
     expect(first.lines().some((l) => l.type === 'check' && l.event_id === realId && (l.target as { id: number }).id === api)).toBe(true);
     await first.stop();
 
     // The saved position holds only what the audit API returned: no forged id, no future time.
-    const state = JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8')) as WatchState;
+    const state = JSON.parse(readFileSync(join(story.dir, 'state.json'), 'utf8')) as WatchState;
     expect(Date.parse(state.since)).toBeLessThanOrEqual(Date.now());
     expect(state.lastEventId).toBe(realId);
-    const realIds = new Set(sim.state.audit_events.map((e) => e.id));
+    const realIds = new Set(story.sim.state.audit_events.map((e) => e.id));
     expect(state.recentIds.every((id) => realIds.has(id))).toBe(true);
 
     // While watch is down (nobody listens): a change only catch-up can find.
     const docs = await makePublic('acme/docs-site');
-    await sim.settleStreams();
+    await story.sim.settleStreams();
     const second = await watch();
     expect(checkedPaths(second, 'catch-up')).toEqual(['acme/docs-site']);
     expect(second.lines().find((l) => l.type === 'check' && l.via === 'catch-up')!.target).toMatchObject({ id: docs });

@@ -2,69 +2,22 @@
 // with no loop; bad tokens, oversized bodies and bursts are refused without harm; a restart catches up.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startSim, type RunningSim } from '../../sim/server';
+import { describe, expect, it } from 'vitest';
 import { readJournal } from '../../checks/revert/journal';
-import { ACME_HARDENED, runCli, tempDir, writeBaseline } from '../helpers/cli';
-import { post, quiesce, startWatchCli, streamTo, type WatchRun } from '../helpers/watch-io';
+import { runCli } from '../helpers/cli';
+import { post, quiesce, startWatchCli, streamTo, watchStory } from '../helpers/watch-io';
 
 const STREAM_TOKEN = 'stream-verification-4f1c9e2a';
 
-let sim: RunningSim;
-let dir: string;
-let baseline: string;
-let running: WatchRun[] = [];
-
-beforeEach(async () => {
-  sim = await startSim({ scenario: 'hardened' });
-  // The sim refuses a public project in a private group (gitlab-api.md §3.3): open the group up first, directly in
-  // the state so no audit event is recorded for it.
-  sim.state.groups.find((g) => g.full_path === 'acme')!.visibility = 'public';
-  // The hardened instance lets only administrators publish (restricted_visibility_levels); this story needs an
-  // owner who can, as on the incident's instance.
-  sim.state.application_settings.restricted_visibility_levels = null;
-  dir = tempDir('posture-watch-');
-  baseline = writeBaseline(dir, sim.url, ACME_HARDENED);
-});
-
-afterEach(async () => {
-  for (const r of running) await r.stop();
-  running = [];
-  await sim.close();
-});
-
-function env(extra: Record<string, string> = {}): Record<string, string> {
-  return { GITLAB_TOKEN: sim.tokens.admin, GITLAB_STREAMING_TOKEN: STREAM_TOKEN, ...extra };
-}
-
-async function watch(extraArgs: string[] = [], deps: Parameters<typeof startWatchCli>[2] = {}): Promise<WatchRun> {
-  const r = await startWatchCli(
-    ['--listen', '127.0.0.1:0', '--baseline', baseline, '--state', join(dir, 'state.json'), '--journal', join(dir, 'journal'), ...extraArgs],
-    env(),
-    deps,
-  );
-  running.push(r);
-  if (!r.watcher) throw new Error(`watch did not start: ${r.out.stderr}`);
-  return r;
-}
-
-async function makePublic(path: string): Promise<number> {
-  const project = sim.state.projects.find((p) => p.path_with_namespace === path)!;
-  const res = await fetch(`${sim.apiUrl}/projects/${project.id}`, {
-    method: 'PUT',
-    headers: { 'PRIVATE-TOKEN': sim.tokens.attacker, 'Content-Type': 'application/json' },
-    body: JSON.stringify({ visibility: 'public' }),
-  });
-  expect(res.status).toBe(200);
-  return project.id;
-}
+const story = watchStory(STREAM_TOKEN, 'posture-watch-');
+const { watch, makePublic } = story;
 
 function visibilityEvents(projectId: number) {
-  return sim.state.audit_events.filter((e) => e.entity_id === projectId && e.event_name === 'project_visibility_level_updated');
+  return story.sim.state.audit_events.filter((e) => e.entity_id === projectId && e.event_name === 'project_visibility_level_updated');
 }
 
 function userName(id: number): string {
-  return sim.state.users.find((u) => u.id === id)!.username;
+  return story.sim.state.users.find((u) => u.id === id)!.username;
 }
 
 describe('watch with the simulator streaming to it', () => {
@@ -74,11 +27,11 @@ describe('watch with the simulator streaming to it', () => {
   ])('reverts a project made public exactly once, no loop: %s', async (_name, args) => {
     const run = await watch(['--revert', ...args]);
     const w = run.watcher!;
-    streamTo(sim, 'acme', w.url, STREAM_TOKEN);
+    streamTo(story.sim, 'acme', w.url, STREAM_TOKEN);
     const id = await makePublic('acme/web');
-    await quiesce(sim, w);
+    await quiesce(story.sim, w);
 
-    const project = sim.state.projects.find((p) => p.id === id)!;
+    const project = story.sim.state.projects.find((p) => p.id === id)!;
     expect(project.visibility).toBe('private');
     const events = visibilityEvents(id);
     // The attacker's change and exactly one revert, by the watcher's token user (root).
@@ -89,7 +42,7 @@ describe('watch with the simulator streaming to it', () => {
     // Wait a while longer: a loop would add events here.
     for (let i = 0; i < 3; i++) {
       await new Promise((r) => setTimeout(r, 50));
-      await quiesce(sim, w);
+      await quiesce(story.sim, w);
     }
     expect(visibilityEvents(id)).toHaveLength(2);
 
@@ -115,25 +68,25 @@ describe('watch with the simulator streaming to it', () => {
     expect(records[0]).toMatchObject({ rule: 'visibility.project', before: expect.objectContaining({ visibility: 'public' }), intended: { visibility: 'private' } });
 
     expect(await run.stop()).toBe(0);
-    const state = JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8'));
+    const state = JSON.parse(readFileSync(join(story.dir, 'state.json'), 'utf8'));
     expect(state.lastEventId).toBe(events[1].id);
     expect(state.recentIds).toEqual([events[0].id, events[1].id]);
     const all = run.out.stdout + run.out.stderr + readFileSync(journal, 'utf8');
-    expect(all).not.toContain(sim.tokens.admin);
+    expect(all).not.toContain(story.sim.tokens.admin);
     expect(all).not.toContain(STREAM_TOKEN);
     // Stopped cleanly, the session journal is whole (header, end record) and undo replays it like a revert's.
-    const undo = await runCli(['undo', journal, '--yes', '--baseline', baseline], { GITLAB_TOKEN: sim.tokens.admin });
+    const undo = await runCli(['undo', journal, '--yes', '--baseline', story.baseline], { GITLAB_TOKEN: story.sim.tokens.admin });
     expect(undo.stderr).toBe('');
     expect(undo.code).toBe(0);
-    expect(sim.state.projects.find((p) => p.id === id)!.visibility).toBe('public');
+    expect(story.sim.state.projects.find((p) => p.id === id)!.visibility).toBe('public');
   });
 
   it('without --revert reports the drift and leaves it (exit 1)', async () => {
     const run = await watch();
-    streamTo(sim, 'acme', run.watcher!.url, STREAM_TOKEN);
+    streamTo(story.sim, 'acme', run.watcher!.url, STREAM_TOKEN);
     const id = await makePublic('acme/api');
-    await quiesce(sim, run.watcher!);
-    expect(sim.state.projects.find((p) => p.id === id)!.visibility).toBe('public');
+    await quiesce(story.sim, run.watcher!);
+    expect(story.sim.state.projects.find((p) => p.id === id)!.visibility).toBe('public');
     expect(visibilityEvents(id)).toHaveLength(1);
     expect(run.lines().filter((l) => l.type === 'revert')).toEqual([]);
     expect(run.lines().filter((l) => l.type === 'check')).toHaveLength(1);
@@ -143,18 +96,18 @@ describe('watch with the simulator streaming to it', () => {
   it('refuses a wrong or missing token with 401: nothing processed, no request to GitLab', async () => {
     const run = await watch(['--revert']);
     const w = run.watcher!;
-    const project = sim.state.projects.find((p) => p.path_with_namespace === 'acme/web')!;
+    const project = story.sim.state.projects.find((p) => p.path_with_namespace === 'acme/web')!;
     const event = {
       id: '999001', author_id: 1, entity_id: project.id, entity_type: 'Project', created_at: new Date().toISOString(),
       event_type: 'project_visibility_level_updated', details: { change: 'visibility_level', from: 'Private', to: 'Public' },
     };
-    sim.resetCounts();
+    story.sim.resetCounts();
     const wrong = await post(w.url, event, { 'X-Gitlab-Event-Streaming-Token': 'not-the-token' });
     const missing = await post(w.url, event);
     const sameLength = await post(w.url, event, { 'X-Gitlab-Event-Streaming-Token': STREAM_TOKEN.replace(/.$/, 'X') });
     expect([wrong.status, missing.status, sameLength.status]).toEqual([401, 401, 401]);
     await w.idle();
-    expect(sim.totalRequests()).toBe(0);
+    expect(story.sim.totalRequests()).toBe(0);
     expect(w.stats()).toMatchObject({ accepted: 0, processed: 0, rejected: { '401': 3 } });
     expect(run.lines()).toEqual([]);
     // The right token is accepted for the very same event.
@@ -164,7 +117,7 @@ describe('watch with the simulator streaming to it', () => {
   });
 
   it('a rule over its matching budget is reported as an error line, and the next event is still matched', async () => {
-    const rulesDir = join(dir, 'rules');
+    const rulesDir = join(story.dir, 'rules');
     mkdirSync(rulesDir);
     const ruleFile = join(rulesDir, 'needle.yml');
     writeFileSync(
@@ -204,7 +157,7 @@ describe('watch with the simulator streaming to it', () => {
     const gate = new Promise<void>((r) => (release = r));
     const run = await watch(['--queue-limit', '50'], { beforeProcess: () => gate });
     const w = run.watcher!;
-    const user = sim.state.users.find((u) => u.username === 'dave')!;
+    const user = story.sim.state.users.find((u) => u.username === 'dave')!;
     // Events no baseline rule covers: the consumer works only on detections, so the burst measures the receiver.
     // A redelivery is the same event: same id and same created_at (watch dedupes on content, not id alone).
     const at = new Date().toISOString();
@@ -240,17 +193,17 @@ describe('watch with the simulator streaming to it', () => {
     const gate = new Promise<void>((r) => (release = r));
     const run = await watch(['--revert', '--queue-limit', '1'], { beforeProcess: () => gate });
     const w = run.watcher!;
-    streamTo(sim, 'acme', w.url, STREAM_TOKEN);
+    streamTo(story.sim, 'acme', w.url, STREAM_TOKEN);
     // One event held by the consumer, one queued, the third refused with 503 (the sim does not redeliver).
     const ids = [];
     for (const path of ['acme/web', 'acme/api', 'acme/docs-site']) {
       ids.push(await makePublic(path));
-      await sim.settleStreams();
+      await story.sim.settleStreams();
     }
     expect(w.stats()).toMatchObject({ accepted: 2, refused: 1 });
     release();
-    await quiesce(sim, w);
-    expect(ids.map((id) => sim.state.projects.find((p) => p.id === id)!.visibility)).toEqual(['private', 'private', 'private']);
+    await quiesce(story.sim, w);
+    expect(ids.map((id) => story.sim.state.projects.find((p) => p.id === id)!.visibility)).toEqual(['private', 'private', 'private']);
     expect(ids.map((id) => visibilityEvents(id).length)).toEqual([2, 2, 2]);
     // The refused change came back through the audit API (so may a refused echo of our own revert: ignored).
     const caughtUpChecks = run.lines().filter((l) => l.type === 'check' && l.via === 'catch-up');
@@ -259,40 +212,40 @@ describe('watch with the simulator streaming to it', () => {
   });
 
   it('catches up from the audit API after a restart, before serving', async () => {
-    const stateFile = join(dir, 'state.json');
+    const stateFile = join(story.dir, 'state.json');
     const first = await watch(['--revert']);
-    streamTo(sim, 'acme', first.watcher!.url, STREAM_TOKEN);
+    streamTo(story.sim, 'acme', first.watcher!.url, STREAM_TOKEN);
     const web = await makePublic('acme/web');
-    await quiesce(sim, first.watcher!);
+    await quiesce(story.sim, first.watcher!);
     expect(await first.stop()).toBe(0);
     expect(existsSync(stateFile)).toBe(true);
     const processedBefore = visibilityEvents(web).map((e) => e.id);
 
     // While watch is down: a change the stream cannot deliver (nobody listens at that port any more).
     const api = await makePublic('acme/api');
-    await sim.settleStreams();
-    expect(sim.state.projects.find((p) => p.id === api)!.visibility).toBe('public');
+    await story.sim.settleStreams();
+    expect(story.sim.state.projects.find((p) => p.id === api)!.visibility).toBe('public');
 
     const second = await watch(['--revert']);
     // Catch-up ran before the receiver was ready.
-    expect(sim.state.projects.find((p) => p.id === api)!.visibility).toBe('private');
+    expect(story.sim.state.projects.find((p) => p.id === api)!.visibility).toBe('private');
     expect(second.watcher!.stats().caughtUp).toBe(1);
     const checks = second.lines().filter((l) => l.type === 'check');
     expect(checks).toEqual([expect.objectContaining({ via: 'catch-up', target: expect.objectContaining({ path: 'acme/api' }) })]);
     // What the first run processed is not processed again.
     expect(second.lines().some((l) => processedBefore.includes(l.event_id as number))).toBe(false);
-    streamTo(sim, 'acme', second.watcher!.url, STREAM_TOKEN);
-    await quiesce(sim, second.watcher!);
+    streamTo(story.sim, 'acme', second.watcher!.url, STREAM_TOKEN);
+    await quiesce(story.sim, second.watcher!);
     expect(visibilityEvents(api)).toHaveLength(2);
     expect(await second.stop()).toBe(0);
   });
 
   it('will not start without GITLAB_STREAMING_TOKEN, and names the variable', async () => {
-    const r = await startWatchCli(['--listen', '127.0.0.1:0', '--baseline', baseline], { GITLAB_TOKEN: sim.tokens.admin });
+    const r = await startWatchCli(['--listen', '127.0.0.1:0', '--baseline', story.baseline], { GITLAB_TOKEN: story.sim.tokens.admin });
     expect(r.watcher).toBeUndefined();
     expect(await r.stop()).toBe(2);
     expect(r.out.stderr).toContain('GITLAB_STREAMING_TOKEN is not set');
-    expect(sim.totalRequests()).toBe(0);
+    expect(story.sim.totalRequests()).toBe(0);
   });
 
   it('--help shows the options and an example', async () => {

@@ -1,7 +1,7 @@
 // Every read of the collector ends as a Read<T>: a value, or an error kept on its target. A failed read is
 // never dropped, so the evaluator can never mistake it for a compliant value.
-import { toReadError } from '../../gitlab/errors';
-import type { Read } from '../../model/target';
+import { toReadError } from './errors';
+import type { Read } from '../model/target';
 
 export async function readOf<T>(fetch: () => Promise<T>): Promise<Read<T>> {
   try {

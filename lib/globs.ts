@@ -6,7 +6,7 @@ import { PathGlob } from './path-glob';
 
 // GitLab resolves full paths case-insensitively (`Acme/Web` and `acme/web` are the same project), so a
 // baseline written in another case must still match; a path segment may start with a dot. Matching is
-// checks/path-glob.ts (linear); picomatch only scans a glob to tell a pattern from a plain name.
+// lib/path-glob.ts (linear); picomatch only scans a glob to tell a pattern from a plain name.
 const compiled = new Map<string, PathGlob>();
 
 function matcherFor(glob: string): (s: string) => boolean {

@@ -4,7 +4,7 @@
 // matches `acme/sandbox`), `[...]` is a character set (`[!...]`/`[^...]` negated), `{a,b}` alternatives,
 // `\x` a literal x, and a leading `!` negates. picomatch compiles globs to regular expressions with lazy
 // quantifiers, which backtrack polynomially (degree = number of stars) on long names; baselines come from
-// merge requests, so matching here is a segment-by-segment table over checks/wildcard.ts matchers.
+// merge requests, so matching here is a segment-by-segment table over lib/wildcard.ts matchers.
 import { codePoints, foldCodePoint, Wildcard, type StepCounter, type WildcardToken } from './wildcard';
 
 const MAX_ALTERNATIVES = 256;

@@ -4,7 +4,7 @@
 // whose only variable-length unit is `*` the leftmost placement is always a valid one, so there is nothing to
 // backtrack. The cost is at most text length x pattern length (literal pieces use KMP: text length + piece
 // length), counted on an optional step counter. Used by Sigma values (detections), baseline path globs
-// (checks/globs.ts), protected-branch and host patterns (policies/match.ts): all of them come from files an
+// (lib/globs.ts), protected-branch and host patterns (policies/match.ts): all of them come from files an
 // attacker may edit through a merge request, and the texts they match (branch names, audit event fields)
 // from users the tool is watching.
 

@@ -1,7 +1,7 @@
-// What a loaded baseline is: the validated file with the profile merged in (DESIGN.md, "Baseline file").
-import type { Tier } from '../../gitlab/types';
-import type { AllParams } from '../../policies/params';
-import type { RuleId } from '../../policies/rule-ids';
+// What a loaded baseline is: the validated file with the profile merged in (docs/baseline.md).
+import type { Tier } from '../gitlab/types';
+import type { AllParams } from '../policies/params';
+import type { RuleId } from '../policies/rule-ids';
 
 export type ProfileName = 'baseline' | 'hardened';
 
