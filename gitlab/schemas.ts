@@ -237,7 +237,13 @@ export function shapeProblem(schema: z.ZodType, value: unknown, at = ''): string
   const what =
     got === undefined ? 'missing' : got !== null && typeof got === 'object' ? `got ${Array.isArray(got) ? 'an array' : 'an object'}` : `got ${JSON.stringify(got)?.slice(0, 60)}`;
   const expected =
-    issue.code === 'invalid_value' ? `expected one of ${issue.values.map((v) => String(v)).join(' | ')}` : issue.code === 'invalid_type' ? `expected ${issue.expected}` : issue.message;
+    issue.code === 'invalid_value'
+      ? `expected one of ${issue.values.map((v) => String(v)).join(' | ')}`
+      : issue.code === 'invalid_type'
+        ? `expected ${issue.expected}`
+        : issue.code === 'invalid_format' && issue.format === 'datetime'
+          ? 'expected an ISO 8601 date-time'
+          : issue.message;
   return `${path || '(top level)'}: ${expected}, ${what}`;
 }
 

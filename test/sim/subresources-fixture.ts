@@ -94,7 +94,7 @@ function project(id: number, g: SimGroup, path: string): SimProject {
     hooks: [],
     variables: [],
     job_token_scope: { inbound_enabled: true, outbound_enabled: false, allowlist: [], groups_allowlist: [] },
-    deploy_keys: [{ id: 7, title: 'ci-deployer' }],
+    deploy_keys: [{ id: 7, title: 'ci-deployer', can_push: false }],
     branches: ['main', 'release/1'],
   };
 }
