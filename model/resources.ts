@@ -6,11 +6,21 @@
 import type { Visibility } from '../gitlab/types';
 
 /** Bump when the provider's behaviour changes: a changed `version` input makes `pulumi up` rewrite each resource's state. */
-export const PROVIDER_VERSION = '1';
+export const PROVIDER_VERSION = '2';
 
 /** The `gitlab` module name gives the stable type tokens `pulumi-nodejs:dynamic/gitlab:<Type>`. */
 export const RESOURCE_MODULE = 'gitlab';
-export const RESOURCE_TYPES = ['GroupSecurity', 'ProjectSecurity', 'ProtectedBranch', 'ApprovalRule', 'Webhook', 'VariableProtection', 'PushRule'] as const;
+export const RESOURCE_TYPES = [
+  'GroupSecurity',
+  'ProjectSecurity',
+  'ProtectedBranch',
+  'ApprovalRule',
+  'Webhook',
+  'VariableProtection',
+  'PushRule',
+  'DeployKey',
+  'InstanceSettings',
+] as const;
 export type ResourceType = (typeof RESOURCE_TYPES)[number];
 
 export function typeToken(type: ResourceType): string {
@@ -123,6 +133,62 @@ export interface PushRuleInputs extends Versioned {
   commit_committer_check?: boolean;
 }
 
+/**
+ * One deploy key of a project (lib/api/deploy_keys.rb): its write access to that project is turned off in place
+ * (PUT /projects/:id/deploy_keys/:key_id can_push=false, Maintainer). The key itself is never deleted or created.
+ */
+export interface DeployKeyInputs extends Versioned {
+  /** Full path of the project the key is enabled on. */
+  project: string;
+  /** The deploy key's id (`id` in GET /projects/:id/deploy_keys). */
+  key_id: number;
+  /** Only `false` is meaningful: the key may not push to this project. */
+  can_push?: boolean;
+}
+
+/**
+ * The instance's application settings that the instance.* rules own (GET/PUT /application/settings, administrator
+ * token; lib/api/settings.rb, lib/api/entities/application_setting.rb). Each input is a GitLab field name and is
+ * judged by its rule: a stricter live value is not drift. A setting left out is not managed.
+ */
+export interface InstanceSettingsInputs extends Versioned {
+  /** instance.two-factor-required: `true`. */
+  require_two_factor_authentication?: boolean;
+  /** instance.two-factor-grace-period: the longest allowed grace period (hours). */
+  two_factor_grace_period?: number;
+  /** instance.git-abuse-download-limit (Ultimate): the largest allowed limit and interval, declared together. */
+  max_number_of_repository_downloads?: number;
+  max_number_of_repository_downloads_within_time_period?: number;
+  auto_ban_user_on_excessive_projects_download?: boolean;
+  /** instance.signup: `false`; administrator approval or an allowed e-mail domain also passes. */
+  signup_enabled?: boolean;
+  /** instance.email-confirmation: the weakest allowed confirmation (soft < hard). */
+  email_confirmation_setting?: 'soft' | 'hard';
+  /** instance.git-password-auth: `false`. */
+  password_authentication_enabled_for_git?: boolean;
+  /** instance.rate-limits: the four `true`, declared together (the web one is the column throttle_unauthenticated_enabled). */
+  throttle_authenticated_api_enabled?: boolean;
+  throttle_authenticated_web_enabled?: boolean;
+  throttle_unauthenticated_api_enabled?: boolean;
+  throttle_unauthenticated_web_enabled?: boolean;
+  /** instance.default-branch-protection: as on GroupSecurity (minimum levels, no force push). */
+  default_branch_protection_defaults?: GroupSecurityInputs['default_branch_protection_defaults'];
+  /** instance.restricted-public: `['public']`, which must be among the restricted levels (others are not managed). */
+  restricted_visibility_levels?: Visibility[];
+  /** instance.default-visibility: `internal`, the most open allowed default (anything but public). */
+  default_project_visibility?: Visibility;
+  default_group_visibility?: Visibility;
+  /** instance.local-requests: both `false`, declared together. */
+  allow_local_requests_from_web_hooks_and_services?: boolean;
+  allow_local_requests_from_system_hooks?: boolean;
+  /** instance.pat-lifetime (EE, Ultimate): the longest allowed maximum lifetime (days). */
+  max_personal_access_token_lifetime?: number;
+  /** instance.admin-mode: `true`. */
+  admin_mode?: boolean;
+  /** instance.runner-registration-token: `false`. */
+  allow_runner_registration_token?: boolean;
+}
+
 export interface InputsOf {
   GroupSecurity: GroupSecurityInputs;
   ProjectSecurity: ProjectSecurityInputs;
@@ -131,6 +197,8 @@ export interface InputsOf {
   Webhook: WebhookInputs;
   VariableProtection: VariableProtectionInputs;
   PushRule: PushRuleInputs;
+  DeployKey: DeployKeyInputs;
+  InstanceSettings: InstanceSettingsInputs;
 }
 
 export type AnyInputs = InputsOf[ResourceType];

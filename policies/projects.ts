@@ -146,6 +146,7 @@ export const projectsDeployKeyWrite = defineRule({
   severity: 'medium',
   params: [],
   audit: { unavailable: 'GitLab audits adding and removing deploy keys, not a later change of their write access' },
+  guards: { DeployKey: { fields: ['can_push'], declared: (i) => (i.can_push === false ? {} : null) } },
   scope: ['project'],
   minTier: 'free',
   scenario: SCENARIOS.credentialExposure,

@@ -11,6 +11,7 @@ import { CATALOG } from '../policies/catalog';
 import { RESOURCE_TYPES } from '../model/resources';
 import type { ApprovalRuleInputs, GroupSecurityInputs, InputsOf, ProjectSecurityInputs, ProtectedBranchInputs, PushRuleInputs, ResourceType, VariableProtectionInputs, WebhookInputs } from '../model/resources';
 import type { LiveOf } from './live';
+import { INSTANCE_GUARDS } from './instance-guards';
 
 export type { LiveOf };
 
@@ -24,11 +25,14 @@ export const GUARDS = Object.fromEntries(
   RESOURCE_TYPES.map((type) => [
     type,
     CATALOG.flatMap((rule) => {
-      const guard = rule.guards?.[type] as ResourceGuard<InputsOf[typeof type]> | undefined;
+      const guard = (rule.guards?.[type] ?? (type === 'InstanceSettings' ? INSTANCE_GUARDS[rule.id] : undefined)) as ResourceGuard<InputsOf[typeof type]> | undefined;
       return guard ? [{ rule, ...guard }] : [];
     }),
   ]),
 ) as unknown as { [T in ResourceType]: RuleGuard<T>[] };
+
+/** The instance, as `check` names it (checks/collect INSTANCE_TARGET). */
+export const INSTANCE_TARGET: TargetRef = { kind: 'instance', path: '(instance)', id: 0 };
 
 /** A rule's finding on a resource: the draft plus what `rule.fix` needs. */
 export interface Drift {
@@ -47,7 +51,10 @@ export function targetOf<T extends ResourceType>(type: T, live: LiveOf[T]): Targ
     case 'Webhook':
     case 'VariableProtection':
     case 'PushRule':
+    case 'DeployKey':
       return (live as LiveOf['Webhook']).owner;
+    case 'InstanceSettings':
+      return INSTANCE_TARGET;
     default: {
       const p = (live as LiveOf['ProjectSecurity']).project;
       return { kind: 'project', path: p.path_with_namespace, id: p.id };
@@ -98,6 +105,12 @@ export function stateOf<T extends ResourceType>(type: T, live: LiveOf[T]): Targe
       const state = ownedState(target, { pushRule: ok(rule) });
       return target.kind === 'group' ? { ...state, topLevel: true } as TargetState : state;
     }
+    case 'DeployKey': {
+      const { key } = live as LiveOf['DeployKey'];
+      return ownedState(target, { deployKeys: ok(key ? [key] : []) });
+    }
+    case 'InstanceSettings':
+      return { target, settings: ok((live as LiveOf['InstanceSettings']).settings) };
   }
   throw new Error(`provider/judge.ts: unknown resource type ${String(type)}`);
 }
@@ -120,7 +133,8 @@ export function judge<T extends ResourceType>(
   inputs: InputsOf[T],
   live: LiveOf[T],
   paramsOf: (guard: RuleGuard<T>) => Record<string, unknown> | null = (g) => g.declared(inputs),
-  ctx: RunContext = { isAdmin: false, now: new Date().toISOString() },
+  // Live instance settings were readable, so the token is an administrator's (instance rules need one).
+  ctx: RunContext = { isAdmin: type === 'InstanceSettings', now: new Date().toISOString() },
 ): Drift[] {
   const state = stateOf(type, live);
   const out: Drift[] = [];

@@ -10,8 +10,13 @@ import { getJobTokenScope } from '../gitlab/job-token-scope';
 import { listHooks } from '../gitlab/hooks';
 import { getVariable } from '../gitlab/variables';
 import { getGroupPushRule, getProjectPushRule } from '../gitlab/push-rules';
+import { listDeployKeys } from '../gitlab/deploy-keys';
+import { getApplicationSettings } from '../gitlab/instance';
+import { GitlabError } from '../gitlab/errors';
 import type {
+  GlApplicationSettings,
   GlApprovalRule,
+  GlDeployKey,
   GlGroup,
   GlHook,
   GlJobTokenScope,
@@ -35,6 +40,9 @@ export interface LiveOf {
   Webhook: { owner: TargetRef; hook: GlHook | null };
   VariableProtection: { owner: TargetRef; variable: GlVariable | null };
   PushRule: { owner: TargetRef; rule: GlPushRule | null };
+  DeployKey: { owner: TargetRef; key: GlDeployKey | null };
+  /** Only the keys the instance.* rules read (INSTANCE_KEYS). */
+  InstanceSettings: { settings: GlApplicationSettings };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -108,8 +116,37 @@ export async function readLive<T extends ResourceType>(client: GitlabClient, typ
       const rule = o.kind === 'group' ? await getGroupPushRule(client, o.id) : await getProjectPushRule(client, o.id);
       return { owner: o, rule } as LiveOf[T];
     }
+    case 'DeployKey': {
+      const o = await owner(client, i);
+      // GET /projects/:id/deploy_keys (Maintainer); the project was readable, so a key not listed is gone.
+      const keys = (await listDeployKeys(client, o.id)) as GlDeployKey[];
+      const key = keys.find((k) => k.id === Number(i.key_id)) ?? null;
+      return { owner: o, key: key ? { id: key.id, title: key.title, can_push: key.can_push } : null } as LiveOf[T];
+    }
+    case 'InstanceSettings':
+      return { settings: pick(await readApplicationSettings(client), INSTANCE_KEYS) as GlApplicationSettings } as LiveOf[T];
   }
   throw new Error(`gitlab-posture provider: unknown resource type ${String(type)}`);
+}
+
+/**
+ * GET /application/settings answers administrators only (lib/api/settings.rb `authenticated_as_admin!`; with admin
+ * mode on, a token with the admin_mode scope). Without one the resource can neither judge nor write: an error that
+ * says so, never a pass.
+ */
+async function readApplicationSettings(client: GitlabClient): Promise<GlApplicationSettings> {
+  try {
+    return await getApplicationSettings(client);
+  } catch (e) {
+    if (e instanceof GitlabError && (e.status === 403 || e.status === 401)) {
+      throw new Error(
+        `InstanceSettings: cannot read the instance settings (GET /application/settings -> ${e.status}): they need an administrator's token ` +
+          '(with admin mode on, one with the admin_mode scope). Nothing was judged or written. Use an administrator token for gitlab:token, ' +
+          'or turn the instance.* rules off in the baseline.',
+      );
+    }
+    throw e;
+  }
 }
 
 /** What the two-factor rules read of an ancestor (model/snapshot.ts GlGroupAncestor); also what the state keeps. */
@@ -233,12 +270,54 @@ export function outputsOf<T extends ResourceType>(type: T, inputs: Record<string
       const l = live as LiveOf['PushRule'];
       return { ...base, [l.owner.kind]: l.owner.path, owner_id: l.owner.id, exists: l.rule !== null, ...pick(l.rule ?? undefined, ['id', ...PUSH_RULE_KEYS]) };
     }
+    case 'DeployKey': {
+      const l = live as LiveOf['DeployKey'];
+      return { ...base, project: l.owner.path, owner_id: l.owner.id, key_id: inputs.key_id, exists: l.key !== null, ...pick(l.key ?? undefined, ['title', 'can_push']) };
+    }
+    case 'InstanceSettings': {
+      const { settings } = live as LiveOf['InstanceSettings'];
+      // A key GitLab does not return (CE build, below Ultimate, older version) stays absent and its rule skips;
+      // `returned_keys` tells such a key from a returned null (no PAT maximum), which the state may not keep.
+      const kept = pick(settings, INSTANCE_KEYS);
+      return { ...base, ...kept, returned_keys: Object.keys(kept) };
+    }
   }
   throw new Error(`gitlab-posture provider: unknown resource type ${String(type)}`);
 }
 
 /** Project settings the new rules read, kept in state so a refresh judges them (policies/projects.ts). */
 const PROJECT_SETTING_KEYS = ['forking_access_level', 'only_allow_merge_if_pipeline_succeeds', 'only_allow_merge_if_all_discussions_are_resolved'] as const;
+
+/**
+ * The application settings the instance.* rules read (policies/instance.ts): the keys InstanceSettings manages plus
+ * the ones a rule judges them with (sign-up approval and allowed domains; the unauthenticated web limit's column).
+ */
+export const INSTANCE_KEYS = [
+  'require_two_factor_authentication',
+  'two_factor_grace_period',
+  'max_number_of_repository_downloads',
+  'max_number_of_repository_downloads_within_time_period',
+  'auto_ban_user_on_excessive_projects_download',
+  'signup_enabled',
+  'require_admin_approval_after_user_signup',
+  'domain_allowlist',
+  'email_confirmation_setting',
+  'password_authentication_enabled_for_git',
+  'throttle_authenticated_api_enabled',
+  'throttle_authenticated_web_enabled',
+  'throttle_unauthenticated_api_enabled',
+  'throttle_unauthenticated_web_enabled',
+  'throttle_unauthenticated_enabled',
+  'default_branch_protection_defaults',
+  'restricted_visibility_levels',
+  'default_project_visibility',
+  'default_group_visibility',
+  'allow_local_requests_from_web_hooks_and_services',
+  'allow_local_requests_from_system_hooks',
+  'max_personal_access_token_lifetime',
+  'admin_mode',
+  'allow_runner_registration_token',
+] as const;
 
 /** The push rule checks the push-rules.* rules judge (policies/push-rules.ts). */
 const PUSH_RULE_KEYS = ['reject_unsigned_commits', 'prevent_secrets', 'member_check', 'commit_committer_check'] as const;
@@ -298,6 +377,16 @@ export function liveFromOutputs<T extends ResourceType>(type: T, o: Record<strin
       } as LiveOf[T];
     case 'PushRule':
       return { owner: ownerRef(), rule: o.exists ? ({ ...pick(o, ['id', ...PUSH_RULE_KEYS]) } as unknown as GlPushRule) : null } as LiveOf[T];
+    case 'DeployKey':
+      return {
+        owner: { kind: 'project', path: o.project, id: o.owner_id },
+        key: o.exists ? ({ id: o.key_id, title: o.title, can_push: o.can_push } as GlDeployKey) : null,
+      } as LiveOf[T];
+    case 'InstanceSettings': {
+      const settings = pick(o, INSTANCE_KEYS);
+      for (const k of (o.returned_keys ?? []) as string[]) if ((INSTANCE_KEYS as readonly string[]).includes(k) && settings[k] === undefined) settings[k] = null;
+      return { settings: settings as GlApplicationSettings } as LiveOf[T];
+    }
   }
   throw new Error(`gitlab-posture provider: unknown resource type ${String(type)}`);
 }

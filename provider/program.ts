@@ -12,7 +12,7 @@ import type { TargetKind } from '../model/target';
 import { GitlabClient } from '../gitlab/client';
 import { detectGitlab } from '../gitlab/tier';
 import { toReadError } from '../gitlab/errors';
-import type { GlGroup, GlProject } from '../gitlab/types';
+import type { GlDeployKey, GlGroup, GlProject } from '../gitlab/types';
 import { listHooks } from '../gitlab/hooks';
 import { listVariables } from '../gitlab/variables';
 import type { TargetRef } from '../model/target';
@@ -23,12 +23,14 @@ import { requiredBranches } from '../policies/match';
 import { looksSecret } from '../policies/ci';
 import { allowedHosts } from '../policies/webhooks';
 import type { RuleId } from '../policies/rule-ids';
-import { ApprovalRule, GroupSecurity, ProjectSecurity, ProtectedBranch, PushRule, VariableProtection, Webhook } from './resources';
+import { ApprovalRule, DeployKey, GroupSecurity, InstanceSettings, ProjectSecurity, ProtectedBranch, PushRule, VariableProtection, Webhook } from './resources';
+import { listDeployKeys } from '../gitlab/deploy-keys';
+import { branchProtectionDefaultsFor } from '../policies/groups';
 import type { ResourceType } from '../model/resources';
 import { allowHttpOf, checkGitlabUrl } from './gitlab-url';
 
 export interface TargetSummary {
-  kind: 'group' | 'project';
+  kind: 'group' | 'project' | 'instance';
   id: number;
   /** Resource names declared for this target, `<Type> <name>`. */
   resources: string[];
@@ -43,6 +45,8 @@ export interface ProgramSummary {
   gitlab: { url: string; tier: string; tierSource: string };
   profile: string;
   targets: Record<string, TargetSummary>;
+  /** The instance's settings (instance.* rules), when the baseline turns any of them on. */
+  instance?: TargetSummary;
 }
 
 export interface DeclareOptions {
@@ -160,6 +164,14 @@ export async function declarePosture(opts: DeclareOptions): Promise<ProgramSumma
     }
     declarePushRule({ project: path }, on, (r, n) => add(s, r, 'PushRule', n), ro);
     await declareHooksAndVariables(client, 'project', pr, on, baseline, (r, t, n) => add(s, r, t, n), ro, now);
+    if (on('projects.deploy-key-write')) {
+      // One resource per deploy key enabled on the project: each stays read-only (write access turned off in place).
+      const keys = (await orThrow(() => listDeployKeys(client, pr.id), path)) as GlDeployKey[];
+      for (const k of keys) {
+        const name = `${path}:deploy_key:${k.id}`;
+        add(s, new DeployKey(name, { project: path, key_id: k.id, can_push: false }, ro), 'DeployKey', name);
+      }
+    }
   }
 
   for (const g of [...resolved.groups].sort((a, b) => depth(b.full_path) - depth(a.full_path))) {
@@ -198,11 +210,71 @@ export async function declarePosture(opts: DeclareOptions): Promise<ProgramSumma
     await declareHooksAndVariables(client, 'group', g, on, baseline, (r, t, n) => add(s, r, t, n), ro, now);
   }
 
+  const instance = declareInstance(baseline, info, gateFor, (summary, r, name) => add(summary, r, 'InstanceSettings', name), ro);
   return {
     gitlab: { url: client.url, tier: info.tier, tierSource: info.tierSource },
     profile: baseline.profile,
     targets,
+    ...(instance ? { instance } : {}),
   };
+}
+
+/** The instance.* rules with a setting InstanceSettings owns, and the inputs each declares from the baseline. */
+function instanceInputs(p: Baseline['params']): [RuleId, Record<string, unknown>][] {
+  return [
+    ['instance.two-factor-required', { require_two_factor_authentication: true }],
+    ['instance.two-factor-grace-period', { two_factor_grace_period: p['two-factor'].max_grace_period }],
+    [
+      'instance.git-abuse-download-limit',
+      {
+        max_number_of_repository_downloads: p['git-abuse'].max_download_limit,
+        max_number_of_repository_downloads_within_time_period: p['git-abuse'].max_interval_seconds,
+        auto_ban_user_on_excessive_projects_download: p['git-abuse'].auto_ban,
+      },
+    ],
+    ['instance.signup', { signup_enabled: false }],
+    ['instance.email-confirmation', { email_confirmation_setting: p.instance.min_email_confirmation }],
+    ['instance.git-password-auth', { password_authentication_enabled_for_git: false }],
+    [
+      'instance.rate-limits',
+      { throttle_authenticated_api_enabled: true, throttle_authenticated_web_enabled: true, throttle_unauthenticated_api_enabled: true, throttle_unauthenticated_web_enabled: true },
+    ],
+    ['instance.default-branch-protection', { default_branch_protection_defaults: branchProtectionDefaultsFor(p.groups) }],
+    ['instance.restricted-public', { restricted_visibility_levels: ['public'] }],
+    ['instance.default-visibility', { default_project_visibility: 'internal', default_group_visibility: 'internal' }],
+    ['instance.local-requests', { allow_local_requests_from_web_hooks_and_services: false, allow_local_requests_from_system_hooks: false }],
+    ['instance.pat-lifetime', { max_personal_access_token_lifetime: p.instance.max_pat_lifetime_days }],
+    ['instance.admin-mode', { admin_mode: true }],
+    ['instance.runner-registration-token', { allow_runner_registration_token: false }],
+  ];
+}
+
+/**
+ * One InstanceSettings resource with the settings of every instance.* rule that is on and at or below the tier. The
+ * settings answer administrators only: with another token the rules are skipped with that reason (as `check` skips
+ * them), never declared to pass. instance.stale-admins is about people, not a setting: `check` reports it.
+ */
+function declareInstance(
+  baseline: Baseline,
+  info: GitlabInfo,
+  gateFor: (kind: TargetKind, path: string, summary: TargetSummary) => Gate,
+  add: (summary: TargetSummary, r: pulumi.CustomResource, name: string) => void,
+  ro: pulumi.CustomResourceOptions | undefined,
+): TargetSummary | undefined {
+  const rules = instanceInputs(baseline.params);
+  const wanted = [...rules.map(([id]) => id), 'instance.stale-admins' as RuleId].filter((id) => baseline.enabled[id] !== false);
+  if (wanted.length === 0) return undefined;
+  const summary: TargetSummary = { kind: 'instance', id: 0, resources: [], enforced: [], waived: [], skipped: [] };
+  if (!info.isAdmin) {
+    for (const id of wanted) note(summary.skipped, id, 'needs an administrator token');
+    return summary;
+  }
+  if (wanted.includes('instance.stale-admins')) note(summary.skipped, 'instance.stale-admins', 'not a setting: demoting or blocking an administrator is for people (check reports it)');
+  const on = gateFor('instance', '(instance)', summary);
+  const inputs: Record<string, unknown> = {};
+  for (const [id, values] of rules) if (on(id)) Object.assign(inputs, values);
+  if (Object.keys(inputs).length > 0) add(summary, new InstanceSettings('instance', inputs as never, ro), 'instance');
+  return summary;
 }
 
 /** The push rule checks the baseline turns on (push-rules.*, Premium), as one PushRule resource of the owner. */

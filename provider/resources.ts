@@ -24,6 +24,8 @@ const OUTPUT_ONLY: Record<ResourceType, string[]> = {
   Webhook: ['owner_id', 'exists', 'hook_id'],
   VariableProtection: ['owner_id', 'exists', 'hidden', 'variable_type'],
   PushRule: ['owner_id', 'exists', 'id'],
+  DeployKey: ['owner_id', 'exists', 'title'],
+  InstanceSettings: ['returned_keys', 'require_admin_approval_after_user_signup', 'domain_allowlist', 'throttle_unauthenticated_enabled'],
 };
 
 function props<T extends ResourceType>(type: T, args: Args<InputsOf[T]>): pulumi.Inputs {
@@ -80,4 +82,12 @@ export class PushRule extends gitlabResource('PushRule') {
   declare readonly exists: pulumi.Output<boolean>;
 }
 
-export const RESOURCE_CLASSES = { GroupSecurity, ProjectSecurity, ProtectedBranch, ApprovalRule, Webhook, VariableProtection, PushRule } as const;
+/** Write access of one deploy key to one project, turned off in place; the key is never deleted. */
+export class DeployKey extends gitlabResource('DeployKey') {
+  declare readonly exists: pulumi.Output<boolean>;
+}
+
+/** The instance's application settings the instance.* rules own (administrator token). */
+export class InstanceSettings extends gitlabResource('InstanceSettings') {}
+
+export const RESOURCE_CLASSES = { GroupSecurity, ProjectSecurity, ProtectedBranch, ApprovalRule, Webhook, VariableProtection, PushRule, DeployKey, InstanceSettings } as const;

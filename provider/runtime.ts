@@ -139,7 +139,67 @@ function validate(type: ResourceType, i: Record<string, unknown>): Failure[] {
         if (i[k] !== undefined && i[k] !== true) f.push({ property: k, reason: `${k} must be true (leave it out to not manage it)` });
       }
       break;
+    case 'DeployKey':
+      str('project');
+      int('key_id', 1, Number.MAX_SAFE_INTEGER, true);
+      // Only `false`: the resource turns write access off and never grants it.
+      if (i.can_push !== undefined && i.can_push !== false) f.push({ property: 'can_push', reason: 'can_push must be false (leave it out to not manage it)' });
+      break;
+    case 'InstanceSettings':
+      f.push(...validateInstance(i));
+      break;
   }
+  return f;
+}
+
+/** InstanceSettings: each input at the one value (or range) its instance.* rule can judge; see model/resources.ts. */
+function validateInstance(i: Record<string, unknown>): Failure[] {
+  const f: Failure[] = [];
+  const exactly = (k: string, want: unknown) => {
+    if (i[k] !== undefined && i[k] !== want) f.push({ property: k, reason: `${k} must be ${JSON.stringify(want)} (leave it out to not manage it)` });
+  };
+  const int = (k: string, min: number, max: number) => {
+    const v = i[k];
+    if (v !== undefined && (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max)) f.push({ property: k, reason: `${k} must be an integer from ${min} to ${max}` });
+  };
+  const together = (keys: string[]) => {
+    const n = keys.filter((k) => i[k] !== undefined).length;
+    if (n !== 0 && n !== keys.length) f.push({ property: keys[0]!, reason: `declare ${keys.join(', ')} together (one rule judges them all)` });
+  };
+  exactly('require_two_factor_authentication', true);
+  int('two_factor_grace_period', 0, 100_000);
+  // Ranges of ApplicationSetting's validations (max_number_of_repository_downloads 0..10000, interval 0..864000).
+  int('max_number_of_repository_downloads', 1, 10_000);
+  int('max_number_of_repository_downloads_within_time_period', 1, 864_000);
+  if (i.auto_ban_user_on_excessive_projects_download !== undefined && typeof i.auto_ban_user_on_excessive_projects_download !== 'boolean') {
+    f.push({ property: 'auto_ban_user_on_excessive_projects_download', reason: 'auto_ban_user_on_excessive_projects_download must be true or false' });
+  }
+  together(['max_number_of_repository_downloads', 'max_number_of_repository_downloads_within_time_period']);
+  exactly('signup_enabled', false);
+  if (i.email_confirmation_setting !== undefined && !['soft', 'hard'].includes(i.email_confirmation_setting as string)) {
+    f.push({ property: 'email_confirmation_setting', reason: 'email_confirmation_setting must be soft or hard (the weakest allowed)' });
+  }
+  exactly('password_authentication_enabled_for_git', false);
+  const throttles = ['throttle_authenticated_api_enabled', 'throttle_authenticated_web_enabled', 'throttle_unauthenticated_api_enabled', 'throttle_unauthenticated_web_enabled'];
+  for (const k of throttles) exactly(k, true);
+  together(throttles);
+  const d = i.default_branch_protection_defaults as Record<string, unknown> | undefined;
+  if (d !== undefined && (typeof d !== 'object' || d === null || !Array.isArray(d.allowed_to_push) || !Array.isArray(d.allowed_to_merge) || d.allow_force_push !== false)) {
+    f.push({ property: 'default_branch_protection_defaults', reason: 'default_branch_protection_defaults needs allowed_to_push and allowed_to_merge ([{ access_level }]) and allow_force_push: false' });
+  }
+  const levels = i.restricted_visibility_levels;
+  if (levels !== undefined && !(Array.isArray(levels) && levels.length === 1 && levels[0] === 'public')) {
+    f.push({ property: 'restricted_visibility_levels', reason: 'restricted_visibility_levels must be ["public"] (the level instance.restricted-public requires; others are not managed)' });
+  }
+  exactly('default_project_visibility', 'internal');
+  exactly('default_group_visibility', 'internal');
+  together(['default_project_visibility', 'default_group_visibility']);
+  exactly('allow_local_requests_from_web_hooks_and_services', false);
+  exactly('allow_local_requests_from_system_hooks', false);
+  together(['allow_local_requests_from_web_hooks_and_services', 'allow_local_requests_from_system_hooks']);
+  int('max_personal_access_token_lifetime', 1, 400);
+  exactly('admin_mode', true);
+  exactly('allow_runner_registration_token', false);
   return f;
 }
 
@@ -171,6 +231,10 @@ function idOf<T extends ResourceType>(type: T, inputs: Record<string, unknown>, 
     }
     case 'PushRule':
       return `${(live as LiveOf['PushRule']).owner.kind}:${(live as LiveOf['PushRule']).owner.id}:push_rule`;
+    case 'DeployKey':
+      return `project:${(live as LiveOf['DeployKey']).owner.id}:deploy_key:${Number(inputs.key_id)}`;
+    case 'InstanceSettings':
+      return 'instance:application_settings';
   }
   throw new Error(`gitlab-posture provider: unknown resource type ${String(type)}`);
 }
@@ -179,8 +243,9 @@ function idOf<T extends ResourceType>(type: T, inputs: Record<string, unknown>, 
 // Writes.
 
 function describe(type: ResourceType, i: Record<string, unknown>): string {
+  if (type === 'InstanceSettings') return 'InstanceSettings (instance)';
   const where = (i.group ?? i.project) as string;
-  const what = i.name ?? i.key;
+  const what = i.name ?? i.key ?? (i.key_id !== undefined ? `deploy key ${String(i.key_id)}` : undefined);
   return `${type} ${where}${what !== undefined ? ` ${String(what)}` : ''}`;
 }
 
@@ -210,6 +275,20 @@ export function planWrites(drifts: readonly Drift[]): { changes: Change[]; probl
   return { changes, problems };
 }
 
+/**
+ * PUT /application/settings with require_two_factor_authentication=true must carry two_factor_grace_period (Grape
+ * `given require_two_factor_authentication … requires :two_factor_grace_period`, lib/api/settings.rb), else 400. When
+ * only 2FA drifted, the live period goes along, capped at the declared maximum: never a longer one.
+ */
+export function completeInstanceWrites(changes: Change[], i: Record<string, unknown>, live: LiveOf['InstanceSettings']): void {
+  for (const c of changes) {
+    if (c.path !== '/application/settings' || c.body?.require_two_factor_authentication !== true || c.body.two_factor_grace_period !== undefined) continue;
+    const current = live.settings.two_factor_grace_period;
+    const max = typeof i.two_factor_grace_period === 'number' ? i.two_factor_grace_period : undefined;
+    c.body.two_factor_grace_period = max !== undefined && (typeof current !== 'number' || current > max) ? max : current;
+  }
+}
+
 /** Objects a resource may create when they are missing (a declared protection, a declared hook). */
 async function createMissing<T extends ResourceType>(client: GitlabClient, type: T, i: Record<string, any>, live: LiveOf[T]): Promise<boolean> {
   if (type === 'Webhook' && (live as LiveOf['Webhook']).hook === null) {
@@ -227,6 +306,13 @@ async function createMissing<T extends ResourceType>(client: GitlabClient, type:
     }
     await client.post(`/${o.kind}s/${o.id}/hooks`, { url: i.url, enable_ssl_verification: i.enable_ssl_verification ?? true });
     return true;
+  }
+  if (type === 'DeployKey' && (live as LiveOf['DeployKey']).key === null) {
+    const o = (live as LiveOf['DeployKey']).owner;
+    throw new Error(
+      `${describe(type, i)}: no deploy key ${String(i.key_id)} is enabled on project ${o.path}. DeployKey only turns an existing key's write access off; ` +
+        'it never adds keys. Remove the resource, or enable the key on the project first.',
+    );
   }
   if (type === 'VariableProtection' && (live as LiveOf['VariableProtection']).variable === null) {
     const o = (live as LiveOf['VariableProtection']).owner;
@@ -251,6 +337,7 @@ async function enforce<T extends ResourceType>(client: GitlabClient, type: T, i:
     const drifts = judge(type, i as unknown as InputsOf[T], live);
     if (drifts.length === 0) return live;
     const { changes, problems } = planWrites(drifts);
+    if (type === 'InstanceSettings') completeInstanceWrites(changes, i, live as LiveOf['InstanceSettings']);
     if (problems.length > 0) throw new Error(`${describe(type, i)}: cannot bring back to the declared values:\n  ${problems.join('\n  ')}`);
     for (const c of changes) {
       try {
@@ -282,6 +369,8 @@ const IDENTITY: Record<ResourceType, string[]> = {
   Webhook: ['group', 'project'],
   VariableProtection: ['group', 'project', 'key', 'environment_scope'],
   PushRule: ['group', 'project'],
+  DeployKey: ['project', 'key_id'],
+  InstanceSettings: [],
 };
 
 function assertType(type: string): asserts type is ResourceType {
@@ -303,6 +392,8 @@ export async function read(type: ResourceType, id: string, props: Record<string,
   // The owner was readable but the declared hook is not among its hooks: it is gone. An empty id tells Pulumi so
   // (refresh drops it from the state; the next `up` shows a create, which needs recreateWithoutToken).
   if (type === 'Webhook' && (live as LiveOf['Webhook']).hook === null) return { id: '', props: {} };
+  // A deploy key removed from the project no longer has write access to it: gone, nothing to enforce.
+  if (type === 'DeployKey' && (live as LiveOf['DeployKey']).key === null) return { id: '', props: {} };
   return { id, props: outputsOf(type, props, live) };
 }
 

@@ -214,9 +214,9 @@ function groupAccess(ctx: SimContext, p: SimProject): { access_level: number; no
   return level > 0 ? { access_level: level, notification_level: 3 } : null;
 }
 
-/** Users API entity; admins see `is_admin` and `email` (UserWithAdmin), others the public shape. */
-export function userEntity(ctx: Pick<SimContext, 'baseUrl'>, viewer: SimUser, u: SimUser): Record<string, unknown> {
-  const out: Record<string, unknown> = {
+/** UserBasic (lib/api/entities/user_basic.rb): the user fields every user-shaped entity starts with (Member too). */
+export function userBasicEntity(ctx: Pick<SimContext, 'baseUrl'>, u: SimUser): Record<string, unknown> {
+  return {
     id: u.id,
     username: u.username,
     name: u.name,
@@ -225,6 +225,11 @@ export function userEntity(ctx: Pick<SimContext, 'baseUrl'>, viewer: SimUser, u:
     avatar_url: null,
     web_url: webUrl(ctx, 'user', u.username),
   };
+}
+
+/** Users API entity; admins see `is_admin` and `email` (UserWithAdmin), others the public shape. */
+export function userEntity(ctx: Pick<SimContext, 'baseUrl'>, viewer: SimUser, u: SimUser): Record<string, unknown> {
+  const out = userBasicEntity(ctx, u);
   if (viewer.is_admin || viewer.id === u.id) out.email = u.email;
   if (viewer.is_admin) {
     // UserWithAdmin < UserPublic (lib/api/entities/user_with_admin.rb, user_public.rb).

@@ -140,7 +140,7 @@ export async function startSim(opts: SimOptions = {}): Promise<RunningSim> {
     };
     if (knobs.rateLimit) {
       const { limit, windowMs } = knobs.rateLimit;
-      const t = Date.now();
+      const t = now().getTime();
       const key = presented ?? `ip:${clientIp(req)}`;
       let w = windows.get(key);
       if (!w || t - w.start >= windowMs) {
@@ -174,7 +174,7 @@ export async function startSim(opts: SimOptions = {}): Promise<RunningSim> {
         return;
       }
       if (fault === 429) {
-        send(429, 'Retry later', { 'Retry-After': '1', 'RateLimit-ResetTime': new Date(Date.now() + 1000).toUTCString() });
+        send(429, 'Retry later', { 'Retry-After': '1', 'RateLimit-ResetTime': new Date(now().getTime() + 1000).toUTCString() });
       } else if (fault === 500) send(500, { message: '500 Internal Server Error' });
       else send(fault, `${fault} ${fault === 502 ? 'Bad Gateway' : 'Service Unavailable'}`, { 'content-type': 'text/html' });
       return;

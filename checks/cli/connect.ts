@@ -6,7 +6,7 @@ import { formatEvent } from '../../gitlab/events';
 import type { GitlabInfo } from '../../model/snapshot';
 import type { Baseline } from '../../model/baseline';
 import type { Command } from 'commander';
-import { UsageError, type CliIO } from './io';
+import { clientClockOptions, UsageError, type CliIO } from './io';
 import { terminalSafe } from '../../lib/safe-text';
 
 export interface ConnectOptions {
@@ -97,6 +97,7 @@ export async function connect(
     token,
     ...(opts.concurrency ? { concurrency: opts.concurrency } : {}),
     ...(opts.runId ? { runId: opts.runId } : {}),
+    ...clientClockOptions(io),
     onEvent: (e) => {
       opts.onEvent?.(e);
       if (opts.verbose && e.type !== 'request') io.stderr(terminalSafe(`gitlab-posture: ${formatEvent(e, token)}\n`));

@@ -17,7 +17,7 @@ import { REPORT_FORMATS, type ReportFormat } from '../report';
 import { checkOnce, type CheckOptions } from './check';
 import { requireToken, ALLOW_HTTP_HELP } from './connect';
 import { positiveInt, readSnapshotFile, ruleGlobs } from './args';
-import { UsageError, type CliIO } from './io';
+import { clientClockOptions, UsageError, type CliIO } from './io';
 import { writeReport } from './output';
 
 export interface ExplainCliOptions extends CheckOptions {
@@ -39,7 +39,7 @@ export async function runExplain(opts: ExplainCliOptions, io: CliIO): Promise<{ 
   const { result, snapshot } = await checkOnce(opts, io);
   const previous = previousSnapshot ? previousState(previousSnapshot, opts, io) : undefined;
   const token = requireToken(io, 'read_api');
-  const client = new GitlabClient({ url: snapshot.gitlab.url, token, ...(opts.concurrency ? { concurrency: opts.concurrency } : {}) });
+  const client = new GitlabClient({ url: snapshot.gitlab.url, token, ...(opts.concurrency ? { concurrency: opts.concurrency } : {}), ...clientClockOptions(io) });
   const findings = await explainFindings(result.findings, clientAuditReader(client), {
     now: io.now(),
     sinceMs,

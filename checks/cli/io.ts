@@ -13,6 +13,21 @@ export interface CliIO {
   columns?: number;
   writeFile: (file: string, text: string) => void;
   now: () => Date;
+  /**
+   * The clock the GitLab client waits on between retries and for rate limits (default: the real one). Tests pass
+   * one that records each wait and returns at once, and share it with the simulator's throttle.
+   */
+  clientClock?: ClientClock;
+}
+
+export interface ClientClock {
+  now: () => number;
+  sleep: (ms: number) => Promise<void>;
+}
+
+/** GitlabClient options for the command's clock: nothing (real time) unless the caller injected one. */
+export function clientClockOptions(io: Pick<CliIO, 'clientClock'>): Partial<ClientClock> {
+  return io.clientClock ? { now: io.clientClock.now, sleep: io.clientClock.sleep } : {};
 }
 
 /**

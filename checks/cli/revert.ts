@@ -16,7 +16,7 @@ import { formatPlan, formatResult } from '../revert/format';
 import { checkOnce } from './check';
 import { requireToken, resolveUrl, ALLOW_HTTP_HELP } from './connect';
 import { positiveInt, ruleGlobs } from './args';
-import { UsageError, type CliIO } from './io';
+import { clientClockOptions, UsageError, type CliIO } from './io';
 import { confirmWrites, interruptedMessage, withStopOnSignal } from './stop-safely';
 import { terminalSafe } from '../../lib/safe-text';
 
@@ -56,7 +56,7 @@ export async function runRevert(opts: RevertOptions, io: CliIO, deps: RevertDeps
   let writer: GitlabClient | undefined;
   if (!opts.dryRun) {
     // Every write carries `run/<runId>` in its user agent, so audit events tell this run's changes from others.
-    writer = new GitlabClient({ url, token: requireToken(io, 'api'), runId, concurrency: opts.concurrency ?? DEFAULT_WRITE_CONCURRENCY });
+    writer = new GitlabClient({ url, token: requireToken(io, 'api'), runId, concurrency: opts.concurrency ?? DEFAULT_WRITE_CONCURRENCY, ...clientClockOptions(io) });
     await requireApiScope(writer);
   }
 

@@ -19,7 +19,7 @@ import { describeRestore, formatResult, where } from '../revert/format';
 import { oneLine, terminalSafe } from '../../lib/safe-text';
 import { requireApiScope } from './revert';
 import { ALLOW_HTTP_HELP, requireToken, resolveUrl } from './connect';
-import { UsageError, type CliIO } from './io';
+import { clientClockOptions, UsageError, type CliIO } from './io';
 import { confirmWrites, interruptedMessage, withStopOnSignal } from './stop-safely';
 
 export interface UndoOptions {
@@ -115,7 +115,7 @@ export async function runUndo(opts: UndoOptions, io: CliIO, deps: UndoDeps = {})
     );
   }
   const runId = newRunId(io.now());
-  const client = new GitlabClient({ url, token: requireToken(io, 'api'), runId, concurrency: 1 });
+  const client = new GitlabClient({ url, token: requireToken(io, 'api'), runId, concurrency: 1, ...clientClockOptions(io) });
   await requireApiScope(client);
 
   const { todo, skipped } = undoCandidates(records);

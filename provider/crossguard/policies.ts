@@ -117,6 +117,37 @@ export function liveFromInputs<T extends ResourceType>(type: T, i: Record<string
       return { owner, hook: { id: 0, url: typeof i.url === 'string' ? i.url : 'https://declared.invalid/', enable_ssl_verification: i.enable_ssl_verification ?? true, created_at: '' } } as never;
     case 'VariableProtection':
       return { owner, variable: { key: i.key, masked: i.masked ?? true, protected: i.protected ?? true, environment_scope: i.environment_scope ?? '*', variable_type: 'env_var', raw: false } } as never;
+    case 'DeployKey':
+      return { owner: { kind: 'project', path: i.project ?? '(unknown)', id: 0 }, key: { id: typeof i.key_id === 'number' ? i.key_id : 0, title: 'declared', can_push: i.can_push ?? false } } as never;
+    case 'InstanceSettings':
+      return {
+        settings: {
+          require_two_factor_authentication: i.require_two_factor_authentication ?? true,
+          two_factor_grace_period: i.two_factor_grace_period ?? 0,
+          max_number_of_repository_downloads: i.max_number_of_repository_downloads ?? 1,
+          max_number_of_repository_downloads_within_time_period: i.max_number_of_repository_downloads_within_time_period ?? 1,
+          auto_ban_user_on_excessive_projects_download: i.auto_ban_user_on_excessive_projects_download ?? true,
+          // A declared signup_enabled is judged alone: no approval or allowed domains stand in for it.
+          signup_enabled: i.signup_enabled ?? false,
+          require_admin_approval_after_user_signup: false,
+          domain_allowlist: [],
+          email_confirmation_setting: i.email_confirmation_setting ?? 'hard',
+          password_authentication_enabled_for_git: i.password_authentication_enabled_for_git ?? false,
+          throttle_authenticated_api_enabled: i.throttle_authenticated_api_enabled ?? true,
+          throttle_authenticated_web_enabled: i.throttle_authenticated_web_enabled ?? true,
+          throttle_unauthenticated_api_enabled: i.throttle_unauthenticated_api_enabled ?? true,
+          throttle_unauthenticated_web_enabled: i.throttle_unauthenticated_web_enabled ?? true,
+          default_branch_protection_defaults: i.default_branch_protection_defaults ?? { allowed_to_push: [{ access_level: 0 }], allowed_to_merge: [{ access_level: 0 }], allow_force_push: false },
+          restricted_visibility_levels: i.restricted_visibility_levels ?? ['public'],
+          default_project_visibility: i.default_project_visibility ?? 'private',
+          default_group_visibility: i.default_group_visibility ?? 'private',
+          allow_local_requests_from_web_hooks_and_services: i.allow_local_requests_from_web_hooks_and_services ?? false,
+          allow_local_requests_from_system_hooks: i.allow_local_requests_from_system_hooks ?? false,
+          max_personal_access_token_lifetime: i.max_personal_access_token_lifetime ?? 1,
+          admin_mode: i.admin_mode ?? true,
+          allow_runner_registration_token: i.allow_runner_registration_token ?? false,
+        },
+      } as never;
     case 'PushRule': {
       const k = (key: string) => i[key] ?? true;
       const rule = { id: 0, deny_delete_tag: false, reject_unsigned_commits: k('reject_unsigned_commits'), prevent_secrets: k('prevent_secrets'), member_check: k('member_check'), commit_committer_check: k('commit_committer_check') };
@@ -134,12 +165,20 @@ const INPUT_OF: Record<string, string> = {
   'default_branch_protection_defaults.allowed_to_push': 'default_branch_protection_defaults',
   'default_branch_protection_defaults.allowed_to_merge': 'default_branch_protection_defaults',
   'default_branch_protection_defaults.allow_force_push': 'default_branch_protection_defaults',
+  // The unauthenticated web limit's column (policies/instance.ts reads either name).
+  throttle_unauthenticated_enabled: 'throttle_unauthenticated_web_enabled',
 };
 
 function inputField(type: ResourceType, d: Drift): string | undefined {
   const field = INPUT_OF[d.finding.setting] ?? d.finding.setting;
   return fieldsOf(type, d).includes(field) || (GUARDS[type] as RuleGuard[]).some((g) => (g.fields as string[]).includes(field)) ? field : undefined;
 }
+
+/** Inputs whose declared value is not the value the rule's fix writes (the fix writes `private`; the input is the most open allowed). */
+const REMEDIATED_INPUT: Record<string, unknown> = {
+  'InstanceSettings.default_project_visibility': 'internal',
+  'InstanceSettings.default_group_visibility': 'internal',
+};
 
 interface Match {
   type: ResourceType;
@@ -156,7 +195,8 @@ export function violationsOf(ruleId: string, resourceType: string, props: Record
   const owner = typeof props.project === 'string' ? props.project : typeof props.group === 'string' ? props.group : undefined;
   if (baseline && owner !== undefined && findWaiver(baseline.waivers, ruleId, owner, now.toISOString())) return [];
   // The baseline's gitlab.tier gates like check does; without it the program's own tier gate has decided.
-  const ctx: RunContext = { isAdmin: false, now: now.toISOString(), ...(baseline?.gitlab.tier ? { tier: baseline.gitlab.tier } : {}) };
+  // Declared inputs need no token to judge: instance rules (administrator-only against GitLab) apply here too.
+  const ctx: RunContext = { isAdmin: true, now: now.toISOString(), ...(baseline?.gitlab.tier ? { tier: baseline.gitlab.tier } : {}) };
   for (const type of RESOURCE_TYPES) {
     if (typeToken(type) !== resourceType) continue;
     for (const guard of GUARDS[type] as RuleGuard[]) {
@@ -225,7 +265,8 @@ function policyFor(ruleId: string): ResourceValidationPolicy {
       const props = { ...args.props };
       for (const d of drifts) {
         const field = inputField(type, d);
-        const v = d.finding.expected;
+        // The input's own value where it differs from what the fix writes (InstanceSettings declares the most open default).
+        const v = REMEDIATED_INPUT[`${type}.${field}`] ?? d.finding.expected;
         // Only a scalar input takes a scalar baseline value (never a hash such as default_branch_protection_defaults).
         if (!field || !['boolean', 'number', 'string'].includes(typeof v) || (typeof props[field] === 'object' && props[field] !== null)) return undefined;
         props[field] = v;

@@ -66,6 +66,10 @@ export const routes: Route[] = [
       requireAdmin(ctx);
       const settings = ctx.state.application_settings;
       const ultimate = atLeastTier(ctx.state, 'ultimate');
+      // Grape: `given require_two_factor_authentication: ->(val) { val } do requires :two_factor_grace_period` (lib/api/settings.rb).
+      if (req.body.require_two_factor_authentication !== undefined && parseBool(req.body.require_two_factor_authentication, 'require_two_factor_authentication') && req.body.two_factor_grace_period === undefined) {
+        throw errors.badParam('two_factor_grace_period is missing');
+      }
       const updates: Record<string, unknown> = {};
       const fieldErrors: Record<string, string[]> = {};
       for (const [rawKey, raw] of Object.entries(req.body)) {

@@ -1,6 +1,6 @@
 // [Group and project members API] direct members (lib/api/members.rb, entity lib/api/entities/member.rb): any
 // role that can see the group or project may list them.
-import { webUrl } from '../kit';
+import { userBasicEntity } from '../entities';
 import { errors, groupAncestors, parseIntParam, requireGroup, requireProject, type Route, type SimContext } from '../kit';
 import { paginate } from '../pagination';
 import type { SimMember } from '../state';
@@ -8,14 +8,9 @@ import type { SimMember } from '../state';
 function memberEntity(ctx: SimContext, m: SimMember): Record<string, unknown> | undefined {
   const u = ctx.state.users.find((x) => x.id === m.user_id);
   if (!u) return undefined;
+  // lib/api/entities/member.rb: expose :user, merge: true, using: UserBasic.
   return {
-    id: u.id,
-    username: u.username,
-    name: u.name,
-    state: u.state,
-    locked: false,
-    avatar_url: null,
-    web_url: webUrl(ctx, 'user', u.username),
+    ...userBasicEntity(ctx, u),
     access_level: m.access_level,
     created_at: m.created_at ?? null,
     expires_at: null,

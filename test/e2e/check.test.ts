@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startSim, type RunningSim } from '../../sim';
 import { ACME_HARDENED, runCli, tempDir, writeBaseline } from '../helpers/cli';
+import { fakeClock, type FakeClock } from '../helpers/clock';
 import type { CheckResult } from '../../model/result';
 
 let sim: RunningSim | undefined;
@@ -33,10 +34,10 @@ const INCIDENT = [
   'webhooks.ssl-verification acme/api url',
 ].sort();
 
-async function check(token: string, extra: string[] = [], baselineBody = ACME_HARDENED) {
+async function check(token: string, extra: string[] = [], baselineBody = ACME_HARDENED, clock?: FakeClock) {
   const dir = tempDir();
   const baseline = writeBaseline(dir, sim!.url, baselineBody);
-  const run = await runCli(['check', '--baseline', baseline, '--format', 'json', ...extra], { GITLAB_TOKEN: token });
+  const run = await runCli(['check', '--baseline', baseline, '--format', 'json', ...extra], { GITLAB_TOKEN: token }, clock ? { clock } : {});
   return { ...run, dir, result: run.stdout ? (JSON.parse(run.stdout) as CheckResult) : undefined };
 }
 
@@ -163,12 +164,17 @@ describe('check with an administrator token: instance settings and members', () 
 
 describe('check never turns missing data into a clean result', () => {
   it('a read that keeps failing is an error on its target, the rest is reported, exit 2', async () => {
+    const clock = fakeClock();
     sim = await startSim({
       scenario: 'incident',
       faultPlan: [{ method: 'GET', route: '/projects/:id/hooks', status: 502, times: 1000 }],
+      now: clock.date,
     });
-    const run = await check(sim.tokens.owner);
+    const run = await check(sim.tokens.owner, [], ACME_HARDENED, clock);
     expect(run.code).toBe(2);
+    // Six retries per project's hooks, each after a full-jitter backoff of at most 250 ms * 2^(retry-1).
+    expect(clock.sleeps).toHaveLength(sim.state.projects.length * 6);
+    expect(Math.max(...clock.sleeps)).toBeLessThanOrEqual(8000);
     const r = run.result!;
     expect(r.summary.complete).toBe(false);
     // Every project's hooks failed: hook rules are errors on every project, never passes.
@@ -181,15 +187,25 @@ describe('check never turns missing data into a clean result', () => {
   });
 
   it.each([1, 2, 3])('8%% faults and a rate limit (seed %i): the same findings, or exit 2 with errors', async (seed) => {
+    const clock = fakeClock();
+    const t0 = clock.now();
     sim = await startSim({
       scenario: 'incident',
       faultRate: 0.08,
       faults: ['500', '502', 'reset'],
       seed,
       rateLimit: { limit: 40, windowMs: 1000 },
+      now: clock.date,
     });
-    const run = await check(sim.tokens.owner);
+    const run = await check(sim.tokens.owner, [], ACME_HARDENED, clock);
     expect(sim.faultCount()).toBeGreaterThan(0);
+    // The sim lets 40 requests through per second of the shared clock, and that clock moves only by the waits the
+    // client asked for (spacing as RateLimit-Remaining falls, Retry-After on a 429): passing 83+ requests took
+    // at least that many whole windows of waiting.
+    const passed = Object.values(sim.counts()).reduce((a, b) => a + b, 0) - (sim.statusCounts()['429'] ?? 0);
+    expect(passed).toBeGreaterThan(80);
+    expect(clock.now() - t0).toBeGreaterThanOrEqual((Math.ceil(passed / 40) - 1) * 1000);
+    expect(clock.sleeps.reduce((a, b) => a + b, 0)).toBe(clock.now() - t0);
     const r = run.result!;
     if (run.code === 2) {
       expect(r.summary.complete).toBe(false);
@@ -208,8 +224,10 @@ describe('check never turns missing data into a clean result', () => {
       scenario: 'incident',
       faultPlan: [{ method: 'GET', route: '/projects/:id/protected_branches', status: 502, times: 2 }],
     });
-    const run = await check(sim.tokens.owner, ['--verbose']);
+    const clock = fakeClock();
+    const run = await check(sim.tokens.owner, ['--verbose'], ACME_HARDENED, clock);
     expect(sim.faultCount()).toBe(2);
+    expect(clock.sleeps).toHaveLength(2);
     expect(run.stderr).toMatch(/GET \/projects\/\d+\/protected_branches\S* -> 502: retry 1 in \d+ ms/);
     expect(run.code).toBe(1);
     expect(triples(run.result!)).toEqual(INCIDENT);

@@ -6,6 +6,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { startSim, type RunningSim } from '../../sim';
 import { ACME_HARDENED, runCli, tempDir, writeBaseline, type CliRun } from '../helpers/cli';
+import { fakeClock } from '../helpers/clock';
 
 let sim: RunningSim | undefined;
 afterEach(async () => {
@@ -37,8 +38,10 @@ describe('the token never leaves the process', () => {
     const baseline = writeBaseline(dir, sim.url, ACME_HARDENED);
     const env = { GITLAB_TOKEN: token };
     const runs: CliRun[] = [];
+    // Retry waits are recorded, not spent.
+    const clock = fakeClock();
     const cli = async (argv: string[], e: Record<string, string> = env) => {
-      const r = await runCli(argv, e);
+      const r = await runCli(argv, e, { clock });
       runs.push(r);
       return r;
     };
@@ -64,6 +67,7 @@ describe('the token never leaves the process', () => {
 
     // The run really went through retries and wrote files; then nothing anywhere holds the token.
     expect(sim.faultCount()).toBe(4);
+    expect(clock.sleeps).toHaveLength(4);
     expect(runs.map((r) => r.stderr).join('')).toMatch(/retry 1 in \d+ ms/);
     const files = filesUnder(dir);
     expect(files.length).toBeGreaterThan(15);

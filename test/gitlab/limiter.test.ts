@@ -19,12 +19,20 @@ describe('Limiter', () => {
     const lim = new Limiter({ concurrency: 4 });
     let open = 0;
     let peak = 0;
+    // Each task keeps its slot until four are open together, then all four finish: N is reached without timing.
+    let held: (() => void)[] = [];
     await Promise.all(
-      Array.from({ length: 40 }, (_, i) =>
+      Array.from({ length: 40 }, () =>
         lim.run(async () => {
           open += 1;
           peak = Math.max(peak, open);
-          await new Promise((r) => setTimeout(r, 1 + (i % 3)));
+          await new Promise<void>((release) => {
+            held.push(release);
+            if (held.length < 4) return;
+            const batch = held;
+            held = [];
+            for (const r of batch) r();
+          });
           open -= 1;
         }),
       ),
@@ -87,10 +95,11 @@ describe('Limiter', () => {
 
 describe('client concurrency', () => {
   it('keeps at most `concurrency` requests open at the server', async () => {
-    srv = await scriptServer(() => ({ status: 200, body: [] }), { delayMs: 5 });
+    // Answers go out only when three are open together: the client reaches its width, and a fourth would show.
+    srv = await scriptServer(() => ({ status: 200, body: [] }), { holdUntilOpen: 3 });
     const c = new GitlabClient({ url: srv.url, token: TOKEN, concurrency: 3 });
     await Promise.all(Array.from({ length: 30 }, (_, i) => c.get(`/projects/${i}`)));
-    expect(srv.peakConcurrent()).toBeLessThanOrEqual(3);
+    expect(srv.peakConcurrent()).toBe(3);
     expect(c.stats().peakInFlight).toBe(3);
     expect(c.stats().requests).toBe(30);
   });

@@ -28,12 +28,18 @@ export interface ScriptServer {
 
 export async function scriptServer(
   answer: (req: SeenRequest, n: number) => Answer | Promise<Answer>,
-  opts: { delayMs?: number } = {},
+  opts: {
+    /** Server latency per answer: widens the window in which requests overlap. */
+    delayMs?: number;
+    /** Hold each answer until this many requests are open at once, then send the held ones together. */
+    holdUntilOpen?: number;
+  } = {},
 ): Promise<ScriptServer> {
   const requests: SeenRequest[] = [];
   const sockets = new Set<Socket>();
   let open = 0;
   let peak = 0;
+  let held: (() => void)[] = [];
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -54,6 +60,15 @@ export async function scriptServer(
         requests.push(seen);
         const a = await answer(seen, requests.length);
         if (opts.delayMs) await new Promise((r) => setTimeout(r, opts.delayMs));
+        if (opts.holdUntilOpen) {
+          await new Promise<void>((release) => {
+            held.push(release);
+            if (held.length < opts.holdUntilOpen!) return;
+            const batch = held;
+            held = [];
+            for (const r of batch) r();
+          });
+        }
         open -= 1;
         if (a === 'hang') return;
         if (a === 'reset') {

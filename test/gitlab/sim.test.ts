@@ -6,6 +6,7 @@ import { detectGitlab } from '../../gitlab/tier';
 import type { GlProject } from '../../gitlab/types';
 import { startSim, type RunningSim } from '../../sim/server';
 import { fakeSleep } from './script-server';
+import { fakeClock } from '../helpers/clock';
 
 let sim: RunningSim | undefined;
 afterEach(async () => {
@@ -76,9 +77,11 @@ describe('faults against the sim', () => {
   });
 
   it('rides out the sim throttle: 429s are waited out, every request succeeds', async () => {
-    sim = await startSim({ scenario: 'generate', projects: 10, rateLimit: { limit: 15, windowMs: 1000 } });
+    // One clock for the sim's throttle window and the client's waits: the waits are recorded, not spent.
+    const clock = fakeClock();
+    sim = await startSim({ scenario: 'generate', projects: 10, rateLimit: { limit: 15, windowMs: 1000 }, now: clock.date });
     const events: string[] = [];
-    const c = new GitlabClient({ url: sim.url, token: sim.tokens.owner, concurrency: 4, onEvent: (e) => events.push(e.type) });
+    const c = new GitlabClient({ url: sim.url, token: sim.tokens.owner, concurrency: 4, onEvent: (e) => events.push(e.type), now: clock.now, sleep: clock.sleep });
     const projects = sim.state.projects.filter((p) => p.path_with_namespace.startsWith('bench/'));
     const got = await Promise.all([...projects, ...projects, ...projects].map((p) => c.get<GlProject>(`/projects/${p.id}`)));
     expect(got.map((p) => p.id)).toEqual([...projects, ...projects, ...projects].map((p) => p.id));
@@ -86,6 +89,8 @@ describe('faults against the sim', () => {
     expect(c.stats().errors).toBe(0);
     // Either the limiter spaced requests out before the window ran dry, or a 429 paused everyone.
     expect(events.some((t) => t === 'throttle' || t === 'rate-limited')).toBe(true);
+    // 15 requests per 1 s window: the 30 reads (plus any 429s) took at least one more window of waiting.
+    expect(clock.sleeps.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(1000);
   });
 });
 

@@ -3,7 +3,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { main } from '../../checks/cli/main';
-import type { CliIO } from '../../checks/cli/io';
+import type { ClientClock, CliIO } from '../../checks/cli/io';
 
 export interface CliRun {
   code: number;
@@ -19,6 +19,8 @@ export interface CaptureOptions {
   now?: Date;
   /** Pretend stdout is a terminal (table by default). */
   tty?: boolean;
+  /** The GitLab client's clock (test/helpers/clock.ts): retry and rate-limit waits recorded, not spent. */
+  clock?: ClientClock;
 }
 
 export function captureIO(env: Record<string, string | undefined> = {}, opts: CaptureOptions = {}): { io: CliIO; out: { stdout: string; stderr: string; files: Record<string, string> } } {
@@ -34,6 +36,7 @@ export function captureIO(env: Record<string, string | undefined> = {}, opts: Ca
       writeFileSync(file, text);
     },
     now: () => opts.now ?? new Date(),
+    ...(opts.clock ? { clientClock: opts.clock } : {}),
   };
   return { io, out };
 }

@@ -3,12 +3,14 @@
 import type * as pulumi from '@pulumi/pulumi';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { startSim, type RunningSim, type SimOptions } from '../../sim';
+import type { SimTokens } from '../../sim/scenarios';
 import { providerFor } from '../../provider/serializable';
 import type { ResourceType } from '../../model/resources';
 
-export async function simWithProvider(opts: SimOptions) {
+/** `as`: whose token the provider uses (default the group Owner's; `admin` for InstanceSettings). */
+export async function simWithProvider(opts: SimOptions, as: keyof SimTokens = 'owner') {
   const sim = await startSim(opts);
-  const token = sim.tokens.owner;
+  const token = sim.tokens[as];
   const providers = {} as Record<ResourceType, pulumi.dynamic.ResourceProvider>;
   const of = (type: ResourceType) => (providers[type] ??= providerFor(type));
   // Same shape as the dynamic provider's Config: `gitlab:token` arrives already unwrapped from its secret.

@@ -1,15 +1,18 @@
 // Runs `revert` / `undo` (and the rest of the CLI) in-process with test hooks injected into those two commands
 // (crashes between journal and write, locks set mid-run), mapping errors to exit codes the way main() does.
 import { CommanderError, type Command } from 'commander';
+import { afterEach, beforeEach } from 'vitest';
 import { buildProgram } from '../../checks/cli/main';
 import { registerRevert, type RevertDeps } from '../../checks/cli/revert';
 import { registerUndo, type UndoDeps } from '../../checks/cli/undo';
 import { UsageError } from '../../checks/cli/io';
 import { BaselineError } from '../../checks/baseline/errors';
 import { GitlabError } from '../../gitlab/errors';
-import { captureIO } from './cli';
+import { startSim, type RunningSim, type SimOptions } from '../../sim/server';
+import type { SimGroup, SimProject } from '../../sim/state';
+import { ACME_HARDENED, captureIO, tempDir, writeBaseline } from './cli';
 
-export { ACME_HARDENED, captureIO, tempDir, writeBaseline } from './cli';
+export { ACME_HARDENED, captureIO, tempDir, writeBaseline };
 
 export interface Run {
   code: number;
@@ -39,4 +42,44 @@ export async function run(argv: string[], env: Record<string, string | undefined
     }
     return { code: 2, stdout: out.stdout, stderr: out.stderr, thrown: err };
   }
+}
+
+/** What a revert suite runs against, fresh for each test (see revertWorld). */
+export interface RevertWorld {
+  sim: RunningSim;
+  /** Temp dir holding the baseline; suites write journals here. */
+  dir: string;
+  baseline: string;
+  /** The environment of a run: the owner's token. */
+  env: Record<string, string>;
+  project(path: string): SimProject;
+  group(path: string): SimGroup;
+  /** Requests other than GET the sim has answered since it started (or its counts were reset). */
+  writes(): number;
+}
+
+/**
+ * Registers the hooks of a revert suite (at file or describe level): before each test a sim started with `opts`, a
+ * temp dir with a baseline (`body`, default ACME_HARDENED) for it and the owner's token; after each, the sim closed.
+ */
+export function revertWorld(opts: SimOptions, body: string = ACME_HARDENED): RevertWorld {
+  const world: RevertWorld = {
+    sim: undefined as unknown as RunningSim,
+    dir: '',
+    baseline: '',
+    env: {},
+    project: (path) => world.sim.state.projects.find((p) => p.path_with_namespace === path)!,
+    group: (path) => world.sim.state.groups.find((g) => g.full_path === path)!,
+    writes: () => Object.entries(world.sim.counts()).filter(([k]) => !k.startsWith('GET ')).reduce((n, [, v]) => n + v, 0),
+  };
+  beforeEach(async () => {
+    world.sim = await startSim(opts);
+    world.dir = tempDir();
+    world.baseline = writeBaseline(world.dir, world.sim.url, body);
+    world.env = { GITLAB_TOKEN: world.sim.tokens.owner };
+  });
+  afterEach(async () => {
+    await world.sim.close();
+  });
+  return world;
 }

@@ -76,6 +76,37 @@ const CASES: [string, string, Record<string, unknown>, Record<string, unknown>, 
   ['push-rules.prevent-secrets', 'PushRule', { ...G, prevent_secrets: false }, { ...G, prevent_secrets: true }, 'prevent_secrets'],
   ['push-rules.member-check', 'PushRule', { ...P, member_check: false }, { ...P, member_check: true }, 'member_check'],
   ['push-rules.committer-check', 'PushRule', { ...G, commit_committer_check: false }, { ...G, commit_committer_check: true }, 'commit_committer_check'],
+  ['projects.deploy-key-write', 'DeployKey', { ...P, key_id: 7, can_push: true }, { ...P, key_id: 7, can_push: false }, 'can_push'],
+  // InstanceSettings (administrator token): judged on the declared inputs, no token needed.
+  ['instance.two-factor-required', 'InstanceSettings', { require_two_factor_authentication: false }, { require_two_factor_authentication: true }, 'require_two_factor_authentication'],
+  ['instance.two-factor-grace-period', 'InstanceSettings', { two_factor_grace_period: 48 }, { two_factor_grace_period: 2 }, 'two_factor_grace_period'],
+  ['instance.git-abuse-download-limit', 'InstanceSettings',
+    { max_number_of_repository_downloads: 100, max_number_of_repository_downloads_within_time_period: 3600, auto_ban_user_on_excessive_projects_download: false },
+    { max_number_of_repository_downloads: 50, max_number_of_repository_downloads_within_time_period: 600, auto_ban_user_on_excessive_projects_download: true },
+    'auto_ban_user_on_excessive_projects_download'],
+  ['instance.signup', 'InstanceSettings', { signup_enabled: true }, { signup_enabled: false }, 'signup_enabled'],
+  ['instance.email-confirmation', 'InstanceSettings', { email_confirmation_setting: 'soft' }, { email_confirmation_setting: 'hard' }, 'email_confirmation_setting'],
+  ['instance.git-password-auth', 'InstanceSettings', { password_authentication_enabled_for_git: true }, { password_authentication_enabled_for_git: false }, 'password_authentication_enabled_for_git'],
+  ['instance.rate-limits', 'InstanceSettings',
+    { throttle_authenticated_api_enabled: true, throttle_authenticated_web_enabled: true, throttle_unauthenticated_api_enabled: true, throttle_unauthenticated_web_enabled: false },
+    { throttle_authenticated_api_enabled: true, throttle_authenticated_web_enabled: true, throttle_unauthenticated_api_enabled: true, throttle_unauthenticated_web_enabled: true },
+    'throttle_unauthenticated_web_enabled'],
+  ['instance.default-branch-protection', 'InstanceSettings',
+    { default_branch_protection_defaults: { allowed_to_push: [{ access_level: 40 }], allowed_to_merge: [{ access_level: 40 }], allow_force_push: true } },
+    { default_branch_protection_defaults: { allowed_to_push: [{ access_level: 40 }], allowed_to_merge: [{ access_level: 40 }], allow_force_push: false } },
+    'default_branch_protection_defaults'],
+  ['instance.restricted-public', 'InstanceSettings', { restricted_visibility_levels: ['internal'] }, { restricted_visibility_levels: ['public'] }, 'restricted_visibility_levels'],
+  ['instance.default-visibility', 'InstanceSettings',
+    { default_project_visibility: 'public', default_group_visibility: 'internal' },
+    { default_project_visibility: 'internal', default_group_visibility: 'private' },
+    'default_project_visibility'],
+  ['instance.local-requests', 'InstanceSettings',
+    { allow_local_requests_from_web_hooks_and_services: true, allow_local_requests_from_system_hooks: false },
+    { allow_local_requests_from_web_hooks_and_services: false, allow_local_requests_from_system_hooks: false },
+    'allow_local_requests_from_web_hooks_and_services'],
+  ['instance.pat-lifetime', 'InstanceSettings', { max_personal_access_token_lifetime: 365 }, { max_personal_access_token_lifetime: 30 }, 'max_personal_access_token_lifetime'],
+  ['instance.admin-mode', 'InstanceSettings', { admin_mode: false }, { admin_mode: true }, 'admin_mode'],
+  ['instance.runner-registration-token', 'InstanceSettings', { allow_runner_registration_token: true }, { allow_runner_registration_token: false }, 'allow_runner_registration_token'],
 ];
 
 describe('CrossGuard policies', () => {
@@ -99,6 +130,17 @@ describe('CrossGuard policies', () => {
     const weak = args('GroupSecurity', { ...G, default_branch_protection_defaults: { allowed_to_push: [{ access_level: 30 }], allowed_to_merge: [{ access_level: 40 }], allow_force_push: false } });
     expect(policy.remediateResource!(weak)).toBeUndefined();
     expect(byName('projects.forking').remediateResource!(args('ProjectSecurity', { ...P, forking_access_level: 'enabled' }))).toEqual({ ...P, forking_access_level: 'private' });
+  });
+
+  it('remediates InstanceSettings to values its check accepts', () => {
+    // The fix writes `private`; the input is the most open default allowed, `internal`.
+    expect(byName('instance.default-visibility').remediateResource!(args('InstanceSettings', { default_project_visibility: 'public', default_group_visibility: 'internal' }))).toEqual({
+      default_project_visibility: 'internal',
+      default_group_visibility: 'internal',
+    });
+    expect(byName('instance.admin-mode').remediateResource!(args('InstanceSettings', { admin_mode: false }))).toEqual({ admin_mode: true });
+    // An array input is never remediated with a scalar.
+    expect(byName('instance.restricted-public').remediateResource!(args('InstanceSettings', { restricted_visibility_levels: ['internal'] }))).toBeUndefined();
   });
 
   it('gives the whole message for the incident hallmark (force push)', () => {

@@ -88,7 +88,7 @@ describe('program', () => {
     const { __provider, ...acme } = groups.find((g) => g.name === 'acme')!.inputs;
     expect(acme).toEqual({
       group: 'acme',
-      version: '1',
+      version: '2',
       require_two_factor_authentication: true,
       two_factor_grace_period: 8,
       visibility: 'private',

@@ -1,34 +1,17 @@
 // revert and undo end to end against the simulator's incident scenario, in-process.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startSim, type RunningSim } from '../../sim/server';
+import { describe, expect, it } from 'vitest';
 import { EXFIL_HOOK_URL } from '../../sim/scenarios';
 import { readJournal, type JournalRecord } from '../../checks/revert/journal';
-import { ACME_HARDENED, run, tempDir, writeBaseline } from '../helpers/revert-io';
+import { revertWorld, run } from '../helpers/revert-io';
 
-let sim: RunningSim;
-let dir: string;
-let baseline: string;
-let env: Record<string, string>;
-
-beforeEach(async () => {
-  sim = await startSim({ scenario: 'incident', tier: 'ultimate' });
-  dir = tempDir();
-  baseline = writeBaseline(dir, sim.url, ACME_HARDENED);
-  env = { GITLAB_TOKEN: sim.tokens.owner };
-});
-afterEach(async () => {
-  await sim.close();
-});
-
-const project = (path: string) => sim.state.projects.find((p) => p.path_with_namespace === path)!;
-const group = (path: string) => sim.state.groups.find((g) => g.full_path === path)!;
-const writes = () => Object.entries(sim.counts()).filter(([k]) => !k.startsWith('GET ')).reduce((n, [, v]) => n + v, 0);
-const journals = () => readdirSync(dir).filter((f) => f.endsWith('.jsonl')).map((f) => join(dir, f));
+const world = revertWorld({ scenario: 'incident', tier: 'ultimate' });
+const { project, group, writes } = world;
+const journals = () => readdirSync(world.dir).filter((f) => f.endsWith('.jsonl')).map((f) => join(world.dir, f));
 
 async function remaining(): Promise<{ code: number; findings: string[] }> {
-  const r = await run(['check', '--baseline', baseline, '--format', 'json'], env);
+  const r = await run(['check', '--baseline', world.baseline, '--format', 'json'], world.env);
   return { code: r.code, findings: JSON.parse(r.stdout).findings.map((f: { rule: string; setting: string }) => `${f.rule} ${f.setting}`) };
 }
 
@@ -52,7 +35,7 @@ function touchedState() {
 
 describe('revert on the incident scenario', () => {
   it('dry run prints the plan, writes nothing and exits 1', async () => {
-    const r = await run(['revert', '--baseline', baseline, '--dry-run', '--journal', dir], env);
+    const r = await run(['revert', '--baseline', world.baseline, '--dry-run', '--journal', world.dir], world.env);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('acme/web [branch main]  allow_force_push: true -> false  PATCH /projects/');
     expect(r.stdout).toMatch(/acme\/web  visibility: "public" -> "private"  PUT \/projects\/\d+/);
@@ -61,7 +44,7 @@ describe('revert on the incident scenario', () => {
   });
 
   it('reverts every revertible finding; the rest stay listed; the unknown hook is left alone', async () => {
-    const r = await run(['revert', '--baseline', baseline, '--yes', '--journal', dir], env);
+    const r = await run(['revert', '--baseline', world.baseline, '--yes', '--journal', world.dir], world.env);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('12 of 12 change(s) applied and verified; 2 finding(s) remain');
     // The incident opened acme to make acme/web public; both are closed again (project first, gitlab-api.md §3.3).
@@ -73,7 +56,7 @@ describe('revert on the incident scenario', () => {
     // Changed in place: the Maintainers push entry keeps its id, the Developer one is gone.
     const main = project('acme/web').protected_branches.find((b) => b.name === 'main')!;
     expect(main.push_access_levels.map((e) => e.access_level)).toEqual([40]);
-    expect(sim.counts()['DELETE /projects/:id/protected_branches/:name'] ?? 0).toBe(0);
+    expect(world.sim.counts()['DELETE /projects/:id/protected_branches/:name'] ?? 0).toBe(0);
 
     const [file] = journals();
     const records = readJournal(file!);
@@ -86,25 +69,25 @@ describe('revert on the incident scenario', () => {
     expect(variable.before).not.toHaveProperty('value');
     const text = readFileSync(file!, 'utf8');
     expect(text).not.toContain('wJalrXUtnFEMI');
-    for (const t of Object.values(sim.tokens)) {
+    for (const t of Object.values(world.sim.tokens)) {
       expect(text).not.toContain(t);
       expect(r.stdout + r.stderr).not.toContain(t);
     }
   });
 
   it('marks every write with the run id in the user agent of its audit event', async () => {
-    const before = sim.state.audit_events.length;
+    const before = world.sim.state.audit_events.length;
     let runId = '';
-    const r = await run(['revert', '--baseline', baseline, '--yes', '--journal', dir], env, { onJournal: (id) => void (runId = id) });
+    const r = await run(['revert', '--baseline', world.baseline, '--yes', '--journal', world.dir], world.env, { onJournal: (id) => void (runId = id) });
     expect(r.code).toBe(1);
-    const events = sim.state.audit_events.slice(before);
+    const events = world.sim.state.audit_events.slice(before);
     expect(events.length).toBeGreaterThanOrEqual(8);
-    for (const e of events) expect(sim.userAgentOf(e.id)).toContain(`run/${runId}`);
+    for (const e of events) expect(world.sim.userAgentOf(e.id)).toContain(`run/${runId}`);
   });
 
   it('deletes the unknown webhook only with --allow-destructive, keeping its config in the journal', async () => {
     const hook = project('acme/api').hooks.find((h) => h.url === EXFIL_HOOK_URL)!;
-    const r = await run(['revert', '--baseline', baseline, '--yes', '--allow-destructive', '--journal', dir], env);
+    const r = await run(['revert', '--baseline', world.baseline, '--yes', '--allow-destructive', '--journal', world.dir], world.env);
     expect(r.code).toBe(0);
     expect(project('acme/api').hooks.map((h) => h.url)).not.toContain(EXFIL_HOOK_URL);
     expect(await remaining()).toEqual({ code: 0, findings: [] });
@@ -113,27 +96,27 @@ describe('revert on the incident scenario', () => {
     expect(del.before).toMatchObject({ id: hook.id, url: EXFIL_HOOK_URL, push_events: true, merge_requests_events: true, enable_ssl_verification: false });
     expect(del.unrecoverable).toBe("the hook's secret token cannot be read back");
     // The ssl-verification PUT on the same hook is not attempted: the deletion resolves it.
-    expect(sim.counts()['PUT /projects/:id/hooks/:hook_id'] ?? 0).toBe(0);
+    expect(world.sim.counts()['PUT /projects/:id/hooks/:hook_id'] ?? 0).toBe(0);
   });
 
   it('refuses to write without a terminal unless --yes', async () => {
-    const r = await run(['revert', '--baseline', baseline, '--journal', dir], env);
+    const r = await run(['revert', '--baseline', world.baseline, '--journal', world.dir], world.env);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('pass --yes to write, or --dry-run');
     expect(writes()).toBe(0);
   });
 
   it('refuses a read_api token before planning any write', async () => {
-    const r = await run(['revert', '--baseline', baseline, '--yes', '--journal', dir], { GITLAB_TOKEN: sim.tokens.readOnly });
+    const r = await run(['revert', '--baseline', world.baseline, '--yes', '--journal', world.dir], { GITLAB_TOKEN: world.sim.tokens.readOnly });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('GITLAB_TOKEN has scope(s) read_api');
-    expect(r.stderr).not.toContain(sim.tokens.readOnly);
+    expect(r.stderr).not.toContain(world.sim.tokens.readOnly);
     expect(writes()).toBe(0);
     expect(journals()).toEqual([]);
   });
 
   it('reports a write GitLab silently ignored (locked approval flag) as not verified, exit 2', async () => {
-    const r = await run(['revert', '--baseline', baseline, '--yes', '--journal', dir, '--only', 'mr-approvals.author-approval'], env, {
+    const r = await run(['revert', '--baseline', world.baseline, '--yes', '--journal', world.dir, '--only', 'mr-approvals.author-approval'], world.env, {
       hooks: {
         // The group locks the flag between the check and the write: POST /approvals answers 201 and keeps it
         // (docs/gitlab-behaviour.md, Merge request approvals).
@@ -164,7 +147,7 @@ describe('crash recovery', () => {
   });
 
   it('between journal and write: the journal says not applied, a second revert finishes', async () => {
-    const first = await run(['revert', '--baseline', baseline, '--yes', '--journal', dir, '--concurrency', '1'], env, crashAt('protected-branches.force-push', 'beforeWrite'));
+    const first = await run(['revert', '--baseline', world.baseline, '--yes', '--journal', world.dir, '--concurrency', '1'], world.env, crashAt('protected-branches.force-push', 'beforeWrite'));
     expect((first.thrown as Error).message).toBe('simulated crash');
     const main = () => project('acme/web').protected_branches.find((b) => b.name === 'main')!;
     expect(main().allow_force_push).toBe(true);
@@ -173,23 +156,23 @@ describe('crash recovery', () => {
     expect(force.map((x) => x.outcome)).toEqual(['pending']);
     expect(records.filter((x) => x.rule === 'protected-branches.push')).toEqual([]);
 
-    const second = await run(['revert', '--baseline', baseline, '--yes', '--journal', dir], env);
+    const second = await run(['revert', '--baseline', world.baseline, '--yes', '--journal', world.dir], world.env);
     expect(second.code).toBe(1);
     expect(main().allow_force_push).toBe(false);
     expect(await remaining()).toEqual({ code: 1, findings: ['webhooks.allowed-hosts url', 'webhooks.ssl-verification url'] });
   });
 
   it('between write and verify: the journal says applied, a second revert does not write it again', async () => {
-    const first = await run(['revert', '--baseline', baseline, '--yes', '--journal', dir, '--concurrency', '1'], env, crashAt('ci.public-jobs', 'afterWrite'));
+    const first = await run(['revert', '--baseline', world.baseline, '--yes', '--journal', world.dir, '--concurrency', '1'], world.env, crashAt('ci.public-jobs', 'afterWrite'));
     expect((first.thrown as Error).message).toBe('simulated crash');
     expect(project('acme/platform/infra').public_jobs).toBe(false);
     const outcomes = readJournal(journals()[0]!).filter((x) => x.rule === 'ci.public-jobs').map((x) => x.outcome);
     expect(outcomes).toEqual(['pending', 'applied']);
 
     let secondRun = '';
-    const second = await run(['revert', '--baseline', baseline, '--yes', '--journal', dir], env, { onJournal: (id) => void (secondRun = id) });
+    const second = await run(['revert', '--baseline', world.baseline, '--yes', '--journal', world.dir], world.env, { onJournal: (id) => void (secondRun = id) });
     expect(second.code).toBe(1);
-    const again = readJournal(join(dir, `${secondRun}.jsonl`));
+    const again = readJournal(join(world.dir, `${secondRun}.jsonl`));
     expect(again.some((x) => x.rule === 'ci.public-jobs')).toBe(false);
     expect(await remaining()).toEqual({ code: 1, findings: ['webhooks.allowed-hosts url', 'webhooks.ssl-verification url'] });
   });
@@ -199,11 +182,11 @@ describe('undo', () => {
   it('restores the exact before state of every touched field, newest first, visibility parents first', async () => {
     const before = touchedState();
     let file = '';
-    const r = await run(['revert', '--baseline', baseline, '--yes', '--journal', dir], env, { onJournal: (_id, f) => void (file = f) });
+    const r = await run(['revert', '--baseline', world.baseline, '--yes', '--journal', world.dir], world.env, { onJournal: (_id, f) => void (file = f) });
     expect(r.code).toBe(1);
     expect(touchedState()).not.toEqual(before);
 
-    const u = await run(['undo', file, '--yes', '--baseline', baseline], env);
+    const u = await run(['undo', file, '--yes', '--baseline', world.baseline], world.env);
     expect(u.stderr).toBe('');
     expect(u.code).toBe(0);
     expect(u.stdout).toContain('12 of 12 value(s) restored and verified.');
@@ -223,14 +206,14 @@ describe('undo', () => {
     const restored = recs.filter((x) => x.outcome === 'pending' && isVisibility(x)).map((x) => [x.rule, x.target.path]);
     expect(restored).toEqual([['visibility.group', 'acme'], ['visibility.project', 'acme/web']]);
     expect(recs.slice(-6).every(isVisibility)).toBe(true);
-    expect(readFileSync(own[0]!, 'utf8') + u.stdout + u.stderr).not.toContain(sim.tokens.owner);
+    expect(readFileSync(own[0]!, 'utf8') + u.stdout + u.stderr).not.toContain(world.sim.tokens.owner);
   });
 
   it('recreates a deleted hook from the journal and says its secret token is lost', async () => {
     let file = '';
-    await run(['revert', '--baseline', baseline, '--yes', '--allow-destructive', '--journal', dir, '--only', 'webhooks.*'], env, { onJournal: (_id, f) => void (file = f) });
+    await run(['revert', '--baseline', world.baseline, '--yes', '--allow-destructive', '--journal', world.dir, '--only', 'webhooks.*'], world.env, { onJournal: (_id, f) => void (file = f) });
     expect(project('acme/api').hooks.some((h) => h.url === EXFIL_HOOK_URL)).toBe(false);
-    const u = await run(['undo', file, '--yes', '--baseline', baseline], env);
+    const u = await run(['undo', file, '--yes', '--baseline', world.baseline], world.env);
     expect(u.code).toBe(0);
     expect(u.stdout).toContain("the hook's secret token cannot be read back");
     const hook = project('acme/api').hooks.find((h) => h.url === EXFIL_HOOK_URL)!;
@@ -239,25 +222,25 @@ describe('undo', () => {
 
   it('undo of the visibility revert opens the group again, then the project (parents first), exit 0', async () => {
     let file = '';
-    await run(['revert', '--baseline', baseline, '--yes', '--journal', dir, '--only', 'visibility.*'], env, { onJournal: (_id, f) => void (file = f) });
+    await run(['revert', '--baseline', world.baseline, '--yes', '--journal', world.dir, '--only', 'visibility.*'], world.env, { onJournal: (_id, f) => void (file = f) });
     expect([group('acme').visibility, project('acme/web').visibility]).toEqual(['private', 'private']);
-    const events = sim.state.audit_events.length;
-    const u = await run(['undo', file, '--yes', '--baseline', baseline], env);
+    const events = world.sim.state.audit_events.length;
+    const u = await run(['undo', file, '--yes', '--baseline', world.baseline], world.env);
     expect(u.stderr).toBe('');
     expect(u.code).toBe(0);
     expect(u.stdout).toContain('2 of 2 value(s) restored and verified.');
     expect([group('acme').visibility, project('acme/web').visibility]).toEqual(['public', 'public']);
-    const order = sim.state.audit_events.slice(events).filter((e) => /visibility_level_updated$/.test(e.event_name ?? '')).map((e) => e.details.entity_path);
+    const order = world.sim.state.audit_events.slice(events).filter((e) => /visibility_level_updated$/.test(e.event_name ?? '')).map((e) => e.details.entity_path);
     expect(order).toEqual(['acme', 'acme/web']);
   });
 
   it('a restore GitLab refuses is reported and exits 2 (the group was closed again after the revert)', async () => {
     let file = '';
-    await run(['revert', '--baseline', baseline, '--yes', '--journal', dir, '--only', 'visibility.project'], env, { onJournal: (_id, f) => void (file = f) });
+    await run(['revert', '--baseline', world.baseline, '--yes', '--journal', world.dir, '--only', 'visibility.project'], world.env, { onJournal: (_id, f) => void (file = f) });
     expect([group('acme').visibility, project('acme/web').visibility]).toEqual(['public', 'private']);
     // Someone closes acme by hand; GitLab now refuses to make acme/web public again (gitlab-api.md §3.3).
     group('acme').visibility = 'private';
-    const u = await run(['undo', file, '--yes', '--baseline', baseline], env);
+    const u = await run(['undo', file, '--yes', '--baseline', world.baseline], world.env);
     expect(u.code).toBe(2);
     expect(u.stdout).toMatch(/FAILED  acme\/web  visibility  PUT \/projects\/\d+\n\s+PUT \/projects\/\d+ -> 400/);
     expect(project('acme/web').visibility).toBe('private');
@@ -265,15 +248,15 @@ describe('undo', () => {
 
   it('skips a step whose write never happened (crash after its pending record)', async () => {
     let file = '';
-    await run(['revert', '--baseline', baseline, '--yes', '--journal', dir, '--concurrency', '1', '--only', 'protected-branches.*'], env, {
+    await run(['revert', '--baseline', world.baseline, '--yes', '--journal', world.dir, '--concurrency', '1', '--only', 'protected-branches.*'], world.env, {
       onJournal: (_id, f) => void (file = f),
       hooks: { beforeWrite: (s) => { if (s.id.rule === 'protected-branches.push') throw new Error('simulated crash'); } },
     });
     // The crash left no end record: undo refuses the cut-off journal, and with --partial undoes what it holds.
-    const refused = await run(['undo', file, '--yes', '--baseline', baseline], env);
+    const refused = await run(['undo', file, '--yes', '--baseline', world.baseline], world.env);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain('missing: the end record');
-    const u = await run(['undo', file, '--yes', '--baseline', baseline, '--partial'], env);
+    const u = await run(['undo', file, '--yes', '--baseline', world.baseline, '--partial'], world.env);
     expect(u.code).toBe(2);
     expect(u.stdout).toContain('Partial journal (--partial): undoing only the steps it holds.');
     expect(u.stdout).toContain('skipped  acme/web [branch main]  push_access_levels: the write never happened');
@@ -282,11 +265,11 @@ describe('undo', () => {
 
   it('refuses when GITLAB_URL names another server', async () => {
     let file = '';
-    await run(['revert', '--baseline', baseline, '--yes', '--journal', dir, '--only', 'ci.public-jobs'], env, { onJournal: (_id, f) => void (file = f) });
+    await run(['revert', '--baseline', world.baseline, '--yes', '--journal', world.dir, '--only', 'ci.public-jobs'], world.env, { onJournal: (_id, f) => void (file = f) });
     const writesBefore = writes();
-    const u = await run(['undo', file, '--yes'], { ...env, GITLAB_URL: 'https://gitlab.other.example' });
+    const u = await run(['undo', file, '--yes'], { ...world.env, GITLAB_URL: 'https://gitlab.other.example' });
     expect(u.code).toBe(2);
-    expect(u.stderr).toContain(`was written against ${sim.url}, but GITLAB_URL names https://gitlab.other.example`);
+    expect(u.stderr).toContain(`was written against ${world.sim.url}, but GITLAB_URL names https://gitlab.other.example`);
     expect(writes()).toBe(writesBefore);
     expect(existsSync(file)).toBe(true);
   });

@@ -1,33 +1,20 @@
 // The undo plan shows the values it restores (issue 15, item 10): per step, each touched field as
 // `now -> restored`, values from GitLab and the journal sanitized (lib/safe-text.ts) and cut for the terminal.
-import { rmSync } from 'node:fs';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startSim, type RunningSim } from '../../sim/server';
+import { describe, expect, it } from 'vitest';
 import { describeRestore } from '../../checks/revert/format';
 import type { JournalEntry } from '../../checks/revert/journal';
-import { ACME_HARDENED, run, tempDir, writeBaseline } from '../helpers/revert-io';
+import { revertWorld, run } from '../helpers/revert-io';
 
 describe('undo plan on the incident scenario', () => {
-  let sim: RunningSim;
-  let dir: string;
-  beforeEach(async () => {
-    sim = await startSim({ scenario: 'incident', tier: 'ultimate' });
-    dir = tempDir();
-  });
-  afterEach(async () => {
-    await sim.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const world = revertWorld({ scenario: 'incident', tier: 'ultimate' });
 
   it('lists each field with its current and restored value before asking', async () => {
-    const env = { GITLAB_TOKEN: sim.tokens.owner };
-    const baseline = writeBaseline(dir, sim.url, ACME_HARDENED);
     let file = '';
-    const r = await run(['revert', '--baseline', baseline, '--yes', '--allow-destructive', '--journal', dir, '--only', 'visibility.*,protected-branches.*,webhooks.*'], env, {
+    const r = await run(['revert', '--baseline', world.baseline, '--yes', '--allow-destructive', '--journal', world.dir, '--only', 'visibility.*,protected-branches.*,webhooks.*'], world.env, {
       onJournal: (_id, f) => void (file = f),
     });
     expect(r.code).toBe(0);
-    const u = await run(['undo', file, '--baseline', baseline], env, { confirm: async () => false });
+    const u = await run(['undo', file, '--baseline', world.baseline], world.env, { confirm: async () => false });
     expect(u.stdout).toContain('Nothing written.');
     const lines = u.stdout.split('\n');
     const after = (head: RegExp) => lines[lines.findIndex((l) => head.test(l)) + 1]!.trim();
@@ -39,7 +26,7 @@ describe('undo plan on the incident scenario', () => {
       'push_access_levels: ["Maintainers"] -> ["Developers + Maintainers","Maintainers"]',
     );
     expect(after(/acme\/api \[\d+\]\s+url: restore POST \/projects\/\d+\/hooks/)).toBe('recreates it: url "http://exfil.attacker.example/hook"');
-    for (const t of Object.values(sim.tokens)) expect(u.stdout).not.toContain(t);
+    for (const t of Object.values(world.sim.tokens)) expect(u.stdout).not.toContain(t);
   });
 });
 

@@ -3,16 +3,13 @@
 // refuses it before any request, and that nothing was written.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startSim, type RunningSim } from '../../sim/server';
-import { ACME_HARDENED, run, tempDir, writeBaseline } from '../helpers/revert-io';
+import { revertWorld, run } from '../helpers/revert-io';
 
-let sim: RunningSim;
-let dir: string;
-let baseline: string;
-let env: Record<string, string>;
+const world = revertWorld({ scenario: 'incident', tier: 'ultimate' });
+const { project, writes } = world;
 let decoy: { url: string; requests: { method: string; url: string; token: string | undefined }[]; close: () => Promise<void> };
 
 /** Stands in for the attacker's server: records every request and whatever token it was sent. */
@@ -28,26 +25,18 @@ async function startDecoy(): Promise<typeof decoy> {
 }
 
 beforeEach(async () => {
-  sim = await startSim({ scenario: 'incident', tier: 'ultimate' });
   decoy = await startDecoy();
-  dir = tempDir();
-  baseline = writeBaseline(dir, sim.url, ACME_HARDENED);
-  env = { GITLAB_TOKEN: sim.tokens.owner };
 });
 afterEach(async () => {
-  await sim.close();
   await decoy.close();
-  rmSync(dir, { recursive: true, force: true });
 });
 
-const writes = () => Object.entries(sim.counts()).filter(([k]) => !k.startsWith('GET ')).reduce((n, [, v]) => n + v, 0);
-const requests = () => Object.values(sim.counts()).reduce((n, v) => n + v, 0);
-const project = (path: string) => sim.state.projects.find((p) => p.path_with_namespace === path)!;
+const requests = () => Object.values(world.sim.counts()).reduce((n, v) => n + v, 0);
 
 /** A genuine journal of `revert --only ONLY`, as lines of JSON. */
 async function journalOf(only: string, extra: string[] = []): Promise<{ file: string; lines: Record<string, unknown>[] }> {
   let file = '';
-  const r = await run(['revert', '--baseline', baseline, '--yes', '--journal', dir, '--only', only, ...extra], env, { onJournal: (_id, f) => void (file = f) });
+  const r = await run(['revert', '--baseline', world.baseline, '--yes', '--journal', world.dir, '--only', only, ...extra], world.env, { onJournal: (_id, f) => void (file = f) });
   expect(r.code).not.toBe(2);
   const lines = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
   return { file, lines };
@@ -67,7 +56,7 @@ describe('item 1: undo contacts only the GitLab the user configured', () => {
     const { file, lines } = await journalOf('ci.public-jobs');
     save(file, lines.map((l) => ({ ...l, url: decoy.url })));
     const before = requests();
-    const u = await run(['undo', file, '--yes'], env);
+    const u = await run(['undo', file, '--yes'], world.env);
     expect(u.code).toBe(2);
     expect(u.stderr).toContain(`undo: no GitLab URL configured. ${file} names ${decoy.url}`);
     expect(decoy.requests).toEqual([]);
@@ -78,8 +67,8 @@ describe('item 1: undo contacts only the GitLab the user configured', () => {
     const { file, lines } = await journalOf('ci.public-jobs');
     save(file, lines.map((l) => ({ ...l, url: decoy.url })));
     const before = requests();
-    for (const args of [['--url', sim.url], ['--baseline', baseline]]) {
-      const u = await run(['undo', file, '--yes', ...args], env);
+    for (const args of [['--url', world.sim.url], ['--baseline', world.baseline]]) {
+      const u = await run(['undo', file, '--yes', ...args], world.env);
       expect(u.code).toBe(2);
       expect(u.stderr).toContain(`was written against ${decoy.url}, but`);
     }
@@ -89,7 +78,7 @@ describe('item 1: undo contacts only the GitLab the user configured', () => {
 
   it('a plain-http server that is not loopback is refused like everywhere else', async () => {
     const { file } = await journalOf('ci.public-jobs');
-    const u = await run(['undo', file, '--yes', '--url', 'http://gitlab.example.com'], env);
+    const u = await run(['undo', file, '--yes', '--url', 'http://gitlab.example.com'], world.env);
     expect(u.code).toBe(2);
     expect(u.stderr).toContain('is plain http: GITLAB_TOKEN would travel in clear');
   });
@@ -106,7 +95,7 @@ describe('item 2: undo replays only writes revert could have produced', () => {
     for (const l of lines.slice(i + 1)) Object.assign(l, { method: 'PUT', path: '/application/settings' });
     save(file, lines);
     const w = writes();
-    const u = await run(['undo', file, '--yes', '--baseline', baseline], env);
+    const u = await run(['undo', file, '--yes', '--baseline', world.baseline], world.env);
     expect(u.code).toBe(2);
     expect(u.stderr).toContain(`${file}:${i + 1}: refused, not a write revert could have made`);
     expect(u.stderr).toContain('is not the body rule instance.two-factor-required sends');
@@ -119,12 +108,12 @@ describe('item 2: undo replays only writes revert could have produced', () => {
     lines[i] = { ...lines[i], before: null };
     save(file, lines);
     const w = writes();
-    const u = await run(['undo', file, '--yes', '--baseline', baseline], env);
+    const u = await run(['undo', file, '--yes', '--baseline', world.baseline], world.env);
     expect(u.code).toBe(2);
     expect(u.stderr).toMatch(/changes an existing object, but the record's before value is null/);
     expect(writes()).toBe(w);
     expect(project('acme/web')).toBeTruthy();
-    expect(sim.counts()['DELETE /projects/:id'] ?? 0).toBe(0);
+    expect(world.sim.counts()['DELETE /projects/:id'] ?? 0).toBe(0);
   });
 
   it('a hook "deleted" by a rule whose fix never deletes (re-created to an arbitrary URL) is refused', async () => {
@@ -135,7 +124,7 @@ describe('item 2: undo replays only writes revert could have produced', () => {
     for (const l of lines.slice(i + 1)) l.method = 'DELETE';
     save(file, lines);
     const w = writes();
-    const u = await run(['undo', file, '--yes', '--baseline', baseline], env);
+    const u = await run(['undo', file, '--yes', '--baseline', world.baseline], world.env);
     expect(u.code).toBe(2);
     expect(u.stderr).toContain(`DELETE ${path} is not the write rule webhooks.ssl-verification makes here (PUT ${path})`);
     expect(writes()).toBe(w);
@@ -146,7 +135,7 @@ describe('item 2: undo replays only writes revert could have produced', () => {
     const i = pendingIndex(lines);
     lines[i] = { ...lines[i], before: { ...(lines[i]!.before as object), url: 'https://attacker.example/collect' } };
     save(file, lines);
-    const u = await run(['undo', file, '--yes', '--baseline', baseline], env);
+    const u = await run(['undo', file, '--yes', '--baseline', world.baseline], world.env);
     expect(u.code).toBe(2);
     expect(u.stderr).toContain('the before value of url ("https://attacker.example/collect") differs from the one the write re-sent');
   });
@@ -156,7 +145,7 @@ describe('item 2: undo replays only writes revert could have produced', () => {
     const i = pendingIndex(lines);
     lines[i] = { ...lines[i], rule: 'git-abuse.download-limit', setting: 'shared_runners_setting', intended: { shared_runners_setting: 100 }, before: { shared_runners_setting: 'enabled' } };
     save(file, lines);
-    const u = await run(['undo', file, '--yes', '--baseline', baseline], env);
+    const u = await run(['undo', file, '--yes', '--baseline', world.baseline], world.env);
     expect(u.code).toBe(2);
     expect(u.stderr).toContain('rule git-abuse.download-limit never writes "shared_runners_setting"');
   });
@@ -165,15 +154,15 @@ describe('item 2: undo replays only writes revert could have produced', () => {
 describe('item 3: a journal says when it is whole', () => {
   it('a journal cut short (no end record) is refused with exit 2 and says what is missing; --partial undoes it, saying so', async () => {
     const { file, lines } = await journalOf('ci.public-jobs');
-    expect(lines[0]).toMatchObject({ record: 'header', format: 'gitlab-posture-journal', url: sim.url, planned: 1 });
+    expect(lines[0]).toMatchObject({ record: 'header', format: 'gitlab-posture-journal', url: world.sim.url, planned: 1 });
     expect(lines.at(-1)).toMatchObject({ record: 'end', steps: 1 });
     save(file, lines.slice(0, -1));
     const w = writes();
-    const u = await run(['undo', file, '--yes', '--baseline', baseline], env);
+    const u = await run(['undo', file, '--yes', '--baseline', world.baseline], world.env);
     expect(u.code).toBe(2);
     expect(u.stderr).toContain('is not a whole journal:\n  missing: the end record');
     expect(writes()).toBe(w);
-    const p = await run(['undo', file, '--yes', '--baseline', baseline, '--partial'], env);
+    const p = await run(['undo', file, '--yes', '--baseline', world.baseline, '--partial'], world.env);
     expect(p.stdout).toContain('Partial journal (--partial)');
     expect(p.stdout).toContain('1 of 1 value(s) restored and verified.');
     expect(project('acme/platform/infra').public_jobs).toBe(true);
@@ -185,7 +174,7 @@ describe('item 3: a journal says when it is whole', () => {
     const seqs = [...new Set(lines.filter((l) => typeof l.seq === 'number').map((l) => l.seq))];
     expect(seqs.length).toBeGreaterThan(1);
     save(file, lines.filter((l) => l.seq !== seqs[0]));
-    const u = await run(['undo', file, '--yes', '--baseline', baseline], env);
+    const u = await run(['undo', file, '--yes', '--baseline', world.baseline], world.env);
     expect(u.code).toBe(2);
     expect(u.stderr).toContain(`missing: steps: the end record counts ${seqs.length}, the file holds ${seqs.length - 1}`);
   });
@@ -193,14 +182,14 @@ describe('item 3: a journal says when it is whole', () => {
   it('a file that is not a journal (records without header, or another format) is refused with exit 2', async () => {
     const { file, lines } = await journalOf('ci.public-jobs');
     save(file, lines.filter((l) => l.record === undefined));
-    const u = await run(['undo', file, '--yes', '--baseline', baseline], env);
+    const u = await run(['undo', file, '--yes', '--baseline', world.baseline], world.env);
     expect(u.code).toBe(2);
     expect(u.stderr).toContain('missing: the header record');
-    const yaml = join(dir, 'baseline.yaml');
-    const v = await run(['undo', yaml, '--yes', '--baseline', baseline], env);
+    const yaml = join(world.dir, 'baseline.yaml');
+    const v = await run(['undo', yaml, '--yes', '--baseline', world.baseline], world.env);
     expect(v.code).toBe(2);
     expect(v.stderr).toContain(`${yaml}:1: not a gitlab-posture journal record`);
-    expect(readdirSync(dir).filter((f) => f.endsWith('.jsonl'))).toHaveLength(1);
+    expect(readdirSync(world.dir).filter((f) => f.endsWith('.jsonl'))).toHaveLength(1);
   });
 });
 
@@ -209,7 +198,7 @@ describe('item 7: journal text never drives the terminal', () => {
     const { file, lines } = await journalOf('ci.public-jobs');
     for (const l of lines) if (l.target) l.target = { ...(l.target as object), path: 'acme/platform/infra\u001b]0;pwned\u0007\u001b[2J\r' };
     save(file, lines);
-    const u = await run(['undo', file, '--yes', '--baseline', baseline], env);
+    const u = await run(['undo', file, '--yes', '--baseline', world.baseline], world.env);
     expect(u.code).toBe(0);
     expect(u.stdout).toContain('1. acme/platform/infra\ufffd]0;pwned\ufffd\ufffd[2J   public_jobs: restore PUT /projects/');
     expect(u.stdout + u.stderr).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
