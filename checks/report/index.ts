@@ -39,6 +39,3 @@ export function render(format: ReportFormat, result: CheckResult, ctx: ReportCon
 
 export type { ReportContext, RuleMeta } from './common';
 export { summaryLine } from './table';
-export { toJsonReport } from './json';
-export { toSarif } from './sarif';
-export { toCodeQuality } from './codequality';
