@@ -1,5 +1,7 @@
 // Which reads a run needs: only those of rules that are enabled, selected by --only, and judgeable at the
 // detected tier and role. A read no rule needs is never requested (request budget per project).
+import { createHash } from 'node:crypto';
+import type { Baseline } from '../../model/baseline';
 import type { GitlabInfo } from '../../model/snapshot';
 import type { TargetKind } from '../../model/target';
 import { minTierFor, tierAtLeast, type GroupRead, type InstanceRead, type ProjectRead, type Rule } from '../../policies/rule';
@@ -48,4 +50,18 @@ function addTo<K>(map: Map<K, Set<string>>, key: K, ruleId: string): void {
   const set = map.get(key) ?? new Set<string>();
   set.add(ruleId);
   map.set(key, set);
+}
+
+/** The scope a snapshot's reads are valid for: same GitLab, targets, rule selection, tier and role. */
+export function scopeKeyOf(baseline: Pick<Baseline, 'targets'>, gitlab: GitlabInfo, rules: readonly Rule[]): string {
+  const plan = planReads(rules, gitlab);
+  const key = {
+    url: gitlab.url.replace(/\/+$/, ''),
+    targets: baseline.targets,
+    tier: gitlab.tier,
+    isAdmin: gitlab.isAdmin,
+    rules: rules.map((r) => r.id).sort(),
+    reads: [[...plan.project].sort(), [...plan.group].sort(), [...plan.instance].sort()],
+  };
+  return createHash('sha256').update(JSON.stringify(key)).digest('hex').slice(0, 32);
 }
