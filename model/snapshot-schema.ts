@@ -9,7 +9,8 @@ import { TIERS } from '../gitlab/types';
 import type { Snapshot } from './snapshot';
 import type { Read, TargetKind, TargetRef } from './target';
 
-const targetRef = z.object({ kind: z.enum(['instance', 'group', 'project']), path: z.string(), id: z.number().int() }).loose();
+export const targetRefSchema = z.object({ kind: z.enum(['instance', 'group', 'project']), path: z.string(), id: z.number().int() }).loose();
+const targetRef = targetRefSchema;
 const targetError = z.object({ target: targetRef, message: z.string(), rules: z.array(z.string()).optional() }).loose();
 
 const envelopeSchema = z

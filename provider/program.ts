@@ -148,7 +148,7 @@ export async function declarePosture(opts: DeclareOptions): Promise<ProgramSumma
       const mergeOn = on('protected-branches.merge');
       const forceOn = on('protected-branches.force-push');
       const ownersOn = on('protected-branches.code-owner-approval');
-      for (const branch of requiredBranches(pb.branches, pr.default_branch)) {
+      for (const branch of requiredBranches(pb.branches, pr.default_branch ?? null)) {
         const name = `${path}:branch:${branch}`;
         const r = new ProtectedBranch(
           name,

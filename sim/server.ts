@@ -233,7 +233,9 @@ export async function startSim(opts: SimOptions = {}): Promise<RunningSim> {
   /**
    * GitLab's answers (lib/api/api_guard.rb, Gitlab::Auth::AuthFinders): an unknown token raises UnauthorizedError
    * (`{"message":"401 Unauthorized"}`); a known one is validated by AccessTokenValidationService, expiry before
-   * revocation, and answered as an OAuth2 `invalid_token` error.
+   * revocation, and answered as an OAuth2 `invalid_token` error. A valid token of a user who may not use the API
+   * is a 403 (APIGuard::HelperMethods#find_current_user!: `forbidden!(api_access_denied_message(user))`) whose
+   * message is Gitlab::Auth::UserAccessDeniedReason#rejection_message (lib/gitlab/auth/user_access_denied_reason.rb).
    */
   function authenticate(presented: string | undefined): { user: SimUser; token: SimToken } | { failure: SimHttpError } {
     if (!presented) return { failure: errors.unauthorized() };
@@ -242,7 +244,8 @@ export async function startSim(opts: SimOptions = {}): Promise<RunningSim> {
     if (token.expires_at && token.expires_at < now().toISOString().slice(0, 10)) return { failure: errors.invalidToken('expired') };
     if (token.revoked) return { failure: errors.invalidToken('revoked') };
     const user = state.users.find((u) => u.id === token.user_id);
-    if (!user || user.state !== 'active') return { failure: errors.unauthorized() };
+    if (!user) return { failure: errors.unauthorized() };
+    if (user.state !== 'active') return { failure: errors.accessDenied(user.state, baseUrl) };
     return { user, token };
   }
 

@@ -114,7 +114,8 @@ export interface SimProject extends GlProject {
   hooks: SimHook[];
   variables: GlVariable[];
   job_token_scope: SimJobTokenScope;
-  deploy_keys: { id: number; title: string; can_push?: boolean; created_at?: string; fingerprint?: string }[];
+  /** `can_push` is a NOT NULL column (default false), exposed on every key by DeployKeysProject. */
+  deploy_keys: { id: number; title: string; can_push: boolean; created_at?: string; fingerprint?: string }[];
   branches: string[];
   /** Premium push rule (ee/lib/api/project_push_rule.rb); null when the project has none. */
   push_rule?: GlPushRule | null;
