@@ -4,12 +4,11 @@
 import { BaselineError } from '../baseline/errors';
 import { UnknownRuleError } from '../evaluate';
 import { GitlabError } from '../../gitlab/errors';
-import { TierUndeterminedError } from '../../gitlab/tier';
 import { UsageError } from './io';
 
 /** The lines to print for `err` (without the `gitlab-posture: ` prefix of the first). */
 export function describeFailure(err: unknown, verbose: boolean): string[] {
-  if (err instanceof BaselineError || err instanceof UsageError || err instanceof UnknownRuleError || err instanceof TierUndeterminedError) {
+  if (err instanceof BaselineError || err instanceof UsageError || err instanceof UnknownRuleError) {
     return [err.message];
   }
   if (err instanceof GitlabError) return [err.message, ...(verbose && err.stack ? [err.stack] : [])];

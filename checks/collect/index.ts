@@ -8,7 +8,7 @@ import type { Baseline } from '../../model/baseline';
 import type { GitlabInfo, GroupState, ProjectState, Snapshot } from '../../model/snapshot';
 import type { TargetRef } from '../../model/target';
 import type { Rule } from '../../policies/rule';
-import { planReads, scopeKeyOf, type ReadPlan } from './plan';
+import { planReads, planReadsFor, scopeKeyOf, type ReadPlan } from './plan';
 import { forEachPooled } from '../../lib/pool';
 import { checkResponse, READ_SCHEMAS } from '../../gitlab/schemas';
 import { toReadError } from '../../gitlab/errors';
@@ -72,6 +72,7 @@ export async function collect(client: GitlabClient, baseline: Baseline, opts: Co
 async function collectFull(client: GitlabClient, baseline: Baseline, opts: CollectOptions, now: () => Date): Promise<Snapshot> {
   const takenAt = now().toISOString();
   const plan = planReads(opts.rules, opts.gitlab);
+  const planFor = planReadsFor(opts.rules, opts.gitlab);
   const all = await resolveTargets(client, baseline);
   // Listing happens in every shard (100 per page); per-target reads only for this shard's targets.
   const resolved = opts.shard
@@ -91,12 +92,12 @@ async function collectFull(client: GitlabClient, baseline: Baseline, opts: Colle
   const projects: ProjectState[] = resolved.projects.map((p) => ({ target: projectRef(p), project: listedRead(READ_SCHEMAS.project.project, p, `/projects/${p.id}`) }));
 
   await forEachPooled(groups, width, async (state) => {
-    await readGroupAreas(client, state, plan.group);
+    await readGroupAreas(client, state, planFor(state.target).group);
     tick();
   });
-  if (plan.group.has('ancestors')) await attachAncestors(client, groups);
+  if (groups.some((g) => planFor(g.target).group.has('ancestors'))) await attachAncestors(client, groups);
   await forEachPooled(projects, width, async (state) => {
-    await readProjectAreas(client, state, plan.project);
+    await readProjectAreas(client, state, planFor(state.target).project);
     tick();
   });
 
@@ -128,12 +129,13 @@ export async function enrich(
   findings: readonly { rule: string; target: TargetRef }[],
   width = 32,
 ): Promise<number> {
-  const plan: ReadPlan = planReads(rules, snapshot.gitlab);
+  const planFor = planReadsFor(rules, snapshot.gitlab);
   const byPath = new Map(snapshot.projects.map((p) => [p.target.path, p] as const));
   const groupByPath = new Map(snapshot.groups.map((g) => [g.target.path, g] as const));
   const work: (() => Promise<void>)[] = [];
   const seen = new Set<string>();
   for (const f of findings) {
+    const plan: ReadPlan = planFor(f.target);
     for (const [read, ruleIds] of f.target.kind === 'project' ? plan.enrich.project : plan.enrich.group) {
       const key = `${f.target.kind}:${f.target.path}:${read}`;
       if (!ruleIds.has(f.rule) || seen.has(key)) continue;

@@ -3,7 +3,9 @@
 import { createHash } from 'node:crypto';
 import type { Baseline } from '../../model/baseline';
 import type { GitlabInfo } from '../../model/snapshot';
-import type { TargetKind } from '../../model/target';
+import type { TargetKind, TargetRef } from '../../model/target';
+import type { Tier } from '../../gitlab/types';
+import { targetTier } from '../../model/tiers';
 import { minTierFor, tierAtLeast, type GroupRead, type InstanceRead, type ProjectRead, type Rule } from '../../policies/rule';
 
 export interface ReadPlan {
@@ -46,6 +48,22 @@ export function planReads(rules: readonly Rule[], gitlab: Pick<GitlabInfo, 'tier
   return plan;
 }
 
+/**
+ * Read plans per target: with tiers per top-level namespace (GitlabInfo.namespaces) each target reads what its own
+ * namespace's tier lets rules judge, so a Free group is never asked for Premium endpoints (403s, request budget)
+ * and an Ultimate one is read in full whatever else the run holds. A namespace whose tier is unknown reads at Free.
+ */
+export function planReadsFor(rules: readonly Rule[], gitlab: Pick<GitlabInfo, 'tier' | 'tierSource' | 'isAdmin' | 'namespaces'>): (target: Pick<TargetRef, 'kind' | 'path'>) => ReadPlan {
+  const byTier = new Map<Tier, ReadPlan>();
+  return (target) => {
+    const t = targetTier(gitlab, target);
+    const tier: Tier = 'tier' in t ? t.tier : 'free';
+    let plan = byTier.get(tier);
+    if (!plan) byTier.set(tier, (plan = planReads(rules, { ...gitlab, tier })));
+    return plan;
+  };
+}
+
 function addTo<K>(map: Map<K, Set<string>>, key: K, ruleId: string): void {
   const set = map.get(key) ?? new Set<string>();
   set.add(ruleId);
@@ -59,6 +77,7 @@ export function scopeKeyOf(baseline: Pick<Baseline, 'targets'>, gitlab: GitlabIn
     url: gitlab.url.replace(/\/+$/, ''),
     targets: baseline.targets,
     tier: gitlab.tier,
+    ...(gitlab.namespaces ? { namespaces: gitlab.namespaces } : {}),
     isAdmin: gitlab.isAdmin,
     rules: rules.map((r) => r.id).sort(),
     reads: [[...plan.project].sort(), [...plan.group].sort(), [...plan.instance].sort()],

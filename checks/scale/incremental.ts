@@ -17,9 +17,12 @@ export const DEFAULT_FULL_EVERY_MS = 24 * 3_600_000;
 export const SAFETY_MARGIN_MS = 10 * 60_000;
 
 /** Why the previous snapshot cannot be the base of an incremental run, or undefined when it can. Pure. */
-export function fullPassReason(prev: Snapshot | undefined, scopeKey: string, now: Date, fullEveryMs: number, gitlab: Pick<GitlabInfo, 'tier'>): string | undefined {
+export function fullPassReason(prev: Snapshot | undefined, scopeKey: string, now: Date, fullEveryMs: number, gitlab: Pick<GitlabInfo, 'tier' | 'namespaces'>): string | undefined {
   if (!prev) return 'no previous snapshot in the state directory (this run saves one)';
   if (!tierAtLeast(gitlab.tier, 'premium')) return `audit events need Premium (detected ${gitlab.tier})`;
+  // The incremental pass plans one set of reads for every target; per-namespace tiers that differ need the full one.
+  const tiers = new Set(Object.values(gitlab.namespaces ?? {}).map((n) => ('tier' in n ? n.tier : 'undetermined')));
+  if (tiers.size > 1) return `the targets' top-level namespaces have different tiers (${[...tiers].sort().join(', ')})`;
   if (prev.shard) return 'the previous snapshot is one shard; incremental runs need an unsharded one';
   if (!prev.fullPassAt) return 'the previous snapshot does not say when its full pass was';
   if (prev.scopeKey !== scopeKey) return 'the baseline targets, rule selection, tier, role or GitLab URL changed since the previous snapshot';

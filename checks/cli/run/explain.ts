@@ -1,5 +1,6 @@
 // `gitlab-posture explain`, once its flags are parsed: check, then name who changed each drifted setting, when
 // and from where (audit events), or say why that cannot be known. Exit codes are check's.
+import { targetTier } from '../../../model/tiers';
 import { parseSince } from '../detect';
 import { assertWritableFile } from '../output-paths';
 import { GitlabClient } from '../../../gitlab/client';
@@ -41,6 +42,11 @@ export async function runExplain(opts: ExplainCliOptions, io: CliIO): Promise<{ 
     sinceMs,
     sinceText,
     tier: snapshot.gitlab.tier,
+    // Audit events are Premium: each finding's target at its own namespace's tier.
+    tierOf: (target) => {
+      const t = targetTier(snapshot.gitlab, target);
+      return 'tier' in t ? t.tier : undefined;
+    },
     isAdmin: snapshot.gitlab.isAdmin,
     ...(previous ? { previous } : {}),
   });
