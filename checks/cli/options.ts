@@ -1,6 +1,7 @@
 // The flags several commands share, defined once: the same name, help and parsing everywhere, and the same
 // words in every error. This module is loaded for `--help`, so it imports commander and constants only (no
 // reporter, no schema library): each command's implementation is loaded when the command runs (main.ts).
+import { join } from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { parseDuration } from '../duration';
 import { REPORT_FORMATS, type ReportFormat } from '../report/formats';
@@ -12,8 +13,13 @@ export type Flags = Record<string, unknown>;
 
 export const URL_HELP = 'GitLab URL (default: GITLAB_URL, then gitlab.url in the baseline)';
 export const ALLOW_HTTP_HELP = 'accept a plain http:// GitLab URL on a non-loopback host (the token travels in clear)';
+// The CLI's working files, under .posture/ in the current directory.
 /** Where `check --since-last` keeps the previous snapshot. */
 export const DEFAULT_STATE_DIR = '.posture';
+/** Journals of revert and `watch --revert` (one file per run). */
+export const DEFAULT_JOURNAL_DIR = join('.posture', 'journal');
+/** watch's last processed event, for catch-up after a restart. */
+export const DEFAULT_STATE_FILE = join('.posture', 'watch-state.json');
 
 /** `--concurrency`, `--queue-limit`: commander names the flag in front of the message. */
 export function positiveInt(value: string): number {

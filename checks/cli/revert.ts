@@ -2,9 +2,8 @@
 // the run (./run/revert.ts) is loaded only when the command runs.
 import type { Command } from 'commander';
 import type { ExitCodeValue } from '../../model/result';
-import { DEFAULT_JOURNAL_DIR } from '../revert/journal';
 import type { CliIO } from './io';
-import { baselineOption, concurrencyOption, connectionOf, connectionOptions, journalOption, onlyOption, readOf, verboseOption, yesOption, type Flags } from './options';
+import { baselineOption, concurrencyOption, DEFAULT_JOURNAL_DIR, connectionOf, connectionOptions, journalOption, onlyOption, readOf, verboseOption, yesOption, type Flags } from './options';
 import type { RevertDeps } from './run/revert';
 
 export type { RevertDeps } from './run/revert';

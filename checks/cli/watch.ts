@@ -2,11 +2,9 @@
 // "Commands"). The flags and help live here; the run (./run/watch.ts) is loaded only when the command runs.
 import type { Command } from 'commander';
 import type { ExitCodeValue } from '../../model/result';
-import { DEFAULT_JOURNAL_DIR } from '../revert/journal';
 import { DEFAULT_QUEUE_LIMIT } from '../watch/queue';
-import { DEFAULT_STATE_FILE } from '../watch/state';
 import { UsageError, type CliIO } from './io';
-import { baselineOption, connectionOf, connectionOptions, journalOption, positiveInt, rulesDirOption, type Flags } from './options';
+import { baselineOption, connectionOf, DEFAULT_JOURNAL_DIR, DEFAULT_STATE_FILE, connectionOptions, journalOption, positiveInt, rulesDirOption, type Flags } from './options';
 import type { WatchDeps } from './run/watch';
 
 export type { WatchDeps } from './run/watch';

@@ -132,8 +132,6 @@ export const journalRecordSchema = z.object({
   fixData: z.record(z.string(), z.unknown()).optional(),
 });
 
-export const DEFAULT_JOURNAL_DIR = join('.posture', 'journal');
-
 /** `20261120T031400123Z-3f9a1c`: sortable to the millisecond, unique enough per operator, short in a user agent. */
 export function newRunId(now: Date): string {
   const stamp = now.toISOString().replace(/[-:.]/g, '');

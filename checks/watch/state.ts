@@ -1,7 +1,6 @@
 // What survives a restart: the last processed event and the ids processed recently. Written atomically (temp file
 // + rename in the same directory), so a crash mid-write leaves the previous state, never half a file.
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { writePrivateFileAtomic } from '../private-file';
 import type { GlAuditEvent } from '../../gitlab/types';
 import { eventKey } from './seen';
@@ -9,7 +8,6 @@ import { UsageError } from '../cli/io';
 import { z } from 'zod';
 import { shapeProblem } from '../../gitlab/schemas';
 
-export const DEFAULT_STATE_FILE = join('.posture', 'watch-state.json');
 /** Ids kept in the file: enough to skip what the stream already delivered when catch-up re-reads a margin. */
 export const RECENT_IDS_KEPT = 1_000;
 
