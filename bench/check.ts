@@ -3,11 +3,9 @@
 import '../checks/cli/heap';
 import { GitlabClient } from '../gitlab/client';
 import { detectGitlab } from '../gitlab/tier';
-import { evaluate } from '../checks/evaluate';
-import { collect, enrich } from '../checks/collect';
+import { checkLive } from '../checks/pipeline';
 import { planReads } from '../checks/collect/plan';
 import { fetchProjectRead } from '../checks/collect/reads';
-import { CATALOG } from '../policies/catalog';
 import type { GlProject } from '../gitlab/types';
 import { peakRssMb, printTable } from './report';
 import { argValue, startBenchWorld } from './setup';
@@ -19,10 +17,11 @@ export async function benchCheck(args: string[]): Promise<void> {
   try {
     const client = new GitlabClient({ url: sim.url, token: sim.tokens.admin!, concurrency });
     const started = Date.now();
-    const gitlab = await detectGitlab(client, { topGroups: baseline.targets.groups });
-    const snapshot = await collect(client, baseline, { rules, gitlab });
-    let result = evaluate(snapshot, baseline, { rules: CATALOG });
-    if ((await enrich(client, snapshot, rules, result.findings)) > 0) result = evaluate(snapshot, baseline, { rules: CATALOG });
+    const { result, snapshot } = await checkLive(baseline, {
+      connect: async () => ({ client, gitlab: await detectGitlab(client, { topGroups: baseline.targets.groups }) }),
+      now: () => new Date(),
+    });
+    const gitlab = snapshot.gitlab;
     const wallMs = Date.now() - started;
     const stats = client.stats();
     const checked = snapshot.projects.length;

@@ -4,8 +4,6 @@ export function peakRssMb(): number {
   return process.resourceUsage().maxRSS / 1024;
 }
 
-export const mb = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
-
 export function printTable(title: string, rows: [string, string][]): void {
   const width = Math.max(...rows.map(([k]) => k.length));
   console.log(`\n${title}`);

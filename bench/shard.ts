@@ -36,7 +36,7 @@ export async function benchShard(args: string[]): Promise<void> {
       const client = new GitlabClient({ url: sim.url, token });
       const started = Date.now();
       const gitlab = await detectGitlab(client, { topGroups: baseline.targets.groups });
-      const snapshot = await collect(client, baseline, { rules, gitlab, ...(shard ? { shard } : {}) });
+      const { snapshot } = await collect(client, baseline, { rules, gitlab, ...(shard ? { shard } : {}) });
       const result = evaluate(snapshot, baseline, { rules: CATALOG });
       if (shard) result.shard = shard;
       return { ms: Date.now() - started, requests: client.stats().requests, result };

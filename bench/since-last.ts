@@ -5,16 +5,12 @@
 import '../checks/cli/heap';
 import { GitlabClient } from '../gitlab/client';
 import { detectGitlab } from '../gitlab/tier';
-import { evaluate } from '../checks/evaluate';
-import { collect, enrich } from '../checks/collect';
-import { collectSinceLast, scopeKeyOf } from '../checks/scale/incremental';
-import type { Snapshot } from '../model/snapshot';
-import { CATALOG } from '../policies/catalog';
+import { checkLive } from '../checks/pipeline';
 import { printTable } from './report';
 import { startBenchWorld } from './setup';
 
 export async function benchSinceLast(args: string[]): Promise<void> {
-  const { sim, projects, latency, baseline, rules } = await startBenchWorld(args);
+  const { sim, projects, latency, baseline } = await startBenchWorld(args);
   try {
     const rows: [string, string][] = [];
 
@@ -22,12 +18,8 @@ export async function benchSinceLast(args: string[]): Promise<void> {
       const token = sim.tokens[who]!;
       const full = new GitlabClient({ url: sim.url, token });
       const t0 = Date.now();
-      const gitlab = await detectGitlab(full, { topGroups: baseline.targets.groups });
-      const snapshot: Snapshot = await collect(full, baseline, { rules, gitlab });
-      snapshot.fullPassAt = snapshot.takenAt;
-      snapshot.scopeKey = scopeKeyOf(baseline, gitlab, rules);
-      let result = evaluate(snapshot, baseline, { rules: CATALOG });
-      if ((await enrich(full, snapshot, rules, result.findings)) > 0) result = evaluate(snapshot, baseline, { rules: CATALOG });
+      const connectAs = (client: GitlabClient) => async () => ({ client, gitlab: await detectGitlab(client, { topGroups: baseline.targets.groups }) });
+      const { result, snapshot } = await checkLive(baseline, { connect: connectAs(full), now: () => new Date() });
       const fullMs = Date.now() - t0;
 
       // Five changes through the API, as a user would make them (each is audited).
@@ -37,20 +29,19 @@ export async function benchSinceLast(args: string[]): Promise<void> {
 
       const inc = new GitlabClient({ url: sim.url, token });
       const t1 = Date.now();
-      const gitlab2 = await detectGitlab(inc, { topGroups: baseline.targets.groups });
-      const outcome = await collectSinceLast(inc, baseline, snapshot, { rules, gitlab: gitlab2, now: () => new Date() });
-      let incFindings = -1;
-      if (outcome.mode === 'incremental') {
-        let r = evaluate(outcome.snapshot, baseline, { rules: CATALOG });
-        const mine = r.findings.filter((f) => f.target.kind === 'project' && outcome.reread.projects.has(f.target.id));
-        if ((await enrich(inc, outcome.snapshot, rules, mine)) > 0) r = evaluate(outcome.snapshot, baseline, { rules: CATALOG });
-        incFindings = r.summary.findings;
-      }
+      let fullReason = '';
+      const outcome = await checkLive(baseline, {
+        connect: connectAs(inc),
+        mode: { kind: 'since', previous: snapshot },
+        now: () => new Date(),
+        onNote: (note) => void (note.startsWith('full check: ') && (fullReason = note.slice('full check: '.length))),
+      });
+      const incFindings = outcome.pass === 'incremental' ? outcome.result.summary.findings : -1;
       const incMs = Date.now() - t1;
       rows.push(
         [`${who}: full check requests`, String(full.stats().requests - changed.length)],
         [`${who}: full check wall time`, `${(fullMs / 1000).toFixed(1)} s`],
-        [`${who}: --since-last mode`, outcome.mode === 'incremental' ? `incremental (${outcome.events} events, ${outcome.reread.projects.size} projects re-read)` : `full: ${outcome.reason}`],
+        [`${who}: --since-last mode`, outcome.pass === 'incremental' ? `incremental (${outcome.events} events, ${outcome.reread!.projects.size} projects re-read)` : `full: ${fullReason}`],
         [`${who}: --since-last requests`, String(inc.stats().requests)],
         [`${who}: --since-last wall time`, `${(incMs / 1000).toFixed(2)} s`],
         [`${who}: findings full -> incremental`, `${result.summary.findings} -> ${incFindings} (+${changed.length} changed)`],

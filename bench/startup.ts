@@ -1,6 +1,6 @@
-// `npm run bench -- startup [--runs N]`: wall time of `gitlab-posture --help` through the built bin (dist/, plain
-// JavaScript) and through tsx (the TypeScript sources, as the bin ran before it was compiled), interleaved in one
-// run so both see the same machine load. Figures, not pass/fail.
+// `npm run bench -- startup [--runs N]`: wall time of `gitlab-posture --help` (and `check --help`) through the built
+// bin (dist/, plain JavaScript), through tsx (the TypeScript sources, as the bin ran before it was compiled) and of
+// `node -e 0` (the floor), interleaved in one run so all see the same machine load. Figures, not pass/fail.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -35,22 +35,25 @@ export async function benchStartup(args: string[]): Promise<void> {
         `require(${JSON.stringify(join(ROOT, 'checks', 'cli', 'main.ts'))}).main(process.argv.slice(2)).then((c) => { process.exitCode = c; });\n`,
     );
     const built = join(ROOT, 'bin', 'gitlab-posture.js');
-    const bare: number[] = [];
-    const dist: number[] = [];
-    const tsx: number[] = [];
-    timeOnce([built, '--help']); // warm the file cache for both
-    timeOnce([tsxBin, '--help']);
-    for (let n = 0; n < runs; n++) {
-      bare.push(timeOnce(['-e', '0']));
-      dist.push(timeOnce([built, '--help']));
-      tsx.push(timeOnce([tsxBin, '--help']));
-    }
-    const fmt = (xs: number[]) => `median ${median(xs).toFixed(0)} ms (min ${Math.min(...xs).toFixed(0)}, max ${Math.max(...xs).toFixed(0)})`;
-    console.log(`startup: gitlab-posture --help, ${runs} runs each, interleaved`);
-    console.log(`  node -e 0 (floor)       ${fmt(bare)}`);
-    console.log(`  built bin (dist/)       ${fmt(dist)}`);
-    console.log(`  tsx bin (sources)       ${fmt(tsx)}`);
-    console.log(`  tsx / built             ${(median(tsx) / median(dist)).toFixed(1)}x`);
+    const cases: [string, string[]][] = [
+      ['node -e 0 (floor)', ['-e', '0']],
+      ['built bin --help', [built, '--help']],
+      ['built bin check --help', [built, 'check', '--help']],
+      ['tsx bin --help', [tsxBin, '--help']],
+    ];
+    const times = cases.map(() => [] as number[]);
+    for (const [, args] of cases) timeOnce(args); // warm the file cache for all
+    for (let n = 0; n < runs; n++) cases.forEach(([, args], i) => times[i]!.push(timeOnce(args)));
+    const floor = median(times[0]!);
+    console.log(`startup: ${runs} runs each, interleaved; ratio to node -e 0`);
+    cases.forEach(([name], i) => {
+      const xs = times[i]!;
+      console.log(
+        `  ${name.padEnd(24)} median ${median(xs).toFixed(0).padStart(5)} ms (min ${Math.min(...xs).toFixed(0)}, max ${Math.max(...xs).toFixed(0)})` +
+          `  ${(median(xs) / floor).toFixed(2)}x`,
+      );
+    });
+    console.log(`  tsx / built --help       ${(median(times[3]!) / median(times[1]!)).toFixed(1)}x`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSim } from '../sim/server';
-import { runWatch } from '../checks/cli/watch';
+import { runWatch } from '../checks/cli/run/watch';
 import type { CliIO } from '../checks/cli/io';
 import type { Watcher } from '../checks/watch';
 import { TOKEN_HEADER } from '../checks/watch/receiver';

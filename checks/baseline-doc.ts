@@ -40,7 +40,7 @@ export const KEY_NOTES: Record<string, string> = {
   'settings.visibility.max_group_visibility': 'Most open visibility a group may have (private < internal < public).',
   'settings.visibility.max_project_visibility': 'Most open visibility a project may have.',
   'settings.protected-branches.branches': '`default` is the project\'s default branch; other entries are branch names or GitLab wildcard patterns (`release/*`) that must be protected.',
-  'settings.protected-branches.push_access_level': 'Lowest role allowed to push to a covered branch: 0 No one, 30 Developer, 40 Maintainer, 60 Admin. An entry below it is a finding.',
+  'settings.protected-branches.push_access_level': 'Lowest role allowed to push to a covered branch, by the names GitLab shows: 0 No one, 30 Developers + Maintainers, 40 Maintainers, 60 Instance admins (not on GitLab.com). An entry below it is a finding.',
   'settings.protected-branches.merge_access_level': 'Lowest role allowed to merge into a covered branch (same levels).',
   'settings.protected-branches.allow_force_push': 'Whether force push may be allowed on covered branches.',
   'settings.protected-branches.allow_deploy_key_push': 'Whether a deploy key may have push access on covered branches.',

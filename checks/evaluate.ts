@@ -9,6 +9,7 @@ import { matchesRuleId } from '../lib/globs';
 import type { CheckResult, Finding, SkippedEntry, TargetErrorEntry } from '../model/result';
 import type { GroupState, InstanceState, ProjectState, Snapshot } from '../model/snapshot';
 import type { TargetKind, TargetRef } from '../model/target';
+import type { Tier } from '../gitlab/types';
 import type { Rule } from '../policies/rule';
 import { gateOf, runRule, type RunContext } from '../policies/run';
 import { isGitlabCom } from '../gitlab/tier';
@@ -59,8 +60,9 @@ type AnyState = InstanceState | GroupState | ProjectState;
 
 export function evaluate(snapshot: Snapshot, baseline: Baseline, opts: EvaluateOptions = {}): CheckResult {
   const rules = activeRules(opts.rules ?? CATALOG, baseline, opts.only);
-  const { tier, tierSource, isAdmin } = snapshot.gitlab;
-  const ctx: RunContext = { tier, tierSource, now: snapshot.takenAt, isAdmin, ...contextOf(snapshot.gitlab) };
+  const { tier, tierSource, isAdmin, namespaces } = snapshot.gitlab;
+  // With tiers per namespace, runRule judges each target at its own top-level namespace's tier.
+  const ctx: RunContext = { tier, tierSource, now: snapshot.takenAt, isAdmin, ...(namespaces ? { namespaces } : {}), ...contextOf(snapshot.gitlab) };
   const findings: Finding[] = [];
   const skipped: SkippedEntry[] = [];
   // Every (rule, target) actually judged, so JUnit can list passing cases too.
@@ -101,6 +103,10 @@ export function evaluate(snapshot: Snapshot, baseline: Baseline, opts: EvaluateO
               else addReadError(target, r.read, r.message, rule.id);
             }
             break;
+          case 'untiered':
+            // The namespace's tier is unknown: its paid rules are not skipped silently but reported, one error per target.
+            addReadError(target, 'tier:undetermined', verdict.message, rule.id);
+            break;
           case 'failed':
             // A rule that crashes has not judged the target: an error (exit 2), never a pass.
             errors.push({ target, message: `rule ${rule.id} failed: ${verdict.message} (a gitlab-posture bug: please report it)`, rules: [rule.id] });
@@ -129,7 +135,12 @@ export function evaluate(snapshot: Snapshot, baseline: Baseline, opts: EvaluateO
   const waived = findings.filter((f) => f.waived).length;
   return {
     schemaVersion: 1,
-    gitlab: { url: snapshot.gitlab.url, version: snapshot.gitlab.version, tier: snapshot.gitlab.tier },
+    gitlab: {
+      url: snapshot.gitlab.url,
+      version: snapshot.gitlab.version,
+      tier: snapshot.gitlab.tier,
+      ...(namespaces ? { namespaceTiers: namespaceTiersOf(namespaces) } : {}),
+    },
     summary: {
       targets: snapshot.groups.length + snapshot.projects.length + (snapshot.instance ? 1 : 0),
       findings: findings.length - waived,
@@ -162,4 +173,9 @@ function collectorBug(read: string, ruleId: string): string {
 /** What rules learn of the instance besides tier and role: the edition and whether it is GitLab.com. */
 export function contextOf(gitlab: Pick<Snapshot['gitlab'], 'url' | 'edition'>): Pick<RunContext, 'edition' | 'gitlabCom'> {
   return { ...(gitlab.edition ? { edition: gitlab.edition } : {}), ...(isGitlabCom(gitlab.url) ? { gitlabCom: true } : {}) };
+}
+
+/** The tier each top-level namespace was judged at (those whose tier could not be told are errors on their targets). */
+function namespaceTiersOf(namespaces: NonNullable<Snapshot['gitlab']['namespaces']>): Record<string, Tier> {
+  return Object.fromEntries(Object.entries(namespaces).flatMap(([root, n]) => ('tier' in n ? [[root, n.tier] as const] : [])));
 }

@@ -11,8 +11,9 @@ import { minTierFor, type Rule } from '../policies/rule';
 import { scenarioAnchor } from '../policies/scenarios';
 import { LEGITIFY_POLICIES, NOT_COVERED } from '../policies/legitify';
 
-export const RULES_FORMATS = ['markdown', 'json'] as const;
-export type RulesFormat = (typeof RULES_FORMATS)[number];
+import type { RulesFormat } from './report/formats';
+
+export { RULES_FORMATS, type RulesFormat } from './report/formats';
 
 /** GitLab's "Responding to security incidents" guide, whose headings rules name as `scenario`. */
 export const INCIDENT_GUIDE_URL = 'https://docs.gitlab.com/security/responding_to_security_incidents/';

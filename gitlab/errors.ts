@@ -203,6 +203,25 @@ function unauthorizedHint(body: GitlabErrorBody | undefined): string {
   return 'The token is invalid, expired or revoked. Set GITLAB_TOKEN to a valid token.';
 }
 
+/**
+ * A 403 for the token's user rather than for the endpoint: APIGuard::HelperMethods#find_current_user!
+ * (lib/api/api_guard.rb) answers every request of a user who may not use the API with `403 Forbidden - <reason>`,
+ * the reason from Gitlab::Auth::UserAccessDeniedReason (lib/gitlab/auth/user_access_denied_reason.rb). No role or
+ * scope helps then, so the hint says what does.
+ */
+function userAccessDenied(message: string | undefined): string | undefined {
+  if (!message) return undefined;
+  const fix = 'GitLab refuses every API request of this token\'s user, whatever its role or scopes';
+  if (/Your account has been blocked/i.test(message)) return `${fix}: the user is blocked. Ask an administrator to unblock the user, or set GITLAB_TOKEN to a token of an active user.`;
+  if (/Your account is pending approval/i.test(message)) return `${fix}: the user awaits an administrator's approval. Ask an administrator to approve the user, or use a token of an active user.`;
+  if (/Your account has been deactivated/i.test(message)) return `${fix}: the user is deactivated. Sign in once in a browser to reactivate it, or use a token of an active user.`;
+  if (/must accept the Terms of Service/i.test(message)) return `${fix}: the user has not accepted the Terms of Service. Accept them in a browser, then run again.`;
+  if (/Your password expired/i.test(message)) return `${fix}: the user's password expired. Set a new one in a browser, then run again.`;
+  if (/primary email address is not confirmed/i.test(message)) return `${fix}: the user's email address is not confirmed. Confirm it, then run again.`;
+  if (/cannot be performed by internal users/i.test(message)) return `${fix}: it is an internal user. Use a token of a regular user.`;
+  return undefined;
+}
+
 /** The typed error for a non-2xx answer that we will not (or no longer) retry. */
 export function errorFromResponse(
   method: string,
@@ -226,6 +245,8 @@ export function errorFromResponse(
         hint: `The token lacks the \`${scope}\` scope. Create a token with the \`${scope}\` scope${scope === 'api' ? ' (read_api is enough for check, not for revert)' : ''}.`,
       });
     }
+    const refusedUser = userAccessDenied(gitlabMessage);
+    if (refusedUser) return new ForbiddenError({ ...base, hint: refusedUser });
     const needs = forbiddenNeeds(method, path);
     const exclude = target ? `, or add ${target} to targets.exclude` : '';
     return new ForbiddenError({

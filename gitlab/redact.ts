@@ -27,8 +27,3 @@ export function redact(text: string, ...secrets: (string | undefined | null)[]):
     .replace(AUTH_HEADER, (_m, key: string, scheme: string | undefined) => `${key}${scheme ?? ''}${MASK}`)
     .replace(TOKEN_QUERY, (_m, key: string) => `${key}${MASK}`);
 }
-
-/** `redact` bound to one token, for code that formats many lines. */
-export function redactor(token: string | undefined): (text: string) => string {
-  return (text) => redact(text, token);
-}

@@ -1,29 +1,28 @@
 // Which GitLab we are talking to: version, tier and whether the token is an admin (docs/gitlab-behaviour.md, Tier detection and packaging).
 // Called once per run; rules above the detected tier are reported as skipped, never passed or failed.
+import { z } from 'zod';
 import type { GitlabInfo } from '../model/snapshot';
-import type { GlMetadata, GlNamespace, Tier } from './types';
+import { topLevelOf } from '../model/tiers';
+import type { GlMetadata, Tier } from './types';
 import { enc, type GitlabClient } from './client';
 import { GitlabError } from './errors';
 
 export interface DetectOptions {
-  /** The baseline's `gitlab.tier`: when given it wins. */
+  /** The baseline's `gitlab.tier`: when given it wins, for every target. */
   baselineTier?: Tier;
   /**
    * Full paths of the target groups and projects. Only their top-level namespaces count: a plan belongs to the
    * top-level namespace (GitLab.com), and licence-gated group keys appear only there, so `acme`, `acme/platform`
-   * and `acme/api` all get acme's tier.
+   * and `acme/api` all get acme's tier, whichever other targets the baseline lists.
    */
   topGroups?: string[];
 }
 
-/** A tier that could not be told: no pinned tier, no readable licence, plan or top-level group. Exit 2, never a guess. */
-export class TierUndeterminedError extends Error {
-  override name = 'TierUndeterminedError';
-}
-
 /** `acme/platform/api` -> `acme`; distinct, in first-seen order. */
+export { topLevelOf };
+
 export function topLevelNamespaces(paths: readonly string[]): string[] {
-  return [...new Set(paths.map((p) => p.split('/')[0]!.trim()).filter(Boolean))];
+  return [...new Set(paths.map(topLevelOf).filter(Boolean))];
 }
 
 const TIER_RANK: Record<Tier, number> = { free: 0, premium: 1, ultimate: 2 };
@@ -46,6 +45,17 @@ export function planToTier(plan: string | null | undefined): Tier | undefined {
 /** Only "the token may not" answers mean "no info here"; anything else (401, 5xx after retries) is a real error. */
 function isDenied(e: unknown): boolean {
   return e instanceof GitlabError && (e.status === 403 || e.status === 404);
+}
+
+// What the tier probes read: only the keys used, checked where they are read (a `plan` that is not a string, or a
+// licence without one, tells nothing and is treated so, never as a tier).
+const licenseSchema = z.object({ plan: z.string().optional(), expired: z.boolean().optional() }).loose().nullable();
+const namespaceSchema = z.object({ plan: z.string().nullable().optional() }).loose();
+const groupSchema = z.object({}).loose();
+
+function parsed<T>(schema: z.ZodType<T>, value: unknown): T | undefined {
+  const r = schema.safeParse(value);
+  return r.success ? r.data : undefined;
 }
 
 export async function detectGitlab(client: GitlabClient, opts: DetectOptions = {}): Promise<GitlabInfo> {
@@ -72,13 +82,24 @@ export async function detectGitlab(client: GitlabClient, opts: DetectOptions = {
   }
 
   const edition = isEE ? 'ee' : 'ce';
-  const info = (tier: Tier, tierSource: GitlabInfo['tierSource']): GitlabInfo => ({ url: client.url, version, tier, tierSource, isAdmin, edition });
+  const info = (tier: Tier, tierSource: GitlabInfo['tierSource'], namespaces?: GitlabInfo['namespaces']): GitlabInfo => ({
+    url: client.url,
+    version,
+    tier,
+    tierSource,
+    isAdmin,
+    edition,
+    ...(namespaces ? { namespaces } : {}),
+  });
 
   if (opts.baselineTier) return info(opts.baselineTier, 'baseline');
+  // A CE build has no paid features at all, in any namespace.
+  if (!isEE) return info('free', 'build');
 
-  if (isAdmin && isEE) {
+  // Self-managed: one licence for every namespace (`License.feature_available?`); only an administrator may read it.
+  if (isAdmin && !isGitlabCom(client.url)) {
     try {
-      const license = await client.get<{ plan?: string; expired?: boolean } | null>('/license');
+      const license = parsed(licenseSchema, await client.get<unknown>('/license'));
       if (license && license.plan) {
         // An expired licence no longer unlocks paid features.
         const tier = license.expired ? 'free' : (planToTier(license.plan) ?? 'free');
@@ -89,56 +110,48 @@ export async function detectGitlab(client: GitlabClient, opts: DetectOptions = {
     }
   }
 
-  // Per top-level namespace of the targets: its plan (GitLab.com; `plan` is shown to Owners, ee/lib/ee/api/entities
-  // Namespace `expose :plan, if: can_admin_namespace`), else on EE the licence-gated keys of that group, which
-  // GitLab omits below the top level (ee/lib/ee/api/entities/group_detail.rb). Several namespaces -> the lowest
-  // tier, so no rule is evaluated on a namespace whose plan lacks it.
-  // A CE build has no paid features at all.
-  if (!isEE) return info('free', 'build');
-  const roots = topLevelNamespaces(opts.topGroups ?? []);
-  let lowest: Tier | undefined;
-  let source: GitlabInfo['tierSource'] = 'namespace';
-  const unknown: string[] = [];
-  for (const root of roots) {
+  // Per top-level namespace of the targets: its plan (GitLab.com, where each top-level group has its own
+  // subscription: ee/app/models/ee/namespace.rb `actual_plan`; `plan` is shown to whoever may admin the namespace,
+  // ee/lib/ee/api/entities/namespace.rb), else the licence-gated keys of that group, which GitLab shows on the
+  // top-level group when its licence or plan has the feature (ee/lib/ee/api/entities/group_detail.rb). Each target
+  // is then judged at its own namespace's tier: one namespace's plan never lowers or raises another's.
+  const namespaces: NonNullable<GitlabInfo['namespaces']> = {};
+  for (const root of topLevelNamespaces(opts.topGroups ?? [])) {
     const found = await namespaceTier(client, root);
-    if (!found) {
-      // A listed group that cannot be read is an error on that target already (exit 2); only a namespace
-      // *above* the targets leaves their tier unknown.
-      if (!(opts.topGroups ?? []).includes(root)) unknown.push(root);
-      continue;
-    }
-    if (lowest === undefined || TIER_RANK[found.tier] < TIER_RANK[lowest]) {
-      lowest = found.tier;
-      source = found.source;
-    }
+    namespaces[root] = found ?? {
+      undetermined:
+        `could not determine the GitLab tier of namespace ${root}: the token is not an administrator (no /license), ` +
+        `sees no plan on /namespaces/${enc(root)} and cannot read the top-level group ${root}. Rules above Free were not ` +
+        `evaluated on its targets. Set gitlab.tier (free, premium or ultimate) in the baseline, or use a token that owns ${root}.`,
+    };
   }
-  if (unknown.length > 0) {
-    throw new TierUndeterminedError(
-      `could not determine the GitLab tier of ${unknown.join(', ')}: the token is not an administrator (no /license), ` +
-        `sees no plan on /namespaces/${enc(unknown[0]!)} and cannot read the top-level group. Rules above Free would be ` +
-        `skipped without cause, so nothing was checked. Set gitlab.tier (free, premium or ultimate) in the baseline.`,
-    );
-  }
-  if (lowest) return info(lowest, source);
-
-  // CE build, or EE without licence information we could read: Free.
-  return info('free', 'build');
+  const known = Object.values(namespaces).filter((n): n is NamespaceTier => 'tier' in n);
+  // The run-wide tier is what every determined namespace has at least (older readers of gitlab.tier see no more
+  // than any target was judged at); each target's own tier is in `namespaces`.
+  const lowest = known.reduce<NamespaceTier | undefined>((low, n) => (low === undefined || TIER_RANK[n.tier] < TIER_RANK[low.tier] ? n : low), undefined);
+  if (Object.keys(namespaces).length === 0) return info('free', 'build');
+  // One tier for all (self-managed: the licence seen through each group): the run's tier says it all.
+  if (known.length === Object.keys(namespaces).length && known.every((n) => n.tier === lowest!.tier)) return info(lowest!.tier, lowest!.tierSource);
+  return info(lowest?.tier ?? 'free', lowest?.tierSource ?? 'build', namespaces);
 }
 
+export type NamespaceTier = { tier: Tier; tierSource: 'namespace' | 'group' };
+
 /** One top-level namespace's tier, or undefined when nothing the token may read tells it. */
-async function namespaceTier(client: GitlabClient, root: string): Promise<{ tier: Tier; source: 'namespace' | 'group' } | undefined> {
+async function namespaceTier(client: GitlabClient, root: string): Promise<NamespaceTier | undefined> {
   try {
-    const ns = await client.get<GlNamespace>(`/namespaces/${enc(root)}`);
-    const tier = planToTier(ns.plan);
-    if (tier) return { tier, source: 'namespace' };
+    const ns = parsed(namespaceSchema, await client.get<unknown>(`/namespaces/${enc(root)}`));
+    const tier = planToTier(ns?.plan);
+    if (tier) return { tier, tierSource: 'namespace' };
   } catch (e) {
     if (!isDenied(e)) throw e;
   }
   try {
-    const group = await client.get<Record<string, unknown>>(`/groups/${enc(root)}`, { with_projects: false });
+    const group = parsed(groupSchema, await client.get<unknown>(`/groups/${enc(root)}`, { with_projects: false }));
+    if (!group) return undefined;
     // Git-abuse keys -> Ultimate, IP restriction -> Premium; on EE their absence on a readable top-level group is Free.
     const tier: Tier = 'unique_project_download_limit' in group ? 'ultimate' : 'ip_restriction_ranges' in group ? 'premium' : 'free';
-    return { tier, source: 'group' };
+    return { tier, tierSource: 'group' };
   } catch (e) {
     if (!isDenied(e)) throw e;
     return undefined;

@@ -79,10 +79,10 @@ export interface GlGroup {
   /** Present only on top-level groups. */
   prevent_sharing_groups_outside_hierarchy?: boolean;
   /** noone | owner | maintainer | developer | administrator (Gitlab::Access.project_creation_string_values). */
-  project_creation_level?: string;
+  project_creation_level: string | null;
   /** owner | maintainer (Gitlab::Access.subgroup_creation_string_values). */
-  subgroup_creation_level?: string;
-  default_branch_protection?: number;
+  subgroup_creation_level: string | null;
+  default_branch_protection: number;
   default_branch_protection_defaults?: GlBranchProtectionDefaults;
   // Git abuse rate limit: Ultimate, top-level groups, group admins only; absent otherwise.
   unique_project_download_limit?: number;
@@ -100,7 +100,8 @@ export interface GlProject {
   path: string;
   path_with_namespace: string;
   namespace: { id: number; name?: string; path?: string; kind: 'group' | 'user'; full_path: string; parent_id?: number | null };
-  default_branch: string | null;
+  /** Absent without read_code (BasicProjectDetails `if:`). */
+  default_branch?: string | null;
   visibility: Visibility;
   archived: boolean;
   /** `public_builds` is the deprecated write alias; reads are `public_jobs` only. */
@@ -169,14 +170,15 @@ export interface GlApprovalRule {
   users: { id: number; username: string }[];
   groups: { id: number; full_path: string }[];
   contains_hidden_groups: boolean;
-  protected_branches: GlProtectedBranch[];
+  /** Only with multiple_approval_rules (Premium; ee/lib/api/entities/project_approval_rule.rb `if:`). */
+  protected_branches?: GlProtectedBranch[];
   applies_to_all_protected_branches: boolean;
 }
 
 export interface GlLockedSetting {
   value: boolean;
   locked: boolean;
-  inherited_from: null | 'group' | 'instance';
+  inherited_from?: null | 'group' | 'instance';
 }
 
 /** GET /groups/:id|/projects/:id /merge_request_approval_setting (docs/gitlab-behaviour.md, Merge request approvals). */
@@ -287,13 +289,14 @@ export interface GlPushRule {
   branch_name_regex?: string | null;
   author_email_regex?: string | null;
   file_name_regex?: string | null;
-  deny_delete_tag: boolean;
+  /** A nullable column; member_check and prevent_secrets are NOT NULL. */
+  deny_delete_tag: boolean | null;
   member_check: boolean;
   prevent_secrets: boolean;
   max_file_size?: number;
-  commit_committer_check?: boolean;
-  commit_committer_name_check?: boolean;
-  reject_unsigned_commits?: boolean;
+  commit_committer_check?: boolean | null;
+  commit_committer_name_check?: boolean | null;
+  reject_unsigned_commits?: boolean | null;
   reject_non_dco_commits?: boolean;
 }
 
@@ -339,9 +342,10 @@ export interface GlAuditEvent {
   id: number;
   author_id: number;
   entity_id: number;
-  entity_type: 'User' | 'Group' | 'Project' | 'Gitlab::Audit::InstanceScope';
+  /** `User`, `Group`, `Project` or `Gitlab::Audit::InstanceScope` for the events the tool reads; the instance list can hold others. */
+  entity_type: string;
   created_at: string;
-  event_name?: string;
+  event_name?: string | null;
   details: {
     event_name?: string;
     author_name?: string;

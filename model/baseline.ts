@@ -3,7 +3,9 @@ import type { Tier } from '../gitlab/types';
 import type { AllParams } from '../policies/params';
 import type { RuleId } from '../policies/rule-ids';
 
-export type ProfileName = 'baseline' | 'hardened';
+/** The built-in profiles (policies/profiles/<name>.yaml). */
+export const PROFILE_NAMES = ['baseline', 'hardened'] as const;
+export type ProfileName = (typeof PROFILE_NAMES)[number];
 
 export interface Waiver {
   /** A rule id or a rule-id glob (`webhooks.*`). */

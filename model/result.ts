@@ -66,7 +66,11 @@ export interface Summary {
 /** The check report (the `--format json` shape). */
 export interface CheckResult {
   schemaVersion: 1;
-  gitlab: { url: string; version: string; tier: Tier };
+  /**
+   * `tier`: the run's (with tiers per namespace, the lowest of them). `namespaceTiers` (extension): the tier each
+   * target's top-level namespace was judged at, when tiers are told per namespace (GitLab.com plans).
+   */
+  gitlab: { url: string; version: string; tier: Tier; namespaceTiers?: Record<string, Tier> };
   summary: Summary;
   findings: Finding[];
   skipped: SkippedEntry[];

@@ -9,7 +9,8 @@ import { TIERS } from '../gitlab/types';
 import type { Snapshot } from './snapshot';
 import type { Read, TargetKind, TargetRef } from './target';
 
-const targetRef = z.object({ kind: z.enum(['instance', 'group', 'project']), path: z.string(), id: z.number().int() }).loose();
+export const targetRefSchema = z.object({ kind: z.enum(['instance', 'group', 'project']), path: z.string(), id: z.number().int() }).loose();
+const targetRef = targetRefSchema;
 const targetError = z.object({ target: targetRef, message: z.string(), rules: z.array(z.string()).optional() }).loose();
 
 const envelopeSchema = z
@@ -22,6 +23,15 @@ const envelopeSchema = z
         version: z.string(),
         tier: z.enum(TIERS as [string, ...string[]]),
         tierSource: z.enum(['baseline', 'license', 'namespace', 'group', 'build']).optional(),
+        namespaces: z
+          .record(
+            z.string(),
+            z.union([
+              z.object({ tier: z.enum(TIERS as [string, ...string[]]), tierSource: z.enum(['namespace', 'group']) }).strict(),
+              z.object({ undetermined: z.string() }).strict(),
+            ]),
+          )
+          .optional(),
         isAdmin: z.boolean(),
         edition: z.enum(['ce', 'ee']).optional(),
       })

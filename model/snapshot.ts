@@ -75,6 +75,13 @@ export interface GitlabInfo {
    * the top-level group, or the build alone (then rules above Free are skipped with advice to set gitlab.tier).
    */
   tierSource: 'baseline' | 'license' | 'namespace' | 'group' | 'build';
+  /**
+   * Per top-level namespace of the targets, when tiers are told per namespace (no pinned tier, no readable
+   * licence: a GitLab.com plan, or licence-gated keys): each target is judged at its own namespace's tier
+   * (gitlab/tier.ts targetTier), and `tier` above is the lowest of them. `undetermined`: nothing the token may read
+   * tells it; the paid rules on that namespace's targets are errors (exit 2), never skipped.
+   */
+  namespaces?: Record<string, { tier: Tier; tierSource: 'namespace' | 'group' } | { undetermined: string }>;
   isAdmin: boolean;
   /**
    * CE or EE build (/metadata `enterprise`, else the version suffix). CE declares fewer write parameters (a

@@ -58,7 +58,7 @@ function creationLevelRule<const Id extends string>({
     guards: { GroupSecurity: { fields: [key], declared: (i) => (i[key] ? { ...GROUP_DEFAULTS, [param]: i[key] } : null) } },
     evaluate: (s, params) => {
       const level = s.group[key];
-      if (level === undefined || rank[level] === undefined) return { skip: `${key} ${String(level)} not understood` };
+      if (level == null || rank[level] === undefined) return { skip: `${key} ${String(level)} not understood` };
       if (rank[level]! <= rank[params[param]]!) return [];
       return [{ setting: key, expected: params[param], actual: level, message: message(s.group.full_path, level, params[param]) }];
     },

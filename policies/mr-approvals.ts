@@ -25,7 +25,8 @@ const common = {
  */
 export function ruleCoversBranch(rule: GlApprovalRule, branch: string, protections: readonly GlProtectedBranch[]): boolean {
   if (rule.applies_to_all_protected_branches) return protections.some((p) => branchMatches(p.name, branch));
-  if (rule.protected_branches.length > 0) return rule.protected_branches.some((p) => branchMatches(p.name, branch));
+  const scoped = rule.protected_branches ?? [];
+  if (scoped.length > 0) return scoped.some((p) => branchMatches(p.name, branch));
   return true;
 }
 

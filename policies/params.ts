@@ -3,7 +3,7 @@
 import { z } from 'zod';
 
 const visibility = z.enum(['private', 'internal', 'public']);
-/** Access levels a protected branch can require (docs/gitlab-behaviour.md, Protected branches): 0 No one, 30 Developer, 40 Maintainer, 60 Admin. */
+/** Access levels a protected branch can require (docs/gitlab-behaviour.md, Protected branches): 0 No one, 30 Developers + Maintainers, 40 Maintainers, 60 Instance admins (gitlab/access-levels.ts). */
 const accessLevel = z.union([z.literal(0), z.literal(30), z.literal(40), z.literal(60)]);
 
 export const areaParams = {

@@ -82,7 +82,7 @@ function instanceData(ctx: EvalContext | undefined, levels: readonly number[]): 
 }
 
 function protections(s: Subject, params: Params): GlProtectedBranch[] {
-  return s.kind === 'project' ? relevantProtections(s.protectedBranches, params.branches, s.project.default_branch) : [];
+  return s.kind === 'project' ? relevantProtections(s.protectedBranches, params.branches, s.project.default_branch ?? null) : [];
 }
 
 function inheritedData(p: GlProtectedBranch): { inherited?: true } {
@@ -194,7 +194,7 @@ export const defaultProtected = defineRule({
   needs: { project: ['project', 'protectedBranches'] },
   evaluate: (s, params, ctx) => {
     if (s.kind !== 'project') return [];
-    const def = s.project.default_branch;
+    const def = s.project.default_branch ?? null;
     // POST declares push_access_level and merge_access_level on CE too; only GitLab.com refuses level 60.
     const gitlabCom = ctx?.gitlabCom && [params.push_access_level, params.merge_access_level].includes(60) ? { fixData: { gitlab_com_admin: true } } : {};
     return requiredBranches(params.branches, def)
@@ -304,7 +304,7 @@ export const codeOwnerApproval = defineRule({
   evaluate: (s, params) => {
     if (s.kind !== 'project') return [];
     const findings: FindingDraft[] = [];
-    for (const r of requiredBranches(params.branches, s.project.default_branch)) {
+    for (const r of requiredBranches(params.branches, s.project.default_branch ?? null)) {
       // Every protection that applies to all of r; an unprotected r is protected-branches.default-protected's finding.
       const covering = s.protectedBranches.filter((p) => patternCovers(p.name, r));
       if (covering.length === 0) continue;

@@ -6,6 +6,7 @@ import type { Finding } from '../model/result';
 import type { GitlabInfo, GroupState, InstanceState, ProjectState } from '../model/snapshot';
 import type { Read, TargetKind, TargetRef } from '../model/target';
 import { minTierFor, tierAtLeast, type FindingDraft, type Rule, type Subject } from './rule';
+import { targetTier } from '../model/tiers';
 
 /** A target and its reads (a snapshot state, a re-read, or live objects a resource was read as). */
 export type TargetState = InstanceState | GroupState | ProjectState;
@@ -18,6 +19,11 @@ export interface RunContext {
   tier?: Tier;
   /** Where the tier came from; a guessed one (`build`) gets advice in the skip reason. */
   tierSource?: GitlabInfo['tierSource'];
+  /**
+   * Tiers per top-level namespace (GitlabInfo.namespaces). When present each target is judged at its own
+   * namespace's tier, never at another's: `tier` is then only the instance's (instance rules).
+   */
+  namespaces?: GitlabInfo['namespaces'];
   isAdmin: boolean;
   /** The clock a rule may use (ISO): the snapshot's time, or the re-read's. */
   now: string;
@@ -32,6 +38,8 @@ export type Verdict =
   | { kind: 'judged'; findings: Finding[] }
   /** The rule cannot judge here (tier, admin token, a gated key absent, no allowlist configured…). */
   | { kind: 'skipped'; reason: string }
+  /** The rule needs a paid tier and the target's namespace tier could not be told: an error (exit 2), never a skip. */
+  | { kind: 'untiered'; message: string }
   /** A read the rule needs failed (`missing`: it was never collected, a collector bug). Never compliant. */
   | { kind: 'unread'; reads: { read: string; message: string; missing: boolean }[] }
   /** The rule threw: it has not judged the target. Never compliant. */
@@ -45,20 +53,38 @@ export function readsNeeded(rule: Rule, kind: TargetKind): string[] {
   return [...new Set([BASE_READ[kind], ...((rule.needs[kind] as string[] | undefined) ?? [])])];
 }
 
+/**
+ * The context a target is judged in: with tiers per namespace, the tier of the target's top-level namespace
+ * (gitlab/tier.ts targetTier), so `acme/api` gets acme's tier whichever other targets the run has.
+ * `undetermined`: that namespace's tier could not be told.
+ */
+export function contextFor(ctx: RunContext, target: Pick<TargetRef, 'kind' | 'path'>): RunContext & { namespace?: string; undetermined?: string } {
+  if (!ctx.namespaces || ctx.tier === undefined) return ctx;
+  const t = targetTier({ tier: ctx.tier, tierSource: ctx.tierSource ?? 'build', namespaces: ctx.namespaces }, target);
+  if ('undetermined' in t) return { ...ctx, undetermined: t.undetermined };
+  return { ...ctx, tier: t.tier, tierSource: t.tierSource, ...(t.namespace !== undefined ? { namespace: t.namespace } : {}) };
+}
+
 /** Why the rule cannot be judged on this kind of target in this context, or undefined when it can. */
-export function gateOf(rule: Rule, kind: TargetKind, ctx: Pick<RunContext, 'tier' | 'tierSource' | 'isAdmin'>): string | undefined {
+export function gateOf(rule: Rule, kind: TargetKind, ctx: Pick<RunContext, 'tier' | 'tierSource' | 'isAdmin'> & { namespace?: string }): string | undefined {
   const need = minTierFor(rule, kind);
   if (ctx.tier !== undefined && !tierAtLeast(ctx.tier, need)) {
     // A guessed tier must not pass for a known one: say how to make these rules count.
     const guess = ctx.tierSource === 'build' ? '; the licence could not be read: set gitlab.tier in the baseline or use an admin token' : '';
-    return `requires ${need} (detected ${ctx.tier}${guess})`;
+    // Per-namespace tiers: say whose tier it is, so "requires premium" on one group is not read as the instance's.
+    const whose = ctx.namespace !== undefined ? ` for namespace ${ctx.namespace}` : '';
+    return `requires ${need} (detected ${ctx.tier}${whose}${guess})`;
   }
   if (rule.requiresAdmin && !ctx.isAdmin) return 'needs an administrator token';
   return undefined;
 }
 
-export function runRule(rule: Rule, state: TargetState, params: unknown, ctx: RunContext): Verdict {
+export function runRule(rule: Rule, state: TargetState, params: unknown, runCtx: RunContext): Verdict {
   const { target } = state;
+  const ctx = contextFor(runCtx, target);
+  // Free rules judge as anywhere (the tier gate always lets them through); a paid one cannot be gated honestly
+  // without the namespace's tier.
+  if (ctx.undetermined !== undefined && minTierFor(rule, target.kind) !== 'free') return { kind: 'untiered', message: ctx.undetermined };
   const gate = gateOf(rule, target.kind, ctx);
   if (gate !== undefined) return { kind: 'skipped', reason: gate };
   const reads = state as unknown as Record<string, Read<unknown> | undefined>;

@@ -15,7 +15,6 @@ export const SCENARIOS = {
   hardening: 'Hardening Recommendations',
 } as const;
 
-export type Scenario = (typeof SCENARIOS)[keyof typeof SCENARIOS];
 export const SCENARIO_HEADINGS: readonly string[] = Object.values(SCENARIOS);
 
 /** GitLab docs anchor of a heading (`#suspected-compromised-user-account`), for links in reports. */

@@ -233,7 +233,7 @@ export function outputsOf<T extends ResourceType>(type: T, inputs: Record<string
         ...projectIds(l.project),
         approval_rules: l.approvalRules.map((r) => ({
           ...pick(r, ['id', 'name', 'rule_type', 'approvals_required', 'applies_to_all_protected_branches']),
-          protected_branches: r.protected_branches.map((p) => ({ name: p.name })),
+          protected_branches: (r.protected_branches ?? []).map((p) => ({ name: p.name })),
           users: r.users.map((u) => ({ id: u.id })),
           // min-approvals tells a rule that can block a merge by its eligible approvers (an invalid rule blocks nothing).
           ...(Array.isArray(r.eligible_approvers) ? { eligible_approvers: r.eligible_approvers.map((u) => ({ id: u.id })) } : {}),

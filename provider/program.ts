@@ -11,6 +11,7 @@ import type { GitlabInfo } from '../model/snapshot';
 import type { TargetKind } from '../model/target';
 import { GitlabClient } from '../gitlab/client';
 import { detectGitlab } from '../gitlab/tier';
+import { targetTier } from '../model/tiers';
 import { toReadError } from '../gitlab/errors';
 import type { GlDeployKey, GlGroup, GlProject } from '../gitlab/types';
 import { listHooks } from '../gitlab/hooks';
@@ -86,7 +87,13 @@ export async function declarePosture(opts: DeclareOptions): Promise<ProgramSumma
     if (!rule) return false;
     if (baseline.enabled[id] === false) return note(summary.skipped, id, 'off in the baseline');
     const need = minTierFor(rule, kind);
-    if (!tierAtLeast(info.tier, need)) return note(summary.skipped, id, `requires ${need} (detected ${info.tier})`);
+    // Each target at its own top-level namespace's tier (model/tiers.ts), like check.
+    const t = targetTier(info, { kind, path });
+    if ('undetermined' in t) {
+      if (need !== 'free') throw new Error(`gitlab-posture: ${path}: ${t.undetermined}`);
+    } else if (!tierAtLeast(t.tier, need)) {
+      return note(summary.skipped, id, `requires ${need} (detected ${t.tier}${t.namespace !== undefined ? ` for namespace ${t.namespace}` : ''})`);
+    }
     if (findWaiver(baseline.waivers, id, path, now)) {
       if (!summary.waived.includes(id)) summary.waived.push(id);
       return false;
@@ -141,7 +148,7 @@ export async function declarePosture(opts: DeclareOptions): Promise<ProgramSumma
       const mergeOn = on('protected-branches.merge');
       const forceOn = on('protected-branches.force-push');
       const ownersOn = on('protected-branches.code-owner-approval');
-      for (const branch of requiredBranches(pb.branches, pr.default_branch)) {
+      for (const branch of requiredBranches(pb.branches, pr.default_branch ?? null)) {
         const name = `${path}:branch:${branch}`;
         const r = new ProtectedBranch(
           name,

@@ -2,10 +2,29 @@
 // role and top-level-ness, the way GitLab's Grape entities decide it (docs/gitlab-behaviour.md, Tier detection and packaging / Group settings / Visibility / Git abuse rate limits).
 import { TIERS, type Tier } from '../gitlab/types';
 import { groupRole, projectRole, Role, webUrl, type SimContext } from './kit';
+import { runtimeOf } from './runtime';
 import type { SimGroup, SimProject, SimState, SimUser } from './state';
 
-export function atLeastTier(state: SimState, tier: Tier): boolean {
-  return state.edition === 'ee' && TIERS.indexOf(state.tier) >= TIERS.indexOf(tier);
+/**
+ * The tier that gates a namespace's paid features. Self-managed: the licence, the same for every namespace
+ * (`License.feature_available?`). GitLab.com-like: the plan of the namespace's top-level group
+ * (`Namespace#licensed_feature_available?` -> `actual_plan`, ee/app/models/ee/namespace.rb), so two groups on one
+ * instance can differ. `where` absent (instance-level routes): the sim's tier.
+ */
+export function tierOf(state: SimState, where?: SimGroup | SimProject): Tier {
+  if (!where || !runtimeOf(state).saas) return state.tier;
+  return rootGroupOf(state, where)?.plan ?? state.tier;
+}
+
+export function atLeastTier(state: SimState, tier: Tier, where?: SimGroup | SimProject): boolean {
+  return state.edition === 'ee' && TIERS.indexOf(tierOf(state, where)) >= TIERS.indexOf(tier);
+}
+
+/** The top-level group of a group or of a project's namespace (undefined for a project in a user namespace). */
+export function rootGroupOf(state: SimState, where: SimGroup | SimProject): SimGroup | undefined {
+  let g: SimGroup | undefined = 'namespace' in where && 'path_with_namespace' in where ? state.groups.find((x) => x.id === where.namespace.id) : (where as SimGroup);
+  for (let i = 0; g && g.parent_id !== null && i < 100; i++) g = state.groups.find((x) => x.id === g!.parent_id);
+  return g;
 }
 
 /** GET /groups list entity (no projects, no Git-abuse keys). */
@@ -73,12 +92,12 @@ export function groupDetailEntity(ctx: SimContext, g: SimGroup, opts: { withProj
     out.prevent_forking_outside_group = rootOf(ctx, g).prevent_forking_outside_group ?? false;
     out.membership_lock = g.membership_lock ?? false;
   }
-  if (atLeastTier(state, 'premium')) {
+  if (atLeastTier(state, 'premium', g)) {
     out.ip_restriction_ranges = (g as { ip_restriction_ranges?: string | null }).ip_restriction_ranges ?? null;
     out.allowed_email_domains_list = (g as { allowed_email_domains_list?: string | null }).allowed_email_domains_list ?? null;
   }
   // Git abuse keys: Ultimate, top-level group, and only to the group's admins (docs/gitlab-behaviour.md, Git abuse rate limits).
-  if (atLeastTier(state, 'ultimate') && g.parent_id === null && groupRole(state, ctx.user, g) >= Role.Owner) {
+  if (atLeastTier(state, 'ultimate', g) && g.parent_id === null && groupRole(state, ctx.user, g) >= Role.Owner) {
     out.unique_project_download_limit = g.unique_project_download_limit ?? 0;
     out.unique_project_download_limit_interval_in_seconds = g.unique_project_download_limit_interval_in_seconds ?? 0;
     out.unique_project_download_limit_allowlist = g.unique_project_download_limit_allowlist ?? [];
@@ -197,7 +216,7 @@ export function projectEntity(ctx: SimContext, p: SimProject, role: number, simp
     out.marked_for_deletion_on = p.marked_for_deletion_on ?? null;
   }
   // Licence-gated, deprecated key: absent below Premium.
-  if (atLeastTier(state, 'premium')) out.approvals_before_merge = p.approvals_before_merge ?? 0;
+  if (atLeastTier(state, 'premium', p)) out.approvals_before_merge = p.approvals_before_merge ?? 0;
   return out;
 }
 

@@ -93,6 +93,17 @@ export const errors = {
   /** Record lookup by key (branch name, rule id, variable key): lower-case "found". */
   recordNotFound: () => new SimHttpError(404, { message: '404 Not found' }),
   forbidden: () => new SimHttpError(403, { message: '403 Forbidden' }),
+  /**
+   * The token is valid but its user may not use the API (blocked, deactivated): `forbidden!` with
+   * Gitlab::Auth::UserAccessDeniedReason#rejection_message, whose deactivated text names the instance URL.
+   */
+  accessDenied: (state: 'blocked' | 'deactivated', url: string) =>
+    new SimHttpError(403, {
+      message:
+        state === 'blocked'
+          ? '403 Forbidden - Your account has been blocked.'
+          : `403 Forbidden - Your account has been deactivated by your administrator. Please log back in from a web browser to reactivate your account at ${url}`,
+    }),
   unauthorized: () => new SimHttpError(401, { message: '401 Unauthorized' }),
   /**
    * An expired or revoked token: Rack::OAuth2::Server::Resource::Bearer::Unauthorized renders the error as JSON and

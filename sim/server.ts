@@ -5,14 +5,15 @@ import type { AddressInfo } from 'node:net';
 import type { Tier } from '../gitlab/types';
 import { TIERS } from '../gitlab/types';
 import { buildAuditEvent, streamAuditEvent } from './audit';
-import { errors, requireWriteScope, SimHttpError, type AuditInput, type RouteRequest, type SimContext } from './kit';
+import { errors, groupByRef, projectByRef, requireWriteScope, SimHttpError, type AuditInput, type RouteRequest, type SimContext } from './kit';
+import { tierOf } from './entities';
 import { parseNestedParams } from './params';
 import { mulberry32 } from './prng';
 import { Router } from './router';
 import { routes as allRoutes } from './routes';
 import { setRuntime } from './runtime';
 import { buildScenario, tokensOf, type ScenarioName, type SimTokens } from './scenarios';
-import type { SimState, SimToken, SimUser } from './state';
+import type { SimGroup, SimProject, SimState, SimToken, SimUser } from './state';
 import { loadState, saveState } from './store';
 import { OFFSET_PAGINATION_LIMIT } from './pagination';
 
@@ -199,7 +200,8 @@ export async function startSim(opts: SimOptions = {}): Promise<RunningSim> {
         if (!token.scopes.some((s) => s === 'api' || s === 'read_api')) throw errors.insufficientScope('read_api');
       } else requireWriteScope(ctx);
       const minTier = match.route.minTier;
-      if (minTier && TIERS.indexOf(state.tier) < TIERS.indexOf(minTier)) throw errors.forbidden();
+      // Unlicensed -> 403; on a GitLab.com-like sim the licence is the plan of the addressed namespace's root.
+      if (minTier && TIERS.indexOf(tierOf(state, addressedNamespace(state, match.route.pattern, match.params))) < TIERS.indexOf(minTier)) throw errors.forbidden();
       const body = method === 'GET' ? {} : { ...parseNestedParams(url.searchParams), ...parseBody(req, rawBody) };
       const routeReq: RouteRequest = { method, params: match.params, query: url.searchParams, body, url };
       const result = await match.route.handler(routeReq, ctx);
@@ -231,7 +233,9 @@ export async function startSim(opts: SimOptions = {}): Promise<RunningSim> {
   /**
    * GitLab's answers (lib/api/api_guard.rb, Gitlab::Auth::AuthFinders): an unknown token raises UnauthorizedError
    * (`{"message":"401 Unauthorized"}`); a known one is validated by AccessTokenValidationService, expiry before
-   * revocation, and answered as an OAuth2 `invalid_token` error.
+   * revocation, and answered as an OAuth2 `invalid_token` error. A valid token of a user who may not use the API
+   * is a 403 (APIGuard::HelperMethods#find_current_user!: `forbidden!(api_access_denied_message(user))`) whose
+   * message is Gitlab::Auth::UserAccessDeniedReason#rejection_message (lib/gitlab/auth/user_access_denied_reason.rb).
    */
   function authenticate(presented: string | undefined): { user: SimUser; token: SimToken } | { failure: SimHttpError } {
     if (!presented) return { failure: errors.unauthorized() };
@@ -240,7 +244,8 @@ export async function startSim(opts: SimOptions = {}): Promise<RunningSim> {
     if (token.expires_at && token.expires_at < now().toISOString().slice(0, 10)) return { failure: errors.invalidToken('expired') };
     if (token.revoked) return { failure: errors.invalidToken('revoked') };
     const user = state.users.find((u) => u.id === token.user_id);
-    if (!user || user.state !== 'active') return { failure: errors.unauthorized() };
+    if (!user) return { failure: errors.unauthorized() };
+    if (user.state !== 'active') return { failure: errors.accessDenied(user.state, baseUrl) };
     return { user, token };
   }
 
@@ -378,4 +383,13 @@ function writeResponse(res: http.ServerResponse, status: number, body: unknown, 
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** The group or project a `/groups/:id/…` or `/projects/:id/…` route addresses (undefined: other routes, or unknown: the handler 404s). */
+function addressedNamespace(state: SimState, pattern: string, params: Record<string, string>): SimGroup | SimProject | undefined {
+  const id = params.id;
+  if (id === undefined) return undefined;
+  if (pattern.startsWith('/groups/:id')) return groupByRef(state, id);
+  if (pattern.startsWith('/projects/:id')) return projectByRef(state, id);
+  return undefined;
 }

@@ -77,6 +77,12 @@ export interface SimGroup extends GlGroup {
   protected_branches: GlProtectedBranch[];
   /** Premium push rule (ee/lib/api/group_push_rule.rb); null when the group has none. */
   push_rule?: GlPushRule | null;
+  /**
+   * GitLab.com-like sims: the top-level group's subscription plan, which gates its paid features and those of
+   * everything under it (ee/app/models/ee/namespace.rb `actual_plan`: a subgroup takes its root's). Absent: the
+   * sim's tier. Self-managed sims ignore it: there the licence counts for every namespace.
+   */
+  plan?: Tier;
   /** Ultimate; audit events stream here when set (issue 9 uses it). */
   streaming_destinations?: { id: number; url: string; verification_token: string }[];
 }
@@ -108,7 +114,8 @@ export interface SimProject extends GlProject {
   hooks: SimHook[];
   variables: GlVariable[];
   job_token_scope: SimJobTokenScope;
-  deploy_keys: { id: number; title: string; can_push?: boolean; created_at?: string; fingerprint?: string }[];
+  /** `can_push` is a NOT NULL column (default false), exposed on every key by DeployKeysProject. */
+  deploy_keys: { id: number; title: string; can_push: boolean; created_at?: string; fingerprint?: string }[];
   branches: string[];
   /** Premium push rule (ee/lib/api/project_push_rule.rb); null when the project has none. */
   push_rule?: GlPushRule | null;

@@ -7,8 +7,9 @@ import { AREAS, areaParams, type Area } from '../../policies/params';
 import { RULE_IDS, isRuleId } from '../../policies/rule-ids';
 import { globProblem, isGlob, matchesRuleId } from '../../lib/globs';
 import { closest } from './suggest';
+import { PROFILE_NAMES } from '../../model/baseline';
 
-export const PROFILE_NAMES = ['baseline', 'hardened'] as const;
+export { PROFILE_NAMES };
 
 /** `on`/`off` (YAML 1.2 reads them as strings) or `true`/`false`. */
 export const ruleSwitch = z.union([z.boolean(), z.enum(['on', 'off'])]);

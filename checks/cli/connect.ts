@@ -3,9 +3,10 @@ import { GitlabClient } from '../../gitlab/client';
 import type { ClientEvent } from '../../gitlab/requester';
 import { detectGitlab } from '../../gitlab/tier';
 import { formatEvent } from '../../gitlab/events';
-import type { GitlabInfo } from '../../model/snapshot';
+import { GitlabError } from '../../gitlab/errors';
+import { getTokenSelf } from '../../gitlab/users';
+import type { Connection } from '../pipeline';
 import type { Baseline } from '../../model/baseline';
-import type { Command } from 'commander';
 import { clientClockOptions, UsageError, type CliIO } from './io';
 import { terminalSafe } from '../../lib/safe-text';
 
@@ -20,10 +21,6 @@ export interface ConnectOptions {
   onEvent?: (e: ClientEvent) => void;
 }
 
-export interface Connection {
-  client: GitlabClient;
-  gitlab: GitlabInfo;
-}
 
 /** The URL comes from --url, GITLAB_URL or the baseline, in that order; the token only from GITLAB_TOKEN. */
 export function resolveUrl(
@@ -68,12 +65,6 @@ export function isLoopback(hostname: string): boolean {
   return h === 'localhost' || h.endsWith('.localhost') || /^127(?:\.\d{1,3}){3}$/.test(h) || h === '::1' || /^::ffff:127(?:\.\d{1,3}){3}$/.test(h);
 }
 
-/** `--allow-http` on every command that connects to GitLab. */
-export const ALLOW_HTTP_HELP = 'accept a plain http:// GitLab URL on a non-loopback host (the token travels in clear)';
-export function addAllowHttp(cmd: Command): Command {
-  return cmd.option('--allow-http', ALLOW_HTTP_HELP);
-}
-
 export function requireToken(io: CliIO, scope: 'read_api' | 'api'): string {
   const token = io.env.GITLAB_TOKEN;
   if (!token) {
@@ -108,4 +99,26 @@ export async function connect(
     topGroups: [...baseline.targets.groups, ...baseline.targets.projects],
   });
   return { client, gitlab };
+}
+
+/**
+ * Refuse before anything is planned when the token cannot write: a read_api token would fail every write with
+ * 403 halfway through (`GET /personal_access_tokens/self`; docs/gitlab-behaviour.md, Pagination, errors and
+ * authentication). Tokens that cannot describe themselves pass on.
+ */
+export async function requireApiScope(client: GitlabClient): Promise<void> {
+  let self: { scopes?: string[] };
+  try {
+    self = await getTokenSelf(client);
+  } catch (err) {
+    if (err instanceof GitlabError && (err.kind === 'not_found' || err.kind === 'forbidden')) return;
+    throw err;
+  }
+  const scopes = Array.isArray(self.scopes) ? self.scopes : [];
+  if (!scopes.includes('api')) {
+    throw new UsageError(
+      `GITLAB_TOKEN has scope(s) ${scopes.join(', ') || '(none)'} (GET /personal_access_tokens/self); writing needs a token with the api scope. ` +
+        'Use an api token, or run with --dry-run to only see the plan.',
+    );
+  }
 }

@@ -1,112 +1,22 @@
-// `gitlab-posture init --group PATH`: read the live group under the chosen profile and write a commented
-// baseline.yaml (checks/init renders it). An incomplete read means the file cannot be trusted (a waiver list
-// missing what could not be read would look clean): nothing is written and the exit code is 2.
-import { assertWritableFile } from './output-paths';
-import { existsSync } from 'node:fs';
-import { Command, Option } from 'commander';
-import { parseBaseline } from '../baseline/load';
-import { PROFILE_NAMES } from '../baseline/schema';
-import type { ProfileName } from '../../model/baseline';
-import { activeRules, evaluate } from '../evaluate';
-import { collect, enrich } from '../collect';
-import { renderInitBaseline } from '../init';
-import { ExitCode, type CheckResult, type ExitCodeValue } from '../../model/result';
-import { CATALOG } from '../../policies/catalog';
-import { connect, resolveUrl, ALLOW_HTTP_HELP } from './connect';
-import { terminalSafe } from '../../lib/safe-text';
-import { UsageError, type CliIO } from './io';
-
-export interface InitOptions {
-  group: string;
-  profile?: ProfileName;
-  waiveExisting?: boolean;
-  url?: string;
-  allowHttp?: boolean;
-  /** Default baseline.yaml. */
-  output?: string;
-  force?: boolean;
-  concurrency?: number;
-  verbose?: boolean;
-}
-
-export async function runInit(opts: InitOptions, io: CliIO): Promise<ExitCodeValue> {
-  const output = opts.output ?? 'baseline.yaml';
-  const profile = opts.profile ?? 'baseline';
-  assertWritableFile('--output', output);
-  if (existsSync(output) && !opts.force) {
-    throw new UsageError(`init: ${output} already exists; pass --force to overwrite it, or --output to write another file.`);
-  }
-  const group = opts.group.trim().replace(/^\/+|\/+$/g, '');
-  // resolveUrl refuses credentials in the URL, which init would otherwise write into a file meant for review.
-  const url = resolveUrl(opts.url, io, undefined, { allowHttp: Boolean(opts.allowHttp) });
-  const today = io.now();
-
-  // The collector plans its reads from a Baseline: build it from the very text init would write (no waivers),
-  // so a bad --group is reported in the baseline's own terms before GitLab is contacted.
-  const skeleton = renderInitBaseline({ url, group, profile, today });
-  const baseline = parseBaseline(skeleton, output, { now: today });
-  const rules = activeRules(CATALOG, baseline);
-  const { client, gitlab } = await connect(
-    { url, ...(opts.allowHttp ? { allowHttp: true } : {}), ...(opts.concurrency ? { concurrency: opts.concurrency } : {}), ...(opts.verbose ? { verbose: true } : {}) },
-    io,
-    baseline,
-  );
-  const snapshot = await collect(client, baseline, { rules, gitlab, now: io.now });
-  let result: CheckResult = evaluate(snapshot, baseline, { rules: CATALOG });
-  if ((await enrich(client, snapshot, rules, result.findings)) > 0) result = evaluate(snapshot, baseline, { rules: CATALOG });
-
-  if (!result.summary.complete) {
-    const lines = result.errors.map((e) => `  ${e.target.path}: ${e.message}`);
-    io.stderr(terminalSafe(
-      `gitlab-posture: init: ${result.errors.length} target(s) of ${group} could not be read; ${output} was not written ` +
-        '(a baseline from partial data would hide what could not be read):\n' +
-        lines.join('\n') +
-        '\nUse a token with the Owner role on the group (read_api scope), or fix the errors above, and run init again.\n',
-    ));
-    return ExitCode.Incomplete;
-  }
-
-  const text = renderInitBaseline({
-    url,
-    group,
-    profile,
-    today,
-    gitlab,
-    findings: result.findings,
-    skipped: result.skipped,
-    waiveExisting: opts.waiveExisting ?? false,
-  });
-  // Our own output must load; if it does not, that is our bug and nothing half-right is written.
-  parseBaseline(text, output, { now: today });
-  io.writeFile(output, text);
-
-  const open = result.findings.filter((f) => !f.waived);
-  const pairs = new Set(open.map((f) => `${f.rule} ${f.target.path}`)).size;
-  const what =
-    open.length === 0
-      ? 'no current violations'
-      : opts.waiveExisting
-        ? `${pairs} waiver(s) for ${open.length} current violation(s), expiring in 30 days`
-        : `${open.length} current violation(s) listed as a comment (run with --waive-existing to waive them)`;
-  io.stdout(
-    `Wrote ${output}: group ${group}, profile ${profile}, tier ${gitlab.tier} (detected), ${result.summary.targets} targets read, ${what}.\n` +
-      `Next: review it, then run \`gitlab-posture check --baseline ${output}\`.\n`,
-  );
-  return ExitCode.Ok;
-}
+// `gitlab-posture init --group PATH`: write a commented baseline.yaml from the live state of a group. The flags
+// and help live here; the run (./run/init.ts) is loaded only when the command runs.
+import { Option, type Command } from 'commander';
+import { PROFILE_NAMES, type ProfileName } from '../../model/baseline';
+import type { ExitCodeValue } from '../../model/result';
+import type { CliIO } from './io';
+import { connectionOf, connectionOptions, verboseOption, type Flags } from './options';
 
 export function registerInit(program: Command, io: CliIO, setExit: (code: ExitCodeValue) => void): void {
-  program
+  const cmd = program
     .command('init')
     .description('Write a commented baseline.yaml from the live state of a group (detected tier, profile, optional waivers).')
     .requiredOption('--group <path>', 'full path of the top group to cover (all subgroups and projects are included)')
     .addOption(new Option('--profile <profile>', 'built-in profile').choices(PROFILE_NAMES).default('baseline'))
-    .option('--waive-existing', 'add a 30-day waiver ("existing exception, review") for each current violation')
-    .option('--url <url>', 'GitLab URL (default: GITLAB_URL)')
-    .option('--allow-http', ALLOW_HTTP_HELP)
-    .option('--output <file>', 'file to write', 'baseline.yaml')
-    .option('--force', 'overwrite --output if it exists')
-    .option('--verbose', 'print retries and rate-limit waits to stderr')
+    .option('--waive-existing', 'add a 30-day waiver ("existing exception, review") for each current violation');
+  connectionOptions(cmd, 'GitLab URL (default: GITLAB_URL)');
+  cmd.option('--output <file>', 'file to write', 'baseline.yaml').option('--force', 'overwrite --output if it exists');
+  verboseOption(cmd, 'print retries and rate-limit waits to stderr');
+  cmd
     .addHelpText(
       'after',
       `
@@ -117,7 +27,8 @@ Examples:
 The token needs read_api and a role that sees the group's settings (Owner for 2FA, hooks and variables).
 Exit codes: 0 written, 2 could not complete (nothing is written when any target could not be read).`,
     )
-    .action(async (o: Record<string, unknown>) => {
+    .action(async (o: Flags) => {
+      const { runInit } = await import('./run/init');
       setExit(
         await runInit(
           {
@@ -125,8 +36,7 @@ Exit codes: 0 written, 2 could not complete (nothing is written when any target 
             profile: o.profile as ProfileName,
             output: o.output as string,
             ...(o.waiveExisting ? { waiveExisting: true } : {}),
-            ...(o.url ? { url: o.url as string } : {}),
-            ...(o.allowHttp ? { allowHttp: true } : {}),
+            ...connectionOf(o),
             ...(o.force ? { force: true } : {}),
             ...(o.verbose ? { verbose: true } : {}),
           },

@@ -1,22 +1,17 @@
-// `gitlab-posture rules [--format markdown|json]`: the rule catalog, offline (no GitLab, no token).
-import { Command, Option } from 'commander';
-import { ExitCode, type ExitCodeValue } from '../../model/result';
-import { renderRules, RULES_FORMATS, type RulesFormat } from '../rules-doc';
+// `gitlab-posture rules [--format markdown|json]`: the rule catalog, offline (no GitLab, no token). The flags
+// and help live here; the run (./run/rules.ts) is loaded only when the command runs.
+import type { Command } from 'commander';
+import type { ExitCodeValue } from '../../model/result';
+import { RULES_FORMATS, type RulesFormat } from '../report/formats';
 import type { CliIO } from './io';
-
-export function runRules(opts: { format?: RulesFormat; output?: string }, io: CliIO): ExitCodeValue {
-  const text = renderRules(opts.format ?? 'markdown');
-  if (opts.output) io.writeFile(opts.output, text);
-  else io.stdout(text);
-  return ExitCode.Ok;
-}
+import { reportOf, reportOptions, type Flags } from './options';
 
 export function registerRules(program: Command, io: CliIO, setExit: (code: ExitCodeValue) => void): void {
-  program
+  const cmd = program
     .command('rules')
-    .description('List the rule catalog: id, area, severity, scope, tier, parameters per profile, incident scenario.')
-    .addOption(new Option('--format <format>', 'output format').choices(RULES_FORMATS).default('markdown'))
-    .option('--output <file>', 'write to a file instead of stdout')
+    .description('List the rule catalog: id, area, severity, scope, tier, parameters per profile, incident scenario.');
+  reportOptions(cmd, RULES_FORMATS, { formatHelp: 'output format', defaultFormat: 'markdown', outputHelp: 'write to a file instead of stdout' });
+  cmd
     .addHelpText(
       'after',
       `
@@ -26,7 +21,8 @@ Examples:
 
 docs/rules.md is this output (npm run docs). Exit codes: 0 always (no GitLab is contacted).`,
     )
-    .action((o: Record<string, unknown>) => {
-      setExit(runRules({ format: o.format as RulesFormat, ...(o.output ? { output: o.output as string } : {}) }, io));
+    .action(async (o: Flags) => {
+      const { runRules } = await import('./run/rules');
+      setExit(runRules(reportOf<RulesFormat>(o), io));
     });
 }

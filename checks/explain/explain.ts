@@ -15,6 +15,8 @@ export interface ExplainOptions {
   sinceMs: number;
   sinceText: string;
   tier: Tier;
+  /** The tier of one target's namespace where tiers are per namespace (model/tiers.ts); undefined: not known. */
+  tierOf?: (target: TargetRef) => Tier | undefined;
   isAdmin: boolean;
   previous?: PreviousState;
 }
@@ -26,19 +28,17 @@ const key = (t: TargetRef) => `${t.kind}:${t.id}`;
 /** Returns new findings with `explanation` set on each (the input is not changed). */
 export async function explainFindings(findings: readonly Finding[], reader: AuditReader, opts: ExplainOptions): Promise<Finding[]> {
   const createdAfter = new Date(opts.now.getTime() - opts.sinceMs).toISOString();
-  const blocked = auditBlocked(opts);
+  const blockedOn = (t: TargetRef) => auditBlocked(opts.tierOf ? opts.tierOf(t) : opts.tier);
 
   // Which event names each target needs: one read per target, only for targets with an explainable finding.
   const wanted = new Map<string, { target: TargetRef; names: Set<string> }>();
-  if (!blocked) {
-    for (const f of findings) {
-      const source = sourceOf(f.rule);
-      if ('unavailable' in source) continue;
-      if (f.target.kind === 'instance' && !opts.isAdmin) continue;
-      const entry = wanted.get(key(f.target)) ?? { target: f.target, names: new Set<string>() };
-      for (const n of source.events) entry.names.add(n);
-      wanted.set(key(f.target), entry);
-    }
+  for (const f of findings) {
+    const source = sourceOf(f.rule);
+    if ('unavailable' in source || blockedOn(f.target)) continue;
+    if (f.target.kind === 'instance' && !opts.isAdmin) continue;
+    const entry = wanted.get(key(f.target)) ?? { target: f.target, names: new Set<string>() };
+    for (const n of source.events) entry.names.add(n);
+    wanted.set(key(f.target), entry);
   }
   const read = new Map<string, TargetEvents>();
   await Promise.all(
@@ -55,6 +55,7 @@ export async function explainFindings(findings: readonly Finding[], reader: Audi
     findings.map(async (f): Promise<Finding> => {
       const source = sourceOf(f.rule);
       const why = (text: string): Finding => ({ ...f, explanation: { unavailable: withPrevious(text, f, opts.previous) } });
+      const blocked = blockedOn(f.target);
       if (blocked) return why(blocked);
       if ('unavailable' in source) return why(source.unavailable);
       if (f.target.kind === 'instance' && !opts.isAdmin) return why('instance audit events need an administrator token');
@@ -70,8 +71,8 @@ export async function explainFindings(findings: readonly Finding[], reader: Audi
 }
 
 /** The audit events API is Premium: below it (and on CE) no event can be read at all (docs/gitlab-behaviour.md). */
-function auditBlocked(opts: ExplainOptions): string | undefined {
-  return opts.tier === 'free' ? 'GitLab Free has no audit events API (Premium and above; see docs/gitlab-behaviour.md)' : undefined;
+function auditBlocked(tier: Tier | undefined): string | undefined {
+  return tier === 'free' ? 'GitLab Free has no audit events API (Premium and above; see docs/gitlab-behaviour.md)' : undefined;
 }
 
 function noEvent(f: Finding, source: AuditSource, since: string): string {

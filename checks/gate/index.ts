@@ -1,3 +1,2 @@
-export { compareBaselines, type ChangeKind, type GateChange, type GateResult } from './compare';
-export { compareParam, DIRECTIONS, type Comparison, type Direction } from './directions';
+export { compareBaselines, type GateChange, type GateResult } from './compare';
 export { renderGate, GATE_FORMATS, type GateFormat } from './report';

@@ -5,8 +5,9 @@ import { mdCell } from '../report/markdown';
 import { jsonSafe } from '../../lib/safe-text';
 import type { GateChange, GateResult } from './compare';
 
-export const GATE_FORMATS = ['table', 'json', 'markdown'] as const;
-export type GateFormat = (typeof GATE_FORMATS)[number];
+import { GATE_FORMATS, type GateFormat } from '../report/formats';
+
+export { GATE_FORMATS, type GateFormat } from '../report/formats';
 
 export function renderGate(format: GateFormat, result: GateResult): string {
   switch (format) {

@@ -1,7 +1,7 @@
 // What every reporter shares: the rule metadata it may show, the render context, stable ordering and
 // value formatting. Reporters make no decisions: they never filter by severity or pick exit codes.
 import { createHash } from 'node:crypto';
-import type { Finding, SkippedEntry, TargetErrorEntry } from '../../model/result';
+import type { CheckResult, Finding, SkippedEntry, TargetErrorEntry } from '../../model/result';
 import type { Severity, TargetRef } from '../../model/target';
 import type { Rule } from '../../policies/rule';
 import { displayAccessValue, isAccessLevelSetting } from '../../gitlab/access-levels';
@@ -69,6 +69,12 @@ export function formatValue(value: unknown, max = 80): string {
   const text = typeof value === 'string' ? value : value === undefined ? '(unset)' : JSON.stringify(value);
   const line = (text ?? String(value)).replace(/\s+/g, ' ');
   return line.length > max ? `${line.slice(0, max - 1)}…` : line;
+}
+
+/** The tier line of a report header: the run's tier, or each top-level namespace's when tiers are per namespace. */
+export function tierText(gitlab: CheckResult['gitlab']): string {
+  const per = Object.entries(gitlab.namespaceTiers ?? {});
+  return per.length > 0 ? `tier by namespace: ${per.map(([ns, tier]) => `${ns} ${tier}`).join(', ')}` : gitlab.tier;
 }
 
 /** A finding's expected/actual for people: an access level also by GitLab's name ("Maintainers (40)"). */

@@ -12,6 +12,7 @@ import {
   describeExplanation,
   describeSubject,
   findingValue,
+  tierText,
   formatValue,
   groupSkipped,
   plural,
@@ -143,7 +144,7 @@ export function renderHtml(result: CheckResult, ctx: ReportContext): string {
   parts.push(
     '<header>',
     `<h1>GitLab posture report</h1>`,
-    `<p class="meta">GitLab <code id="gitlab-url">${esc(g.url)}</code> · version <span id="gitlab-version">${esc(g.version)}</span> · tier <span id="gitlab-tier">${esc(g.tier)}</span>` +
+    `<p class="meta">GitLab <code id="gitlab-url">${esc(g.url)}</code> · version <span id="gitlab-version">${esc(g.version)}</span> · tier <span id="gitlab-tier">${esc(g.namespaceTiers ? tierText(g) : g.tier)}</span>` +
       (ctx.generatedAt ? ` · generated <span id="generated-at">${esc(ctx.generatedAt)}</span>` : '') +
       (ctx.toolVersion ? ` · ${TOOL_NAME} ${esc(ctx.toolVersion)}` : '') +
       '</p>',

@@ -11,8 +11,9 @@ import { renderSarif } from './sarif';
 import { renderTable } from './table';
 import { jsonSafe } from '../../lib/safe-text';
 
-export const REPORT_FORMATS = ['table', 'json', 'sarif', 'junit', 'codequality', 'markdown', 'html'] as const;
-export type ReportFormat = (typeof REPORT_FORMATS)[number];
+import { REPORT_FORMATS, type ReportFormat } from './formats';
+
+export { REPORT_FORMATS, type ReportFormat } from './formats';
 
 export const isReportFormat = (value: string): value is ReportFormat =>
   (REPORT_FORMATS as readonly string[]).includes(value);
@@ -39,6 +40,3 @@ export function render(format: ReportFormat, result: CheckResult, ctx: ReportCon
 
 export type { ReportContext, RuleMeta } from './common';
 export { summaryLine } from './table';
-export { toJsonReport } from './json';
-export { toSarif } from './sarif';
-export { toCodeQuality } from './codequality';

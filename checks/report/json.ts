@@ -52,7 +52,12 @@ export function toJsonReport(result: CheckResult): Record<string, unknown> {
   const s = result.summary;
   return {
     schemaVersion: result.schemaVersion,
-    gitlab: { url: result.gitlab.url, version: result.gitlab.version, tier: result.gitlab.tier },
+    gitlab: {
+      url: result.gitlab.url,
+      version: result.gitlab.version,
+      tier: result.gitlab.tier,
+      ...(result.gitlab.namespaceTiers ? { namespaceTiers: result.gitlab.namespaceTiers } : {}),
+    },
     summary: {
       targets: s.targets,
       findings: s.findings,

@@ -8,6 +8,7 @@ import {
   describeExplanation,
   describeSubject,
   findingValue,
+  tierText,
   formatValue,
   groupSkipped,
   plural,
@@ -61,7 +62,7 @@ export function renderMarkdown(result: CheckResult, ctx: ReportContext): string 
       : 'compliant';
   const out: string[] = [`## GitLab posture: ${status}`, ''];
   out.push(
-    `GitLab ${mdCell(result.gitlab.url)} (${mdCell(result.gitlab.version)}, ${result.gitlab.tier})` +
+    `GitLab ${mdCell(result.gitlab.url)} (${mdCell(result.gitlab.version)}, ${mdCell(tierText(result.gitlab))})` +
       (ctx.generatedAt ? `, checked ${mdCell(ctx.generatedAt)}` : '') +
       (ctx.toolVersion ? ` by gitlab-posture ${mdCell(ctx.toolVersion)}` : ''),
     '',

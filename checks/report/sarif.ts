@@ -156,7 +156,12 @@ export function toSarif(result: CheckResult, ctx: ReportContext): Sarif.Log {
         invocations: [invocation],
         results: sorted(result.findings, compareFindings).map((f) => resultOf(f, indexOf.get(f.rule) ?? -1)),
         properties: {
-          gitlab: { url: result.gitlab.url, version: result.gitlab.version, tier: result.gitlab.tier },
+          gitlab: {
+            url: result.gitlab.url,
+            version: result.gitlab.version,
+            tier: result.gitlab.tier,
+            ...(result.gitlab.namespaceTiers ? { namespaceTiers: result.gitlab.namespaceTiers } : {}),
+          },
           summary: { ...result.summary },
         },
       },

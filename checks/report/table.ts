@@ -10,6 +10,7 @@ import {
   describeExplanation,
   describeSubject,
   findingValue,
+  tierText,
   formatValue,
   groupSkipped,
   plural,
@@ -45,7 +46,7 @@ export function renderTable(result: CheckResult, ctx: ReportContext): string {
   const out: string[] = [];
   const g = result.gitlab;
   // The version string is whatever the server answered: as untrusted as any other GitLab value.
-  out.push(oneLine(`GitLab ${g.url} (${g.version}, ${g.tier})${ctx.generatedAt ? ` — ${ctx.generatedAt}` : ''}`));
+  out.push(oneLine(`GitLab ${g.url} (${g.version}, ${tierText(g)})${ctx.generatedAt ? ` — ${ctx.generatedAt}` : ''}`));
 
   const byTarget = new Map<string, Finding[]>();
   // Grouped by target; inside a target the most severe first.

@@ -6,6 +6,7 @@ import { NotFoundError } from '../../gitlab/errors';
 import type { GitlabClient } from '../../gitlab/client';
 import { enc } from '../../gitlab/client';
 import { scrub } from '../../gitlab/secrets';
+import { checkResponse, schemaForPath } from '../../gitlab/schemas';
 
 export interface WriteRef {
   method: string;
@@ -35,15 +36,21 @@ export function readPathOf(w: WriteRef): string | null {
   return w.path;
 }
 
-/** GET the object; null when it does not exist (404). Other errors propagate. */
+/**
+ * GET the object; null when it does not exist (404). Other errors propagate, an answer that does not fit its
+ * entity (gitlab/schemas.ts) included: a before value with a key missing would journal a restore that loses it.
+ */
 export async function readObject(client: GitlabClient, path: string | null): Promise<unknown> {
   if (path === null) return null;
+  let value: unknown;
   try {
-    return scrubRead(await client.get(path), path);
+    value = scrubRead(await client.get(path), path);
   } catch (err) {
     if (err instanceof NotFoundError) return null;
     throw err;
   }
+  const schema = schemaForPath(path);
+  return schema ? checkResponse(schema, value, path) : value;
 }
 
 /** How a body key reads back, where the read differs from the write (docs/gitlab-behaviour.md, Protected branches / Merge request approvals / CI/CD). */

@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import { redact } from '../../gitlab/redact';
 import type { TargetRef } from '../../model/target';
 import { createPrivateFile } from '../private-file';
+import { z } from 'zod';
+import { shapeProblem } from '../../gitlab/schemas';
 
 export type Outcome = 'pending' | 'applied' | 'verified' | 'not_verified' | 'failed';
 
@@ -80,7 +82,55 @@ export interface JournalEnd {
   notStarted?: number;
 }
 
-export const DEFAULT_JOURNAL_DIR = join('.posture', 'journal');
+const DAMAGED = 'The file was edited or damaged: undo only replays a journal it can trust. Restore the file from a copy, or put the settings back by hand from the lines that are intact.';
+
+const whole = z.number().int().nonnegative();
+const targetRef = z.object({ kind: z.enum(['instance', 'group', 'project']), path: z.string(), id: z.number().int() });
+
+/** What loadJournal accepts, line by line; kept equal to the interfaces above by test/gitlab/schema-types.test.ts. */
+export const journalHeaderSchema = z.object({
+  record: z.literal('header'),
+  format: z.literal(JOURNAL_FORMAT),
+  version: z.literal(1),
+  run: z.string(),
+  time: z.string(),
+  url: z.string(),
+  command: z.enum(['revert', 'undo', 'watch']),
+  planned: whole.nullable(),
+  params: z.unknown().optional(),
+});
+export const journalEndSchema = z.object({
+  record: z.literal('end'),
+  run: z.string(),
+  time: z.string(),
+  url: z.string(),
+  steps: whole,
+  stopped: z.string().optional(),
+  notStarted: whole.optional(),
+});
+export const journalRecordSchema = z.object({
+  run: z.string(),
+  seq: whole,
+  time: z.string(),
+  url: z.string(),
+  target: targetRef,
+  rule: z.string(),
+  setting: z.string(),
+  branch: z.string().optional(),
+  object: z.string().optional(),
+  method: z.string(),
+  path: z.string().startsWith('/'),
+  before: z.unknown().optional(),
+  intended: z.unknown().optional(),
+  unrecoverable: z.string().optional(),
+  outcome: z.enum(['pending', 'applied', 'verified', 'not_verified', 'failed']),
+  status: z.number().int().optional(),
+  error: z.string().optional(),
+  detail: z.string().optional(),
+  created: z.object({ id: z.number().int().positive() }).optional(),
+  undoOf: z.object({ run: z.string(), seq: whole }).optional(),
+  fixData: z.record(z.string(), z.unknown()).optional(),
+});
 
 /** `20261120T031400123Z-3f9a1c`: sortable to the millisecond, unique enough per operator, short in a user agent. */
 export function newRunId(now: Date): string {
@@ -206,31 +256,28 @@ export function loadJournal(file: string): LoadedJournal {
     }
     const wasFirst = firstLine;
     firstLine = false;
+    // Each line is checked whole against its schema: undo writes from these values, so a field it cannot trust
+    // (a target id that is a string, an outcome it does not know, a created id to delete) refuses the file.
+    const bad = (problem: string, what: string): JournalError =>
+      new JournalError(`${file}:${n}: ${problem}: not a gitlab-posture journal ${what}. ${DAMAGED}`);
     if (parsed.record === 'header') {
       if (!wasFirst || out.header) throw new JournalError(`${file}:${n}: a header record may only be the first line.`);
-      if (parsed.format !== JOURNAL_FORMAT || parsed.version !== 1 || typeof parsed.run !== 'string' || typeof parsed.url !== 'string') {
-        throw new JournalError(`${file}:${n}: not a gitlab-posture journal header (format "${JOURNAL_FORMAT}", version 1, run and url expected).`);
-      }
-      if (!(parsed.planned === null || (Number.isInteger(parsed.planned) && (parsed.planned as number) >= 0))) {
-        throw new JournalError(`${file}:${n}: the header's planned step count is ${JSON.stringify(parsed.planned)}; expected a whole number or null.`);
-      }
+      const problem = shapeProblem(journalHeaderSchema, parsed);
+      if (problem) throw bad(problem, 'header');
       out.header = parsed as unknown as JournalHeader;
       return;
     }
     if (out.end) throw new JournalError(`${file}:${n}: a record after the end record (line ${endLine}).`);
     if (parsed.record === 'end') {
-      if (!Number.isInteger(parsed.steps)) throw new JournalError(`${file}:${n}: the end record has no step count.`);
-      if (parsed.notStarted !== undefined && !(Number.isInteger(parsed.notStarted) && (parsed.notStarted as number) >= 0)) {
-        throw new JournalError(`${file}:${n}: the end record's notStarted is ${JSON.stringify(parsed.notStarted)}; expected a whole number.`);
-      }
+      const problem = shapeProblem(journalEndSchema, parsed);
+      if (problem) throw bad(problem, 'end record');
       out.end = parsed as unknown as JournalEnd;
       endLine = n;
       return;
     }
+    const problem = shapeProblem(journalRecordSchema, parsed);
+    if (problem) throw bad(problem, 'record');
     const r = parsed as unknown as JournalRecord;
-    if (typeof r.run !== 'string' || !Number.isInteger(r.seq) || typeof r.method !== 'string' || typeof r.path !== 'string' || typeof r.url !== 'string' || typeof r.outcome !== 'string') {
-      throw new JournalError(`${file}:${n}: not a gitlab-posture journal record (missing run, seq, url, method, path or outcome).`);
-    }
     out.records.push(r);
     out.lineOf.set(r, n);
   });

@@ -25,7 +25,7 @@ export async function verifyFinding(
   finding: Finding,
   rule: Rule,
   params: AllParams,
-  gitlab: Pick<GitlabInfo, 'tier' | 'tierSource' | 'isAdmin'> & Partial<Pick<GitlabInfo, 'url' | 'edition'>>,
+  gitlab: Pick<GitlabInfo, 'tier' | 'tierSource' | 'isAdmin'> & Partial<Pick<GitlabInfo, 'url' | 'edition' | 'namespaces'>>,
   now: Date,
 ): Promise<Verification> {
   const { kind, id } = finding.target;
@@ -44,12 +44,14 @@ export async function verifyFinding(
   const verdict = runRule(rule, state as unknown as TargetState, params[rule.area as Area], {
     tier: gitlab.tier,
     ...(gitlab.tierSource ? { tierSource: gitlab.tierSource } : {}),
+    ...(gitlab.namespaces ? { namespaces: gitlab.namespaces } : {}),
     isAdmin: gitlab.isAdmin,
     now: now.toISOString(),
     ...(gitlab.url ? contextOf({ url: gitlab.url, edition: gitlab.edition }) : {}),
   });
   if (verdict.kind === 'failed') return { verified: false, detail: `rule ${rule.id} failed on the re-read: ${verdict.message}` };
   if (verdict.kind === 'skipped') return { verified: false, detail: `rule ${rule.id} cannot judge the re-read: ${verdict.reason}` };
+  if (verdict.kind === 'untiered') return { verified: false, detail: `rule ${rule.id} cannot judge the re-read: ${verdict.message}` };
   if (verdict.kind === 'unread') return { verified: false, detail: `could not re-read to verify: ${verdict.reads.map((r) => r.message).join('; ')}` };
   const still = verdict.findings.find(
     (d) => d.setting === finding.setting && (d.branch ?? null) === (finding.branch ?? null) && (d.object ?? null) === (finding.object ?? null),

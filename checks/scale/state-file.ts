@@ -6,8 +6,6 @@ import type { Snapshot } from '../../model/snapshot';
 import { validateSnapshot } from '../../model/snapshot-schema';
 import { writePrivateFileAtomic } from '../private-file';
 
-export const DEFAULT_STATE_DIR = '.posture';
-
 export function stateFile(dir: string, shard?: { index: number; total: number }): string {
   return join(dir, shard && shard.total > 1 ? `last-snapshot.shard-${shard.index}-of-${shard.total}.json` : 'last-snapshot.json');
 }

@@ -1,25 +1,46 @@
 // Streamed audit event -> the REST shape (GlAuditEvent) the detections and the explain table are written for.
 // Streamed payloads repeat author_name, entity_path, event_type, ip_address and target_* at top level and carry
 // `id` as a string (docs/gitlab-behaviour.md, Audit events "Streaming"); REST nests them under `details` and has a numeric id.
+import { z } from 'zod';
 import type { GlAuditEvent } from '../../gitlab/types';
+import { shapeProblem } from '../../gitlab/schemas';
 
-const ENTITY_TYPES: readonly GlAuditEvent['entity_type'][] = ['User', 'Group', 'Project', 'Gitlab::Audit::InstanceScope'];
+const ENTITY_TYPES: readonly string[] = ['User', 'Group', 'Project', 'Gitlab::Audit::InstanceScope'];
 /** Top-level copies that belong under `details` in the REST shape. */
 const DETAIL_KEYS = ['author_name', 'entity_path', 'ip_address', 'target_id', 'target_type', 'target_details'] as const;
 
 export type Converted = { ok: true; event: GlAuditEvent } | { ok: false; reason: string };
 
+/** Digits only: GitLab streams `id` (and some ids) as strings. */
+const numeric = z
+  .unknown()
+  .refine((v) => (typeof v === 'number' ? Number.isInteger(v) && v >= 0 : typeof v === 'string' && /^\d+$/.test(v)), 'expected a whole number or its string form');
+
+/**
+ * What a delivery must hold to be judged: who (entity) and which event (id); the rest is informational, as watch
+ * re-reads the target either way. A missing or unparsable created_at is not refused here: watch answers 400 and
+ * reads that time span back from the audit API (the event may be real).
+ */
+export const streamedEventSchema = z
+  .object({
+    id: numeric.refine((v) => Number(v) > 0 && Number.isSafeInteger(Number(v)), 'expected a positive integer'),
+    entity_type: z.enum(ENTITY_TYPES as [string, ...string[]]),
+    entity_id: numeric,
+    author_id: numeric.optional(),
+    event_name: z.string().nullish(),
+    event_type: z.string().nullish(),
+    details: z.object({}).loose().nullish(),
+  })
+  .loose();
+
 export function toRestEvent(payload: unknown): Converted {
   if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) return { ok: false, reason: 'the body is not a JSON object' };
+  const problem = shapeProblem(streamedEventSchema, payload);
+  if (problem) return { ok: false, reason: problem };
   const p = payload as Record<string, unknown>;
-  const id = toId(p.id);
-  if (id === undefined) return { ok: false, reason: `"id" is ${JSON.stringify(p.id) ?? 'missing'}; expected a positive integer (or its string form)` };
-  const entityType = p.entity_type;
-  if (typeof entityType !== 'string' || !ENTITY_TYPES.includes(entityType as GlAuditEvent['entity_type'])) {
-    return { ok: false, reason: `"entity_type" is ${JSON.stringify(entityType) ?? 'missing'}; expected one of ${ENTITY_TYPES.join(', ')}` };
-  }
-  const entityId = toNumber(p.entity_id);
-  if (entityId === undefined) return { ok: false, reason: `"entity_id" is ${JSON.stringify(p.entity_id) ?? 'missing'}; expected a number` };
+  const id = toNumber(p.id)!;
+  const entityType = p.entity_type as string;
+  const entityId = toNumber(p.entity_id)!;
 
   const nested = p.details !== null && typeof p.details === 'object' && !Array.isArray(p.details) ? (p.details as Record<string, unknown>) : {};
   const details: GlAuditEvent['details'] = { ...nested };
@@ -42,11 +63,6 @@ export function toRestEvent(payload: unknown): Converted {
     details,
   };
   return { ok: true, event };
-}
-
-function toId(v: unknown): number | undefined {
-  const n = toNumber(v);
-  return n !== undefined && Number.isSafeInteger(n) && n > 0 ? n : undefined;
 }
 
 function toNumber(v: unknown): number | undefined {

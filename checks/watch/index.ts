@@ -1,10 +1,9 @@
-export { toRestEvent, type Converted } from './convert';
+export { toRestEvent } from './convert';
 export { BoundedQueue } from './queue';
 export { SeenIds } from './seen';
-export { advance, emptyState, loadWatchState, saveWatchState, DEFAULT_STATE_FILE, type WatchState } from './state';
-export { OwnWrites, OWN_WRITE_TTL_MS, type OwnWrite } from './own-writes';
-export { startReceiver, tokenMatches, TOKEN_HEADER, DEFAULT_MAX_BODY_BYTES, type Receiver, type ReceiverOptions, type Offer } from './receiver';
-export { affectedRules, recheckEvent, rulesByEvent, type Recheck } from './recheck';
-export { ownWriteOf, revertFindings, SessionJournal } from './react';
-export { readMissedEvents, CATCH_UP_MARGIN_MS } from './catch-up';
-export { startWatcher, DEFAULT_QUEUE_LIMIT, type Watcher, type WatcherConfig, type WatchStats } from './watch';
+export { advance, emptyState, loadWatchState, saveWatchState } from './state';
+export { OwnWrites } from './own-writes';
+export { startReceiver, tokenMatches, type Receiver, type Offer } from './receiver';
+export { affectedRules } from './recheck';
+export { ownWriteOf } from './react';
+export { type Watcher } from './watch';

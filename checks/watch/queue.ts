@@ -1,6 +1,9 @@
 // A bounded FIFO with one consumer: the receiver answers at once and the work happens here, one event at a time
 // (in arrival order, so a revert never races a newer change of the same setting). When full, `offer` refuses and
 // the receiver answers 503 + Retry-After: memory stays bounded however fast GitLab streams.
+/** Events queued before deliveries are refused (`watch --queue-limit`). */
+export const DEFAULT_QUEUE_LIMIT = 1_000;
+
 export class BoundedQueue<T> {
   readonly limit: number;
   readonly #items: T[] = [];

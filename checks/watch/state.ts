@@ -1,13 +1,13 @@
 // What survives a restart: the last processed event and the ids processed recently. Written atomically (temp file
 // + rename in the same directory), so a crash mid-write leaves the previous state, never half a file.
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { writePrivateFileAtomic } from '../private-file';
 import type { GlAuditEvent } from '../../gitlab/types';
 import { eventKey } from './seen';
 import { UsageError } from '../cli/io';
+import { z } from 'zod';
+import { shapeProblem } from '../../gitlab/schemas';
 
-export const DEFAULT_STATE_FILE = join('.posture', 'watch-state.json');
 /** Ids kept in the file: enough to skip what the stream already delivered when catch-up re-reads a margin. */
 export const RECENT_IDS_KEPT = 1_000;
 
@@ -25,6 +25,16 @@ export interface WatchState {
   recentKeys?: string[];
 }
 
+/** What loadWatchState accepts; kept equal to WatchState by test/gitlab/schema-types.test.ts. */
+export const watchStateSchema = z.object({
+  schemaVersion: z.literal(1),
+  url: z.string(),
+  lastEventId: z.number().int().nullable(),
+  since: z.iso.datetime({ offset: true }),
+  recentIds: z.array(z.number().int()),
+  recentKeys: z.array(z.string()).optional(),
+});
+
 export function emptyState(url: string, now: Date): WatchState {
   return { schemaVersion: 1, url, lastEventId: null, since: now.toISOString(), recentIds: [], recentKeys: [] };
 }
@@ -38,24 +48,17 @@ export function loadWatchState(file: string): WatchState | undefined {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw new UsageError(`--state ${file}: cannot read the watch state (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}).`);
   }
-  let parsed: Partial<WatchState>;
+  let parsed: unknown;
   try {
-    parsed = JSON.parse(text) as Partial<WatchState>;
+    parsed = JSON.parse(text) as unknown;
   } catch (err) {
     throw new UsageError(`--state ${file}: not JSON (${(err as Error).message}). Delete it to start without catch-up, or pass another --state file.`);
   }
-  const ok =
-    parsed.schemaVersion === 1 &&
-    typeof parsed.url === 'string' &&
-    (parsed.lastEventId === null || Number.isInteger(parsed.lastEventId)) &&
-    typeof parsed.since === 'string' &&
-    !Number.isNaN(Date.parse(parsed.since)) &&
-    Array.isArray(parsed.recentIds) &&
-    parsed.recentIds.every((n) => Number.isInteger(n)) &&
-    (parsed.recentKeys === undefined || (Array.isArray(parsed.recentKeys) && parsed.recentKeys.every((k) => typeof k === 'string')));
-  if (!ok) {
+  const problem = shapeProblem(watchStateSchema, parsed);
+  if (problem) {
     throw new UsageError(
-      `--state ${file}: not a gitlab-posture watch state (schemaVersion 1 with url, lastEventId, since, recentIds expected). Delete it to start without catch-up.`,
+      `--state ${file}: ${problem}: not a usable gitlab-posture watch state (schemaVersion 1 with url, lastEventId, since, recentIds). ` +
+        'Delete it to start without catch-up, or pass another --state file.',
     );
   }
   return parsed as WatchState;

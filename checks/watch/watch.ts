@@ -12,14 +12,13 @@ import { evaluateEvent, type CompiledRule } from '../../detections/engine';
 import { overBudgetError, toMatch } from '../../detections/detect';
 import { readMissedEvents } from './catch-up';
 import { OwnWrites } from './own-writes';
-import { BoundedQueue } from './queue';
+import { BoundedQueue, DEFAULT_QUEUE_LIMIT } from './queue';
 import { revertFindings, SessionJournal } from './react';
 import { startReceiver, type Offer, type Receiver } from './receiver';
 import { eventNameOf, recheckEvent } from './recheck';
 import { eventKey, SeenIds } from './seen';
 import { advance, emptyState, RECENT_IDS_KEPT, saveWatchState, type WatchState } from './state';
 
-export const DEFAULT_QUEUE_LIMIT = 1_000;
 const SEEN_CAPACITY = 10_000;
 const AUTHOR_CACHE = 1_000;
 /** Stream events processed between two confirmations through the audit API. */

@@ -31,8 +31,6 @@ const TRANSFORMS = ['hour', 'weekday'] as const;
 type Transform = (typeof TRANSFORMS)[number];
 const RE_FLAGS = ['i', 'm', 's'] as const;
 
-export const SUPPORTED_MODIFIERS: readonly string[] = [...MATCH_MODIFIERS, ...TRANSFORMS, 'all', 'cased', ...RE_FLAGS];
-
 /** Thrown while compiling a field; the loader adds the file name. */
 export class FieldSyntaxError extends Error {}
 

@@ -7,8 +7,9 @@ import { markdownSafe as mdCell, terminalSafe } from '../../lib/safe-text';
 import { levelRank, type CompiledRule, type SigmaLevel } from '../engine';
 import type { DetectMatch, DetectResult } from '../model';
 
-export const DETECT_FORMATS = ['json', 'table', 'markdown', 'sarif'] as const;
-export type DetectFormat = (typeof DETECT_FORMATS)[number];
+import type { DetectFormat } from './formats';
+
+export { DETECT_FORMATS, type DetectFormat } from './formats';
 
 export interface DetectReportContext {
   /** Every loaded rule (SARIF lists them as descriptors). */

@@ -71,7 +71,7 @@ function approvalsBody(state: SimState, project: SimProject): GlProjectApprovals
     require_reauthentication_to_approve: project.approvals.require_reauthentication_to_approve ?? eff('require_password_to_approve'),
   };
   // Licence-gated key: absent below Premium (docs/gitlab-behaviour.md, Tier detection and packaging).
-  if (isPremium(state)) body.approvals_before_merge = project.approvals_before_merge ?? 0;
+  if (isPremium(state, project)) body.approvals_before_merge = project.approvals_before_merge ?? 0;
   return body;
 }
 
@@ -188,7 +188,7 @@ function postApprovals(req: RouteRequest, ctx: SimContext) {
     const n = parseIntParam(paramOf(req, 'approvals_before_merge'), 'approvals_before_merge');
     if (n < 0) throw errors.validation({ approvals_before_merge: ['must be greater than or equal to 0'] });
     // Licence-gated request key (docs/gitlab-behaviour.md, Tier detection and packaging): dropped below Premium.
-    if (isPremium(ctx.state)) project.approvals_before_merge = n;
+    if (isPremium(ctx.state, project)) project.approvals_before_merge = n;
   }
   applyProjectFlags(ctx, project, changes);
   return { status: 201, body: approvalsBody(ctx.state, project) };
@@ -197,7 +197,7 @@ function postApprovals(req: RouteRequest, ctx: SimContext) {
 // ---- approval rules -----------------------------------------------------------------------------------
 
 function ruleBranches(state: SimState, project: SimProject, ids: number[]): GlProtectedBranch[] {
-  const root = isPremium(state) ? topLevelGroup(state, project) : undefined;
+  const root = isPremium(state, project) ? topLevelGroup(state, project) : undefined;
   const out: GlProtectedBranch[] = [];
   for (const id of ids) {
     const own = project.protected_branches.find((b) => b.id === id);
@@ -267,7 +267,7 @@ function ruleUsers(req: RouteRequest, state: SimState): number[] | undefined {
 function ruleBranchIds(req: RouteRequest, state: SimState, project: SimProject): number[] | undefined {
   const ids = idList(req, 'protected_branch_ids');
   if (ids === undefined) return undefined;
-  const root = isPremium(state) ? topLevelGroup(state, project) : undefined;
+  const root = isPremium(state, project) ? topLevelGroup(state, project) : undefined;
   const known = new Set([...project.protected_branches, ...(root?.protected_branches ?? [])].map((b) => b.id));
   return [...new Set(ids)].filter((id) => known.has(id));
 }

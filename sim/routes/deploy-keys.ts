@@ -1,5 +1,7 @@
 // [Deploy keys API] a project's deploy keys (lib/api/deploy_keys.rb, entity DeployKeysProject): Maintainer.
-// `can_push` is the key's write access to the project; PUT changes title and can_push.
+// `can_push` is the key's write access to the project; PUT changes title and can_push. DeployKeysProject
+// (lib/api/entities/deploy_keys_project.rb) merges the key's DeployKey entity and exposes `can_push` on every key;
+// DeployKey (lib/api/entities/deploy_key.rb) exposes `fingerprint` only `if:` present, `fingerprint_sha256` always.
 import { errors, parseBool, parseIntParam, requireProject, Role, type Route, type SimContext } from '../kit';
 import { paginate } from '../pagination';
 import type { SimProject } from '../state';
@@ -11,8 +13,9 @@ function keyEntity(k: SimProject['deploy_keys'][number]): Record<string, unknown
     created_at: k.created_at ?? null,
     expires_at: null,
     key: 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHNpbXVsYXRlZCBkZXBsb3kga2V5',
-    fingerprint: k.fingerprint ?? null,
-    can_push: k.can_push ?? false,
+    ...(k.fingerprint ? { fingerprint: k.fingerprint } : {}),
+    fingerprint_sha256: 'SHA256:c2ltdWxhdGVkIGRlcGxveSBrZXkgZmluZ2VycHJpbnQ',
+    can_push: k.can_push,
   };
 }
 

@@ -132,8 +132,8 @@ function updateGroup(req: RouteRequest, ctx: SimContext, group: SimGroup): void 
   const { state } = ctx;
   const body = req.body;
   const has = (k: string) => Object.prototype.hasOwnProperty.call(body, k) && body[k] !== undefined;
-  const premium = atLeastTier(state, 'premium');
-  const gitAbuse = atLeastTier(state, 'ultimate') && group.parent_id === null;
+  const premium = atLeastTier(state, 'premium', group);
+  const gitAbuse = atLeastTier(state, 'ultimate', group) && group.parent_id === null;
   const changes: Record<string, unknown> = {};
   const fieldErrors: Record<string, string[]> = {};
 

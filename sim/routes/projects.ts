@@ -118,7 +118,7 @@ function updateProject(req: RouteRequest, ctx: SimContext, project: SimProject):
         changes[key] = String(raw);
         break;
       case 'approvals_before_merge':
-        if (atLeastTier(state, 'premium')) changes[key] = parseIntParam(raw, key);
+        if (atLeastTier(state, 'premium', project)) changes[key] = parseIntParam(raw, key);
         break;
       default:
         break;

@@ -138,7 +138,7 @@ function validateEntries(holder: Holder, kind: Kind, entries: GlAccessLevelEntry
   const label = LABEL[kind];
   const messages: string[] = [];
   // User/group entries need the licence, and group-level branches take {access_level} entries only (docs/gitlab-behaviour.md, Tier detection and packaging; Protected branches).
-  const userGroupAllowed = isPremium(holder.state) && holder.project !== undefined;
+  const userGroupAllowed = isPremium(holder.state, holder.project ?? holder.group) && holder.project !== undefined;
   const seen = new Set<string>();
   for (const e of entries) {
     if (e.user_id != null) {
@@ -206,7 +206,7 @@ function create(req: RouteRequest, ctx: SimContext, holder: Holder) {
     allow_force_push: hasParam(req, 'allow_force_push') ? parseBool(paramOf(req, 'allow_force_push'), 'allow_force_push') : false,
     // Ignored unless licensed (docs/gitlab-behaviour.md, Protected branches).
     code_owner_approval_required:
-      isPremium(holder.state) && hasParam(req, 'code_owner_approval_required')
+      isPremium(holder.state, holder.project ?? holder.group) && hasParam(req, 'code_owner_approval_required')
         ? parseBool(paramOf(req, 'code_owner_approval_required'), 'code_owner_approval_required')
         : false,
     push_access_levels: levels.push,
@@ -239,7 +239,7 @@ function update(req: RouteRequest, ctx: SimContext, holder: Holder) {
   const ee = holder.state.edition === 'ee';
   const forcePush = hasParam(req, 'allow_force_push') ? parseBool(paramOf(req, 'allow_force_push'), 'allow_force_push') : undefined;
   const codeOwner =
-    isPremium(holder.state) && hasParam(req, 'code_owner_approval_required')
+    isPremium(holder.state, holder.project ?? holder.group) && hasParam(req, 'code_owner_approval_required')
       ? parseBool(paramOf(req, 'code_owner_approval_required'), 'code_owner_approval_required')
       : undefined;
   if (ee && hasParam(req, 'allowed_to_unprotect') && !canUnprotect(ctx, holder, branch)) throw errors.forbidden();

@@ -14,10 +14,10 @@ const STRING_KEYS = ['commit_message_regex', 'commit_message_negative_regex', 'b
 const ALL_KEYS = [...BOOL_KEYS, ...STRING_KEYS, 'max_file_size'];
 
 /** The entity: the licence-gated checks appear only where their feature is available (Premium and up here). */
-function present(ctx: SimContext, rule: GlPushRule, projectId?: number): Record<string, unknown> {
+function present(ctx: SimContext, rule: GlPushRule, owner: SimProject | SimGroup, projectId?: number): Record<string, unknown> {
   const out: Record<string, unknown> = { ...rule };
   if (projectId !== undefined) out.project_id = projectId;
-  if (!atLeastTier(ctx.state, 'premium')) {
+  if (!atLeastTier(ctx.state, 'premium', owner)) {
     for (const k of ['commit_committer_check', 'commit_committer_name_check', 'reject_unsigned_commits', 'reject_non_dco_commits']) delete out[k];
   }
   return out;
@@ -96,7 +96,7 @@ const GROUP: Owner<SimGroup> = {
   find: (ctx, ref) => {
     const group = requireGroup(ctx, ref);
     // check_group_push_rule_access!: not_found! unless can?(:change_push_rules) (Maintainer+, licensed).
-    if (!atLeastTier(ctx.state, 'premium') || groupRole(ctx.state, ctx.user, group) < Role.Maintainer) throw errors.recordNotFound();
+    if (!atLeastTier(ctx.state, 'premium', group) || groupRole(ctx.state, ctx.user, group) < Role.Maintainer) throw errors.recordNotFound();
     return group;
   },
   // not_found! unless push_rule: the same 404 as a token that may not see push rules.
@@ -115,7 +115,8 @@ function pushRuleRoutes<T extends { id: number; push_rule?: GlPushRule | null }>
     ...(o.minTier ? { minTier: o.minTier } : {}),
     handler: (req, ctx) => handler(o.find(ctx, req.params.id), req, ctx),
   });
-  const body = (ctx: SimContext, owner: T, rule: GlPushRule) => present(ctx, rule, o.projectId?.(owner));
+  // The licence is the owner's namespace's (its top-level group's plan on a GitLab.com-like sim).
+  const body = (ctx: SimContext, owner: T, rule: GlPushRule) => present(ctx, rule, owner as unknown as SimProject | SimGroup, o.projectId?.(owner));
   return [
     route('GET', (owner, _req, ctx) => (owner.push_rule ? { status: 200, body: body(ctx, owner, owner.push_rule) } : o.none())),
     route('POST', (owner, req, ctx) => {

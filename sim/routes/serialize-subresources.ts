@@ -3,6 +3,7 @@
 import type { GlAccessLevelEntry, GlProtectedBranch } from '../../gitlab/types';
 import { accessLevelDescription, errors, type RouteRequest } from '../kit';
 import type { SimGroup, SimProject, SimState } from '../state';
+import { atLeastTier } from '../entities';
 
 /** A parameter from the JSON/form body, else the query string (GitLab reads both, docs/gitlab-behaviour.md, Pagination, errors and authentication). */
 export function paramOf(req: RouteRequest, key: string): unknown {
@@ -99,8 +100,9 @@ export function serializeProtectedBranch(
   return out;
 }
 
-export function isPremium(state: SimState): boolean {
-  return state.edition === 'ee' && state.tier !== 'free';
+/** Premium or better where `where` lives (its top-level group's plan on a GitLab.com-like sim: sim/entities.ts tierOf). */
+export function isPremium(state: SimState, where?: SimGroup | SimProject): boolean {
+  return atLeastTier(state, 'premium', where);
 }
 
 export function topLevelGroup(state: SimState, project: SimProject): SimGroup | undefined {
@@ -115,7 +117,7 @@ export function topLevelGroup(state: SimState, project: SimProject): SimGroup | 
  */
 export function projectProtectedBranchViews(state: SimState, project: SimProject): GlProtectedBranch[] {
   const own = project.protected_branches.map((b) => serializeProtectedBranch(state, b, { project }));
-  if (!isPremium(state)) return own;
+  if (!isPremium(state, project)) return own;
   const root = topLevelGroup(state, project);
   const inherited = (root?.protected_branches ?? []).map((b) => serializeProtectedBranch(state, b, { project, inherited: true }));
   return [...own, ...inherited];

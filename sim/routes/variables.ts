@@ -24,7 +24,7 @@ function projectOwner(ctx: SimContext, req: RouteRequest): Owner {
 function groupOwner(ctx: SimContext, req: RouteRequest): Owner {
   // `authorize! :admin_cicd_variables`: owners and admins (docs/gitlab-behaviour.md, CI/CD).
   const g = requireGroup(ctx, req.params.id!, Role.Owner);
-  return { state: ctx.state, kind: 'group', variables: g.variables, scopes: isPremium(ctx.state), entity: { entity_type: 'Group', entity_id: g.id, entity_path: g.full_path } };
+  return { state: ctx.state, kind: 'group', variables: g.variables, scopes: isPremium(ctx.state, g), entity: { entity_type: 'Group', entity_id: g.id, entity_path: g.full_path } };
 }
 
 export function serializeVariable(v: GlVariable): GlVariable {

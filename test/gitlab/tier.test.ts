@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { GitlabClient } from '../../gitlab/client';
 import { UnauthorizedError } from '../../gitlab/errors';
-import { detectGitlab, planToTier, TierUndeterminedError } from '../../gitlab/tier';
+import { detectGitlab, planToTier } from '../../gitlab/tier';
+import { targetTier } from '../../model/tiers';
 import { runCli, tempDir, writeBaseline } from '../helpers/cli';
 import { simPerTest } from '../helpers/sim';
 import { scriptServer, TOKEN, type Answer, type ScriptServer } from './script-server';
@@ -39,7 +40,7 @@ describe('detectGitlab', () => {
     expect(planToTier('default')).toBeUndefined();
   });
 
-  it('GitLab.com: the namespace plan of the top-level groups, lowest wins', async () => {
+  it('GitLab.com: each top-level namespace has its own plan; a target gets its own root\'s, the run-wide tier is the lowest', async () => {
     const c = await gitlab({
       '/metadata': ee,
       '/application/settings': forbidden,
@@ -47,7 +48,13 @@ describe('detectGitlab', () => {
       '/namespaces/beta': { status: 200, body: { id: 2, full_path: 'beta', kind: 'group', plan: 'premium' } },
     });
     // beta/x is a subgroup: the plan belongs to its top-level namespace beta (Namespace#actual_plan_name).
-    expect(await detectGitlab(c, { topGroups: ['acme', 'beta/x'] })).toEqual({ url: c.url, version: '17.9.1-ee', tier: 'premium', tierSource: 'namespace', isAdmin: false, edition: 'ee' });
+    const info = await detectGitlab(c, { topGroups: ['acme', 'beta/x'] });
+    expect(info).toEqual({
+      url: c.url, version: '17.9.1-ee', tier: 'premium', tierSource: 'namespace', isAdmin: false, edition: 'ee',
+      namespaces: { acme: { tier: 'ultimate', tierSource: 'namespace' }, beta: { tier: 'premium', tierSource: 'namespace' } },
+    });
+    expect(targetTier(info, { kind: 'project', path: 'acme/api' })).toEqual({ tier: 'ultimate', tierSource: 'namespace', namespace: 'acme' });
+    expect(targetTier(info, { kind: 'group', path: 'beta/x' })).toEqual({ tier: 'premium', tierSource: 'namespace', namespace: 'beta' });
     expect(srv!.requests.some((r) => r.path === '/api/v4/license')).toBe(false);
   });
 
@@ -63,16 +70,16 @@ describe('detectGitlab', () => {
     expect(srv!.requests.map((r) => r.path)).toEqual(['/api/v4/metadata', '/api/v4/version', '/api/v4/application/settings']);
   });
 
-  it('EE, not admin, no plan and an unreadable top-level group: undetermined is an error naming the namespace, never "free"', async () => {
+  it('EE, not admin, no plan and an unreadable top-level group: undetermined on that namespace, naming it, never "free"', async () => {
     const c = await gitlab({ '/metadata': ee, '/application/settings': forbidden, '/namespaces/acme': { status: 200, body: { id: 1, plan: 'default' } }, '/groups/acme': forbidden });
-    const err = await detectGitlab(c, { topGroups: ['acme/platform/api'] }).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(TierUndeterminedError);
-    expect((err as Error).message).toMatch(/^could not determine the GitLab tier of acme: .* Set gitlab.tier \(free, premium or ultimate\) in the baseline\.$/);
+    const info = await detectGitlab(c, { topGroups: ['acme/platform/api'] });
+    const t = targetTier(info, { kind: 'project', path: 'acme/platform/api' });
+    expect('undetermined' in t && t.undetermined).toMatch(/^could not determine the GitLab tier of namespace acme: .* Set gitlab.tier \(free, premium or ultimate\) in the baseline, or use a token that owns acme\.$/);
     // Pinned, nothing is asked.
     expect(await detectGitlab(c, { topGroups: ['acme'], baselineTier: 'premium' })).toMatchObject({ tier: 'premium', tierSource: 'baseline' });
   });
 
-  it('self-managed, no admin: licence-gated keys of the top-level group tell the tier, lowest group wins', async () => {
+  it('self-managed, no admin: licence-gated keys of the top-level group tell the tier of that namespace', async () => {
     const group = (extra: Record<string, unknown>): Answer => ({ status: 200, body: { id: 1, full_path: 'x', ...extra } });
     const c = await gitlab({
       '/metadata': ee,
@@ -83,7 +90,9 @@ describe('detectGitlab', () => {
       '/groups/beta': group({ ip_restriction_ranges: null }),
     });
     expect(await detectGitlab(c, { topGroups: ['acme'] })).toMatchObject({ tier: 'ultimate', tierSource: 'group' });
-    expect(await detectGitlab(c, { topGroups: ['acme', 'beta'] })).toMatchObject({ tier: 'premium', tierSource: 'group' });
+    // Listing beta beside acme does not lower acme's tier: each keeps its own.
+    const both = await detectGitlab(c, { topGroups: ['acme', 'beta'] });
+    expect(both).toMatchObject({ tier: 'premium', tierSource: 'group', namespaces: { acme: { tier: 'ultimate' }, beta: { tier: 'premium' } } });
   });
 
   it('a bad token is an error, not "free"', async () => {

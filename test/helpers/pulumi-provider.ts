@@ -21,7 +21,7 @@ export async function simWithProvider(opts: SimOptions, as: keyof SimTokens = 'o
 
 /** Audit events recorded after index `from`, as [event_name, entity_path] pairs. */
 export function newEvents(sim: RunningSim, from: number): [string | undefined, string | undefined][] {
-  return sim.state.audit_events.slice(from).map((e) => [e.details.event_name ?? e.event_name, e.details.entity_path]);
+  return sim.state.audit_events.slice(from).map((e) => [e.details.event_name ?? e.event_name ?? undefined, e.details.entity_path]);
 }
 
 export type { RunningSim };

@@ -53,6 +53,9 @@ export function glGroup(over: Partial<GlGroup> = {}): GlGroup {
     visibility: 'private',
     require_two_factor_authentication: true,
     two_factor_grace_period: 48,
+    project_creation_level: 'maintainer',
+    subgroup_creation_level: 'maintainer',
+    default_branch_protection: 2,
     ...over,
   };
 }

@@ -63,6 +63,9 @@ function group(id: number, path: string, parent: SimGroup | null, members: SimGr
     visibility: 'private',
     require_two_factor_authentication: true,
     two_factor_grace_period: 8,
+    project_creation_level: 'maintainer',
+    subgroup_creation_level: 'maintainer',
+    default_branch_protection: 2,
     members,
     hooks: [],
     variables: [],
@@ -91,7 +94,7 @@ function project(id: number, g: SimGroup, path: string): SimProject {
     hooks: [],
     variables: [],
     job_token_scope: { inbound_enabled: true, outbound_enabled: false, allowlist: [], groups_allowlist: [] },
-    deploy_keys: [{ id: 7, title: 'ci-deployer' }],
+    deploy_keys: [{ id: 7, title: 'ci-deployer', can_push: false }],
     branches: ['main', 'release/1'],
   };
 }

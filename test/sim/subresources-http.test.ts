@@ -139,7 +139,7 @@ describe('subresources over HTTP (hardened, Ultimate EE)', () => {
       appliesToAllProtectedBranches: false,
     })) as unknown as GlApprovalRule;
     expect(rule).toMatchObject({ name: 'Release', approvals_required: 2, rule_type: 'regular', applies_to_all_protected_branches: false });
-    expect(rule.protected_branches.map((b) => b.name)).toEqual(['release/*']);
+    expect(rule.protected_branches!.map((b) => b.name)).toEqual(['release/*']);
     expect((rule.eligible_approvers as { username: string }[]).map((u) => u.username)).toEqual(['bob']);
 
     await maint.ProtectedBranches.remove('acme/api', 'release/*');

@@ -281,7 +281,7 @@ describe('approval rules', () => {
     expect(rule).toMatchObject({ name: 'Security', rule_type: 'regular', approvals_required: 2, applies_to_all_protected_branches: false, contains_hidden_groups: false });
     expect(rule.users.map((u) => u.username)).toEqual(['bob', 'dave']);
     expect(rule.eligible_approvers.map((u) => u.id)).toEqual([3, 4]);
-    expect(rule.protected_branches.map((b) => [b.id, b.name, b.push_access_levels[0]!.access_level])).toEqual([[mainId, 'main', 40]]);
+    expect(rule.protected_branches!.map((b) => [b.id, b.name, b.push_access_levels[0]!.access_level])).toEqual([[mainId, 'main', 40]]);
     expect(f.audits.map((a) => [a.event_name, a.target_details])).toEqual([['approval_rule_created', 'Security']]);
     expect(await f.call('POST', R, { body: {} })).toEqual({ status: 400, body: { error: 'name is missing, approvals_required is missing' } });
   });

@@ -57,10 +57,11 @@ describe('toRestEvent', () => {
 
   it.each([
     ['an array', [1], 'the body is not a JSON object'],
-    ['no id', { entity_type: 'Project', entity_id: 1 }, '"id" is missing'],
-    ['id zero', { id: '0', entity_type: 'Project', entity_id: 1 }, '"id" is "0"'],
-    ['an unknown entity type', { id: 1, entity_type: 'Runner', entity_id: 1 }, '"entity_type" is "Runner"'],
-    ['no entity id', { id: 1, entity_type: 'Project' }, '"entity_id" is missing'],
+    ['no id', { entity_type: 'Project', entity_id: 1 }, 'id: expected a whole number or its string form, missing'],
+    ['id zero', { id: '0', entity_type: 'Project', entity_id: 1 }, 'id: expected a positive integer, got "0"'],
+    ['an unknown entity type', { id: 1, entity_type: 'Runner', entity_id: 1 }, 'entity_type: expected one of User | Group | Project | Gitlab::Audit::InstanceScope, got "Runner"'],
+    ['no entity id', { id: 1, entity_type: 'Project' }, 'entity_id: expected a whole number or its string form, missing'],
+    ['an author id that is not a number', { id: 1, entity_type: 'Project', entity_id: 1, author_id: 'root' }, 'author_id: expected a whole number or its string form, got "root"'],
   ])('refuses %s', (_name, payload, reason) => {
     const out = toRestEvent(payload);
     expect(out.ok).toBe(false);
@@ -176,7 +177,7 @@ describe('watch state file', () => {
     expect(loadWatchState(join(dir, 'none.json'))).toBeUndefined();
     writeFileSync(join(dir, 'bad.json'), '{"schemaVersion":1}');
     expect(() => loadWatchState(join(dir, 'bad.json'))).toThrow(UsageError);
-    expect(() => loadWatchState(join(dir, 'bad.json'))).toThrow(/not a gitlab-posture watch state/);
+    expect(() => loadWatchState(join(dir, 'bad.json'))).toThrow(/not a usable gitlab-posture watch state/);
     writeFileSync(join(dir, 'nojson.json'), '{');
     expect(() => loadWatchState(join(dir, 'nojson.json'))).toThrow(/not JSON/);
     expect(existsSync(join(dir, 'none.json'))).toBe(false);
@@ -216,7 +217,10 @@ describe('receiver', () => {
 
   it.each([
     ['not JSON', 'id=5&entity_type=Project', 'the body is not JSON'],
-    ['not an event', { hello: 'world' }, 'not an audit event: "id" is missing'],
+    ['not an event', { hello: 'world' }, 'not an audit event: id: expected a whole number or its string form, missing'],
+    ['an event with a string entity_id', { id: 5, entity_type: 'Project', entity_id: 'web' }, 'not an audit event: entity_id: expected a whole number or its string form, got "web"'],
+    ['an event of an unknown entity type', { id: 5, entity_type: 'Projekt', entity_id: 7 }, 'not an audit event: entity_type: expected one of User | Group | Project | Gitlab::Audit::InstanceScope, got "Projekt"'],
+    ['an event whose details are not an object', { id: 5, entity_type: 'Project', entity_id: 7, details: 'changed' }, 'not an audit event: details: expected object, got "changed"'],
   ])('answers 400 to %s', async (_name, body, message) => {
     const offered = await start();
     const res = await post(receiver!.url, body, headers);

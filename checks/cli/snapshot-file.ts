@@ -1,26 +1,8 @@
-// Flag values shared by several commands: parsed once, with the same words in every error.
+// A snapshot file named by a flag (--from-snapshot, --previous-snapshot): read, validated, errors naming the flag.
 import { readFileSync } from 'node:fs';
-import { InvalidArgumentError } from 'commander';
 import type { Snapshot } from '../../model/snapshot';
 import { SnapshotShapeError, validateSnapshot } from '../../model/snapshot-schema';
 import { UsageError } from './io';
-
-/** `--concurrency`, `--queue-limit`: commander names the flag in front of the message. */
-export function positiveInt(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number >= 1.');
-  return n;
-}
-
-/** `--only a.*,b.c --only d.*`: comma-separated and repeatable. */
-export function ruleGlobs(value: string, previous: string[] = []): string[] {
-  return [...previous, ...value.split(',').map((s) => s.trim()).filter(Boolean)];
-}
-
-/** A repeatable flag (`--rules DIR --rules DIR2`). */
-export function repeatable(value: string, previous: string[] = []): string[] {
-  return [...previous, value];
-}
 
 /** A snapshot saved by `check --save-snapshot`, named by `flag` in errors. */
 export function readSnapshotFile(file: string, flag: string): Snapshot {
