@@ -13,7 +13,7 @@ import { LEGITIFY_POLICIES, NOT_COVERED } from '../policies/legitify';
 
 import type { RulesFormat } from './report/formats';
 
-export { RULES_FORMATS, type RulesFormat } from './report/formats';
+export type { RulesFormat } from './report/formats';
 
 /** GitLab's "Responding to security incidents" guide, whose headings rules name as `scenario`. */
 export const INCIDENT_GUIDE_URL = 'https://docs.gitlab.com/security/responding_to_security_incidents/';

@@ -6,9 +6,6 @@ export const TIERS: readonly Tier[] = ['free', 'premium', 'ultimate'];
 export type Visibility = 'private' | 'internal' | 'public';
 export const VISIBILITIES: readonly Visibility[] = ['private', 'internal', 'public'];
 
-/** Access levels (docs/gitlab-behaviour.md, Protected branches). */
-export const AccessLevel = { NoOne: 0, Developer: 30, Maintainer: 40, Owner: 50, Admin: 60 } as const;
-
 export interface GlVersion {
   version: string;
   revision: string;
@@ -17,40 +14,6 @@ export interface GlVersion {
 export interface GlMetadata extends GlVersion {
   kas?: { enabled: boolean; externalUrl: string | null; version: string | null };
   enterprise?: boolean;
-}
-
-export interface GlNamespace {
-  id: number;
-  name: string;
-  path: string;
-  kind: 'group' | 'user';
-  full_path: string;
-  parent_id: number | null;
-  /** Only for owners/admins of a top-level group; `default` on self-managed (docs/gitlab-behaviour.md, Tier detection and packaging). */
-  plan?: string;
-  trial?: boolean;
-  trial_ends_on?: string | null;
-}
-
-export interface GlUser {
-  id: number;
-  username: string;
-  name: string;
-  state: 'active' | 'blocked' | 'deactivated';
-  is_admin?: boolean;
-}
-
-export interface GlPersonalAccessTokenSelf {
-  id: number;
-  name: string;
-  description: string | null;
-  scopes: string[];
-  active: boolean;
-  revoked: boolean;
-  expires_at: string | null;
-  last_used_at: string | null;
-  user_id: number;
-  created_at: string;
 }
 
 export interface GlBranchProtectionDefaults {

@@ -1,2 +1,2 @@
 export { compareBaselines, type GateChange, type GateResult } from './compare';
-export { renderGate, GATE_FORMATS, type GateFormat } from './report';
+export { renderGate, type GateFormat } from './report';

@@ -4,4 +4,4 @@ export { RULE_STEP_BUDGET, StepBudget } from './budget';
 export { compileRule } from './compile';
 export { parseRule, loadRules } from './load';
 export { RuleLoadError } from './errors';
-export { SIGMA_LEVELS, levelRank, type SigmaLevel, type CompiledRule, type RuleLoadProblem } from './types';
+export { levelRank, type SigmaLevel, type CompiledRule, type RuleLoadProblem } from './types';

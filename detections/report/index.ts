@@ -9,7 +9,7 @@ import type { DetectMatch, DetectResult } from '../model';
 
 import type { DetectFormat } from './formats';
 
-export { DETECT_FORMATS, type DetectFormat } from './formats';
+export type { DetectFormat } from './formats';
 
 export interface DetectReportContext {
   /** Every loaded rule (SARIF lists them as descriptors). */
