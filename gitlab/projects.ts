@@ -4,6 +4,10 @@ import { enc, type GitlabClient } from './client';
 import { pick } from './groups';
 import type { PageOptions } from './paginate';
 import type { GlProject } from './types';
+import { z } from 'zod';
+import { checkResponse, listedProjectSchema } from './schemas';
+
+const listedProjects = z.array(listedProjectSchema);
 
 const PROJECT_KEYS: readonly (keyof GlProject)[] = [
   'id', 'name', 'path', 'path_with_namespace', 'namespace', 'default_branch', 'visibility', 'archived', 'public_jobs',
@@ -15,8 +19,9 @@ const PROJECT_KEYS: readonly (keyof GlProject)[] = [
 
 export const trimProject = (p: GlProject): GlProject => {
   const out = pick(p, PROJECT_KEYS);
-  const ns = p.namespace;
-  out.namespace = { id: ns.id, kind: ns.kind, full_path: ns.full_path, ...(ns.parent_id !== undefined ? { parent_id: ns.parent_id } : {}) };
+  const ns = p.namespace as GlProject['namespace'] | null | undefined;
+  // A missing namespace stays missing: the project schema then names it, instead of a TypeError here.
+  if (ns && typeof ns === 'object') out.namespace = { id: ns.id, kind: ns.kind, full_path: ns.full_path, ...(ns.parent_id !== undefined ? { parent_id: ns.parent_id } : {}) };
   return out;
 };
 
@@ -28,7 +33,8 @@ export async function getProject(client: GitlabClient, idOrPath: number | string
 /** GET /groups/:id/projects with subgroups, own projects only (not shared ones), oldest first, page by page. */
 export async function* groupProjectPages(client: GitlabClient, groupId: number, extra: Record<string, string | number | boolean> = {}, opts: PageOptions = {}): AsyncGenerator<GlProject[]> {
   const query = { include_subgroups: true, with_shared: false, order_by: 'id', sort: 'asc', per_page: 100, ...extra };
-  for await (const page of client.pages<GlProject>(`/groups/${groupId}/projects`, query, opts)) yield page.map(trimProject);
+  const path = `/groups/${groupId}/projects`;
+  for await (const page of client.pages<GlProject>(path, query, opts)) yield checkResponse(listedProjects, page, path).map(trimProject);
 }
 
 /** The token's own access on a project (`permissions` of GET /projects/:id): the higher of project and group access. */

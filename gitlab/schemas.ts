@@ -82,6 +82,12 @@ export const projectSchema = z
  * access_level and access_level_description; deploy_key_id on push entries (CE), user_id / group_id on EE builds
  * (ee/lib/ee/api/entities/protected_ref_access.rb). access_level is null for a user, group or deploy key entry.
  */
+/**
+ * What a group's project listing must give for each project before any target is chosen from it: the id, the full
+ * path and the namespace the baseline's globs and excludes are matched against (the rest is checked per target).
+ */
+export const listedProjectSchema = projectSchema.pick({ id: true, path_with_namespace: true, namespace: true });
+
 const accessEntries = z.array(
   z
     .object({ id: int, access_level: int.nullable(), access_level_description: str, user_id: int.nullish(), group_id: int.nullish(), deploy_key_id: int.nullish() })

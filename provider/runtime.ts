@@ -168,7 +168,7 @@ function validateInstance(i: Record<string, unknown>): Failure[] {
   };
   exactly('require_two_factor_authentication', true);
   int('two_factor_grace_period', 0, 100_000);
-  // Ranges of ApplicationSetting's validations (max_number_of_repository_downloads 0..10000, interval 0..864000).
+  // GitLab accepts 0..10000 and 0..864000 (ApplicationSetting validations); 0 turns the limit off, so a declared maximum starts at 1.
   int('max_number_of_repository_downloads', 1, 10_000);
   int('max_number_of_repository_downloads_within_time_period', 1, 864_000);
   if (i.auto_ban_user_on_excessive_projects_download !== undefined && typeof i.auto_ban_user_on_excessive_projects_download !== 'boolean') {

@@ -12,6 +12,7 @@ import { run } from '../helpers/revert-io';
 import { GitlabClient } from '../../gitlab/client';
 import { BadResponseError } from '../../gitlab/errors';
 import { readObject } from '../../checks/revert/before';
+import { groupProjectPages } from '../../gitlab/projects';
 import { scriptServer, type ScriptServer } from '../gitlab/script-server';
 import type { DetectResult } from '../../detections/model';
 
@@ -145,6 +146,28 @@ describe('revert and undo read objects through the entity schemas', () => {
     const u = await run(['undo', file, '--yes', '--baseline', baseline], env);
     expect(u.code).toBe(2);
     expect(u.stderr).toContain(`${file}:${line}: outcome: expected one of pending | applied | verified | not_verified | failed, got "verifed"`);
+  });
+});
+
+describe('a group\'s project listing is checked before targets are chosen from it', () => {
+  it('a listed project without namespace is a bad answer naming endpoint and field, not a TypeError', async () => {
+    server = await scriptServer(() => ({ status: 200, body: [{ id: 12, path_with_namespace: 'acme/web', visibility: 'private' }] }));
+    const client = new GitlabClient({ url: server.url, token: 'glpat-test-token-0000000000' });
+    const pages = async () => {
+      for await (const _page of groupProjectPages(client, 5)) void _page;
+    };
+    await expect(pages()).rejects.toThrow('GET /groups/5/projects -> bad_response: unexpected answer, [0].namespace: expected object, missing.');
+  });
+
+  it('check: a namespace full_path that is not a string stops the run with the endpoint and field, exit 2, no stack trace', async () => {
+    sim = await startSim({ scenario: 'hardened' });
+    const web = sim.state.projects.find((p) => p.path_with_namespace === 'acme/web')!;
+    (web.namespace as unknown as Record<string, unknown>).full_path = 42;
+    const dir = tempDir('posture-valid-');
+    const r = await runCli(['check', '--baseline', writeBaseline(dir, sim.url, ACME_HARDENED), '--format', 'json'], { GITLAB_TOKEN: sim.tokens.owner });
+    expect(r.code).toBe(2);
+    expect(r.all).toMatch(/GET \/groups\/\d+\/projects -> bad_response: unexpected answer, \[\d+\]\.namespace\.full_path: expected string, got 42/);
+    expect(r.all).not.toMatch(STACK);
   });
 });
 

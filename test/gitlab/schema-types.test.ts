@@ -43,6 +43,7 @@ const agrees = <A extends true>(): A => true as A;
 // One line per schema; a `false` here is a compile error naming the pair that drifted.
 agrees<Agrees<typeof S.groupSchema, T.GlGroup>>();
 agrees<Agrees<typeof S.projectSchema, T.GlProject>>();
+agrees<Agrees<typeof S.listedProjectSchema, T.GlProject>>();
 agrees<Agrees<typeof S.protectedBranchSchema, T.GlProtectedBranch>>();
 agrees<Agrees<typeof S.projectApprovalsSchema, T.GlProjectApprovals>>();
 agrees<Agrees<typeof S.approvalRuleSchema, T.GlApprovalRule>>();
