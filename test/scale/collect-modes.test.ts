@@ -58,7 +58,7 @@ describe('collect() modes', () => {
     const first = await connect();
     const full = await collect(first.client, baseline, { rules, gitlab: first.gitlab });
     const changed = full.snapshot.projects[4]!.target;
-    // Audited as protected_branch_allow_force_push_updated (ee/lib/audit/protected_branches_changes_auditor.rb).
+    // Audited as protected_branch_allow_force_push_updated (GitLab EE's Audit::ProtectedBranchesChangesAuditor).
     await first.client.patch(`/projects/${changed.id}/protected_branches/main`, { allow_force_push: true });
 
     const second = await connect();
