@@ -2,6 +2,7 @@
 // (lib/api/entities/group.rb; prevent_forking_outside_group: ee/lib/ee/api/entities/group_detail.rb).
 // Group-level resource access token creation and runner registration are not in the REST group entity, so they
 // have no rule here (docs/rules.md, "Not covered").
+import { humanizeAccessLevel } from '../gitlab/access-levels';
 import type { GlBranchProtectionDefaults, Tier } from '../gitlab/types';
 import { defineRule, type FindingDraft, type GroupSubject, type Rule, type RuleOutcome } from './rule';
 import type { AreaParams } from './params';
@@ -66,6 +67,9 @@ function creationLevelRule<const Id extends string>({
   });
 }
 
+
+/** A level as GitLab names it, with the number the baseline takes: "Developers + Maintainers (30)". */
+const levelName = (level: number): string => `${humanizeAccessLevel(level)} (${level})`;
 export const groupsPreventForkingOutside = groupRule({
   id: 'groups.prevent-forking-outside',
   title: 'Projects cannot be forked outside the group',
@@ -138,7 +142,7 @@ export function judgeBranchProtectionDefaults(d: GlBranchProtectionDefaults | un
       setting: 'default_branch_protection_defaults.allowed_to_push',
       expected: params.default_branch_push_access_level,
       actual: push.length === 0 ? null : Math.min(...push),
-      message: `New projects in ${where} start with a default branch that ${push.length === 0 ? 'is not protected against pushes' : `accepts pushes from access level ${Math.min(...push)}`}; the baseline requires ${params.default_branch_push_access_level} or higher`,
+      message: `New projects in ${where} start with a default branch that ${push.length === 0 ? 'is not protected against pushes' : `accepts pushes from ${levelName(Math.min(...push))}`}; the baseline requires ${levelName(params.default_branch_push_access_level)} or higher`,
     });
   }
   if (weak(merge, params.default_branch_merge_access_level)) {
@@ -146,7 +150,7 @@ export function judgeBranchProtectionDefaults(d: GlBranchProtectionDefaults | un
       setting: 'default_branch_protection_defaults.allowed_to_merge',
       expected: params.default_branch_merge_access_level,
       actual: merge.length === 0 ? null : Math.min(...merge),
-      message: `New projects in ${where} start with a default branch that ${merge.length === 0 ? 'has no merge restriction' : `accepts merges from access level ${Math.min(...merge)}`}; the baseline requires ${params.default_branch_merge_access_level} or higher`,
+      message: `New projects in ${where} start with a default branch that ${merge.length === 0 ? 'has no merge restriction' : `accepts merges from ${levelName(Math.min(...merge))}`}; the baseline requires ${levelName(params.default_branch_merge_access_level)} or higher`,
     });
   }
   if (d?.allow_force_push === true) {

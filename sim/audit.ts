@@ -3,6 +3,7 @@
 import type { GlAuditEvent, Visibility } from '../gitlab/types';
 import { groupAncestors, type AuditInput, type SimContext } from './kit';
 import { rubyToS } from './ruby-inspect';
+import { atLeastTier } from './entities';
 import { nextId, type SimGroup, type SimState, type SimUser } from './state';
 
 export interface AuditAuthor {
@@ -94,8 +95,9 @@ const STREAM_TIMEOUT_MS = 5_000;
 
 /** Fire-and-forget POSTs; only loopback destinations, so tests never reach out. Returns the delivery promises. */
 export function streamAuditEvent(state: SimState, event: GlAuditEvent): Promise<void>[] {
-  if (state.edition !== 'ee' || state.tier !== 'ultimate') return [];
   const group = streamingGroupOf(state, event);
+  // Streaming is Ultimate: the licence, or on a GitLab.com-like sim the top-level group's plan (entities.ts tierOf).
+  if (!atLeastTier(state, 'ultimate', group)) return [];
   const destinations = group?.streaming_destinations ?? [];
   const body = JSON.stringify(streamedPayload(event));
   return destinations

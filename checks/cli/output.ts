@@ -4,7 +4,8 @@ import type { CheckResult } from '../../model/result';
 import { CATALOG } from '../../policies/catalog';
 import type { CliIO } from './io';
 
-export function defaultFormat(io: CliIO, output?: string): ReportFormat {
+/** Every command's default: a table on a terminal, JSON into a file or a pipe. */
+export function defaultFormat(io: Pick<CliIO, 'stdoutIsTTY'>, output?: string): 'table' | 'json' {
   return !output && io.stdoutIsTTY ? 'table' : 'json';
 }
 

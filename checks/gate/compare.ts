@@ -1,6 +1,7 @@
 // `gate`: does the head baseline weaken the base one? Pure: two loaded baselines in, a list of weakenings
 // (and, for the reviewer's benefit, strengthenings) out. Everything is compared on the *effective* values
 // (profile merged with settings), so a profile switch shows the concrete parameters and rules it loosens.
+import { displayAccessValue } from '../../gitlab/access-levels';
 import type { Tier } from '../../gitlab/types';
 import { AREAS } from '../../policies/params';
 import { RULE_IDS } from '../../policies/rule-ids';
@@ -125,7 +126,11 @@ function paramChange(key: string, d: Direction, from: unknown, to: unknown): str
     const emptied = d.kind === 'allowlist' && b.length === 0 ? ' (an empty allowlist means every host is allowed)' : '';
     return `${parts.join(' and ')}${emptied}`;
   }
-  return `${show(from)} -> ${show(to)}${d.kind === 'ranked' && key.endsWith('access_level') ? ' (access level)' : ''}`;
+  // Protected-ref levels by GitLab's names: "Maintainers (40) -> Developers + Maintainers (30)".
+  const level = d.kind === 'ranked' && key.endsWith('access_level');
+  const numeric = level && typeof from === 'number' && typeof to === 'number';
+  if (numeric) return `${displayAccessValue(from)} -> ${displayAccessValue(to)}`;
+  return `${show(from)} -> ${show(to)}${level ? ' (access level)' : ''}`;
 }
 
 function show(v: unknown): string {

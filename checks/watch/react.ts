@@ -6,7 +6,11 @@ import type { GlAuditEvent } from '../../gitlab/types';
 import type { Baseline } from '../../model/baseline';
 import type { Finding } from '../../model/result';
 import type { GitlabInfo } from '../../model/snapshot';
-import type { TargetKind } from '../../model/target';
+import type { TargetKind, TargetRef } from '../../model/target';
+import { activeRules } from '../evaluate';
+import { CATALOG } from '../../policies/catalog';
+import { minTierFor, type Rule } from '../../policies/rule';
+import { contextFor, gateOf, type RunContext } from '../../policies/run';
 import { planRevert, type Plan } from '../revert/plan';
 import { Journal } from '../revert/journal';
 import { applySteps, type StepResult, type WriteStep } from '../revert/apply';
@@ -92,8 +96,25 @@ export class SessionJournal {
   }
 }
 
+/**
+ * The rules a full `check` would judge on a target: on in the baseline, for its kind, at its namespace's tier and
+ * the token's role. A re-check judges only the rules an event can affect, so its result's `evaluated` (what
+ * `revert` passes as `judgedRules`) is too narrow: an object watch creates must meet every active rule at once,
+ * or the next `check` finds the new protection without, say, code owner approval (one revert converges).
+ */
+export function judgeableRules(baseline: Pick<Baseline, 'enabled'>, gitlab: GitlabInfo, catalog: readonly Rule[] = CATALOG): (target: TargetRef) => readonly string[] {
+  const rules = activeRules(catalog, baseline);
+  const run: RunContext = { tier: gitlab.tier, tierSource: gitlab.tierSource, isAdmin: gitlab.isAdmin, now: '', ...(gitlab.namespaces ? { namespaces: gitlab.namespaces } : {}) };
+  return (target) => {
+    const ctx = contextFor(run, target);
+    return rules
+      .filter((r) => r.scope.includes(target.kind) && gateOf(r, target.kind, ctx) === undefined && (ctx.undetermined === undefined || minTierFor(r, target.kind) === 'free'))
+      .map((r) => r.id);
+  };
+}
+
 export async function revertFindings(findings: readonly Finding[], ctx: ReactContext, journal: SessionJournal): Promise<Reaction> {
-  const plan = planRevert(findings, ctx.baseline.params, { allowDestructive: false });
+  const plan = planRevert(findings, ctx.baseline.params, { allowDestructive: false, judgedOn: judgeableRules(ctx.baseline, ctx.gitlab) });
   if (plan.steps.length === 0) return { plan, results: [] };
   const base = journal.nextSeqBase(plan.steps.length);
   const steps: WriteStep[] = plan.steps.map((s) =>

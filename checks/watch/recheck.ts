@@ -8,7 +8,7 @@ import { selectTargets } from '../../gitlab/targets';
 import { activeRules, evaluate } from '../evaluate';
 import { enrich } from '../collect';
 import { groupRef, INSTANCE_TARGET, projectRef } from '../../model/target';
-import { planReads } from '../collect/plan';
+import { planReads, planReadsFor } from '../collect/plan';
 import { readOf } from '../../gitlab/read';
 import { fetchGroupRead, fetchProjectRead } from '../collect/reads';
 import { getGroup } from '../../gitlab/groups';
@@ -76,6 +76,8 @@ export async function recheckEvent(event: GlAuditEvent, ctx: RecheckContext): Pr
   if (rules.length === 0) return { status: 'no-rule' };
   const kind = targetKindOf(event)!;
   const plan = planReads(rules, ctx.gitlab);
+  // A group or project reads what its own namespace's tier lets the rules judge (model/tiers.ts).
+  const planFor = planReadsFor(rules, ctx.gitlab);
   const snapshot: Snapshot = { schemaVersion: 1, takenAt: ctx.now().toISOString(), gitlab: ctx.gitlab, groups: [], projects: [], errors: [] };
   let target: TargetRef;
 
@@ -89,7 +91,7 @@ export async function recheckEvent(event: GlAuditEvent, ctx: RecheckContext): Pr
     const project = read.value;
     if (selectTargets(ctx.baseline, [], [project]).projects.length === 0) return { status: 'out-of-scope', target };
     const state: ProjectState = { target, project: { ok: true, value: project } };
-    await Promise.all([...plan.project].map(async (r) => Object.assign(state, { [r]: await fetchProjectRead(ctx.client, target.id, r) })));
+    await Promise.all([...planFor(target).project].map(async (r) => Object.assign(state, { [r]: await fetchProjectRead(ctx.client, target.id, r) })));
     snapshot.projects.push(state);
   } else {
     const read = await readOf(() => getGroup(ctx.client, event.entity_id));
@@ -98,7 +100,7 @@ export async function recheckEvent(event: GlAuditEvent, ctx: RecheckContext): Pr
     const group = read.value;
     if (selectTargets(ctx.baseline, [group], []).groups.length === 0) return { status: 'out-of-scope', target };
     const state: GroupState = { target, topLevel: group.parent_id === null, group: { ok: true, value: group } };
-    await Promise.all([...plan.group].map(async (r) => Object.assign(state, { [r]: await fetchGroupRead(ctx.client, target.id, r) })));
+    await Promise.all([...planFor(target).group].map(async (r) => Object.assign(state, { [r]: await fetchGroupRead(ctx.client, target.id, r) })));
     snapshot.groups.push(state);
   }
 

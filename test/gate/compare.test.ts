@@ -92,6 +92,11 @@ describe('gate: rules', () => {
 describe('gate: parameters, each in its own direction', () => {
   const HARD = 'profile: hardened\n';
   const withSettings = (area: string, value: string) => `${HARD}settings:\n  ${area}: ${value}\n`;
+  it('names access levels as GitLab does in the message (ProtectedRefAccess.human_access_levels)', () => {
+    const r = gate(withSettings('protected-branches', '{ push_access_level: 40 }'), withSettings('protected-branches', '{ push_access_level: 30 }'));
+    expect(r.weakenings.map((c) => c.message)).toEqual([expect.stringContaining('Maintainers (40) -> Developers + Maintainers (30)')]);
+  });
+
   it.each([
     ['grace period up', 'two-factor', '{ max_grace_period: 8 }', '{ max_grace_period: 24 }', 'max_grace_period', 8, 24],
     ['project visibility more open', 'visibility', '{ max_project_visibility: internal }', '{ max_project_visibility: public }', 'max_project_visibility', 'internal', 'public'],

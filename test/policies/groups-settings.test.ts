@@ -88,7 +88,7 @@ describe('groups.default-branch-protection (default_branch_protection_defaults)'
         setting: 'default_branch_protection_defaults.allowed_to_merge',
         expected: 40,
         actual: 30,
-        message: 'New projects in group acme start with a default branch that accepts merges from access level 30; the baseline requires 40 or higher',
+        message: 'New projects in group acme start with a default branch that accepts merges from Developers + Maintainers (30); the baseline requires Maintainers (40) or higher',
       },
     ]);
   });

@@ -150,7 +150,7 @@ describe('instance.default-branch-protection', () => {
         setting: 'default_branch_protection_defaults.allowed_to_push',
         expected: 40,
         actual: 30,
-        message: 'New projects in the instance start with a default branch that accepts pushes from access level 30; the baseline requires 40 or higher',
+        message: 'New projects in the instance start with a default branch that accepts pushes from Developers + Maintainers (30); the baseline requires Maintainers (40) or higher',
       },
     ]);
   });

@@ -12,6 +12,7 @@ import { renderDetect, type DetectFormat } from '../../../detections/report';
 import { jsonSafe } from '../../../lib/safe-text';
 import { connect } from '../connect';
 import { parseSince } from '../detect';
+import { defaultFormat } from '../output';
 import type { CliIO } from '../io';
 
 export interface DetectOptions {
@@ -50,7 +51,7 @@ export async function runDetect(opts: DetectOptions, io: CliIO): Promise<0 | 1 |
 }
 
 function writeDetectReport(io: CliIO, opts: Pick<DetectOptions, 'format' | 'output'>, result: DetectResult, rules: readonly CompiledRule[]): void {
-  const format = opts.format ?? (!opts.output && io.stdoutIsTTY ? 'table' : 'json');
+  const format = opts.format ?? defaultFormat(io, opts.output);
   const text = renderDetect(format, result, { rules, generatedAt: io.now().toISOString(), toolVersion: require('../../../package.json').version as string });
   // JSON and SARIF keep C1 and U+2028/2029 raw unless escaped; the table and Markdown sanitize their cells.
   const safe = format === 'json' || format === 'sarif' ? jsonSafe(text) : text;

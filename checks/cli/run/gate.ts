@@ -6,6 +6,7 @@ import type { Baseline } from '../../../model/baseline';
 import { compareBaselines, renderGate, type GateFormat, type GateResult } from '../../gate';
 import { ExitCode, type ExitCodeValue } from '../../../model/result';
 import type { CliIO } from '../io';
+import { defaultFormat } from '../output';
 
 export interface GateOptions {
   base: string;
@@ -32,7 +33,7 @@ export function runGate(opts: GateOptions, io: CliIO): { code: ExitCodeValue; re
   if (!base || !head) throw new BaselineError(issues);
 
   const result = compareBaselines(base, head);
-  const format = opts.format ?? (!opts.output && io.stdoutIsTTY ? 'table' : 'json');
+  const format = opts.format ?? defaultFormat(io, opts.output);
   const text = renderGate(format, result);
   if (opts.output) io.writeFile(opts.output, text);
   else io.stdout(text);
