@@ -1,7 +1,9 @@
-// Runtime shapes of the GitLab entities in gitlab/types.ts, checked where data enters: GitLab responses (collector)
-// and saved snapshots. A wrong or missing value must become an error on its target, never a pass (a `"publik"`
-// visibility matches no rule's "is it public?" test). Loose objects: unknown keys are GitLab's to add. Only the
-// keys the rules read are listed; optional keys are optional because GitLab omits them below a tier or role.
+// Runtime shapes of the GitLab entities in gitlab/types.ts, checked where data enters: GitLab responses (collector,
+// project listings, audit events, revert and undo reads) and saved snapshots. A wrong or missing value must become an
+// error on its target, never a pass (a `"publik"` visibility matches no rule's "is it public?" test). Loose objects:
+// unknown keys are GitLab's to add. The keys the tool reads are listed, each optional exactly where GitLab's entity
+// exposes it under an `if:` (a tier, a role, a licence) or only in newer versions; test/gitlab/schema-types.test.ts
+// keeps every schema equal to its TypeScript type.
 // Validation never replaces the value (no clone): callers keep the original object when it passes.
 import { z } from 'zod';
 import { BadResponseError } from './errors';
