@@ -4,6 +4,7 @@
 // lib/api/entities/application_setting.rb) and writes back with PUT /application/settings: `instanceRule` adds
 // what they all share, `flagRule` builds the rules that only want boolean keys at one value.
 import { applicationSetting } from './audit';
+import { missingFixData } from './fix-data';
 import { defineRule, type EvalContext, type FindingDraft, type InstanceRead, type InstanceSubject, type Rule, type RuleOutcome } from './rule';
 import type { Area, AreaParams } from './params';
 import { gitAbuseFixValue, judgeGitAbuse } from './git-abuse';
@@ -74,7 +75,7 @@ function flagRule<A extends Area, const Id extends string>({
   });
 }
 
-export const instanceTwoFactorRequired = flagRule({
+const twoFactorFlag = flagRule({
   id: 'instance.two-factor-required',
   area: 'two-factor',
   title: 'The instance requires two-factor authentication',
@@ -84,6 +85,33 @@ export const instanceTwoFactorRequired = flagRule({
   want: true,
   flags: [{ key: 'require_two_factor_authentication', message: 'The instance does not require two-factor authentication' }],
 });
+
+/**
+ * GitLab refuses to turn instance 2FA on without a grace period in the same request (lib/api/settings.rb:
+ * `given require_two_factor_authentication: ->(val) { val } do requires :two_factor_grace_period`). The fix keeps
+ * the live grace period, capped at the baseline's maximum so it never undoes instance.two-factor-grace-period's fix.
+ */
+export const instanceTwoFactorRequired: typeof twoFactorFlag = {
+  ...twoFactorFlag,
+  params: ['max_grace_period'],
+  evaluate: (s, params, ctx) => {
+    const out = twoFactorFlag.evaluate(s, params, ctx);
+    if (!Array.isArray(out) || s.kind !== 'instance') return out;
+    const grace = s.settings.two_factor_grace_period;
+    return out.map((f) => (typeof grace === 'number' ? { ...f, fixData: { two_factor_grace_period: grace } } : f));
+  },
+  fix: (f, params) => {
+    const live = f.fixData?.two_factor_grace_period;
+    if (typeof live !== 'number') return missingFixData(f, 'the live two_factor_grace_period GitLab requires in the same PUT');
+    // A caller that declares no maximum (a Pulumi input without it) keeps the live period.
+    const max = params.max_grace_period;
+    const grace = typeof max === 'number' ? Math.min(live, max) : live;
+    return {
+      ...put({ require_two_factor_authentication: true, two_factor_grace_period: grace }),
+      note: `GitLab needs the grace period in the same request: ${grace} h (the live value, at most the baseline's max_grace_period).`,
+    };
+  },
+};
 
 export const instanceTwoFactorGracePeriod = instanceRule({
   id: 'instance.two-factor-grace-period',

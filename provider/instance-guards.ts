@@ -17,7 +17,12 @@ function flags(want: boolean, fields: (keyof InstanceSettingsInputs & string)[])
 const groupGuard = groupsDefaultBranchProtection.guards!.GroupSecurity!;
 
 export const INSTANCE_GUARDS: Record<string, Guard | undefined> = {
-  'instance.two-factor-required': flags(true, ['require_two_factor_authentication']),
+  // The fix sends the grace period GitLab requires with 2FA, capped at the declared one when there is one.
+  'instance.two-factor-required': {
+    fields: ['require_two_factor_authentication'],
+    declared: (i) =>
+      i.require_two_factor_authentication === true ? (typeof i.two_factor_grace_period === 'number' ? { max_grace_period: i.two_factor_grace_period } : {}) : null,
+  },
   'instance.two-factor-grace-period': {
     fields: ['two_factor_grace_period'],
     declared: (i) => (i.two_factor_grace_period !== undefined ? { max_grace_period: i.two_factor_grace_period } : null),

@@ -5,6 +5,7 @@
 // update, nothing for a create, the same hook for a hook delete, a value of the written field's type. Pure.
 import { z } from 'zod';
 import type { Finding } from '../../model/result';
+import { INSTANCE_TARGET } from '../../model/target';
 import type { Change, Fix, Rule } from '../../policies/rule';
 import { areaParams, AREAS, type AllParams, type Area } from '../../policies/params';
 import { ruleById } from '../../policies/catalog';
@@ -51,7 +52,9 @@ export function replayProblem(entry: JournalEntry, params: AllParams | undefined
   const rule = ruleOf(p.rule);
   if (!rule) return `rule "${String(p.rule)}" is not in this version's catalog, so no revert wrote this step`;
   const t = p.target as Partial<Finding['target']> | undefined;
-  if (!t || !rule.scope.includes(t.kind as never) || !Number.isSafeInteger(t.id) || (t.id as number) <= 0 || typeof t.path !== 'string') {
+  // The instance is the one target without a GitLab id: check names it INSTANCE_TARGET (id 0, "(instance)").
+  const isInstance = t?.kind === 'instance' && t.id === INSTANCE_TARGET.id && t.path === INSTANCE_TARGET.path;
+  if (!t || !rule.scope.includes(t.kind as never) || (!isInstance && (!Number.isSafeInteger(t.id) || (t.id as number) <= 0)) || typeof t.path !== 'string') {
     return `target ${JSON.stringify(t)} is not a ${rule.scope.join(' or ')} of rule ${rule.id}`;
   }
   if (typeof p.setting !== 'string') return 'the record names no setting';

@@ -19,19 +19,29 @@ describe('instance.two-factor-required', () => {
   const off: FindingDraft = { setting: 'require_two_factor_authentication', expected: true, actual: false, message: 'The instance does not require two-factor authentication' };
   it.each<[string, boolean, FindingDraft[]]>([
     ['required', true, []],
-    ['not required', false, [off]],
+    ['not required', false, [{ ...off, fixData: { two_factor_grace_period: 48 } }]],
   ])('%s', (_n, on, want) => {
     expect(instanceTwoFactorRequired.evaluate(instance({ require_two_factor_authentication: on }), p, ctx)).toEqual(want);
   });
   it('ignores groups', () => {
     expect(instanceTwoFactorRequired.evaluate(group(), p, ctx)).toEqual([]);
   });
-  it('fix PUTs the application settings', () => {
-    expect(instanceTwoFactorRequired.fix(complete(instanceTwoFactorRequired, INSTANCE_TARGET, off), p)).toEqual({
-      method: 'PUT',
-      path: '/application/settings',
-      body: { require_two_factor_authentication: true },
-    });
+  it('carries the live grace period for the fix', () => {
+    expect(instanceTwoFactorRequired.evaluate(instance({ require_two_factor_authentication: false, two_factor_grace_period: 4 }), p, ctx)).toEqual([
+      { ...off, fixData: { two_factor_grace_period: 4 } },
+    ]);
+  });
+  // GitLab requires two_factor_grace_period when turning 2FA on (lib/api/settings.rb `given require_two_factor_authentication`).
+  it.each([
+    [4, 4],
+    [72, 48],
+  ])('fix PUTs 2FA with the live grace period %i capped at the maximum (%i)', (live, grace) => {
+    const q = params('two-factor', { max_grace_period: 48 });
+    const change = instanceTwoFactorRequired.fix(complete(instanceTwoFactorRequired, INSTANCE_TARGET, { ...off, fixData: { two_factor_grace_period: live } }), q);
+    expect(change).toMatchObject({ method: 'PUT', path: '/application/settings', body: { require_two_factor_authentication: true, two_factor_grace_period: grace } });
+  });
+  it('fix without the live grace period is manual, never a PUT GitLab refuses', () => {
+    expect(instanceTwoFactorRequired.fix(complete(instanceTwoFactorRequired, INSTANCE_TARGET, off), p)).toHaveProperty('manual');
   });
 });
 

@@ -90,7 +90,7 @@ describe('item 2: undo replays only writes revert could have produced', () => {
     const i = pendingIndex(lines);
     lines[i] = {
       ...lines[i], rule: 'instance.two-factor-required', target: { kind: 'instance', id: 1, path: '(instance)' }, setting: 'require_two_factor_authentication',
-      method: 'PUT', path: '/application/settings', intended: { signup_enabled: false }, before: { signup_enabled: true },
+      method: 'PUT', path: '/application/settings', intended: { signup_enabled: false }, before: { signup_enabled: true }, fixData: { two_factor_grace_period: 8 },
     };
     for (const l of lines.slice(i + 1)) Object.assign(l, { method: 'PUT', path: '/application/settings' });
     save(file, lines);
