@@ -135,22 +135,25 @@ export const groupsSubgroupCreation = creationLevelRule({
 export function judgeBranchProtectionDefaults(d: GlBranchProtectionDefaults | undefined, params: Params, where: string): FindingDraft[] {
   const push = (d?.allowed_to_push ?? []).map((e) => e.access_level);
   const merge = (d?.allowed_to_merge ?? []).map((e) => e.access_level);
-  const weak = (levels: number[], min: number) => levels.length === 0 || levels.some((l) => l !== 0 && l < min);
+  // "No one" (0) is the strictest level, not the weakest: rank it above every role.
+  const rank = (l: number) => (l === 0 ? Number.POSITIVE_INFINITY : l);
+  const weakest = (levels: number[]) => levels.reduce((a, b) => (rank(b) < rank(a) ? b : a));
+  const weak = (levels: number[], min: number) => levels.length === 0 || rank(weakest(levels)) < rank(min);
   const out: FindingDraft[] = [];
   if (weak(push, params.default_branch_push_access_level)) {
     out.push({
       setting: 'default_branch_protection_defaults.allowed_to_push',
       expected: params.default_branch_push_access_level,
-      actual: push.length === 0 ? null : Math.min(...push),
-      message: `New projects in ${where} start with a default branch that ${push.length === 0 ? 'is not protected against pushes' : `accepts pushes from ${levelName(Math.min(...push))}`}; the baseline requires ${levelName(params.default_branch_push_access_level)} or higher`,
+      actual: push.length === 0 ? null : weakest(push),
+      message: `New projects in ${where} start with a default branch that ${push.length === 0 ? 'is not protected against pushes' : `accepts pushes from ${levelName(weakest(push))}`}; the baseline requires ${levelName(params.default_branch_push_access_level)} or higher`,
     });
   }
   if (weak(merge, params.default_branch_merge_access_level)) {
     out.push({
       setting: 'default_branch_protection_defaults.allowed_to_merge',
       expected: params.default_branch_merge_access_level,
-      actual: merge.length === 0 ? null : Math.min(...merge),
-      message: `New projects in ${where} start with a default branch that ${merge.length === 0 ? 'has no merge restriction' : `accepts merges from ${levelName(Math.min(...merge))}`}; the baseline requires ${levelName(params.default_branch_merge_access_level)} or higher`,
+      actual: merge.length === 0 ? null : weakest(merge),
+      message: `New projects in ${where} start with a default branch that ${merge.length === 0 ? 'has no merge restriction' : `accepts merges from ${levelName(weakest(merge))}`}; the baseline requires ${levelName(params.default_branch_merge_access_level)} or higher`,
     });
   }
   if (d?.allow_force_push === true) {

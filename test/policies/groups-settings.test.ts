@@ -92,6 +92,19 @@ describe('groups.default-branch-protection (default_branch_protection_defaults)'
       },
     ]);
   });
+  it('"No one" beside a role: the role is the weakest entry and the one reported', () => {
+    const d = { ...full, allowed_to_push: [{ access_level: 0 }, { access_level: 30 }] };
+    const [f] = groupsDefaultBranchProtection.evaluate(group({ group: glGroup({ default_branch_protection_defaults: d }) }), p, ctx) as FindingDraft[];
+    expect(f).toMatchObject({ setting: 'default_branch_protection_defaults.allowed_to_push', expected: 40, actual: 30 });
+    expect(f!.message).toContain('accepts pushes from Developers + Maintainers (30)');
+  });
+  it('a baseline requiring "No one" to push flags any role that may push', () => {
+    const strict = params('groups', { default_branch_push_access_level: 0 });
+    const out = groupsDefaultBranchProtection.evaluate(group({ group: glGroup({ default_branch_protection_defaults: full }) }), strict, ctx) as FindingDraft[];
+    expect(out.map((f) => [f.setting, f.expected, f.actual])).toEqual([['default_branch_protection_defaults.allowed_to_push', 0, 40]]);
+    const none = { ...full, allowed_to_push: [{ access_level: 0 }] };
+    expect(groupsDefaultBranchProtection.evaluate(group({ group: glGroup({ default_branch_protection_defaults: none }) }), strict, ctx)).toEqual([]);
+  });
   it('fix writes the whole hash with the baseline levels', () => {
     const f = complete(groupsDefaultBranchProtection, GROUP_TARGET, { setting: 'default_branch_protection_defaults.allow_force_push', expected: false, actual: true, message: 'x' });
     expect(groupsDefaultBranchProtection.fix(f, params('groups', { default_branch_merge_access_level: 40 }))).toEqual({
