@@ -132,13 +132,16 @@ export const groupsSubgroupCreation = creationLevelRule({
  * default_branch_protection_defaults (group or instance) against the baseline: every push and merge level at or
  * above the params, no force push. An empty hash is GitLab's "not protected" (BranchProtection with no keys).
  */
+/** "No one" (0) is the strictest access level, not the weakest: it ranks above every role. */
+const levelRank = (l: number) => (l === 0 ? Number.POSITIVE_INFINITY : l);
+/** The level of a non-empty list that lets the most people in. */
+export const weakestLevel = (levels: readonly number[]) => levels.reduce((a, b) => (levelRank(b) < levelRank(a) ? b : a));
+
 export function judgeBranchProtectionDefaults(d: GlBranchProtectionDefaults | undefined, params: Params, where: string): FindingDraft[] {
   const push = (d?.allowed_to_push ?? []).map((e) => e.access_level);
   const merge = (d?.allowed_to_merge ?? []).map((e) => e.access_level);
-  // "No one" (0) is the strictest level, not the weakest: rank it above every role.
-  const rank = (l: number) => (l === 0 ? Number.POSITIVE_INFINITY : l);
-  const weakest = (levels: number[]) => levels.reduce((a, b) => (rank(b) < rank(a) ? b : a));
-  const weak = (levels: number[], min: number) => levels.length === 0 || rank(weakest(levels)) < rank(min);
+  const weakest = weakestLevel;
+  const weak = (levels: number[], min: number) => levels.length === 0 || levelRank(weakest(levels)) < levelRank(min);
   const out: FindingDraft[] = [];
   if (weak(push, params.default_branch_push_access_level)) {
     out.push({
@@ -191,8 +194,8 @@ export const groupsDefaultBranchProtection = groupRule({
       declared: (i) => {
         const d = i.default_branch_protection_defaults;
         if (!d) return null;
-        // The weakest declared level is the minimum live levels must meet (0 "No one" passes any live level here).
-        const min = (l: { access_level: number }[]) => (l.length > 0 ? Math.min(...l.map((e) => e.access_level)) : 40);
+        // The weakest declared level is the minimum live levels must meet ("No one" only when it is all that is declared).
+        const min = (l: { access_level: number }[]) => (l.length > 0 ? weakestLevel(l.map((e) => e.access_level)) : 40);
         return { ...GROUP_DEFAULTS, default_branch_push_access_level: min(d.allowed_to_push), default_branch_merge_access_level: min(d.allowed_to_merge) };
       },
     },
