@@ -49,7 +49,7 @@ function renderJson(r: GateResult): string {
 
 function renderTable(r: GateResult): string {
   const line = (c: GateChange) =>
-    `  ${c.kind.padEnd(16)} ${oneLine(c.path)}: ${oneLine(formatValue(c.from, 40))} -> ${oneLine(formatValue(c.to, 40))}\n` +
+    `  ${c.kind.padEnd(16)} ${oneLine(c.path)}: ${oneLine(formatValue(c.from, 500))} -> ${oneLine(formatValue(c.to, 500))}\n` +
     `  ${''.padEnd(16)} ${oneLine(c.message)}`;
   // Values stay on their own line: a waiver reason cannot print a second verdict line.
   const out = [`gitlab-posture gate: ${oneLine(r.base)} -> ${oneLine(r.head)}`, verdict(r), ''];
@@ -64,7 +64,7 @@ function renderMarkdown(r: GateResult): string {
     '| Change | Where | From | To | What it means |',
     '| --- | --- | --- | --- | --- |',
     ...changes.map(
-      (c) => `| ${c.kind} | ${code(c.path)} | ${code(formatValue(c.from, 60))} | ${code(formatValue(c.to, 60))} | ${mdCell(c.message)} |`,
+      (c) => `| ${c.kind} | ${code(c.path)} | ${code(formatValue(c.from, 500))} | ${code(formatValue(c.to, 500))} | ${mdCell(c.message)} |`,
     ),
   ];
   const out = [
