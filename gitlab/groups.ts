@@ -3,6 +3,7 @@
 // fraction of the size without them.
 import { enc, type GitlabClient } from './client';
 import type { GlGroup } from './types';
+import type { GlGroupAncestor } from '../model/snapshot';
 
 const GROUP_KEYS: readonly (keyof GlGroup)[] = [
   'id', 'name', 'path', 'full_path', 'parent_id', 'visibility', 'web_url', 'require_two_factor_authentication',
@@ -28,7 +29,19 @@ export async function getGroup(client: GitlabClient, idOrPath: number | string):
 }
 
 /** GitLab caps nesting at 20 levels (Namespace::NUMBER_OF_ANCESTORS_ALLOWED). */
-const MAX_ANCESTORS = 20;
+/** GitLab caps nesting at 20 levels (Namespace::NUMBER_OF_ANCESTORS_ALLOWED). */
+export const MAX_ANCESTORS = 20;
+
+/** What the two-factor rules read of an ancestor (model/snapshot.ts GlGroupAncestor); also what Pulumi state keeps. */
+export function toAncestor(g: GlGroup): GlGroupAncestor {
+  return {
+    id: g.id,
+    full_path: g.full_path,
+    parent_id: g.parent_id,
+    require_two_factor_authentication: g.require_two_factor_authentication,
+    two_factor_grace_period: g.two_factor_grace_period,
+  };
+}
 
 /**
  * A group's ancestors, closest first, read by walking parent_id (GET /groups/:id?with_projects=false, once each;

@@ -2,7 +2,7 @@
 // rebuilt from stored outputs without a request (liveFromOutputs) so diff can judge the state Pulumi recorded.
 // Used by the provider runtime (provider/runtime.ts); the judge and the CrossGuard pack import only the LiveOf type.
 import type { GitlabClient } from '../gitlab/client';
-import { getGroup, listAncestors } from '../gitlab/groups';
+import { getGroup, listAncestors, toAncestor } from '../gitlab/groups';
 import { getProject } from '../gitlab/projects';
 import { getProtectedBranch, listProtectedBranches } from '../gitlab/protected-branches';
 import { getProjectApprovals, listApprovalRules } from '../gitlab/approvals';
@@ -149,16 +149,6 @@ async function readApplicationSettings(client: GitlabClient): Promise<GlApplicat
   }
 }
 
-/** What the two-factor rules read of an ancestor (model/snapshot.ts GlGroupAncestor); also what the state keeps. */
-export function toAncestor(g: GlGroup): GlGroupAncestor {
-  return {
-    id: g.id,
-    full_path: g.full_path,
-    parent_id: g.parent_id,
-    require_two_factor_authentication: g.require_two_factor_authentication,
-    two_factor_grace_period: g.two_factor_grace_period,
-  };
-}
 
 // ---------------------------------------------------------------------------------------------------------------
 // Outputs <-> live. Outputs hold the live values of the managed fields (GitLab names) and the owner's ids, so diff

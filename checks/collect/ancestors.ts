@@ -3,23 +3,11 @@
 // expanded_groups_requiring_two_factor_authentication). Groups already in the snapshot answer from memory; only the
 // ancestors above the baseline's target groups are read (GET /groups/:id?with_projects=false, once each).
 import type { GitlabClient } from '../../gitlab/client';
-import { getGroup } from '../../gitlab/groups';
+import { getGroup, listAncestors, MAX_ANCESTORS, toAncestor } from '../../gitlab/groups';
 import type { GlGroup } from '../../gitlab/types';
 import type { GlGroupAncestor, GroupState } from '../../model/snapshot';
 import type { Read } from '../../model/target';
 import { readOf } from '../../gitlab/read';
-
-const MAX_DEPTH = 20; // GitLab caps nesting at 20 levels (Namespace::NUMBER_OF_ANCESTORS_ALLOWED)
-
-export function toAncestor(g: GlGroup): GlGroupAncestor {
-  return {
-    id: g.id,
-    full_path: g.full_path,
-    parent_id: g.parent_id,
-    require_two_factor_authentication: g.require_two_factor_authentication,
-    two_factor_grace_period: g.two_factor_grace_period,
-  };
-}
 
 type Lookup = (id: number) => Promise<Read<GlGroupAncestor>>;
 
@@ -38,7 +26,7 @@ function groupLookup(client: GitlabClient, known: Iterable<GlGroup>): Lookup {
 
 async function walk(parentId: number | null, lookup: Lookup): Promise<Read<GlGroupAncestor[]>> {
   const out: GlGroupAncestor[] = [];
-  for (let id = parentId; id !== null && out.length < MAX_DEPTH; ) {
+  for (let id = parentId; id !== null && out.length < MAX_ANCESTORS; ) {
     const read = await lookup(id);
     if (!read.ok) return { ok: false, error: { ...read.error, message: `reading ancestor group ${id}: ${read.error.message}` } };
     out.push(read.value);
@@ -58,8 +46,5 @@ export async function attachAncestors(client: GitlabClient, states: GroupState[]
 
 /** One group's ancestors, read from GitLab (revert's verification, watch's re-check). */
 export async function fetchAncestors(client: GitlabClient, groupId: number): Promise<GlGroupAncestor[]> {
-  const self = await getGroup(client, groupId);
-  const read = await walk(self.parent_id, groupLookup(client, []));
-  if (!read.ok) throw new Error(read.error.message);
-  return read.value;
+  return (await listAncestors(client, await getGroup(client, groupId))).map(toAncestor);
 }
