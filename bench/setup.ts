@@ -25,14 +25,19 @@ export interface BenchWorld {
   rules: Rule[];
 }
 
-/** `--projects N` (default 10,000) and `--latency MS` (default 20) from the bench's arguments. */
+/**
+ * `--projects N` (default 10,000) and `--latency MS` (default 20) from the bench's arguments; `--off id,id` turns rules
+ * off in the bench's hardened baseline (to compare against a version that had fewer rules).
+ */
 export async function startBenchWorld(args: string[]): Promise<BenchWorld> {
   const projects = Number(argValue(args, '--projects') ?? 10_000);
   const latency = Number(argValue(args, '--latency') ?? 20);
   const sim = await startSimProcess(['--scenario', 'generate', '--projects', String(projects), '--latency', String(latency)]);
   const dir = mkdtempSync(join(tmpdir(), 'posture-bench-'));
   const baselineFile = join(dir, 'baseline.yaml');
-  writeFileSync(baselineFile, `gitlab: { url: ${sim.url} }\ntargets: { groups: [bench] }\nprofile: hardened\n`);
+  const off = (argValue(args, '--off') ?? '').split(',').filter(Boolean);
+  const rules = off.length > 0 ? `rules: { ${off.map((id) => `"${id}": off`).join(', ')} }\n` : '';
+  writeFileSync(baselineFile, `gitlab: { url: ${sim.url} }\ntargets: { groups: [bench] }\nprofile: hardened\n${rules}`);
   const baseline = loadBaseline(baselineFile, { allowExpiredWaivers: true });
   return { sim, projects, latency, dir, baselineFile, baseline, rules: activeRules(CATALOG, baseline) };
 }
