@@ -59,7 +59,12 @@ function creationLevelRule<const Id extends string>({
     guards: { GroupSecurity: { fields: [key], declared: (i) => (i[key] ? { ...GROUP_DEFAULTS, [param]: i[key] } : null) } },
     evaluate: (s, params) => {
       const level = s.group[key];
-      if (level == null || rank[level] === undefined) return { skip: `${key} ${String(level)} not understood` };
+      // GitLab resolves an unset level to the instance default before naming it (Group#project_creation_level,
+      // GroupAPICompatibility#project_creation_level_str), so null means a stored level without a name. Neither it nor a
+      // name this version does not know (a newer GitLab) can be judged: an error (exit 2), never a pass or a quiet skip.
+      if (level == null || rank[level] === undefined) {
+        throw new Error(`${key} ${level == null ? 'is null (a level GitLab has no name for)' : `"${level}" is not a level this version knows`} (known: ${Object.keys(rank).join(', ')}); set it in the group's settings, or upgrade gitlab-posture`);
+      }
       if (rank[level]! <= rank[params[param]]!) return [];
       return [{ setting: key, expected: params[param], actual: level, message: message(s.group.full_path, level, params[param]) }];
     },

@@ -60,8 +60,15 @@ describe('groups.project-creation / groups.subgroup-creation', () => {
     expect(f).toMatchObject({ setting: 'subgroup_creation_level', expected: 'owner', actual: 'maintainer' });
     expect(groupsSubgroupCreation.fix(complete(groupsSubgroupCreation, GROUP_TARGET, f!), hardened)).toEqual({ method: 'PUT', path: '/groups/100', body: { subgroup_creation_level: 'owner' } });
   });
-  it('an unknown level is skipped, never passed', () => {
-    expect(groupsSubgroupCreation.evaluate(group({ group: glGroup({ subgroup_creation_level: 'everyone' }) }), p, ctx)).toEqual({ skip: 'subgroup_creation_level everyone not understood' });
+  it('an unknown level is an error (runRule: failed, exit 2), never a pass or a quiet skip', () => {
+    expect(() => groupsSubgroupCreation.evaluate(group({ group: glGroup({ subgroup_creation_level: 'everyone' }) }), p, ctx)).toThrow(
+      'subgroup_creation_level "everyone" is not a level this version knows (known: owner, maintainer)',
+    );
+  });
+  it('null (GitLab names every level it stores: GroupAPICompatibility#project_creation_level_str) is an error too', () => {
+    expect(() => groupsSubgroupCreation.evaluate(group({ group: glGroup({ subgroup_creation_level: null as never }) }), p, ctx)).toThrow(
+      'subgroup_creation_level is null (a level GitLab has no name for)',
+    );
   });
 });
 
