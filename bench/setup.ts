@@ -1,6 +1,6 @@
 // What every simulator benchmark starts with: a generated instance in a child process (so RSS figures are the
 // checker's alone), a hardened baseline pointing at it, and the rules that baseline turns on.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadBaseline } from '../checks/baseline/load';
@@ -39,5 +39,8 @@ export async function startBenchWorld(args: string[]): Promise<BenchWorld> {
   const rules = off.length > 0 ? `rules: { ${off.map((id) => `"${id}": off`).join(', ')} }\n` : '';
   writeFileSync(baselineFile, `gitlab: { url: ${sim.url} }\ntargets: { groups: [bench] }\nprofile: hardened\n${rules}`);
   const baseline = loadBaseline(baselineFile, { allowExpiredWaivers: true });
-  return { sim, projects, latency, dir, baselineFile, baseline, rules: activeRules(CATALOG, baseline) };
+  // Every bench ends with sim.stop(): the baseline's temp dir goes with the simulator.
+  const stopSim = sim.stop;
+  const stopping: SimProcess = { ...sim, stop: async () => { await stopSim(); rmSync(dir, { recursive: true, force: true }); } };
+  return { sim: stopping, projects, latency, dir, baselineFile, baseline, rules: activeRules(CATALOG, baseline) };
 }
