@@ -10,6 +10,16 @@ export const HUMAN_ACCESS_LEVELS: Readonly<Record<number, string>> = {
   60: 'Instance admins',
 };
 
+/** Higher is stricter; No one (0) is the strictest of all. */
+export function strictness(level: number): number {
+  return level === 0 ? Number.MAX_SAFE_INTEGER : level;
+}
+
+/** The level of a non-empty list that lets the most people in. */
+export function weakestLevel(levels: readonly number[]): number {
+  return levels.reduce((a, b) => (strictness(b) < strictness(a) ? b : a));
+}
+
 /** GitLab's name for a role level; a level GitLab has no name for is shown with its number. */
 export function humanizeAccessLevel(level: number): string {
   return HUMAN_ACCESS_LEVELS[level] ?? `access level ${level}`;

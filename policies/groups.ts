@@ -2,7 +2,7 @@
 // (lib/api/entities/group.rb; prevent_forking_outside_group: ee/lib/ee/api/entities/group_detail.rb).
 // Group-level resource access token creation and runner registration are not in the REST group entity, so they
 // have no rule here (docs/rules.md, "Not covered").
-import { humanizeAccessLevel } from '../gitlab/access-levels';
+import { humanizeAccessLevel, strictness, weakestLevel } from '../gitlab/access-levels';
 import type { GlBranchProtectionDefaults, Tier } from '../gitlab/types';
 import { defineRule, type FindingDraft, type GroupSubject, type Rule, type RuleOutcome } from './rule';
 import type { AreaParams } from './params';
@@ -137,31 +137,25 @@ export const groupsSubgroupCreation = creationLevelRule({
  * default_branch_protection_defaults (group or instance) against the baseline: every push and merge level at or
  * above the params, no force push. An empty hash is GitLab's "not protected" (BranchProtection with no keys).
  */
-/** "No one" (0) is the strictest access level, not the weakest: it ranks above every role. */
-const levelRank = (l: number) => (l === 0 ? Number.POSITIVE_INFINITY : l);
-/** The level of a non-empty list that lets the most people in. */
-export const weakestLevel = (levels: readonly number[]) => levels.reduce((a, b) => (levelRank(b) < levelRank(a) ? b : a));
+/** The two lists of default branch protection, as a finding names them. */
+const PROTECTION_LISTS = [
+  { list: 'allowed_to_push', param: 'default_branch_push_access_level', none: 'is not protected against pushes', what: 'pushes' },
+  { list: 'allowed_to_merge', param: 'default_branch_merge_access_level', none: 'has no merge restriction', what: 'merges' },
+] as const;
 
 export function judgeBranchProtectionDefaults(d: GlBranchProtectionDefaults | undefined, params: Params, where: string): FindingDraft[] {
-  const push = (d?.allowed_to_push ?? []).map((e) => e.access_level);
-  const merge = (d?.allowed_to_merge ?? []).map((e) => e.access_level);
-  const weakest = weakestLevel;
-  const weak = (levels: number[], min: number) => levels.length === 0 || levelRank(weakest(levels)) < levelRank(min);
   const out: FindingDraft[] = [];
-  if (weak(push, params.default_branch_push_access_level)) {
+  for (const { list, param, none, what } of PROTECTION_LISTS) {
+    const levels = (d?.[list] ?? []).map((e) => e.access_level);
+    const min = params[param];
+    const weakest = levels.length === 0 ? null : weakestLevel(levels);
+    // "No one" (0) is the strictest level, not the weakest.
+    if (weakest !== null && strictness(weakest) >= strictness(min)) continue;
     out.push({
-      setting: 'default_branch_protection_defaults.allowed_to_push',
-      expected: params.default_branch_push_access_level,
-      actual: push.length === 0 ? null : weakest(push),
-      message: `New projects in ${where} start with a default branch that ${push.length === 0 ? 'is not protected against pushes' : `accepts pushes from ${levelName(weakest(push))}`}; the baseline requires ${levelName(params.default_branch_push_access_level)} or higher`,
-    });
-  }
-  if (weak(merge, params.default_branch_merge_access_level)) {
-    out.push({
-      setting: 'default_branch_protection_defaults.allowed_to_merge',
-      expected: params.default_branch_merge_access_level,
-      actual: merge.length === 0 ? null : weakest(merge),
-      message: `New projects in ${where} start with a default branch that ${merge.length === 0 ? 'has no merge restriction' : `accepts merges from ${levelName(weakest(merge))}`}; the baseline requires ${levelName(params.default_branch_merge_access_level)} or higher`,
+      setting: `default_branch_protection_defaults.${list}`,
+      expected: min,
+      actual: weakest,
+      message: `New projects in ${where} start with a default branch that ${weakest === null ? none : `accepts ${what} from ${levelName(weakest)}`}; the baseline requires ${levelName(min)} or higher`,
     });
   }
   if (d?.allow_force_push === true) {

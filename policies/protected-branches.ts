@@ -13,7 +13,7 @@ import type { Finding } from '../model/result';
 import type { Area, AreaParams } from './params';
 import { BRANCH_UPDATED, branchEvents, CODE_OWNER_EVENTS, FORCE_PUSH_EVENTS, MERGE_ACCESS_CHANGES, PUSH_ACCESS_CHANGES } from './audit';
 import type { ProtectedBranchInputs } from '../model/resources';
-import { humanizeAccessLevel } from '../gitlab/access-levels';
+import { humanizeAccessLevel, strictness } from '../gitlab/access-levels';
 import { defineRule, type EvalContext, type Fix, type FindingDraft, type Subject } from './rule';
 import { patternCovers, relevantProtections, requiredBranches } from './match';
 import { SCENARIOS } from './scenarios';
@@ -27,10 +27,6 @@ export type AccessChange = { id: number; _destroy: true } | { id: number; access
 /** GitLab's name for a level (`ProtectedRefAccess.human_access_levels`), as its UI and API show it. */
 export const describeLevel = humanizeAccessLevel;
 
-/** Higher is stricter; No one (0) is the strictest of all. */
-export function strictness(level: number): number {
-  return level === 0 ? Number.MAX_SAFE_INTEGER : level;
-}
 
 function isRoleEntry(e: GlAccessLevelEntry): e is GlAccessLevelEntry & { access_level: number } {
   return e.access_level != null && e.user_id == null && e.group_id == null && e.deploy_key_id == null;
