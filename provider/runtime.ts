@@ -275,20 +275,6 @@ export function planWrites(drifts: readonly Drift[]): { changes: Change[]; probl
   return { changes, problems };
 }
 
-/**
- * PUT /application/settings with require_two_factor_authentication=true must carry two_factor_grace_period (Grape
- * `given require_two_factor_authentication … requires :two_factor_grace_period`, lib/api/settings.rb), else 400. When
- * only 2FA drifted, the live period goes along, capped at the declared maximum: never a longer one.
- */
-export function completeInstanceWrites(changes: Change[], i: Record<string, unknown>, live: LiveOf['InstanceSettings']): void {
-  for (const c of changes) {
-    if (c.path !== '/application/settings' || c.body?.require_two_factor_authentication !== true || c.body.two_factor_grace_period !== undefined) continue;
-    const current = live.settings.two_factor_grace_period;
-    const max = typeof i.two_factor_grace_period === 'number' ? i.two_factor_grace_period : undefined;
-    c.body.two_factor_grace_period = max !== undefined && (typeof current !== 'number' || current > max) ? max : current;
-  }
-}
-
 /** Objects a resource may create when they are missing (a declared protection, a declared hook). */
 async function createMissing<T extends ResourceType>(client: GitlabClient, type: T, i: Record<string, any>, live: LiveOf[T]): Promise<boolean> {
   if (type === 'Webhook' && (live as LiveOf['Webhook']).hook === null) {
@@ -337,7 +323,6 @@ async function enforce<T extends ResourceType>(client: GitlabClient, type: T, i:
     const drifts = judge(type, i as unknown as InputsOf[T], live);
     if (drifts.length === 0) return live;
     const { changes, problems } = planWrites(drifts);
-    if (type === 'InstanceSettings') completeInstanceWrites(changes, i, live as LiveOf['InstanceSettings']);
     if (problems.length > 0) throw new Error(`${describe(type, i)}: cannot bring back to the declared values:\n  ${problems.join('\n  ')}`);
     for (const c of changes) {
       try {
