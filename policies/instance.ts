@@ -75,31 +75,32 @@ function flagRule<A extends Area, const Id extends string>({
   });
 }
 
-const twoFactorFlag = flagRule({
+/**
+ * GitLab refuses to turn instance 2FA on without a grace period in the same request (lib/api/settings.rb:
+ * `given require_two_factor_authentication: ->(val) { val } do requires :two_factor_grace_period`). The fix keeps
+ * the live grace period, capped at the baseline's maximum so it never undoes instance.two-factor-grace-period's fix.
+ */
+export const instanceTwoFactorRequired = instanceRule({
   id: 'instance.two-factor-required',
   area: 'two-factor',
   title: 'The instance requires two-factor authentication',
   description: 'Instance-wide 2FA covers every user, including those outside the checked groups and administrators.',
   severity: 'critical',
   scenario: SCENARIOS.compromisedAccount,
-  want: true,
-  flags: [{ key: 'require_two_factor_authentication', message: 'The instance does not require two-factor authentication' }],
-});
-
-/**
- * GitLab refuses to turn instance 2FA on without a grace period in the same request (lib/api/settings.rb:
- * `given require_two_factor_authentication: ->(val) { val } do requires :two_factor_grace_period`). The fix keeps
- * the live grace period, capped at the baseline's maximum so it never undoes instance.two-factor-grace-period's fix.
- */
-export const instanceTwoFactorRequired: typeof twoFactorFlag = {
-  ...twoFactorFlag,
   params: ['max_grace_period'],
-  evaluate: (s, params, ctx) => {
-    const out = twoFactorFlag.evaluate(s, params, ctx);
-    if (!Array.isArray(out) || s.kind !== 'instance') return out;
-    const grace = s.settings.two_factor_grace_period;
-    return out.map((f) => (typeof grace === 'number' ? { ...f, fixData: { two_factor_grace_period: grace } } : f));
-  },
+  audit: applicationSetting('boolean'),
+  evaluate: ({ settings: { require_two_factor_authentication: on, two_factor_grace_period: grace } }) =>
+    on === true
+      ? []
+      : [
+          {
+            setting: 'require_two_factor_authentication',
+            expected: true,
+            actual: on,
+            message: 'The instance does not require two-factor authentication',
+            fixData: { two_factor_grace_period: grace },
+          },
+        ],
   fix: (f, params) => {
     const live = f.fixData?.two_factor_grace_period;
     if (typeof live !== 'number') return missingFixData(f, 'the live two_factor_grace_period GitLab requires in the same PUT');
@@ -111,7 +112,7 @@ export const instanceTwoFactorRequired: typeof twoFactorFlag = {
       note: `GitLab needs the grace period in the same request: ${grace} h (the live value, at most the baseline's max_grace_period).`,
     };
   },
-};
+});
 
 export const instanceTwoFactorGracePeriod = instanceRule({
   id: 'instance.two-factor-grace-period',
