@@ -99,6 +99,8 @@ describe('groups.default-branch-protection (default_branch_protection_defaults)'
       },
     ]);
   });
+  // Level 0 is Gitlab::Access::NO_ACCESS, "No one" in ProtectedRefAccess.human_access_levels
+  // (app/models/concerns/protected_ref_access.rb): nobody may push or merge, the strictest entry, never the weakest.
   it('"No one" beside a role: the role is the weakest entry and the one reported', () => {
     const d = { ...full, allowed_to_push: [{ access_level: 0 }, { access_level: 30 }] };
     const [f] = groupsDefaultBranchProtection.evaluate(group({ group: glGroup({ default_branch_protection_defaults: d }) }), p, ctx) as FindingDraft[];
